@@ -1,0 +1,1 @@
+"""Offline verification of the Salesforce source: Metadata API schema, Apex, deployable shape."""

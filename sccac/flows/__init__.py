@@ -1,0 +1,1 @@
+"""Amazon Connect contact flows as code: model, builders, linter, simulator, diagrams."""

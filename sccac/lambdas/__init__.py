@@ -1,0 +1,1 @@
+"""The AWS Lambda functions the SCC-AC contact flows invoke."""

@@ -1,0 +1,1 @@
+"""Salesforce side of SCC-AC: org-specific metadata rendering and queue mappings."""
