@@ -1,0 +1,103 @@
+"""OAuth 2.0 JWT bearer flow for the Interaction Service, with the token cached per container.
+
+The connected app has the ``interaction_api`` scope and the integration user is
+pre-authorised, so a signed assertion (iss = consumer key, sub = username, aud = login
+URL) buys an access token with no user interaction. The token is kept until Salesforce
+answers 401, then fetched again once (see ``interaction_api``).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from urllib.parse import urlencode
+
+from sccac.lambdas.budget import Deadline
+from sccac.lambdas.errors import SalesforceAuthError, SalesforceUnavailableError
+from sccac.lambdas.secret_cache import SalesforceCredentials, SecretCache
+from sccac.lambdas.transport import Transport
+
+JWT_BEARER_GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer"
+# Salesforce accepts an assertion whose exp is at most 3 minutes ahead.
+ASSERTION_LIFETIME_S = 180
+
+
+def sign_assertion(creds: SalesforceCredentials, now: float | None = None) -> str:
+    """The RS256-signed JWT the token endpoint exchanges for an access token."""
+    import jwt  # PyJWT; imported here so a warm invocation with a cached token never pays for it
+
+    issued = int(now if now is not None else time.time())
+    claims = {
+        "iss": creds.consumer_key,
+        "sub": creds.username,
+        "aud": creds.audience,
+        "exp": issued + ASSERTION_LIFETIME_S,
+    }
+    try:
+        return jwt.encode(claims, creds.private_key, algorithm="RS256")
+    except Exception:
+        # The underlying error can quote the key material: never pass it on.
+        raise SalesforceAuthError(
+            "The privateKey in the secret could not sign the JWT (not an RSA private key?).",
+            field="privateKey",
+            fix="Store the connected app certificate's RSA private key (PEM, unencrypted) in the secret.",
+        ) from None
+
+
+class TokenProvider:
+    """Access token for the Interaction Service, cached until invalidated."""
+
+    def __init__(self, secrets: SecretCache, transport: Transport) -> None:
+        self._secrets = secrets
+        self._transport = transport
+        self._token: str | None = None
+        self._lock = threading.Lock()
+        self.token_requests = 0  # observable for the tests and the benchmark
+
+    def credentials(self) -> SalesforceCredentials:
+        return self._secrets.get()
+
+    def token(self, deadline: Deadline) -> str:
+        with self._lock:
+            if self._token is None:
+                self._token = self._request_token(deadline)
+            return self._token
+
+    def invalidate(self, rejected: str) -> None:
+        """Forget a token Salesforce rejected (only if nobody replaced it meanwhile)."""
+        with self._lock:
+            if self._token == rejected:
+                self._token = None
+
+    def _request_token(self, deadline: Deadline) -> str:
+        creds = self._secrets.get()
+        self.token_requests += 1
+        body = urlencode({"grant_type": JWT_BEARER_GRANT, "assertion": sign_assertion(creds)}).encode()
+        response = self._transport.request(
+            "POST",
+            creds.login_url + "/services/oauth2/token",
+            headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"},
+            body=body,
+            timeout_s=deadline.call_timeout("the Salesforce token endpoint"),
+            what="The Salesforce token endpoint",
+        )
+        data = response.json()
+        if response.status >= 500:
+            raise SalesforceUnavailableError(
+                f"The Salesforce token endpoint answered HTTP {response.status}.",
+                status=response.status,
+                fix="The flow's retry loop will try again; check Salesforce status if it persists.",
+            )
+        if response.status != 200 or not isinstance(data, dict) or not data.get("access_token"):
+            error = data.get("error") if isinstance(data, dict) else None
+            description = data.get("error_description") if isinstance(data, dict) else None
+            raise SalesforceAuthError(
+                "Salesforce refused the JWT bearer token request"
+                f" (HTTP {response.status}, {str(error or 'no error code')[:60]}"
+                f"{': ' + str(description)[:160] if description else ''}).",
+                field="consumerKey",
+                status=response.status,
+                fix="Check the secret's consumerKey, username, loginUrl; that the connected app has the "
+                "interaction_api scope, the certificate matching privateKey, and the user pre-authorised.",
+            )
+        return str(data["access_token"])

@@ -1,0 +1,75 @@
+"""Read the functions' settings from environment variables once per container."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from sccac.lambdas.errors import ConfigurationError
+
+DEFAULT_CONNECT_TIMEOUT_MS = 8000  # Connect waits at most 8 s for a Lambda block
+DEFAULT_SECRET_MAX_AGE_S = 300
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Function settings; see docs/lambdas.md for each variable."""
+
+    scrt_base_url: str  # https://<MyDomain>.my.salesforce-scrt.com
+    secret_name: str
+    authorization_context: str  # ConversationChannelDefinition developer name
+    connect_timeout_ms: int = DEFAULT_CONNECT_TIMEOUT_MS
+    secret_max_age_s: int = DEFAULT_SECRET_MAX_AGE_S
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+        domain = _required(env, "SF_SCRT_DOMAIN", "the org's Interaction Service domain, e.g. "
+                           "mycompany.my.salesforce-scrt.com")
+        secret = _required(env, "SALESFORCE_SECRET_NAME", "the Secrets Manager secret name or ARN")
+        context = _required(env, "AUTHORIZATION_CONTEXT", "the ConversationChannelDefinition "
+                            "developer name of the messaging channel")
+        return cls(
+            scrt_base_url=base_url(domain),
+            secret_name=secret,
+            authorization_context=context,
+            connect_timeout_ms=_int(env, "CONNECT_TIMEOUT_MS", DEFAULT_CONNECT_TIMEOUT_MS, 500, 8000),
+            secret_max_age_s=_int(env, "SECRET_MAX_AGE_SECONDS", DEFAULT_SECRET_MAX_AGE_S, 0, 86400),
+        )
+
+
+def base_url(domain: str) -> str:
+    """``mydomain.my.salesforce-scrt.com`` or a full URL (the local service) to a base URL."""
+    domain = domain.strip().rstrip("/")
+    if "://" not in domain:
+        domain = "https://" + domain
+    return domain
+
+
+def _required(env: Mapping[str, str], name: str, what: str) -> str:
+    value = env.get(name, "").strip()
+    if not value:
+        raise ConfigurationError(
+            f"Environment variable {name} is not set.",
+            field=name,
+            fix=f"Set {name} to {what} (SAM template parameter).",
+        )
+    return value
+
+
+def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = low - 1
+    if not low <= value <= high:
+        raise ConfigurationError(
+            f"Environment variable {name}='{raw[:20]}' is not a whole number from {low} to {high}.",
+            field=name,
+            fix=f"Set {name} to a number from {low} to {high}, or unset it for {default}.",
+        )
+    return value

@@ -1,0 +1,28 @@
+"""Structured one-line JSON logs that always carry the contact id and never a secret."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from typing import Any
+
+# Names whose values must never be written, whatever a caller passes by mistake.
+_SECRET_KEYS = frozenset(
+    {"authorization", "access_token", "token", "assertion", "jwt", "privatekey", "private_key", "secret"}
+)
+
+logger = logging.getLogger("sccac.lambdas")
+logger.setLevel(os.environ.get("LOG_LEVEL", "INFO").upper())
+
+
+def log(level: int, event: str, **fields: Any) -> None:
+    """Write ``{"event": ..., **fields}`` as one line; secret-looking keys are dropped."""
+    if not logger.isEnabledFor(level):
+        return
+    record = {"event": event}
+    for key, value in fields.items():
+        if key.lower() in _SECRET_KEYS:
+            value = "[redacted]"
+        record[key] = value
+    logger.log(level, json.dumps(record, default=str, separators=(",", ":")))

@@ -1,0 +1,103 @@
+"""Routing Lambda: ask Salesforce Omni-Channel to route the work item; return the mapped Connect queue.
+
+Input: ``routingType`` (``Initial`` | ``Transfer``), contact attribute
+``conversationIdentifier``, optional block parameters ``omniFlowId`` (+ ``omniQueueId`` as
+the flow's fallback queue) or ``omniQueueId`` alone. One ``POST /api/v1/route`` call.
+
+Output (flat string map): ``routingStatus``, ``workItemId``, ``routingCorrelationId``,
+``psrId``, ``omniQueueId`` and, when the queue is mapped to a Connect queue,
+``externalQueueId`` (its ARN). A routed contact whose queue is not mapped is a result,
+not an exception: the source document sends such contacts to the Set working queue
+block's Error branch (the fallback queue), whereas a Lambda error disconnects them.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from sccac.lambdas import runtime
+from sccac.lambdas.budget import Deadline
+from sccac.lambdas.errors import RoutingRejectedError
+from sccac.lambdas.event import RouteRequest, parse_route_request
+from sccac.lambdas.handler_support import run
+from sccac.lambdas.interaction_api import request_id_for
+from sccac.lambdas.log import log
+
+CONNECT_QUEUE_ARN = re.compile(
+    r"^arn:aws[-a-z]*:connect:[a-z0-9-]+:\d{12}:instance/[0-9a-f-]{36}/queue/[0-9a-f-]{36}$"
+)
+MAPPED = "MAPPED_QUEUE"
+NOT_MAPPED = "NO_MAPPED_QUEUE"
+
+
+def handler(event: Any, context: Any) -> dict[str, str]:
+    """Lambda entry point (Handler: sccac.lambdas.routing.handler)."""
+    return run("routing", event, lambda: _route(event, context, runtime.current()))
+
+
+def route(event: Any, context: Any, deps: runtime.Dependencies) -> dict[str, str]:
+    """Same as ``handler`` with explicit dependencies (tests, offline mode)."""
+    return run("routing", event, lambda: _route(event, context, deps))
+
+
+def routing_info(request: RouteRequest) -> dict[str, Any] | None:
+    """The Route API's routingInfo for the overrides, or None to use the channel's setup."""
+    if request.omni_flow_id:
+        flow: dict[str, str] = {"flowId": request.omni_flow_id}
+        if request.omni_queue_id:
+            flow["queueId"] = request.omni_queue_id  # the flow's fallback queue
+        return {"flow": flow}
+    if request.omni_queue_id:
+        return {"queueId": request.omni_queue_id}
+    return None
+
+
+def _route(event: Any, context: Any, deps: runtime.Dependencies) -> dict[str, str]:
+    request = parse_route_request(event)
+    deadline = Deadline.for_invocation(context, deps.settings.connect_timeout_ms)
+    data = deps.api.post_route(
+        request.conversation_identifier,
+        request.routing_type,
+        routing_info(request),
+        # Same RequestId for Connect's own retries of this contact's routing request.
+        request_id_for(request.contact_id, f"route/{request.routing_type}"),
+        deadline,
+    )
+    if not data.get("success"):
+        errors = data.get("errors") if isinstance(data.get("errors"), dict) else {}
+        reason = data.get("reasonForNotRouting") or errors.get("errorMessage") or "no reason given"
+        raise RoutingRejectedError(
+            f"Salesforce did not route conversation {request.conversation_identifier[:64]}: {str(reason)[:200]}",
+            contact_id=request.contact_id,
+            field="omniFlowId" if request.omni_flow_id else "omniQueueId" if request.omni_queue_id else None,
+            fix="Check the messaging channel's routing (Omni-Flow or Omni-Queue) or the block's "
+            "omniFlowId/omniQueueId overrides.",
+        )
+    context_map = data.get("contextParamMap") if isinstance(data.get("contextParamMap"), dict) else {}
+    result = {
+        "workItemId": str(data.get("workItemId") or ""),
+        "routingCorrelationId": str(data.get("routingCorrelationId") or ""),
+        "psrId": str(data.get("psrId") or ""),
+        "omniQueueId": str(context_map.get("queueId") or ""),
+    }
+    external = str(context_map.get("externalQueueId") or "")
+    if CONNECT_QUEUE_ARN.match(external):
+        result["routingStatus"] = MAPPED
+        result["externalQueueId"] = external
+        return result
+    queue = result["omniQueueId"] or "the routed queue"
+    why = (
+        f"is mapped to '{external[:80]}', which is not a Connect queue ARN"
+        if external
+        else "is not mapped to an Amazon Connect queue"
+    )
+    result["routingStatus"] = NOT_MAPPED
+    result["routingMessage"] = (
+        f"Omni-Queue {queue} {why}; the flow's fallback queue will be used. "
+        "Map it in the queue mapping file and run deploy_queue_mappings."
+    )
+    log(logging.WARNING, "routing.no_mapped_queue", contactId=request.contact_id,
+        routingType=request.routing_type, omniQueueId=result["omniQueueId"])
+    return result
