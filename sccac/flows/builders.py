@@ -1,0 +1,464 @@
+"""Builders for the five SCC-AC contact flows, as flow-language documents (Version 2019-10-30).
+
+Each builder returns a :class:`~sccac.flows.model.Flow` that contains the required elements
+of the SCC-AC source document, expressed the way Connect's flow language and the console
+exports express them (numbers as strings, ``$.External.*`` for Lambda results, the Loop
+retry idiom). Output is deterministic: identifiers are readable fixed names, and the same
+settings always give the same bytes from :meth:`Flow.to_json`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+from sccac.flows.layout import canvas_metadata
+from sccac.flows.model import (
+    FLOW_LANGUAGE_VERSION,
+    MAX_SYNC_LAMBDA_TIMEOUT_SECONDS,
+    Flow,
+)
+
+UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+LAMBDA_ARN_RE = re.compile(
+    r"^arn:aws[-a-z]*:lambda:[a-z]{2}(-[a-z]+)+-\d:\d{12}:function:[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9_$-]+)?$"
+)
+_CONNECT_ARN = r"^arn:aws[-a-z]*:connect:[a-z]{2}(-[a-z]+)+-\d:\d{12}:instance/{uuid}/{kind}/{uuid}$"
+_UUID_BODY = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+QUEUE_ARN_RE = re.compile(_CONNECT_ARN.replace("{uuid}", _UUID_BODY).replace("{kind}", "queue"))
+MODULE_ARN_RE = re.compile(_CONNECT_ARN.replace("{uuid}", _UUID_BODY).replace("{kind}", "flow-module"))
+SALESFORCE_ID_RE = re.compile(r"^[a-zA-Z0-9]{15}([a-zA-Z0-9]{3})?$")
+
+MAX_LOOP_COUNT = 100
+SCCAC_SOURCE = "SCCAC"
+
+# Attribute and parameter names fixed by SCC-AC (source document and the Lambdas' contract).
+ATTR_CHANNEL_ADDRESS = "channelAddressIdentifier"
+ATTR_CLIENT_ID = "clientId"
+ATTR_CONVERSATION = "conversationIdentifier"
+ATTR_WORK_ITEM = "workItemId"
+ATTR_SOURCE = "source"
+ATTR_QUEUE_ID = "queueId"
+PARAM_ROUTING_TYPE = "routingType"
+PARAM_OMNI_FLOW = "omniFlowId"
+PARAM_OMNI_QUEUE = "omniQueueId"
+EXTERNAL_QUEUE = "$.External.externalQueueId"
+AGENT_USER_NAME = "$.Agent.UserName"
+SESSION_RESULTS = (ATTR_CONVERSATION, ATTR_WORK_ITEM, ATTR_SOURCE)
+
+
+class FlowSettingsError(ValueError):
+    """A :class:`FlowSettings` field has a value Connect or SCC-AC would reject."""
+
+    def __init__(self, field_name: str, message: str) -> None:
+        self.field = field_name
+        super().__init__(f"FlowSettings.{field_name}: {message}")
+
+
+@dataclass(frozen=True)
+class FlowSettings:
+    session_lambda_arn: str  # CreateMessagingSession function ARN
+    routing_lambda_arn: str  # Routing function ARN
+    channel_address_identifier: str  # MessagingChannel.ChannelAddressIdentifier (UUID)
+    fallback_queue_arn: str  # used when routing returns no externalQueueId / a task has no queueId
+    retry_count: int = 3  # Lambda attempts inside the retry loops
+    lambda_timeout_seconds: int = 8  # Connect's maximum for synchronous invocation
+    name_prefix: str = "SCCAC"  # flow names: f"{name_prefix} Inbound Chat", ...
+    # Optional: value (static or a JSONPath such as "$.Attributes.email") set as clientId
+    # before the session Lambda. None leaves clientId to StartChatContact's attributes.
+    client_id: str | None = None
+    # Optional Routing overrides for the inbound flow (at most one): an Omni-Flow Id or an
+    # Omni-Queue (Group) Id. None routes by the messaging channel's own configuration.
+    omni_flow_id: str | None = None
+    omni_queue_id: str | None = None
+    # Optional transcription module (flow module ARN) the inbound flow invokes first.
+    transcription_module_arn: str | None = None
+    # What a chat customer reads before the contact is disconnected on a final error.
+    failure_message: str = "Sorry, we cannot connect you to an agent right now. Please try again later."
+    analytics_language: str = "en-US"
+
+    def __post_init__(self) -> None:
+        validate_settings(self)
+
+
+def validate_settings(s: FlowSettings) -> None:
+    """Raise :class:`FlowSettingsError` naming the first field with an unusable value."""
+    for name in ("session_lambda_arn", "routing_lambda_arn"):
+        value = getattr(s, name)
+        if not isinstance(value, str) or not LAMBDA_ARN_RE.match(value):
+            raise FlowSettingsError(
+                name,
+                f"{value!r} is not a Lambda function ARN "
+                "(arn:aws:lambda:<region>:<12-digit account>:function:<name>)",
+            )
+    if not isinstance(s.channel_address_identifier, str) or not UUID_RE.match(s.channel_address_identifier):
+        raise FlowSettingsError(
+            "channel_address_identifier",
+            f"{s.channel_address_identifier!r} is not a UUID; use the ChannelAddressIdentifier of the "
+            "Salesforce MessagingChannel",
+        )
+    if not isinstance(s.fallback_queue_arn, str) or not QUEUE_ARN_RE.match(s.fallback_queue_arn):
+        raise FlowSettingsError(
+            "fallback_queue_arn",
+            f"{s.fallback_queue_arn!r} is not a Connect queue ARN "
+            "(arn:aws:connect:<region>:<account>:instance/<uuid>/queue/<uuid>)",
+        )
+    if not isinstance(s.retry_count, int) or isinstance(s.retry_count, bool) or not 1 <= s.retry_count <= MAX_LOOP_COUNT:
+        raise FlowSettingsError("retry_count", f"{s.retry_count!r} must be an integer from 1 to {MAX_LOOP_COUNT}")
+    timeout = s.lambda_timeout_seconds
+    if not isinstance(timeout, int) or isinstance(timeout, bool) or not 1 <= timeout <= MAX_SYNC_LAMBDA_TIMEOUT_SECONDS:
+        raise FlowSettingsError(
+            "lambda_timeout_seconds",
+            f"{timeout!r} must be an integer from 1 to {MAX_SYNC_LAMBDA_TIMEOUT_SECONDS} "
+            "(Connect's limit for a synchronous Lambda invocation)",
+        )
+    if not isinstance(s.name_prefix, str) or not s.name_prefix.strip() or len(s.name_prefix) > 80:
+        raise FlowSettingsError("name_prefix", "must be a non-blank string of at most 80 characters")
+    if s.omni_flow_id is not None and s.omni_queue_id is not None:
+        raise FlowSettingsError("omni_queue_id", "set omni_flow_id or omni_queue_id, not both")
+    if s.omni_flow_id is not None and not SALESFORCE_ID_RE.match(s.omni_flow_id):
+        raise FlowSettingsError("omni_flow_id", f"{s.omni_flow_id!r} is not a 15/18-character Salesforce Id")
+    if s.omni_queue_id is not None and not (SALESFORCE_ID_RE.match(s.omni_queue_id) and s.omni_queue_id.startswith("00G")):
+        raise FlowSettingsError("omni_queue_id", f"{s.omni_queue_id!r} is not an Omni-Queue (Group) Id starting 00G")
+    if s.transcription_module_arn is not None and not MODULE_ARN_RE.match(s.transcription_module_arn):
+        raise FlowSettingsError(
+            "transcription_module_arn",
+            f"{s.transcription_module_arn!r} is not a Connect flow module ARN "
+            "(arn:aws:connect:<region>:<account>:instance/<uuid>/flow-module/<uuid>)",
+        )
+    if s.client_id is not None and (not isinstance(s.client_id, str) or not s.client_id.strip()):
+        raise FlowSettingsError("client_id", "must be a non-blank value or JSONPath, or None")
+    if not isinstance(s.failure_message, str) or not s.failure_message.strip():
+        raise FlowSettingsError("failure_message", "must be non-blank text")
+
+
+class FlowKind(str, Enum):
+    INBOUND_CHAT = "inbound_chat"
+    AGENT_TRANSFER = "agent_transfer"
+    QUEUE_TRANSFER = "queue_transfer"
+    TRANSCRIPTION = "transcription"
+    TASK_ROUTING = "task_routing"
+
+
+@dataclass(frozen=True)
+class BuiltFlow:
+    kind: FlowKind
+    name: str
+    connect_type: str  # "CONTACT_FLOW" | "AGENT_TRANSFER" | "QUEUE_TRANSFER" | "MODULE"
+    description: str
+    flow: Flow
+
+
+# Block identifiers: readable, fixed, within Connect's identifier rules (no : ( ) = $ etc.).
+ID_SET_CHANNEL = "Set channelAddressIdentifier"
+ID_INVOKE_TRANSCRIPTION = "Invoke transcription module"
+ID_SESSION_LOOP = "Retry create messaging session"
+ID_SESSION_LAMBDA = "Execute create messaging session"
+ID_STORE_SESSION = "Store messaging session attributes"
+ID_ROUTING_LOOP = "Retry routing function"
+ID_ROUTING_LAMBDA = "Execute routing function"
+ID_QUEUE_FROM_ROUTING = "Set working queue from routing"
+ID_QUEUE_BY_AGENT = "Set working queue by agent"
+ID_CHECK_QUEUE_ID = "Check queueId attribute"
+ID_QUEUE_FROM_ATTRIBUTE = "Set working queue from queueId"
+ID_FALLBACK_QUEUE = "Set fallback working queue"
+ID_TRANSFER = "Transfer to queue"
+ID_FAILURE_MESSAGE = "Send failure message"
+ID_DISCONNECT = "Disconnect"
+ID_RECORDING = "Enable chat analytics"
+ID_END_MODULE = "Return from module"
+
+
+def _action(identifier: str, action_type: str, parameters: dict[str, Any], transitions: dict[str, Any]) -> dict[str, Any]:
+    # Console key order, so generated files diff cleanly against console exports.
+    return {"Parameters": parameters, "Identifier": identifier, "Type": action_type, "Transitions": transitions}
+
+
+def _next(target: str, *errors: tuple[str, str]) -> dict[str, Any]:
+    out: dict[str, Any] = {"NextAction": target}
+    if errors:
+        out["Errors"] = [{"NextAction": t, "ErrorType": e} for e, t in errors]
+    return out
+
+
+def _on_error(target: str) -> tuple[str, str]:
+    return ("NoMatchingError", target)
+
+
+def _retry_loop(identifier: str, count: int, body: str, exhausted: str) -> dict[str, Any]:
+    """The retry idiom of the exports: ContinueLooping runs the body, DoneLooping gives up."""
+    return _action(
+        identifier,
+        "Loop",
+        {"LoopCount": str(count)},
+        {
+            # The console repeats the DoneLooping target as NextAction.
+            "NextAction": exhausted,
+            "Conditions": [
+                {"NextAction": body, "Condition": {"Operator": "Equals", "Operands": ["ContinueLooping"]}},
+                {"NextAction": exhausted, "Condition": {"Operator": "Equals", "Operands": ["DoneLooping"]}},
+            ],
+        },
+    )
+
+
+def _lambda(
+    identifier: str, arn: str, timeout: int, attributes: dict[str, str], success: str, retry: str
+) -> dict[str, Any]:
+    return _action(
+        identifier,
+        "InvokeLambdaFunction",
+        {
+            "LambdaFunctionARN": arn,
+            "InvocationTimeLimitSeconds": str(timeout),
+            "LambdaInvocationAttributes": attributes,
+            "ResponseValidation": {"ResponseType": "STRING_MAP"},
+        },
+        # A failed invocation goes back to its loop, which retries or gives up.
+        _next(success, _on_error(retry)),
+    )
+
+
+def _set_queue(identifier: str, key: str, value: str, success: str, error: str) -> dict[str, Any]:
+    return _action(identifier, "UpdateContactTargetQueue", {key: value}, _next(success, _on_error(error)))
+
+
+def _transfer(after: str) -> dict[str, Any]:
+    # A successful transfer ends the flow; the Success edge (like the exports) and both
+    # errors go to the give-up path.
+    return _action(ID_TRANSFER, "TransferContactToQueue", {}, _next(after, ("QueueAtCapacity", after), _on_error(after)))
+
+
+def _failure_message(text: str) -> dict[str, Any]:
+    return _action(ID_FAILURE_MESSAGE, "MessageParticipant", {"Text": text}, _next(ID_DISCONNECT, _on_error(ID_DISCONNECT)))
+
+
+def _disconnect() -> dict[str, Any]:
+    return _action(ID_DISCONNECT, "DisconnectParticipant", {}, {})
+
+
+def _flow(actions: list[dict[str, Any]], *, name: str, description: str, console_type: str, settings: dict[str, Any] | None = None) -> Flow:
+    start = actions[0]["Identifier"]
+    parsed = Flow.from_dict({"Version": FLOW_LANGUAGE_VERSION, "StartAction": start, "Actions": actions})
+    document: dict[str, Any] = {
+        "Version": FLOW_LANGUAGE_VERSION,
+        "StartAction": start,
+        "Metadata": canvas_metadata(parsed.actions, start, name=name, description=description, console_type=console_type),
+        "Actions": actions,
+    }
+    if settings is not None:
+        document["Settings"] = settings
+    return Flow.from_dict(document)
+
+
+def _name(s: FlowSettings, kind: FlowKind) -> str:
+    return f"{s.name_prefix} {_TITLES[kind]}"
+
+
+def build_inbound_chat(s: FlowSettings) -> Flow:
+    """Inbound chat: session Lambda, routing Lambda (Initial), dynamic queue with fallback, transfer."""
+    attributes = {ATTR_CHANNEL_ADDRESS: s.channel_address_identifier}
+    if s.client_id is not None:
+        attributes[ATTR_CLIENT_ID] = s.client_id
+    first_after_set = ID_INVOKE_TRANSCRIPTION if s.transcription_module_arn else ID_SESSION_LOOP
+    routing_attributes = {PARAM_ROUTING_TYPE: "Initial"}
+    if s.omni_flow_id:
+        routing_attributes[PARAM_OMNI_FLOW] = s.omni_flow_id
+    if s.omni_queue_id:
+        routing_attributes[PARAM_OMNI_QUEUE] = s.omni_queue_id
+    actions = [
+        _action(
+            ID_SET_CHANNEL,
+            "UpdateContactAttributes",
+            {"Attributes": attributes, "TargetContact": "Current"},
+            _next(first_after_set, _on_error(ID_FAILURE_MESSAGE)),
+        )
+    ]
+    if s.transcription_module_arn:
+        # Analytics is nice to have: a module failure must not cost the customer the chat.
+        actions.append(
+            _action(
+                ID_INVOKE_TRANSCRIPTION,
+                "InvokeFlowModule",
+                {"FlowModuleId": s.transcription_module_arn},
+                _next(ID_SESSION_LOOP, _on_error(ID_SESSION_LOOP)),
+            )
+        )
+    actions += [
+        _retry_loop(ID_SESSION_LOOP, s.retry_count, ID_SESSION_LAMBDA, ID_FAILURE_MESSAGE),
+        _lambda(
+            ID_SESSION_LAMBDA,
+            s.session_lambda_arn,
+            s.lambda_timeout_seconds,
+            {ATTR_CHANNEL_ADDRESS: f"$.Attributes.{ATTR_CHANNEL_ADDRESS}"},
+            ID_STORE_SESSION,
+            ID_SESSION_LOOP,
+        ),
+        _action(
+            ID_STORE_SESSION,
+            "UpdateContactAttributes",
+            {"Attributes": {k: f"$.External.{k}" for k in SESSION_RESULTS}, "TargetContact": "Current"},
+            _next(ID_ROUTING_LOOP, _on_error(ID_FAILURE_MESSAGE)),
+        ),
+        _retry_loop(ID_ROUTING_LOOP, s.retry_count, ID_ROUTING_LAMBDA, ID_FAILURE_MESSAGE),
+        _lambda(
+            ID_ROUTING_LAMBDA,
+            s.routing_lambda_arn,
+            s.lambda_timeout_seconds,
+            routing_attributes,
+            ID_QUEUE_FROM_ROUTING,
+            ID_ROUTING_LOOP,
+        ),
+        # No externalQueueId (channel not routed to a mapped queue) takes the Error branch.
+        _set_queue(ID_QUEUE_FROM_ROUTING, "QueueId", EXTERNAL_QUEUE, ID_TRANSFER, ID_FALLBACK_QUEUE),
+        _set_queue(ID_FALLBACK_QUEUE, "QueueId", s.fallback_queue_arn, ID_TRANSFER, ID_FAILURE_MESSAGE),
+        _transfer(ID_FAILURE_MESSAGE),
+        _failure_message(s.failure_message),
+        _disconnect(),
+    ]
+    return _flow(actions, name=_name(s, FlowKind.INBOUND_CHAT), description=_DESCRIPTIONS[FlowKind.INBOUND_CHAT], console_type="contactFlow")
+
+
+def build_agent_transfer(s: FlowSettings) -> Flow:
+    """Agent quick-connect flow: routing Lambda (Transfer, max timeout), queue by agent, transfer."""
+    actions = [
+        _retry_loop(ID_ROUTING_LOOP, s.retry_count, ID_ROUTING_LAMBDA, ID_FAILURE_MESSAGE),
+        # The source asks for the maximum timeout here: a transfer must reach Salesforce.
+        _lambda(
+            ID_ROUTING_LAMBDA,
+            s.routing_lambda_arn,
+            MAX_SYNC_LAMBDA_TIMEOUT_SECONDS,
+            {PARAM_ROUTING_TYPE: "Transfer"},
+            ID_QUEUE_BY_AGENT,
+            ID_ROUTING_LOOP,
+        ),
+        _set_queue(ID_QUEUE_BY_AGENT, "AgentId", AGENT_USER_NAME, ID_TRANSFER, ID_FAILURE_MESSAGE),
+        _transfer(ID_FAILURE_MESSAGE),
+        _failure_message(s.failure_message),
+        _disconnect(),
+    ]
+    return _flow(actions, name=_name(s, FlowKind.AGENT_TRANSFER), description=_DESCRIPTIONS[FlowKind.AGENT_TRANSFER], console_type="agentTransfer")
+
+
+def build_queue_transfer(s: FlowSettings) -> Flow:
+    """Queue quick-connect flow: routing Lambda (Transfer), then transfer to the preset working queue."""
+    actions = [
+        _retry_loop(ID_ROUTING_LOOP, s.retry_count, ID_ROUTING_LAMBDA, ID_FAILURE_MESSAGE),
+        _lambda(
+            ID_ROUTING_LAMBDA,
+            s.routing_lambda_arn,
+            s.lambda_timeout_seconds,
+            {PARAM_ROUTING_TYPE: "Transfer"},
+            ID_TRANSFER,
+            ID_ROUTING_LOOP,
+        ),
+        _transfer(ID_FAILURE_MESSAGE),
+        _failure_message(s.failure_message),
+        _disconnect(),
+    ]
+    return _flow(actions, name=_name(s, FlowKind.QUEUE_TRANSFER), description=_DESCRIPTIONS[FlowKind.QUEUE_TRANSFER], console_type="queueTransfer")
+
+
+MODULE_SETTINGS: dict[str, Any] = {
+    "InputParameters": [],
+    "OutputParameters": [],
+    "Transitions": [{"DisplayName": "Success", "ReferenceName": "Success", "Description": ""}],
+}
+
+
+def build_transcription_module(s: FlowSettings) -> Flow:
+    """Flow module: Set recording and analytics behavior with Chat analytics (Contact Lens) on."""
+    parameters = {
+        "AnalyticsBehavior": {
+            "Enabled": "True",
+            "AnalyticsLanguage": s.analytics_language,
+            "AnalyticsRedactionBehavior": "Disabled",
+            "AnalyticsRedactionResults": "RedactedAndOriginal",
+            "ChannelConfiguration": {"Chat": {"AnalyticsModes": ["ContactLens"]}},
+        }
+    }
+    actions = [
+        _action(ID_RECORDING, "UpdateContactRecordingBehavior", parameters, _next(ID_END_MODULE)),
+        _action(ID_END_MODULE, "EndFlowModuleExecution", {}, {}),
+    ]
+    return _flow(
+        actions,
+        name=_name(s, FlowKind.TRANSCRIPTION),
+        description=_DESCRIPTIONS[FlowKind.TRANSCRIPTION],
+        console_type="contactFlowModule",
+        settings=MODULE_SETTINGS,
+    )
+
+
+def build_task_routing(s: FlowSettings) -> Flow:
+    """Task flow for Case unified routing: queue from the queueId attribute, else the fallback."""
+    actions = [
+        _action(
+            ID_CHECK_QUEUE_ID,
+            "Compare",
+            {"ComparisonValue": f"$.Attributes.{ATTR_QUEUE_ID}"},
+            {
+                # NoMatchingCondition (attribute absent or not an ARN) uses the fallback queue;
+                # the console repeats that target as NextAction.
+                "NextAction": ID_FALLBACK_QUEUE,
+                "Conditions": [
+                    {"NextAction": ID_QUEUE_FROM_ATTRIBUTE, "Condition": {"Operator": "TextStartsWith", "Operands": ["arn:"]}}
+                ],
+                "Errors": [{"NextAction": ID_FALLBACK_QUEUE, "ErrorType": "NoMatchingCondition"}],
+            },
+        ),
+        _set_queue(ID_QUEUE_FROM_ATTRIBUTE, "QueueId", f"$.Attributes.{ATTR_QUEUE_ID}", ID_TRANSFER, ID_FALLBACK_QUEUE),
+        _set_queue(ID_FALLBACK_QUEUE, "QueueId", s.fallback_queue_arn, ID_TRANSFER, ID_DISCONNECT),
+        # Tasks have no participant to message: give-up paths disconnect directly.
+        _transfer(ID_DISCONNECT),
+        _disconnect(),
+    ]
+    return _flow(actions, name=_name(s, FlowKind.TASK_ROUTING), description=_DESCRIPTIONS[FlowKind.TASK_ROUTING], console_type="contactFlow")
+
+
+_TITLES = {
+    FlowKind.INBOUND_CHAT: "Inbound Chat",
+    FlowKind.AGENT_TRANSFER: "Agent Transfer",
+    FlowKind.QUEUE_TRANSFER: "Queue Transfer",
+    FlowKind.TRANSCRIPTION: "Transcription Module",
+    FlowKind.TASK_ROUTING: "Task Routing",
+}
+
+_DESCRIPTIONS = {
+    FlowKind.INBOUND_CHAT: "SCC-AC inbound chat: creates the Salesforce messaging session, routes it in Omni-Channel "
+    "and queues the contact on the mapped Connect queue.",
+    FlowKind.AGENT_TRANSFER: "SCC-AC agent quick connect: tells Salesforce about the transfer, then transfers to the agent.",
+    FlowKind.QUEUE_TRANSFER: "SCC-AC queue quick connect: tells Salesforce about the transfer, then transfers to the queue.",
+    FlowKind.TRANSCRIPTION: "SCC-AC transcription module: enables Contact Lens chat analytics for the contact.",
+    FlowKind.TASK_ROUTING: "SCC-AC Case unified routing: queues the task on the queue in its queueId attribute, "
+    "or on the fallback queue.",
+}
+
+CONNECT_TYPES = {
+    FlowKind.INBOUND_CHAT: "CONTACT_FLOW",
+    FlowKind.AGENT_TRANSFER: "AGENT_TRANSFER",
+    FlowKind.QUEUE_TRANSFER: "QUEUE_TRANSFER",
+    FlowKind.TRANSCRIPTION: "MODULE",
+    FlowKind.TASK_ROUTING: "CONTACT_FLOW",
+}
+
+BUILDERS: dict[FlowKind, Callable[[FlowSettings], Flow]] = {
+    FlowKind.INBOUND_CHAT: build_inbound_chat,
+    FlowKind.AGENT_TRANSFER: build_agent_transfer,
+    FlowKind.QUEUE_TRANSFER: build_queue_transfer,
+    FlowKind.TRANSCRIPTION: build_transcription_module,
+    FlowKind.TASK_ROUTING: build_task_routing,
+}
+
+
+def build_all(s: FlowSettings) -> list[BuiltFlow]:
+    """The five flows in a fixed order (the module first: the inbound flow may invoke it)."""
+    order = [FlowKind.TRANSCRIPTION, FlowKind.INBOUND_CHAT, FlowKind.AGENT_TRANSFER, FlowKind.QUEUE_TRANSFER, FlowKind.TASK_ROUTING]
+    return [
+        BuiltFlow(kind=k, name=_name(s, k), connect_type=CONNECT_TYPES[k], description=_DESCRIPTIONS[k], flow=BUILDERS[k](s))
+        for k in order
+    ]
+
