@@ -1,0 +1,476 @@
+"""Local stand-in for the Salesforce Interaction Service and its OAuth token endpoint.
+
+A real HTTP server (stdlib ``http.server``, one thread per request) on 127.0.0.1 that
+answers the endpoints the SCC-AC Lambdas call, with the request and response shapes of
+salesforce-misc/interaction-service-apis ``inbound-interaction-api.yaml``:
+
+- ``POST /services/oauth2/token``: OAuth 2.0 JWT bearer grant; verifies the RS256
+  assertion against the connected app certificate's public key, iss/sub/aud/exp.
+- ``POST /api/v1/conversation``: establishes the conversation for (channel, participant
+  subject) and its open messaging session; a repeat returns the same records.
+- ``POST /api/v1/route``: creates the PendingServiceRouting for the conversation's
+  session and resolves the Omni-Queue (directly, by Omni-Flow, or from the channel's
+  setup); ``contextParamMap`` carries ``queueId`` and, when the queue is mapped,
+  ``externalQueueId`` (the Connect queue ARN).
+
+It keeps state (tokens, conversations, sessions, routings, every request) and can inject
+latency, 5xx and 401 faults. Used by the Lambda tests, the benchmark and the offline mode.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import secrets
+import threading
+import time
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs
+
+JWT_BEARER_GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer"
+_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+_ID_SUFFIX_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
+
+
+@dataclass
+class ChannelSetup:
+    """A MessagingChannel as the service sees it: its default routing (Omni-Queue or Omni-Flow)."""
+
+    queue_id: str | None = None
+    flow_id: str | None = None
+
+
+@dataclass
+class ServiceConfig:
+    """What the stand-in org looks like."""
+
+    public_key_pem: str  # certificate public key of the connected app
+    consumer_key: str = "3MVG9-local-consumer-key"
+    username: str = "integration@sccac.local"
+    org_id: str = "00D000000000001"
+    authorization_context: str = "SCCAC_Chat_Channel_Definition"
+    audience: str | None = None  # expected JWT aud; defaults to the server's base URL
+    channels: dict[str, ChannelSetup] = field(default_factory=dict)  # channelAddressIdentifier ->
+    queues: dict[str, str | None] = field(default_factory=dict)  # Omni-Queue Id -> Connect queue ARN
+    flows: dict[str, str | None] = field(default_factory=dict)  # Omni-Flow Id -> Omni-Queue it routes to
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ServiceConfig:
+        channels = {
+            str(k).lower(): ChannelSetup(queue_id=v.get("queueId"), flow_id=v.get("flowId"))
+            for k, v in (data.get("channels") or {}).items()
+        }
+        return cls(
+            public_key_pem=data["publicKeyPem"],
+            consumer_key=data.get("consumerKey", cls.consumer_key),
+            username=data.get("username", cls.username),
+            org_id=data.get("orgId", cls.org_id),
+            authorization_context=data.get("authorizationContext", cls.authorization_context),
+            audience=data.get("audience"),
+            channels=channels,
+            queues=dict(data.get("queues") or {}),
+            flows=dict(data.get("flows") or {}),
+        )
+
+
+@dataclass
+class Fault:
+    """Answer the next ``count`` requests to ``path`` with a delay and/or an error status."""
+
+    path: str
+    status: int | None = None
+    delay_s: float = 0.0
+    count: int = 1
+
+
+@dataclass
+class MessagingSession:
+    id: str
+    conversation_identifier: str
+    status: str = "Active"  # Active until ended; a later contact of the same user gets a new one
+
+
+@dataclass
+class Conversation:
+    identifier: str
+    channel_address_identifier: str
+    subject: str
+    sessions: list[MessagingSession] = field(default_factory=list)
+
+    def open_session(self) -> MessagingSession | None:
+        return next((s for s in self.sessions if s.status == "Active"), None)
+
+
+@dataclass
+class Routing:
+    psr_id: str
+    work_item_id: str
+    routing_type: str
+    queue_id: str | None
+    routing_correlation_id: str
+
+
+@dataclass(frozen=True)
+class RecordedRequest:
+    method: str
+    path: str
+    status: int
+    request_id: str | None
+
+
+def salesforce_id(prefix: str, number: int) -> str:
+    """An 18-character Salesforce-style Id (key prefix, counter, case-safe suffix)."""
+    base = f"{prefix}{'0' * 3}{number:09d}"[:15]
+    suffix = ""
+    for chunk in range(3):
+        bits = sum(1 << i for i, ch in enumerate(base[chunk * 5 : chunk * 5 + 5]) if ch.isupper())
+        suffix += _ID_SUFFIX_CHARS[bits]
+    return base + suffix
+
+
+class _HttpError(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+class LocalInteractionService:
+    """The stand-in server: ``start()``, ``base_url``, state, fault injection, ``stop()``."""
+
+    def __init__(self, config: ServiceConfig, host: str = "127.0.0.1", port: int = 0) -> None:
+        self.config = config
+        self._host = host
+        self._port = port
+        self._lock = threading.Lock()
+        self._stopping = threading.Event()
+        self._server: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+        self._counter = 0
+        self.tokens: set[str] = set()
+        self.conversations: dict[str, Conversation] = {}  # by conversationIdentifier
+        self._by_participant: dict[tuple[str, str], str] = {}
+        self.routings: list[Routing] = []
+        self._replies: dict[tuple[str, str], tuple[bytes, int, bytes]] = {}  # (path, RequestId)
+        self.faults: list[Fault] = []
+        self.requests: list[RecordedRequest] = []
+
+    # lifecycle -------------------------------------------------------------------------
+    def start(self) -> LocalInteractionService:
+        service = self
+
+        class Handler(_RequestHandler):
+            owner = service
+
+        self._server = ThreadingHTTPServer((self._host, self._port), Handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, name="interaction-service",
+                                        kwargs={"poll_interval": 0.05}, daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stopping.set()  # cuts injected delays short
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+
+    def __enter__(self) -> LocalInteractionService:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def base_url(self) -> str:
+        assert self._server is not None, "start() the service first"
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    # test controls -----------------------------------------------------------------------
+    def inject(self, path: str, *, status: int | None = None, delay_s: float = 0.0, count: int = 1) -> None:
+        with self._lock:
+            self.faults.append(Fault(path=path, status=status, delay_s=delay_s, count=count))
+
+    def expire_tokens(self) -> None:
+        """Every issued access token stops working (session timeout, revoked app)."""
+        with self._lock:
+            self.tokens.clear()
+
+    def end_session(self, conversation_identifier: str) -> None:
+        """The agent closed the chat: the next contact of this user opens a new session."""
+        with self._lock:
+            for session in self.conversations[conversation_identifier].sessions:
+                session.status = "Ended"
+
+    def calls(self, path: str) -> list[RecordedRequest]:
+        with self._lock:
+            return [r for r in self.requests if r.path == path]
+
+    def sessions(self) -> list[MessagingSession]:
+        with self._lock:
+            return [s for c in self.conversations.values() for s in c.sessions]
+
+    # request handling -------------------------------------------------------------------
+    def handle(self, method: str, path: str, headers: Mapping[str, str], body: bytes) -> tuple[int, bytes, str]:
+        fault = self._take_fault(path)
+        if fault is not None:
+            if fault.delay_s:
+                self._stopping.wait(fault.delay_s)
+            if fault.status is not None:
+                if fault.status == 401:
+                    self.expire_tokens()
+                return self._error(fault.status, f"Injected HTTP {fault.status}")
+        try:
+            if method != "POST":
+                raise _HttpError(405, f"{method} is not supported on {path}")
+            if path == "/services/oauth2/token":
+                return 200, json.dumps(self._token(body)).encode(), "application/json"
+            if path in ("/api/v1/conversation", "/api/v1/route"):
+                return self._api(path, headers, body)
+            raise _HttpError(404, f"No resource at {path}")
+        except _TokenError as exc:
+            payload = {"error": exc.error, "error_description": exc.description}
+            return 400, json.dumps(payload).encode(), "application/json"
+        except _HttpError as exc:
+            return self._error(exc.status, exc.message)
+
+    def _take_fault(self, path: str) -> Fault | None:
+        with self._lock:
+            for fault in self.faults:
+                if fault.path == path and fault.count > 0:
+                    fault.count -= 1
+                    return fault
+        return None
+
+    @staticmethod
+    def _error(status: int, message: str) -> tuple[int, bytes, str]:
+        # The Interaction Service's Error schema: {"code": int, "message": str}
+        return status, json.dumps({"code": status, "message": message}).encode(), "application/json"
+
+    def _token(self, body: bytes) -> dict[str, Any]:
+        import jwt  # PyJWT
+
+        form = {k: v[0] for k, v in parse_qs(body.decode()).items()}
+        if form.get("grant_type") != JWT_BEARER_GRANT:
+            raise _TokenError("unsupported_grant_type", "grant type not supported")
+        assertion = form.get("assertion", "")
+        audience = self.config.audience or self.base_url
+        try:
+            claims = jwt.decode(
+                assertion,
+                self.config.public_key_pem,
+                algorithms=["RS256"],
+                audience=audience,
+                options={"require": ["iss", "sub", "aud", "exp"]},
+            )
+        except jwt.ExpiredSignatureError:
+            raise _TokenError("invalid_grant", "expired authorization code") from None
+        except jwt.InvalidAudienceError:
+            raise _TokenError("invalid_grant", "audience is invalid") from None
+        except jwt.PyJWTError:
+            raise _TokenError("invalid_grant", "invalid assertion") from None
+        if claims["exp"] - time.time() > 300:
+            raise _TokenError("invalid_grant", "assertion expiry is too far in the future")
+        if claims["iss"] != self.config.consumer_key:
+            raise _TokenError("invalid_client_id", "client identifier invalid")
+        if claims["sub"] != self.config.username:
+            raise _TokenError("invalid_grant", "user hasn't approved this consumer")
+        token = f"{self.config.org_id}!{secrets.token_urlsafe(32)}"
+        with self._lock:
+            self.tokens.add(token)
+        return {
+            "access_token": token,
+            "scope": "interaction_api",
+            "instance_url": self.base_url,
+            "id": f"{self.base_url}/id/{self.config.org_id}/005000000000001",
+            "token_type": "Bearer",
+        }
+
+    def _api(self, path: str, headers: Mapping[str, str], body: bytes) -> tuple[int, bytes, str]:
+        auth = headers.get("Authorization", "")
+        token = auth[7:] if auth.startswith("Bearer ") else ""
+        with self._lock:
+            valid = token in self.tokens
+        if not valid:
+            raise _HttpError(401, "Invalid or expired access token")
+        if headers.get("OrgId") != self.config.org_id:
+            raise _HttpError(401, "OrgId does not match the access token")
+        if headers.get("AuthorizationContext") != self.config.authorization_context:
+            raise _HttpError(403, "AuthorizationContext is not a channel definition of this app")
+        request_id = headers.get("RequestId", "")
+        if not _UUID.match(request_id):
+            raise _HttpError(400, "RequestId header must be a UUID")
+        with self._lock:
+            replay = self._replies.get((path, request_id))
+        if replay is not None:
+            # Same RequestId: the same answer again, nothing new created.
+            if replay[0] != body:
+                raise _HttpError(409, "RequestId was already used with a different body")
+            return replay[1], replay[2], "application/json"
+        try:
+            data = json.loads(body or b"null")
+        except ValueError:
+            raise _HttpError(400, "Request body is not valid JSON") from None
+        if not isinstance(data, dict):
+            raise _HttpError(400, "Request body must be a JSON object")
+        with self._lock:
+            result = self._conversation(data) if path == "/api/v1/conversation" else self._route(data)
+            encoded = json.dumps(result).encode()
+            self._replies[(path, request_id)] = (body, 202, encoded)
+        return 202, encoded, "application/json"
+
+    def _next_id(self, prefix: str) -> str:
+        self._counter += 1
+        return salesforce_id(prefix, self._counter)
+
+    def _conversation(self, data: dict[str, Any]) -> dict[str, Any]:
+        channel = str(data.get("channelAddressIdentifier") or "").lower()
+        if channel not in self.config.channels:
+            raise _HttpError(400, "Invalid channelAddressIdentifier: no messaging channel has it")
+        participants = data.get("participants")
+        if not isinstance(participants, list) or len(participants) != 1 or not isinstance(participants[0], dict):
+            raise _HttpError(400, "participants must hold exactly one participant")
+        participant = participants[0]
+        subject = str(participant.get("subject") or "")
+        if participant.get("appType") != "custom" or participant.get("role") != "EndUser" or not subject:
+            raise _HttpError(400, "participant needs appType custom, role EndUser and a subject")
+        key = (channel, subject)
+        conversation = self.conversations.get(self._by_participant.get(key, ""))
+        if conversation is None:
+            conversation = Conversation(str(uuid.uuid4()), channel, subject)
+            self.conversations[conversation.identifier] = conversation
+            self._by_participant[key] = conversation.identifier
+        session = conversation.open_session()
+        if session is None:
+            session = MessagingSession(self._next_id("0Mw"), conversation.identifier)
+            conversation.sessions.append(session)
+        return {
+            "conversationIdentifier": conversation.identifier,
+            "messagingSessionId": session.id,
+            "success": True,
+        }
+
+    def _route(self, data: dict[str, Any]) -> dict[str, Any]:
+        conversation = self.conversations.get(str(data.get("conversationIdentifier") or ""))
+        if conversation is None:
+            raise _HttpError(400, "Invalid conversationIdentifier")
+        routing_type = data.get("routingType")
+        if routing_type not in ("Initial", "Transfer"):
+            raise _HttpError(400, "routingType must be Initial or Transfer")
+        session = conversation.open_session()
+        if session is None:
+            return {"success": False, "reasonForNotRouting": "The conversation has no active messaging session"}
+        info = data.get("routingInfo") or {}
+        if not isinstance(info, dict):
+            raise _HttpError(400, "routingInfo must be an object")
+        queue_id, reason = self._resolve(conversation.channel_address_identifier, info)
+        if queue_id is None:
+            return {"success": False, "reasonForNotRouting": reason, "workItemId": session.id}
+        routing = Routing(self._next_id("0JR"), session.id, routing_type, queue_id, str(uuid.uuid4()))
+        self.routings.append(routing)
+        context = {"queueId": queue_id}
+        arn = self.config.queues.get(queue_id)
+        if arn:
+            context["externalQueueId"] = arn
+        return {
+            "success": True,
+            "routingCorrelationId": routing.routing_correlation_id,
+            "psrId": routing.psr_id,
+            "workItemId": session.id,
+            "contextParamMap": context,
+        }
+
+    def _resolve(self, channel: str, info: dict[str, Any]) -> tuple[str | None, str]:
+        """Which Omni-Queue the work lands in: override queue, override flow, or channel setup."""
+        flow = info.get("flow")
+        if isinstance(flow, dict) and flow.get("flowId"):
+            return self._by_flow(str(flow["flowId"]), flow.get("queueId"))
+        if info.get("queueId"):
+            return self._queue(str(info["queueId"])), ""
+        setup = self.config.channels[channel]
+        if setup.flow_id:
+            return self._by_flow(setup.flow_id, setup.queue_id)
+        if setup.queue_id:
+            return self._queue(setup.queue_id), ""
+        return None, "The messaging channel has no Omni-Flow or Omni-Queue routing configured"
+
+    def _by_flow(self, flow_id: str, fallback: Any) -> tuple[str | None, str]:
+        if flow_id not in self.config.flows:
+            raise _HttpError(400, f"Invalid flowId: no active Omni-Flow {flow_id}")
+        target = self.config.flows[flow_id] or (str(fallback) if fallback else None)
+        if target is None:
+            return None, "The Omni-Flow ended without a Route Work action and no fallback queue was given"
+        return self._queue(target), ""
+
+    def _queue(self, queue_id: str) -> str:
+        if queue_id not in self.config.queues:
+            raise _HttpError(400, f"Invalid queueId: {queue_id} is not an Omni-Queue")
+        return queue_id
+
+
+class _TokenError(Exception):
+    def __init__(self, error: str, description: str) -> None:
+        super().__init__(error)
+        self.error = error
+        self.description = description
+
+
+class _RequestHandler(BaseHTTPRequestHandler):
+    owner: LocalInteractionService
+    protocol_version = "HTTP/1.1"  # keep-alive, like the real service
+
+    def do_POST(self) -> None:  # noqa: N802 - http.server naming
+        self._dispatch("POST")
+
+    def do_GET(self) -> None:  # noqa: N802
+        self._dispatch("GET")
+
+    def do_DELETE(self) -> None:  # noqa: N802
+        self._dispatch("DELETE")
+
+    def _dispatch(self, method: str) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        path = self.path.split("?", 1)[0]
+        status, payload, content_type = self.owner.handle(method, path, dict(self.headers.items()), body)
+        with self.owner._lock:
+            self.owner.requests.append(RecordedRequest(method, path, status, self.headers.get("RequestId")))
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client gave up (timeout test); nothing to answer
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - silence access logs
+        return
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the stand-in until Ctrl-C: ``python -m sccac.testing.interaction_service --config c.json``."""
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--config", required=True, help="JSON: publicKeyPem, consumerKey, username, orgId, "
+                        "authorizationContext, channels, queues, flows (see docs/lambdas.md)")
+    parser.add_argument("--port", type=int, default=8085)
+    args = parser.parse_args(argv)
+    with open(args.config, encoding="utf-8") as handle:
+        config = ServiceConfig.from_dict(json.load(handle))
+    with LocalInteractionService(config, port=args.port) as service:
+        print(f"Local Interaction Service on {service.base_url} (Ctrl-C to stop)", flush=True)
+        try:
+            threading.Event().wait()
+        except KeyboardInterrupt:
+            pass
+
+
+if __name__ == "__main__":
+    main()
