@@ -1,0 +1,95 @@
+"""Run the offline checks over a project and summarise them."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from sccac.checks import apex, schema, source
+from sccac.checks.results import CheckResult, Problem, ToolMissing
+
+SAM_TEMPLATE = Path("aws/template.yaml")
+
+
+def find_project_root(start: Path) -> Path:
+    for folder in (start, *start.parents):
+        if (folder / "sfdx-project.json").exists():
+            return folder
+    raise FileNotFoundError(f"no sfdx-project.json in {start} or any parent folder; run from the project root")
+
+
+def _schema(root: Path) -> CheckResult:
+    return schema.check_schema([*source.package_directories(root), root / "unpackaged"])
+
+
+def _typecheck(root: Path) -> CheckResult:
+    return apex.typecheck(root, root)
+
+
+def _pmd(root: Path) -> CheckResult:
+    return apex.pmd(apex.apex_files(source.package_directories(root)), root)
+
+
+def _convert(root: Path) -> CheckResult:
+    return source.convert_source(root)
+
+
+def _cfn_lint(root: Path) -> CheckResult:
+    result = CheckResult("SAM template (cfn-lint)")
+    template = root / SAM_TEMPLATE
+    if not template.exists():
+        result.skipped = f"no {SAM_TEMPLATE}"
+        return result
+    result.checked = 1
+    proc = subprocess.run(
+        [sys.executable, "-m", "cfnlint", "--format", "parseable", str(template)],
+        capture_output=True, text=True, timeout=300, check=False, cwd=root,
+    )
+    for line in proc.stdout.splitlines():
+        # parseable format: file:line:col:endline:endcol:rule:message
+        parts = line.split(":", 6)
+        if len(parts) == 7:
+            result.problems.append(Problem(parts[0], parts[6], int(parts[1]), f"cfn-lint:{parts[5]}"))
+    if proc.returncode != 0 and not result.problems:
+        result.problems.append(Problem(str(template), (proc.stderr or proc.stdout).strip()[-1000:] or "cfn-lint failed", rule="cfn-lint"))
+    return result
+
+
+CHECKS: dict[str, Callable[[Path], CheckResult]] = {
+    "schema": _schema,
+    "apex": _typecheck,
+    "pmd": _pmd,
+    "convert": _convert,
+    "cfn": _cfn_lint,
+}
+
+
+def run_checks(root: Path, only: Sequence[str] | None = None, progress: Callable[[str], None] | None = None) -> list[CheckResult]:
+    results = []
+    for name in only or list(CHECKS):
+        if progress:
+            progress(name)
+        try:
+            results.append(CHECKS[name](root))
+        except (ToolMissing, RuntimeError, ValueError) as exc:
+            failed = CheckResult(name)
+            failed.problems.append(Problem(str(root), str(exc), rule="tool"))
+            results.append(failed)
+    return results
+
+
+def summarise(results: Sequence[CheckResult], root: Path) -> str:
+    lines = []
+    for result in results:
+        if result.skipped:
+            lines.append(f"SKIP  {result.name}: {result.skipped}")
+        elif result.ok:
+            lines.append(f"PASS  {result.name}: {result.checked} checked, no problems")
+        else:
+            lines.append(f"FAIL  {result.name}: {len(result.problems)} problem(s)")
+            lines.extend(f"      {problem.render(root)}" for problem in result.problems)
+    failed = sum(1 for r in results if not r.ok and not r.skipped)
+    lines.append(f"{len(results) - failed} of {len(results)} checks passed" + (f", {failed} failed" if failed else ""))
+    return "\n".join(lines)

@@ -1,0 +1,89 @@
+"""Check that the SFDX source is deployable in shape: `sf project convert` succeeds, code files have their -meta.xml."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+from sccac.checks import tools
+from sccac.checks.results import CheckResult, Problem
+
+CODE_SUFFIXES = (".cls", ".trigger", ".page", ".component")
+
+
+def package_directories(project_root: Path) -> list[Path]:
+    """The package directories sfdx-project.json declares (force-app by convention)."""
+    config = project_root / "sfdx-project.json"
+    try:
+        data = json.loads(config.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise ValueError(f"{config}: cannot read the SFDX project file ({exc})") from exc
+    return [project_root / entry["path"] for entry in data.get("packageDirectories", [])]
+
+
+def missing_meta_files(source_roots: Iterable[Path]) -> list[Problem]:
+    """`sf` converts a class without its -meta.xml silently, and the deploy then drops it."""
+    problems = []
+    for root in source_roots:
+        for code in sorted(p for p in root.rglob("*") if p.suffix in CODE_SUFFIXES):
+            if not code.with_name(code.name + "-meta.xml").exists():
+                problems.append(
+                    Problem(str(code), f"no {code.name}-meta.xml beside it: add one with apiVersion and status", rule="source")
+                )
+    return problems
+
+
+def _sf_error(output: str) -> str:
+    try:
+        data = json.loads(output[output.index("{") :])
+    except ValueError:
+        return output.strip()[-2000:] or "sf failed without output"
+    return str(data.get("message") or data).replace("\\n", " ")
+
+
+def _run_sf(project_root: Path, args: list[str], cwd: Path) -> tuple[bool, str]:
+    proc = subprocess.run(
+        [str(tools.sf_cli(project_root)), *args, "--json"],
+        cwd=cwd,
+        env=tools.quiet_sf_env(project_root),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    return proc.returncode == 0, proc.stdout or proc.stderr
+
+
+def _problem_from_sf(root: Path, output: str, what: str) -> Problem:
+    message = _sf_error(output)
+    # sf names the offending file at the start of its message; fall back to the folder.
+    first = message.split(":", 1)[0]
+    file = first if Path(first).exists() else str(root)
+    return Problem(file, f"{what} failed: {message}", rule="sf")
+
+
+def convert_source(project_root: Path) -> CheckResult:
+    """`sf project convert source` on each package directory, plus `convert mdapi` on each unpackaged bundle."""
+    result = CheckResult("deployable shape (sf project convert)")
+    roots = package_directories(project_root)
+    result.problems.extend(missing_meta_files(roots))
+    with tempfile.TemporaryDirectory(prefix="sccac-convert-") as tmp:
+        for index, root in enumerate(roots):
+            result.checked += 1
+            ok, output = _run_sf(project_root, ["project", "convert", "source", "-r", str(root), "-d", f"{tmp}/src{index}"], project_root)
+            if not ok:
+                result.problems.append(_problem_from_sf(root, output, "sf project convert source"))
+        for index, bundle in enumerate(unpackaged_bundles(project_root)):
+            result.checked += 1
+            ok, output = _run_sf(project_root, ["project", "convert", "mdapi", "-r", str(bundle), "-d", f"{tmp}/md{index}"], project_root)
+            if not ok:
+                result.problems.append(_problem_from_sf(bundle, output, "sf project convert mdapi"))
+    return result
+
+
+def unpackaged_bundles(project_root: Path) -> list[Path]:
+    """CumulusCI metadata bundles: unpackaged/{pre,post,config}/<name>/ folders with a package.xml."""
+    return sorted(p.parent for p in (project_root / "unpackaged").glob("*/*/package.xml"))
