@@ -1,0 +1,52 @@
+# sccac: the two commands. Each target installs what it needs (idempotently) and then runs.
+#   make demo   run the whole system offline and print what happened
+#   make test   run every test suite: offline checks, pytest, Robot (offline), LWC Jest
+
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PY_STAMP := $(VENV)/.sccac-installed
+NODE_STAMP := node_modules/.sccac-installed
+OUT := out
+
+.PHONY: demo test setup check pytest robot lwc clean
+
+setup: $(PY_STAMP) $(NODE_STAMP)
+
+$(PY_STAMP): pyproject.toml
+	@echo "==> Python environment ($(VENV))"
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+$(NODE_STAMP): package.json package-lock.json
+	@echo "==> Node tools (Salesforce CLI, Apex language server and PMD jars, LWC Jest)"
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+demo: setup
+	$(BIN)/sccac demo --out $(OUT)/demo
+
+test: setup check pytest robot lwc
+	@echo "==> all test suites passed"
+
+check: setup
+	@echo "==> offline Salesforce checks (sccac check)"
+	$(BIN)/sccac check
+
+pytest: setup
+	@echo "==> pytest"
+	$(BIN)/pytest
+
+robot: setup
+	@echo "==> Robot Framework (offline suite; tests tagged org need a connected org)"
+	$(BIN)/robot --outputdir $(OUT)/robot --exclude org --loglevel INFO robot/SCCAC/tests
+
+lwc: setup
+	@echo "==> LWC Jest"
+	npx --no-install sfdx-lwc-jest -- --passWithNoTests
+
+clean:
+	rm -rf $(OUT) .pytest_cache

@@ -1,0 +1,34 @@
+"""CumulusCI task over `sccac.checks`: the offline Salesforce checks as `cci task run sccac_check`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cumulusci.core.exceptions import CumulusCIFailure, TaskOptionsError
+from cumulusci.core.tasks import BaseTask
+from cumulusci.core.utils import process_list_arg
+
+from sccac.checks.runner import CHECKS, run_checks, summarise
+
+
+class RunOfflineChecks(BaseTask):
+    task_docs = "Validates force-app and unpackaged metadata, Apex and the SAM template offline, without an org."
+    task_options = {
+        "checks": {"description": f"Comma-separated checks to run, from {', '.join(CHECKS)} (default: all)"},
+    }
+
+    def _init_options(self, kwargs):
+        super()._init_options(kwargs)
+        self.checks = process_list_arg(self.options.get("checks")) or list(CHECKS)
+        unknown = [name for name in self.checks if name not in CHECKS]
+        if unknown:
+            raise TaskOptionsError(f"Unknown check(s) {', '.join(unknown)}; choose from {', '.join(CHECKS)}")
+
+    def _run_task(self):
+        root = Path(self.project_config.repo_root)
+        results = run_checks(root, self.checks, progress=lambda name: self.logger.info(f"Running check: {name}"))
+        for line in summarise(results, root).splitlines():
+            self.logger.info(line)
+        failed = [r.name for r in results if not r.ok and not r.skipped]
+        if failed:
+            raise CumulusCIFailure(f"Offline checks failed: {', '.join(failed)}")
