@@ -1,0 +1,3 @@
+trigger CaseTrigger on Case (before insert, before update, after insert, after update) {
+    new CaseRoutingHandler().run(Trigger.operationType, Trigger.new, Trigger.oldMap);
+}
