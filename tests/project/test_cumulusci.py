@@ -1,0 +1,45 @@
+"""CumulusCI reads the project offline: tasks load by class_path and the extended flows resolve."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+CCI = Path(sys.executable).with_name("cci")
+
+
+@pytest.fixture
+def cci_env(tmp_path: Path) -> dict[str, str]:
+    """A fresh HOME (no keyring, no connected orgs), as on a CI machine."""
+    env = dict(os.environ)
+    env.update({"HOME": str(tmp_path), "CUMULUSCI_KEY": "0123456789abcdef"})
+    return env
+
+
+def run_cci(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(CCI), *args], cwd=REPO, env=env, capture_output=True, text=True, timeout=120, check=False)
+
+
+def test_task_list_shows_the_sccac_tasks(cci_env):
+    result = run_cci(["task", "list"], cci_env)
+    assert result.returncode == 0, result.stderr + result.stdout
+    for task in ("sccac_check", "build_contact_flows", "lint_contact_flows"):
+        assert task in result.stdout
+
+
+def test_dev_org_flow_resolves_with_the_sccac_steps(cci_env):
+    result = run_cci(["flow", "info", "dev_org"], cci_env)
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert "build_contact_flows" in result.stdout
+    assert "lint_contact_flows" in result.stdout
+
+
+def test_custom_task_options_are_documented(cci_env):
+    result = run_cci(["task", "info", "sccac_check"], cci_env)
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert "checks" in result.stdout
