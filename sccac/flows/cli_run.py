@@ -2,16 +2,143 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import click
 
+from sccac.flows.diagram import DiagramRenderError, to_d2, to_mermaid, to_svg
+from sccac.flows.model import Flow, FlowFormatError, load_flow
+from sccac.flows.scenario import Scenario, ScenarioError, load_scenario
+from sccac.flows.simulator import simulate as run_simulation
+from sccac.flows.simulator_contact import CHANNELS
+
+EXIT_OK = 0
+EXIT_MISMATCH = 1
+EXIT_BAD_INPUT = 2
+
+
+def _load(path: str) -> Flow:
+    try:
+        return load_flow(path)
+    except FlowFormatError as exc:
+        click.echo(f"error: {exc}", err=True)
+        raise SystemExit(EXIT_BAD_INPUT) from None
+
+
+def _pairs(values: tuple[str, ...], option: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for item in values:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise click.BadParameter(f"{item!r} is not KEY=VALUE", param_hint=option)
+        out[key] = value
+    return out
+
+
+def _lambda_results(values: tuple[str, ...]) -> dict[str, dict[str, str]]:
+    """``[ROLE_OR_ARN:]KEY=VALUE`` -> {role or "*": {key: value}}."""
+    out: dict[str, dict[str, str]] = {}
+    for item in values:
+        left, sep, value = item.partition("=")
+        if not sep or not left:
+            raise click.BadParameter(f"{item!r} is not [ROLE:]KEY=VALUE", param_hint="--lambda-result")
+        target, colon, key = left.rpartition(":")
+        out.setdefault(target if colon else "*", {})[key] = value
+    return out
+
 
 @click.command()
-def simulate() -> None:
-    """Run a flow block by block with given contact data and Lambda behaviour."""
-    raise click.ClickException("not built yet")
+@click.argument("flow_file", type=click.Path(dir_okay=False))
+@click.option("--scenario", "scenario_file", type=click.Path(dir_okay=False), help="YAML/JSON scenario (docs/flows-simulation.md).")
+@click.option("--attribute", "attributes", multiple=True, metavar="KEY=VALUE", help="Initial contact attribute (repeatable).")
+@click.option("--channel", type=click.Choice(CHANNELS), help="Contact channel (default CHAT).")
+@click.option("--agent", "agent_user_name", metavar="USER_NAME", help="$.Agent.UserName (agent transfer flows).")
+@click.option("--queue", "queue_arn", metavar="QUEUE_ARN", help="Working queue already set (queue transfer flows).")
+@click.option("--lambda-fails", type=click.IntRange(min=0), help="Every Lambda fails its first N calls.")
+@click.option(
+    "--lambda-result",
+    "lambda_results",
+    multiple=True,
+    metavar="[ROLE:]KEY=VALUE",
+    help="A key of the Lambda result; ROLE is session, routing or a function ARN (repeatable).",
+)
+@click.option("--max-steps", type=click.IntRange(min=1), help="Step budget before the run counts as stuck (default 1000).")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def simulate(
+    flow_file: str,
+    scenario_file: str | None,
+    attributes: tuple[str, ...],
+    channel: str | None,
+    agent_user_name: str | None,
+    queue_arn: str | None,
+    lambda_fails: int | None,
+    lambda_results: tuple[str, ...],
+    max_steps: int | None,
+    output_format: str,
+) -> None:
+    """Run FLOW_FILE block by block with given contact data and Lambda behaviour.
+
+    Exit 0 when the run completes (and matches the scenario's `expect`), 1 when the outcome
+    differs from `expect`, 2 when an input file cannot be used.
+    """
+    flow = _load(flow_file)
+    try:
+        scenario = load_scenario(scenario_file) if scenario_file else Scenario(source="<command line>")
+        scenario = scenario.with_overrides(
+            attributes=_pairs(attributes, "--attribute"),
+            channel=channel,
+            agent_user_name=agent_user_name,
+            queue_arn=queue_arn,
+            lambda_fails=lambda_fails,
+            lambda_results=_lambda_results(lambda_results),
+            max_steps=max_steps,
+        )
+        trace = run_simulation(flow, scenario.contact, scenario.invoker(), scenario.options())
+    except ScenarioError as exc:
+        click.echo(f"error: {exc}", err=True)
+        raise SystemExit(EXIT_BAD_INPUT) from None
+    mismatches = scenario.expect.mismatches(trace) if scenario.expect else []
+    if output_format == "json":
+        payload = trace.to_dict()
+        payload["scenario"] = {"name": scenario.name, "source": scenario.source, "mismatches": mismatches}
+        click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+    else:
+        if scenario.name:
+            click.echo(f"scenario: {scenario.name}")
+        click.echo(trace.render())
+        if scenario.expect:
+            click.echo("expectation: " + ("met" if not mismatches else "NOT met"))
+            for problem in mismatches:
+                click.echo(f"  - {problem}")
+    raise SystemExit(EXIT_MISMATCH if mismatches else EXIT_OK)
 
 
 @click.command()
-def diagram() -> None:
-    """Draw a flow as Mermaid text and SVG."""
-    raise click.ClickException("not built yet")
+@click.argument("flow_file", type=click.Path(dir_okay=False))
+@click.option("--format", "output_format", type=click.Choice(["mermaid", "d2", "svg"]), default="mermaid", show_default=True)
+@click.option("--out", "out_path", type=click.Path(dir_okay=False), help="Write here instead of standard output.")
+@click.option("--title", help="Diagram title (default: the flow's Metadata name, else the file name).")
+@click.option("--layout", type=click.Choice(["dagre", "elk"]), default="dagre", show_default=True, help="D2 layout engine (svg).")
+def diagram(flow_file: str, output_format: str, out_path: str | None, title: str | None, layout: str) -> None:
+    """Draw FLOW_FILE as Mermaid text, D2 text, or SVG (rendered by the bundled D2 binary)."""
+    flow = _load(flow_file)
+    name = title or (flow.metadata or {}).get("name") or Path(flow_file).stem
+    if output_format == "mermaid":
+        text = to_mermaid(flow, name)
+    elif output_format == "d2":
+        text = to_d2(flow, name)
+    else:
+        try:
+            text = to_svg(flow, name, layout=layout)
+        except DiagramRenderError as exc:
+            raise click.ClickException(str(exc)) from None
+    if out_path:
+        try:
+            Path(out_path).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            click.echo(f"error: {out_path}: cannot write ({exc.strerror})", err=True)
+            raise SystemExit(EXIT_BAD_INPUT) from None
+        click.echo(f"wrote {out_path}", err=True)
+    else:
+        click.echo(text, nl=False)

