@@ -15,6 +15,11 @@ _SECRET_KEYS = frozenset(
 logger = logging.getLogger("sccac.lambdas")
 logger.setLevel(os.environ.get("LOG_LEVEL", "INFO").upper())
 
+# At DEBUG, botocore logs whole response bodies, i.e. the GetSecretValue SecretString.
+# Pin those loggers above DEBUG so no root/LOG_LEVEL setting can leak the private key.
+for _name in ("botocore.parsers", "botocore.endpoint", "botocore.hooks", "botocore.auth"):
+    logging.getLogger(_name).setLevel(logging.INFO)
+
 
 def log(level: int, event: str, **fields: Any) -> None:
     """Write ``{"event": ..., **fields}`` as one line; secret-looking keys are dropped."""

@@ -1,0 +1,150 @@
+"""Fixtures: a key pair made at test time, the local Interaction Service over real HTTP,
+a moto Secrets Manager holding the connected-app secret, and handler dependencies."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import boto3
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from moto import mock_aws
+
+from sccac.lambdas import runtime
+from sccac.lambdas.config import Settings
+from sccac.testing.interaction_service import ChannelSetup, LocalInteractionService, ServiceConfig
+
+CHANNEL = "7f1c2a3b-4d5e-4f60-8a9b-0c1d2e3f4a5b"
+CHANNEL_BY_FLOW = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
+QUEUE_MAPPED = "00G5g000001AbCdEAF"
+QUEUE_UNMAPPED = "00G5g000001XyZwEAB"
+FLOW_TO_MAPPED = "3005g000000Fl0wAAA"
+FLOW_NO_ROUTE = "3005g000000N0RtAAA"
+QUEUE_ARN = (
+    "arn:aws:connect:us-east-1:123456789012:instance/"
+    "11111111-2222-3333-4444-555555555555/queue/aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee"
+)
+SECRET_NAME = "sccac/salesforce/test"
+AUTH_CONTEXT = "SCCAC_Chat_Channel_Definition"
+
+
+@dataclass(frozen=True)
+class KeyPair:
+    private_pem: str
+    public_pem: str
+
+
+@pytest.fixture(scope="session")
+def keys() -> KeyPair:
+    # Generated per test run: no private key is ever committed.
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    private_pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
+    public_pem = key.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    ).decode()
+    return KeyPair(private_pem, public_pem)
+
+
+@pytest.fixture
+def service(keys: KeyPair) -> Iterator[LocalInteractionService]:
+    config = ServiceConfig(
+        public_key_pem=keys.public_pem,
+        authorization_context=AUTH_CONTEXT,
+        channels={
+            CHANNEL: ChannelSetup(queue_id=QUEUE_MAPPED),
+            CHANNEL_BY_FLOW: ChannelSetup(flow_id=FLOW_TO_MAPPED),
+        },
+        queues={QUEUE_MAPPED: QUEUE_ARN, QUEUE_UNMAPPED: None},
+        flows={FLOW_TO_MAPPED: QUEUE_MAPPED, FLOW_NO_ROUTE: None},
+    )
+    with LocalInteractionService(config) as svc:
+        yield svc
+
+
+def secret_json(keys: KeyPair, service: LocalInteractionService, **overrides: Any) -> str:
+    data = {
+        "consumerKey": service.config.consumer_key,
+        "username": service.config.username,
+        "privateKey": keys.private_pem,
+        "orgId": service.config.org_id + "AAA",  # 18-char form; the OrgId header uses 15
+        "loginUrl": service.base_url,
+    }
+    data.update(overrides)
+    return json.dumps(data)
+
+
+@pytest.fixture
+def secrets_client(keys: KeyPair, service: LocalInteractionService) -> Iterator[Any]:
+    with mock_aws():
+        client = boto3.client("secretsmanager", region_name="us-east-1")
+        client.create_secret(Name=SECRET_NAME, SecretString=secret_json(keys, service))
+        yield client
+
+
+DepsFactory = Callable[..., runtime.Dependencies]
+
+
+@pytest.fixture
+def make_deps(service: LocalInteractionService, secrets_client: Any) -> DepsFactory:
+    def make(**settings: Any) -> runtime.Dependencies:
+        values: dict[str, Any] = {
+            "scrt_base_url": service.base_url,
+            "secret_name": SECRET_NAME,
+            "authorization_context": AUTH_CONTEXT,
+        }
+        values.update(settings)
+        return runtime.build(Settings(**values), secrets_client=secrets_client)
+
+    return make
+
+
+@pytest.fixture
+def deps(make_deps: DepsFactory) -> runtime.Dependencies:
+    return make_deps()
+
+
+class FakeContext:
+    """The part of the Lambda context the handlers use."""
+
+    def __init__(self, remaining_ms: int = 8000) -> None:
+        self.remaining_ms = remaining_ms
+
+    def get_remaining_time_in_millis(self) -> int:
+        return self.remaining_ms
+
+
+def connect_event(
+    contact_id: str = "c0ffee00-1111-4222-8333-444455556666",
+    attributes: dict[str, str] | None = None,
+    parameters: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """An Amazon Connect 'Invoke AWS Lambda function' event."""
+    return {
+        "Name": "ContactFlowEvent",
+        "Details": {
+            "ContactData": {
+                "Attributes": attributes if attributes is not None else {},
+                "Channel": "CHAT",
+                "ContactId": contact_id,
+                "InitialContactId": contact_id,
+                "InitiationMethod": "API",
+                "InstanceARN": "arn:aws:connect:us-east-1:123456789012:instance/11111111-2222-3333-4444-555555555555",
+                "PreviousContactId": contact_id,
+                "Queue": None,
+            },
+            "Parameters": parameters if parameters is not None else {},
+        },
+    }
+
+
+@pytest.fixture
+def all_logs(caplog: pytest.LogCaptureFixture) -> pytest.LogCaptureFixture:
+    caplog.set_level(logging.DEBUG)
+    return caplog

@@ -1,0 +1,191 @@
+"""CreateMessagingSession against the local Interaction Service over real HTTP."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+
+from sccac.lambdas.create_messaging_session import create_messaging_session
+from sccac.lambdas.errors import (
+    InvalidInputError,
+    SalesforceAuthError,
+    SalesforceTimeoutError,
+    SalesforceUnavailableError,
+)
+from tests.lambdas.conftest import CHANNEL, FakeContext, connect_event
+
+CONVERSATION = "/api/v1/conversation"
+TOKEN = "/services/oauth2/token"
+
+
+def session_event(contact_id: str = "c0ffee00-1111-4222-8333-444455556666", **attributes: str) -> dict:
+    return connect_event(contact_id, attributes={"channelAddressIdentifier": CHANNEL, **attributes})
+
+
+def test_happy_path_returns_flat_string_map_of_the_created_records(service, deps):
+    result = create_messaging_session(session_event(), FakeContext(), deps)
+
+    assert set(result) == {"conversationIdentifier", "workItemId", "source"}
+    assert all(isinstance(v, str) for v in result.values())
+    assert result["source"] == "SCCAC"
+    [session] = service.sessions()
+    assert result["workItemId"] == session.id and session.id.startswith("0Mw")
+    assert result["conversationIdentifier"] == session.conversation_identifier
+    # Cold container: one token request + one conversation call; the request carried the headers.
+    assert [r.path for r in service.requests] == [TOKEN, CONVERSATION]
+    assert deps.salesforce_round_trips == 2
+
+
+def test_flow_retry_for_same_contact_returns_same_session_and_creates_nothing(service, deps):
+    first = create_messaging_session(session_event(), FakeContext(), deps)
+    second = create_messaging_session(session_event(), FakeContext(), deps)
+
+    assert second == first
+    assert len(service.sessions()) == 1 and len(service.conversations) == 1
+    # Warm invocation: exactly one Salesforce round trip, same RequestId as the first call.
+    calls = service.calls(CONVERSATION)
+    assert len(calls) == 2 and calls[0].request_id == calls[1].request_id
+    assert deps.salesforce_round_trips == 3
+
+
+def test_retry_after_a_timeout_that_still_created_the_session_does_not_duplicate(service, deps):
+    # Salesforce creates the records but answers after the Lambda gave up (Connect's own retry case).
+    service.inject(CONVERSATION, delay_s=0.6)
+    with pytest.raises(SalesforceTimeoutError):
+        create_messaging_session(session_event(), FakeContext(remaining_ms=600), deps)
+    deadline = time.monotonic() + 2
+    while not service.sessions() and time.monotonic() < deadline:
+        time.sleep(0.02)
+
+    result = create_messaging_session(session_event(), FakeContext(), deps)
+
+    [session] = service.sessions()
+    assert result["workItemId"] == session.id
+
+
+def test_different_contacts_without_client_id_get_their_own_sessions(service, deps):
+    a = create_messaging_session(session_event("aaaaaaaa-0000-4000-8000-000000000001"), FakeContext(), deps)
+    b = create_messaging_session(session_event("aaaaaaaa-0000-4000-8000-000000000002"), FakeContext(), deps)
+
+    assert a["conversationIdentifier"] != b["conversationIdentifier"]
+    assert a["workItemId"] != b["workItemId"]
+
+
+def test_client_id_links_a_later_contact_to_the_customers_conversation(service, deps):
+    first = create_messaging_session(
+        session_event("aaaaaaaa-0000-4000-8000-000000000001", clientId="jane@example.com"), FakeContext(), deps
+    )
+    service.end_session(first["conversationIdentifier"])  # the agent closed the first chat
+
+    later = create_messaging_session(
+        session_event("aaaaaaaa-0000-4000-8000-000000000002", clientId="jane@example.com"), FakeContext(), deps
+    )
+
+    assert later["conversationIdentifier"] == first["conversationIdentifier"]
+    assert later["workItemId"] != first["workItemId"]
+
+
+def test_parameter_overrides_the_contact_attribute(service, deps):
+    event = connect_event(
+        attributes={"channelAddressIdentifier": "00000000-0000-4000-8000-000000000000"},
+        parameters={"channelAddressIdentifier": CHANNEL},
+    )
+    result = create_messaging_session(event, FakeContext(), deps)
+    assert result["workItemId"] == service.sessions()[0].id
+
+
+def test_missing_channel_address_identifier_is_a_clear_error_logged_with_contact_id(service, deps, all_logs):
+    event = connect_event("dddddddd-0000-4000-8000-000000000009", attributes={"clientId": "x"})
+
+    with pytest.raises(InvalidInputError) as raised:
+        create_messaging_session(event, FakeContext(), deps)
+
+    detail = json.loads(str(raised.value))
+    assert detail["error"] == "INVALID_INPUT"
+    assert detail["field"] == "channelAddressIdentifier"
+    assert detail["contactId"] == "dddddddd-0000-4000-8000-000000000009"
+    assert "Set the contact attribute channelAddressIdentifier" in detail["fix"]
+    assert service.requests == []  # nothing was sent to Salesforce
+    failures = [json.loads(r.getMessage()) for r in all_logs.records if "failed" in r.getMessage()]
+    assert failures and failures[0]["contactId"] == "dddddddd-0000-4000-8000-000000000009"
+    assert failures[0]["field"] == "channelAddressIdentifier"
+
+
+@pytest.mark.parametrize("value", ["REPLACE_ME", "channel-address-identifier", "7f1c2a3b-4d5e"])
+def test_placeholder_channel_address_identifier_is_rejected_before_any_call(service, deps, value):
+    event = connect_event(attributes={"channelAddressIdentifier": value})
+    with pytest.raises(InvalidInputError, match="not a UUID"):
+        create_messaging_session(event, FakeContext(), deps)
+    assert service.requests == []
+
+
+def test_event_without_contact_data_is_a_clear_error(deps):
+    with pytest.raises(InvalidInputError, match="ContactData"):
+        create_messaging_session({"Details": {}}, FakeContext(), deps)
+
+
+def test_unknown_channel_is_rejected_by_salesforce_with_the_reason(service, deps):
+    event = connect_event(attributes={"channelAddressIdentifier": "99999999-9999-4999-8999-999999999999"})
+    with pytest.raises(Exception) as raised:
+        create_messaging_session(event, FakeContext(), deps)
+    detail = json.loads(str(raised.value))
+    assert detail["error"] == "SALESFORCE_REJECTED" and detail["status"] == 400
+    assert "Invalid channelAddressIdentifier" in detail["message"]
+
+
+def test_expired_token_is_refreshed_once_and_the_call_succeeds(service, deps):
+    create_messaging_session(session_event("aaaaaaaa-0000-4000-8000-000000000001"), FakeContext(), deps)
+    service.expire_tokens()
+
+    result = create_messaging_session(session_event("aaaaaaaa-0000-4000-8000-000000000002"), FakeContext(), deps)
+
+    assert result["workItemId"] == service.sessions()[1].id
+    assert deps.tokens.token_requests == 2
+    assert [r.status for r in service.calls(CONVERSATION)] == [202, 401, 202]
+
+
+def test_repeated_401_refreshes_only_once_then_fails_with_auth_error(service, deps):
+    service.inject(CONVERSATION, status=401, count=5)
+
+    with pytest.raises(SalesforceAuthError) as raised:
+        create_messaging_session(session_event(), FakeContext(), deps)
+
+    assert deps.tokens.token_requests == 2  # the first token and one refresh, no more
+    assert len(service.calls(CONVERSATION)) == 2
+    assert "AUTHORIZATION_CONTEXT" in str(raised.value)
+
+
+def test_5xx_maps_to_a_retryable_error_within_the_budget(service, deps):
+    service.inject(CONVERSATION, status=503)
+    started = time.monotonic()
+
+    with pytest.raises(SalesforceUnavailableError) as raised:
+        create_messaging_session(session_event(), FakeContext(remaining_ms=1000), deps)
+
+    assert time.monotonic() - started < 1.0
+    detail = json.loads(str(raised.value))
+    assert detail["status"] == 503 and detail["retryable"] is True
+    assert service.sessions() == []
+
+
+def test_slow_salesforce_gives_a_timeout_error_before_the_connect_budget_runs_out(service, deps):
+    create_messaging_session(session_event("aaaaaaaa-0000-4000-8000-000000000001"), FakeContext(), deps)
+    service.inject(CONVERSATION, delay_s=5)
+    started = time.monotonic()
+
+    with pytest.raises(SalesforceTimeoutError) as raised:
+        create_messaging_session(session_event(), FakeContext(remaining_ms=700), deps)
+
+    assert time.monotonic() - started < 0.7
+    assert json.loads(str(raised.value))["contactId"] == "c0ffee00-1111-4222-8333-444455556666"
+
+
+def test_connect_block_timeout_setting_caps_the_budget(service, make_deps):
+    deps = make_deps(connect_timeout_ms=600)
+    service.inject(CONVERSATION, delay_s=5)
+    started = time.monotonic()
+    with pytest.raises(SalesforceTimeoutError):
+        create_messaging_session(session_event(), FakeContext(remaining_ms=8000), deps)
+    assert time.monotonic() - started < 0.6

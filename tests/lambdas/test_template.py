@@ -1,0 +1,68 @@
+"""The SAM template is cfn-lint clean and grants each function only logs + one secret."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+TEMPLATE = Path(__file__).resolve().parents[2] / "aws" / "template.yaml"
+
+
+def _cfn_lint() -> str:
+    # The console script installed next to this interpreter (the project venv), else PATH.
+    beside = Path(sys.executable).parent / "cfn-lint"
+    found = str(beside) if beside.exists() else shutil.which("cfn-lint")
+    assert found, "cfn-lint is not installed: pip install cfn-lint (it is in the test extras)"
+    return found
+
+
+def test_template_is_cfn_lint_clean():
+    result = subprocess.run([_cfn_lint(), str(TEMPLATE)], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.fixture(scope="module")
+def template() -> dict:
+    from cfnlint.decode import decode
+
+    data, errors = decode(str(TEMPLATE))
+    assert not errors, errors
+    return data
+
+
+def test_each_function_role_only_writes_logs_and_reads_the_one_secret(template):
+    resources = template["Resources"]
+    roles = [name for name, r in resources.items() if r["Type"] == "AWS::IAM::Role"]
+    assert sorted(roles) == ["CreateMessagingSessionRole", "RoutingRole"]
+    for name in roles:
+        statements = [s for p in resources[name]["Properties"]["Policies"] for s in p["PolicyDocument"]["Statement"]]
+        actions = {a for s in statements for a in ([s["Action"]] if isinstance(s["Action"], str) else s["Action"])}
+        assert actions == {"logs:CreateLogStream", "logs:PutLogEvents", "secretsmanager:GetSecretValue"}
+        for statement in statements:
+            assert statement["Resource"] != "*"
+            assert "*" not in str(statement["Action"])
+        secret = next(s for s in statements if s["Action"] == "secretsmanager:GetSecretValue")
+        assert "${SalesforceSecretName}-??????" in str(secret["Resource"])
+
+
+def test_only_connect_from_the_given_instance_may_invoke_the_functions(template):
+    permissions = [r["Properties"] for r in template["Resources"].values() if r["Type"] == "AWS::Lambda::Permission"]
+    assert len(permissions) == 2
+    for p in permissions:
+        assert p["Principal"] == "connect.amazonaws.com"
+        assert p["SourceArn"] == {"Ref": "ConnectInstanceArn"}
+
+
+def test_functions_point_at_the_real_handlers(template):
+    import importlib
+
+    functions = [r["Properties"] for r in template["Resources"].values() if r["Type"] == "AWS::Serverless::Function"]
+    assert len(functions) == 2
+    for f in functions:
+        module, attr = f["Handler"].rsplit(".", 1)
+        assert callable(getattr(importlib.import_module(module), attr))
+    assert template["Globals"]["Function"]["Timeout"] <= 8
