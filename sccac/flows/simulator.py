@@ -36,7 +36,8 @@ __all__ = ["Contact", "SimulationOptions", "Simulator", "simulate"]
 
 DEFAULT_MAX_STEPS = 1000
 CONTACT_ATTRIBUTES_LIMIT_BYTES = 32 * 1024
-DEFAULT_LAMBDA_TIMEOUT_SECONDS = 3.0  # the console's default when the block sets none
+DEFAULT_LAMBDA_TIMEOUT_SECONDS = 3.0
+MAX_MODULE_DEPTH = 20  # the console's default when the block sets none
 
 FlowResolver = Callable[[str], Flow | None]
 
@@ -65,6 +66,9 @@ class _Branch:
     outcome: Outcome | None = None
     returned: bool = False  # EndFlowModuleExecution inside an invoked module
     notes: tuple[str, ...] = ()
+    # A module to run (InvokeFlowModule) or a flow to continue in (TransferToFlow), after
+    # this block's step is recorded so the trace reads in order.
+    enter: tuple[Flow, str, bool] | None = None  # (flow, label, returns_here)
 
 
 class _Stuck(Exception):
@@ -128,6 +132,10 @@ class Simulator:
             before = self.state.snapshot()
             decision = self._execute(action, label)
             step = self._record(action, label, decision, before)
+            if decision.enter is not None:
+                outcome = self._enter(*decision.enter)
+                if outcome is not None:
+                    return outcome
             if decision.outcome is not None:
                 return decision.outcome
             if decision.returned:
@@ -139,6 +147,23 @@ class Simulator:
                 )
             came_from = f"{action.identifier!r} ({step.branch or 'Success'})"
             current = decision.target
+
+    def _enter(self, flow: Flow, label: str, returns_here: bool) -> Outcome | None:
+        """Run a module (back here when it ends) or a transferred-to flow (never back)."""
+        saved_flow_attributes = self.state.flow_attributes
+        self.state.flow_attributes = {}  # flow attributes are scoped to one flow
+        if not returns_here:
+            outcome = self._run_flow(flow, label)
+            return outcome or Outcome(OutcomeKind.ENDED, reason=f"flow {label} ended")
+        if self._depth >= MAX_MODULE_DEPTH:
+            self.state.flow_attributes = saved_flow_attributes
+            raise _Stuck(f"modules nest deeper than {MAX_MODULE_DEPTH} (a module that invokes itself?) at {label!r}", None)
+        self._depth += 1
+        try:
+            return self._run_flow(flow, label)
+        finally:
+            self._depth -= 1
+            self.state.flow_attributes = saved_flow_attributes
 
     def _record(self, action: Action, label: str, decision: _Branch, before: dict[str, Any]) -> Step:
         after = self.state.snapshot()
@@ -423,17 +448,8 @@ class Simulator:
         module = resolver(str(module_id)) if module_id else None
         if module is None:
             return self._error(action, "NoMatchingError", f"module {module_id!r} is not available")
-        saved_flow_attributes = self.state.flow_attributes
-        self.state.flow_attributes = {}  # flow attributes are scoped to one flow
-        self._depth += 1
-        try:
-            outcome = self._run_flow(module, str(module_id))
-        finally:
-            self._depth -= 1
-            self.state.flow_attributes = saved_flow_attributes
-        if outcome is not None:
-            return _Branch(None, f"module {module_id} ended the contact", outcome=outcome)
-        return self._success(action, f"module {module_id} returned")
+        branch = self._success(action, f"running module {module_id}")
+        return _Branch(branch.branch, branch.reason, branch.target, enter=(module, str(module_id), True))
 
     def _transfer_to_flow(self, action: Action, label: str) -> _Branch:
         flow_id = self.state.resolve(action.parameters.get("ContactFlowId"))
@@ -444,9 +460,7 @@ class Simulator:
         target = resolver(str(flow_id)) if flow_id else None
         if target is None:
             return self._error(action, "NoMatchingError", f"flow {flow_id!r} is not available")
-        self.state.flow_attributes = {}
-        outcome = self._run_flow(target, str(flow_id))
-        return _Branch("Success", f"ran flow {flow_id}", outcome=outcome or Outcome(OutcomeKind.ENDED, reason=f"flow {flow_id} ended"))
+        return _Branch("Success", f"continuing in flow {flow_id}", enter=(target, str(flow_id), False))
 
 
 _HANDLERS: dict[str, Callable[[Simulator, Action, str], _Branch]] = {
