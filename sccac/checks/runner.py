@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -42,18 +40,11 @@ def _cfn_lint(root: Path) -> CheckResult:
     if not template.exists():
         result.skipped = f"no {SAM_TEMPLATE}"
         return result
+    from cfnlint.api import lint_file  # imported here: cfn-lint loads its rule set at import time
+
     result.checked = 1
-    proc = subprocess.run(
-        [sys.executable, "-m", "cfnlint", "--format", "parseable", str(template)],
-        capture_output=True, text=True, timeout=300, check=False, cwd=root,
-    )
-    for line in proc.stdout.splitlines():
-        # parseable format: file:line:col:endline:endcol:rule:message
-        parts = line.split(":", 6)
-        if len(parts) == 7:
-            result.problems.append(Problem(parts[0], parts[6], int(parts[1]), f"cfn-lint:{parts[5]}"))
-    if proc.returncode != 0 and not result.problems:
-        result.problems.append(Problem(str(template), (proc.stderr or proc.stdout).strip()[-1000:] or "cfn-lint failed", rule="cfn-lint"))
+    for match in lint_file(template):
+        result.problems.append(Problem(str(template), match.message, match.linenumber, f"cfn-lint:{match.rule.id}"))
     return result
 
 
