@@ -80,12 +80,20 @@ def secret_json(keys: KeyPair, service: LocalInteractionService, **overrides: An
     return json.dumps(data)
 
 
-@pytest.fixture
-def secrets_client(keys: KeyPair, service: LocalInteractionService) -> Iterator[Any]:
+@pytest.fixture(scope="session")
+def _moto_secrets() -> Iterator[Any]:
+    # One moto Secrets Manager for the run: creating boto3 clients is the slow part.
     with mock_aws():
         client = boto3.client("secretsmanager", region_name="us-east-1")
-        client.create_secret(Name=SECRET_NAME, SecretString=secret_json(keys, service))
+        client.create_secret(Name=SECRET_NAME, SecretString="{}")
         yield client
+
+
+@pytest.fixture
+def secrets_client(keys: KeyPair, service: LocalInteractionService, _moto_secrets: Any) -> Any:
+    # Each test's secret points at its own service (loginUrl = its random port).
+    _moto_secrets.put_secret_value(SecretId=SECRET_NAME, SecretString=secret_json(keys, service))
+    return _moto_secrets
 
 
 DepsFactory = Callable[..., runtime.Dependencies]
