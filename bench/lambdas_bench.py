@@ -1,0 +1,163 @@
+"""Benchmark the SCC-AC Lambdas: Salesforce round trips, cold-start import time, handler latency.
+
+Runs the real handler code against the local Interaction Service over real HTTP on
+127.0.0.1 and prints a markdown block for bench/RESULTS.md. Secrets Manager is replaced by
+an in-process stub (it is read once per container and is not a Salesforce round trip).
+
+    .venv/bin/python bench/lambdas_bench.py [--invocations 500]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from cryptography.hazmat.primitives import serialization  # noqa: E402
+from cryptography.hazmat.primitives.asymmetric import rsa  # noqa: E402
+
+from sccac.lambdas import runtime  # noqa: E402
+from sccac.lambdas.config import Settings  # noqa: E402
+from sccac.lambdas.create_messaging_session import create_messaging_session  # noqa: E402
+from sccac.lambdas.routing import route  # noqa: E402
+from sccac.testing.interaction_service import ChannelSetup, LocalInteractionService, ServiceConfig  # noqa: E402
+
+CHANNEL = "7f1c2a3b-4d5e-4f60-8a9b-0c1d2e3f4a5b"
+QUEUE = "00G5g000001AbCdEAF"
+ARN = ("arn:aws:connect:us-east-1:123456789012:instance/11111111-2222-3333-4444-555555555555/"
+       "queue/aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee")
+MODULES = ("sccac.lambdas.create_messaging_session", "sccac.lambdas.routing")
+# What the first invocation imports lazily (Secrets Manager client, JWT signing).
+COLD_PATH_IMPORTS = "import boto3, botocore.config, jwt, cryptography.hazmat.primitives.asymmetric.rsa"
+
+
+class StubSecrets:
+    def __init__(self, secret: str) -> None:
+        self._secret = secret
+
+    def get_secret_value(self, *, SecretId: str) -> dict[str, Any]:  # noqa: N803 - boto3 shape
+        return {"SecretString": self._secret}
+
+
+class Context:
+    def get_remaining_time_in_millis(self) -> int:
+        return 8000
+
+
+def event(contact_id: str, attributes: dict[str, str], parameters: dict[str, str] | None = None) -> dict[str, Any]:
+    return {"Details": {"ContactData": {"ContactId": contact_id, "Attributes": attributes},
+                        "Parameters": parameters or {}}}
+
+
+def import_time_ms(statement: str, runs: int) -> float:
+    """Median wall time of ``statement`` in a fresh interpreter (a Lambda cold start's import phase)."""
+    code = f"import time; t = time.perf_counter(); {statement}; print((time.perf_counter() - t) * 1000)"
+    samples = []
+    for _ in range(runs):
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+        samples.append(float(out.stdout.strip()))
+    return statistics.median(samples)
+
+
+def percentile(samples: list[float], q: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--invocations", type=int, default=500)
+    parser.add_argument("--import-runs", type=int, default=7)
+    args = parser.parse_args()
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    private_pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                    serialization.NoEncryption()).decode()
+    public_pem = key.public_key().public_bytes(serialization.Encoding.PEM,
+                                               serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+    config = ServiceConfig(public_key_pem=public_pem, channels={CHANNEL: ChannelSetup(queue_id=QUEUE)},
+                           queues={QUEUE: ARN})
+    rows: list[tuple[str, str]] = []
+    latency: dict[str, list[float]] = {"CreateMessagingSession": [], "Routing": []}
+    with LocalInteractionService(config) as service:
+        secret = json.dumps({"consumerKey": config.consumer_key, "username": config.username,
+                             "privateKey": private_pem, "orgId": config.org_id, "loginUrl": service.base_url})
+
+        def new_container() -> runtime.Dependencies:
+            settings = Settings(scrt_base_url=service.base_url, secret_name="bench",
+                                authorization_context=config.authorization_context)
+            return runtime.build(settings, secrets_client=StubSecrets(secret))
+
+        def trips(deps: runtime.Dependencies, call: Any) -> int:
+            before = deps.salesforce_round_trips
+            call()
+            return deps.salesforce_round_trips - before
+
+        def chat(deps: runtime.Dependencies) -> tuple[int, int, dict[str, str]]:
+            contact = str(uuid.uuid4())
+            attrs = {"channelAddressIdentifier": CHANNEL}
+            out: dict[str, str] = {}
+            n_create = trips(deps, lambda: out.update(create_messaging_session(event(contact, attrs), Context(), deps)))
+            attrs.update(out)
+            n_route = trips(deps, lambda: route(event(contact, attrs, {"routingType": "Initial"}), Context(), deps))
+            return n_create, n_route, attrs
+
+        cold = new_container()
+        c_cold, _, _ = chat(cold)
+        c_warm, r_warm, _ = chat(cold)
+        routing_only = new_container()
+        _, _, attrs = chat(cold)
+        r_cold = trips(routing_only, lambda: route(event(str(uuid.uuid4()), attrs, {"routingType": "Transfer"}),
+                                                   Context(), routing_only))
+        service.expire_tokens()
+        c_expired, _, _ = chat(cold)
+        rows += [
+            ("CreateMessagingSession, cold container (token + conversation)", str(c_cold)),
+            ("CreateMessagingSession, warm container (cached token)", str(c_warm)),
+            ("CreateMessagingSession, warm, token expired (401, new token, retry)", str(c_expired)),
+            ("Routing, cold container (token + route)", str(r_cold)),
+            ("Routing, warm container (cached token)", str(r_warm)),
+        ]
+
+        warm = new_container()
+        chat(warm)  # warm up: secret, token, keep-alive connection
+        for _ in range(args.invocations):
+            contact = str(uuid.uuid4())
+            attrs = {"channelAddressIdentifier": CHANNEL}
+            t = time.perf_counter()
+            attrs.update(create_messaging_session(event(contact, attrs), Context(), warm))
+            latency["CreateMessagingSession"].append((time.perf_counter() - t) * 1000)
+            t = time.perf_counter()
+            route(event(contact, attrs, {"routingType": "Initial"}), Context(), warm)
+            latency["Routing"].append((time.perf_counter() - t) * 1000)
+
+    imports = {m: import_time_ms(f"import {m}", args.import_runs) for m in MODULES}
+    cold_path = import_time_ms(f"import {MODULES[0]}; {COLD_PATH_IMPORTS}", args.import_runs)
+
+    print(f"Machine: {platform.machine()}, Python {platform.python_version()}, {platform.system()}; "
+          f"{args.invocations} warm invocations per handler, local Interaction Service on 127.0.0.1.\n")
+    print("| Salesforce round trips per invocation | count |\n|---|---|")
+    for name, value in rows:
+        print(f"| {name} | {value} |")
+    print("\n| Cold-start import (fresh interpreter, median of "
+          f"{args.import_runs}) | ms |\n|---|---|")
+    for module, ms in imports.items():
+        print(f"| `import {module}` | {ms:.1f} |")
+    print(f"| handler module + first-invocation lazy imports (boto3, PyJWT, cryptography) | {cold_path:.1f} |")
+    print("\n| Handler latency, warm, against the local service | p50 ms | p99 ms |\n|---|---|---|")
+    for name, samples in latency.items():
+        print(f"| {name} | {percentile(samples, 50):.2f} | {percentile(samples, 99):.2f} |")
+
+
+if __name__ == "__main__":
+    main()
