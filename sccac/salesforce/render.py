@@ -1,0 +1,280 @@
+"""Render the org-specific Salesforce metadata (messaging channel, credentials, queue mappings) from options.
+
+Output is a CumulusCI ``unpackaged/config/<name>/`` style directory: ``package.xml`` plus Metadata API
+format folders, deployable with ``cci task run deploy --path <dir>``.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import jinja2
+
+from sccac.salesforce import validation as v
+from sccac.salesforce.schema import SCHEMA_API_VERSION, validate_file
+
+#: Label of the channel definition the SCC-AC guided setup creates (SPEC 3.1).
+SCCAC_DEFINITION_LABEL = "Chat Channel Definition AWS SCC"
+#: SOQL the wiring task runs to find it (Tooling/SOAP ConversationChannelDefinition).
+SCCAC_DEFINITION_QUERY = (
+    f"SELECT DeveloperName FROM ConversationChannelDefinition WHERE MasterLabel = '{SCCAC_DEFINITION_LABEL}' LIMIT 1"
+)
+PLATFORM_EVENT = "SCCAC_Conversation_Event__e"
+
+_env = jinja2.Environment(
+    loader=jinja2.PackageLoader("sccac.salesforce", "templates"),
+    autoescape=True,  # every template is XML: escape &, <, > in option values
+    undefined=jinja2.StrictUndefined,
+    keep_trailing_newline=True,
+)
+
+
+class RenderError(RuntimeError):
+    """Rendered output did not pass the Metadata API schema (a template bug, not a user error)."""
+
+
+@dataclass(frozen=True)
+class MessagingOptions:
+    """What an org differs in for the SCC-AC messaging channel."""
+
+    queue: str
+    channel_label: str = "Amazon Connect Chat"
+    channel_developer_name: str = "SCCAC_Amazon_Connect_Chat"
+    routing: str = "queue"  # "queue" or "flow"
+    flow: str | None = None
+    existing_definition: str | None = None  # developer name of the SCC-AC "Chat Channel Definition AWS SCC"
+    definition_developer_name: str = "SCCAC_Chat_Definition"
+    definition_label: str = "SCCAC Chat Channel Definition"
+    vendor_info_developer_name: str = "SCCAC_Amazon_Connect"
+    vendor_info_label: str = "SCCAC Amazon Connect"
+    description: str = "Amazon Connect chat through Salesforce Contact Center with Amazon Connect (SCC-AC)."
+
+    def validated(self) -> MessagingOptions:
+        routing = v.choice("routing", self.routing, ("queue", "flow"))
+        return replace(
+            self,
+            channel_label=v.require_text("channel_label", self.channel_label, 80),
+            channel_developer_name=v.developer_name("channel_developer_name", self.channel_developer_name, 80),
+            routing=routing,
+            queue=v.developer_name("queue", self.queue),
+            flow=v.developer_name("flow", self.flow) if routing == "flow" else None,
+            existing_definition=(
+                v.developer_name("existing_definition", self.existing_definition)
+                if self.existing_definition not in (None, "")
+                else None
+            ),
+            definition_developer_name=v.developer_name("definition_developer_name", self.definition_developer_name),
+            definition_label=v.require_text("definition_label", self.definition_label),
+            vendor_info_developer_name=v.developer_name("vendor_info_developer_name", self.vendor_info_developer_name),
+            vendor_info_label=v.require_text("vendor_info_label", self.vendor_info_label),
+            description=v.require_text("description", self.description, 255),
+        )
+
+
+@dataclass(frozen=True)
+class CredentialOptions:
+    """Named Credential + External Credential (AWS Signature V4, service connect) for one region."""
+
+    region: str
+    auth: str = "access_key"  # "access_key" (IAM user keys) or "sts_role" (IAM role assumed through STS)
+    aws_account_id: str | None = None  # required for sts_role
+    named_credential: str | None = None  # default Amazon_Connect_<region with underscores>
+    external_credential: str | None = None  # default Amazon_Connect_<region>_SigV4
+    principal: str = "Connect_Integration"
+    permission_set: str = "Connect_Routing_Integration"
+
+    def validated(self) -> CredentialOptions:
+        region = v.region("region", self.region)
+        auth = v.choice("auth", self.auth, ("access_key", "sts_role"))
+        suffix = region.replace("-", "_")
+        named = self.named_credential or f"Amazon_Connect_{suffix}"
+        external = self.external_credential or f"Amazon_Connect_{suffix}_SigV4"
+        return replace(
+            self,
+            region=region,
+            auth=auth,
+            aws_account_id=v.aws_account_id("aws_account_id", self.aws_account_id) if auth == "sts_role" else None,
+            named_credential=v.developer_name("named_credential", named),
+            external_credential=v.developer_name("external_credential", external),
+            principal=v.developer_name("principal", self.principal),
+            permission_set=v.developer_name("permission_set", self.permission_set),
+        )
+
+    # labels derived from names, for templates
+    @property
+    def named_credential_label(self) -> str:
+        return f"Amazon Connect {self.region}"
+
+    @property
+    def external_credential_label(self) -> str:
+        return f"Amazon Connect {self.region} SigV4"
+
+    @property
+    def permission_set_label(self) -> str:
+        return "Connect Routing Integration"
+
+    @property
+    def endpoint(self) -> str:
+        return f"https://connect.{self.region}.amazonaws.com"
+
+
+@dataclass(frozen=True)
+class QueueMapping:
+    """One Omni-Queue to Connect queue mapping, rendered to a Connect_Queue_Mapping__mdt record."""
+
+    omni_queue: str
+    connect_queue_arn: str
+    connect_queue_name: str
+    active: bool = True
+
+    @property
+    def label(self) -> str:
+        return self.omni_queue[:40]
+
+
+@dataclass
+class RenderResult:
+    """What a render wrote, and what the deploy task needs to know afterwards."""
+
+    directory: Path
+    files: list[Path] = field(default_factory=list)
+    channel_definition: str | None = None
+    uses_existing_definition: bool = False
+
+    @property
+    def custom_msg_channel(self) -> dict[str, str] | None:
+        """The MessagingChannel -> ConversationChannelDefinition link (CustomMsgChannel, API 63+).
+
+        The MessagingChannel metadata of the 63.0 schema has no field naming the channel definition;
+        the link is the CustomMsgChannel record that the deploy task creates after the deploy.
+        """
+        if self.channel_definition is None:
+            return None
+        return {"channel_definition": self.channel_definition}
+
+
+def render_messaging(options: MessagingOptions, out_dir: Path) -> RenderResult:
+    """Render the messaging channel (and, without an existing SCC-AC definition, the package's own)."""
+    o = options.validated()
+    out = _fresh(out_dir)
+    result = RenderResult(out)
+    types: dict[str, list[str]] = {"MessagingChannel": [o.channel_developer_name]}
+    _write(result, f"messagingChannels/{o.channel_developer_name}.messagingChannel", "messagingChannel.j2", o=o)
+    if o.existing_definition:
+        result.channel_definition = o.existing_definition
+        result.uses_existing_definition = True
+    else:
+        result.channel_definition = o.definition_developer_name
+        ctx = {"o": o, "platform_event": PLATFORM_EVENT}
+        _write(result, f"objects/{PLATFORM_EVENT}.object", "platformEvent.object.j2", **ctx)
+        _write(
+            result,
+            f"ConversationVendorInformation/{o.vendor_info_developer_name}.ConversationVendorInformation",
+            "conversationVendorInfo.j2",
+            **ctx,
+        )
+        _write(
+            result,
+            f"conversationChannelDefinitions/{o.definition_developer_name}.ConversationChannelDefinition",
+            "conversationChannelDefinition.j2",
+            **ctx,
+        )
+        types["CustomObject"] = [PLATFORM_EVENT]
+        types["ConversationVendorInfo"] = [o.vendor_info_developer_name]
+        types["ConversationChannelDefinition"] = [o.definition_developer_name]
+    _write_package(result, types)
+    return result
+
+
+def render_credentials(options: CredentialOptions, out_dir: Path) -> RenderResult:
+    """Render the Named Credential, External Credential and integration permission set for one region."""
+    o = options.validated()
+    out = _fresh(out_dir)
+    result = RenderResult(out)
+    _write(result, f"externalCredentials/{o.external_credential}.externalCredential", "externalCredential.j2", o=o)
+    _write(
+        result, f"namedCredentials/{o.named_credential}.namedCredential", "namedCredential.j2", o=o, endpoint=o.endpoint
+    )
+    _write(result, f"permissionsets/{o.permission_set}.permissionset", "integrationPermissionSet.j2", o=o)
+    _write_package(
+        result,
+        {
+            "ExternalCredential": [o.external_credential],
+            "NamedCredential": [o.named_credential],
+            "PermissionSet": [o.permission_set],
+        },
+    )
+    return result
+
+
+def render_queue_mappings(mappings: Sequence[QueueMapping], out_dir: Path, region: str | None = None) -> RenderResult:
+    """Render Connect_Queue_Mapping__mdt records; one mapping per Omni-Queue, all ARNs in one instance."""
+    if not mappings:
+        raise v.RenderOptionError("mappings", "is empty", "Give at least one Omni-Queue to Connect queue mapping.")
+    expected_region = v.region("region", region) if region else None
+    seen: dict[str, int] = {}
+    instances: set[str] = set()
+    clean: list[QueueMapping] = []
+    for index, m in enumerate(mappings, start=1):
+        where = f"mappings[{index}]"
+        queue = v.developer_name(f"{where}.omni_queue", m.omni_queue, 40)
+        if queue in seen:
+            raise v.RenderOptionError(
+                f"{where}.omni_queue",
+                f"'{queue}' is already mapped by mappings[{seen[queue]}]",
+                "Keep one mapping per Omni-Queue.",
+            )
+        seen[queue] = index
+        arn = v.queue_arn(f"{where}.connect_queue_arn", m.connect_queue_arn, expected_region)
+        instances.add(arn.split("/queue/")[0])
+        name = v.require_text(f"{where}.connect_queue_name", m.connect_queue_name, 127)
+        clean.append(QueueMapping(queue, arn, name, bool(m.active)))
+    if len(instances) > 1:
+        raise v.RenderOptionError(
+            "mappings",
+            f"the ARNs belong to {len(instances)} Connect instances ({', '.join(sorted(instances))})",
+            "Map every Omni-Queue to queues of one Connect instance.",
+        )
+    out = _fresh(out_dir)
+    result = RenderResult(out)
+    for m in clean:
+        _write(result, f"customMetadata/Connect_Queue_Mapping.{m.omni_queue}.md", "queueMapping.md.j2", m=m)
+    _write_package(result, {"CustomMetadata": [f"Connect_Queue_Mapping.{m.omni_queue}" for m in clean]})
+    return result
+
+
+def _fresh(out_dir: Path) -> Path:
+    out = Path(out_dir)
+    if out.exists():
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+    return out
+
+
+def _write(result: RenderResult, relative: str, template: str, **context: object) -> Path:
+    path = result.directory / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(_env.get_template(template).render(**context), encoding="utf-8")
+    findings = validate_file(path)
+    if findings:
+        raise RenderError(
+            f"rendered {relative} does not match the Metadata API {SCHEMA_API_VERSION} schema: "
+            + "; ".join(str(f) for f in findings)
+        )
+    result.files.append(path)
+    return path
+
+
+def _write_package(result: RenderResult, types: dict[str, list[str]]) -> None:
+    ordered: Iterable[tuple[str, list[str]]] = sorted((k, sorted(vs)) for k, vs in types.items())
+    path = result.directory / "package.xml"
+    path.write_text(
+        _env.get_template("package.xml.j2").render(types=list(ordered), api_version=SCHEMA_API_VERSION),
+        encoding="utf-8",
+    )
+    result.files.append(path)
+
+
