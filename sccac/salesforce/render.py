@@ -246,11 +246,27 @@ def render_queue_mappings(mappings: Sequence[QueueMapping], out_dir: Path, regio
     return result
 
 
+#: Folders a render owns inside its output directory (only these and package.xml are replaced).
+_RENDERED_FOLDERS = (
+    "messagingChannels",
+    "objects",
+    "ConversationVendorInformation",
+    "conversationChannelDefinitions",
+    "externalCredentials",
+    "namedCredentials",
+    "permissionsets",
+    "customMetadata",
+)
+
+
 def _fresh(out_dir: Path) -> Path:
+    """Clear what an earlier render wrote (never anything else) so a re-render leaves no stale files."""
     out = Path(out_dir)
-    if out.exists():
-        shutil.rmtree(out)
-    out.mkdir(parents=True)
+    out.mkdir(parents=True, exist_ok=True)
+    for name in _RENDERED_FOLDERS:
+        if (out / name).is_dir():
+            shutil.rmtree(out / name)
+    (out / "package.xml").unlink(missing_ok=True)
     return out
 
 
