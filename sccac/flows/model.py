@@ -38,6 +38,17 @@ def is_dynamic(value: Any) -> bool:
     return isinstance(value, str) and value.startswith("$.")
 
 
+def _is_list_of_dicts(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(item, dict) for item in value)
+
+
+def _is_wellformed_condition(branch: dict[str, Any]) -> bool:
+    condition = branch.get("Condition")
+    if condition is None:
+        return True
+    return isinstance(condition, dict) and isinstance(condition.get("Operands", []), list)
+
+
 @dataclass
 class ErrorBranch:
     error_type: str
@@ -98,11 +109,20 @@ class Transitions:
     def from_dict(cls, data: dict[str, Any]) -> Transitions:
         errors = data.get("Errors")
         conditions = data.get("Conditions")
+        extra = {k: v for k, v in data.items() if k not in ("NextAction", "Errors", "Conditions")}
+        # Malformed branch lists (not a list of objects) are kept verbatim in ``extra`` so the
+        # document still round-trips and the linter can report them instead of crashing.
+        if errors is not None and not _is_list_of_dicts(errors):
+            extra["Errors"], errors = errors, None
+        if conditions is not None and not (
+            _is_list_of_dicts(conditions) and all(_is_wellformed_condition(c) for c in conditions)
+        ):
+            extra["Conditions"], conditions = conditions, None
         return cls(
             next_action=data.get("NextAction"),
             errors=None if errors is None else [ErrorBranch.from_dict(e) for e in errors],
             conditions=None if conditions is None else [ConditionBranch.from_dict(c) for c in conditions],
-            extra={k: v for k, v in data.items() if k not in ("NextAction", "Errors", "Conditions")},
+            extra=extra,
             key_order=tuple(data.keys()),
         )
 
@@ -156,6 +176,10 @@ class Action:
     transitions: Transitions = field(default_factory=Transitions)
     extra: dict[str, Any] = field(default_factory=dict)
     key_order: tuple[str, ...] = ()
+    # False when the source had no (or a non-object) "Parameters" / "Transitions" key, so
+    # to_dict() writes back exactly what was read. Code-built actions keep the defaults.
+    parameters_present: bool = True
+    transitions_present: bool = True
 
     TYPE: ClassVar[str] = ""
 
@@ -167,23 +191,35 @@ class Action:
     @staticmethod
     def from_dict(data: dict[str, Any]) -> Action:
         action_type = data.get("Type", "")
-        cls = _ACTION_TYPES.get(action_type, Action)
+        cls = _ACTION_TYPES.get(action_type, Action) if isinstance(action_type, str) else Action
+        parameters = data.get("Parameters")
         transitions = data.get("Transitions")
+        extra = {k: v for k, v in data.items() if k not in ("Identifier", "Type", "Parameters", "Transitions")}
+        # A non-object Parameters/Transitions is kept verbatim (in extra) for the linter to report.
+        if "Parameters" in data and not isinstance(parameters, dict):
+            extra["Parameters"] = parameters
+        if "Transitions" in data and not isinstance(transitions, dict):
+            extra["Transitions"] = transitions
         return cls(
             identifier=data.get("Identifier", ""),
             type=action_type,
-            parameters=dict(data.get("Parameters") or {}),
+            parameters=dict(parameters) if isinstance(parameters, dict) else {},
             transitions=Transitions.from_dict(transitions if isinstance(transitions, dict) else {}),
-            extra={k: v for k, v in data.items() if k not in ("Identifier", "Type", "Parameters", "Transitions")},
+            extra=extra,
             key_order=tuple(data.keys()),
+            parameters_present=isinstance(parameters, dict),
+            transitions_present=isinstance(transitions, dict),
         )
 
     def to_dict(self) -> dict[str, Any]:
         values: dict[str, Any] = dict(self.extra)
         values["Identifier"] = self.identifier
         values["Type"] = self.type
-        values["Parameters"] = self.parameters
-        values["Transitions"] = self.transitions.to_dict()
+        if self.parameters_present or self.parameters:
+            values["Parameters"] = self.parameters
+        transitions = self.transitions.to_dict()
+        if self.transitions_present or transitions:
+            values["Transitions"] = transitions
         order = [k for k in self.key_order if k in values] + [k for k in values if k not in self.key_order]
         return {k: values[k] for k in order}
 
@@ -337,6 +373,9 @@ class Flow:
     settings: dict[str, Any] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
     key_order: tuple[str, ...] = ()
+    # The API Type from a DescribeContactFlow wrapper ("QUEUE_TRANSFER", ...), when there was one.
+    # Not part of the content, so it is neither written nor compared.
+    connect_type: str | None = field(default=None, compare=False)
 
     @property
     def by_id(self) -> dict[str, Action]:
@@ -433,7 +472,11 @@ def parse_flow(text: str, source: str | None = None) -> Flow:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise FlowFormatError(f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})", source) from None
-    return Flow.from_dict(_unwrap(data, source), source)
+    flow = Flow.from_dict(_unwrap(data, source), source)
+    wrapper = data.get("ContactFlow") if isinstance(data, dict) else None
+    if isinstance(wrapper, dict) and isinstance(wrapper.get("Type"), str):
+        flow.connect_type = wrapper["Type"]
+    return flow
 
 
 def load_flow(path: str | Path) -> Flow:

@@ -1,0 +1,7 @@
+"""Lint Amazon Connect flows against the flow language and the SCC-AC required elements."""
+
+from sccac.flows.lint.engine import INTERNAL_RULE_ID, LintResult, lint_flow
+from sccac.flows.lint.findings import RULES, Finding, Rule
+from sccac.flows.lint.kinds import detect_kind
+
+__all__ = ["INTERNAL_RULE_ID", "RULES", "Finding", "LintResult", "Rule", "detect_kind", "lint_flow"]

@@ -1,0 +1,90 @@
+"""What every rule sees: the flow, its detected kind, its graph, and SCC-AC block lookups."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from sccac.flows.builders import FlowKind
+from sccac.flows.lint.graph import FlowGraph
+from sccac.flows.model import Action, Flow, is_dynamic
+
+_SESSION_ARN = re.compile(r"messagingsession", re.IGNORECASE)
+_ROUTING_ARN = re.compile(r"routing", re.IGNORECASE)
+
+
+def lambda_attributes(action: Action) -> dict[Any, Any]:
+    raw = action.parameters.get("LambdaInvocationAttributes")
+    return raw if isinstance(raw, dict) else {}
+
+
+def contact_attributes(action: Action) -> dict[Any, Any]:
+    raw = action.parameters.get("Attributes")
+    return raw if isinstance(raw, dict) else {}
+
+
+def console_type(flow: Flow) -> str | None:
+    metadata = flow.metadata if isinstance(flow.metadata, dict) else {}
+    value = metadata.get("type")
+    return value if isinstance(value, str) else None
+
+
+@dataclass
+class LintContext:
+    flow: Flow
+    kind: FlowKind | None
+    content_chars: int
+    _cache: dict[str, Any] = field(default_factory=dict)
+
+    @cached_property
+    def graph(self) -> FlowGraph:
+        return FlowGraph(self.flow)
+
+    @cached_property
+    def lambdas(self) -> list[Action]:
+        return [a for a in self.flow.actions if a.type == "InvokeLambdaFunction"]
+
+    @cached_property
+    def session_lambdas(self) -> list[Action]:
+        """CreateMessagingSession invocations: by function name or by its channelAddressIdentifier input."""
+        return [
+            a
+            for a in self.lambdas
+            if "channelAddressIdentifier" in lambda_attributes(a)
+            or (isinstance(a.parameters.get("LambdaFunctionARN"), str) and _SESSION_ARN.search(a.parameters["LambdaFunctionARN"]))
+        ]
+
+    @cached_property
+    def routing_lambdas(self) -> list[Action]:
+        """Routing function invocations: by a routingType input or by function name."""
+        session = {id(a) for a in self.session_lambdas}
+        return [
+            a
+            for a in self.lambdas
+            if id(a) not in session
+            and (
+                "routingType" in lambda_attributes(a)
+                or (isinstance(a.parameters.get("LambdaFunctionARN"), str) and _ROUTING_ARN.search(a.parameters["LambdaFunctionARN"]))
+            )
+        ]
+
+    def actions_of_type(self, action_type: str) -> list[Action]:
+        return [a for a in self.flow.actions if a.type == action_type]
+
+    @cached_property
+    def set_queue_actions(self) -> list[Action]:
+        return self.actions_of_type("UpdateContactTargetQueue")
+
+    @cached_property
+    def transfers(self) -> list[Action]:
+        return self.actions_of_type("TransferContactToQueue")
+
+    def is_static_queue(self, action: Action) -> bool:
+        value = action.parameters.get("QueueId")
+        return isinstance(value, str) and bool(value.strip()) and not is_dynamic(value)
+
+    def error_target(self, action: Action, error_type: str = "NoMatchingError") -> Action | None:
+        target = action.transitions.error_target(error_type)
+        return self.graph.actions.get(target) if isinstance(target, str) else None

@@ -1,0 +1,67 @@
+"""Run the registered rules over a flow: kind detection, rule selection, crash isolation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sccac.flows.lint.rules  # noqa: F401  (registers the rules)
+from sccac.flows.builders import FlowKind
+from sccac.flows.lint.context import LintContext
+from sccac.flows.lint.findings import RULES, Finding, Rule
+from sccac.flows.lint.kinds import detect_kind
+from sccac.flows.model import Flow
+
+INTERNAL_RULE_ID = "SCCAC-LINT-000"
+_SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+@dataclass
+class LintResult:
+    kind: FlowKind | None
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "warning"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def rule_ids(self) -> set[str]:
+        return {f.rule_id for f in self.findings}
+
+
+def applies(rule: Rule, kind: FlowKind | None) -> bool:
+    return rule.kinds is None or (kind is not None and kind.value in rule.kinds)
+
+
+def lint_flow(flow: Flow, kind: FlowKind | None = None, *, content_chars: int | None = None) -> LintResult:
+    """Lint ``flow`` as ``kind`` (detected when None); never raises for odd input."""
+    detected = kind if kind is not None else detect_kind(flow)
+    if content_chars is None:
+        content_chars = len(flow.to_json(indent=None))
+    ctx = LintContext(flow=flow, kind=detected, content_chars=content_chars)
+    findings: list[Finding] = []
+    for rule in RULES.values():
+        if not applies(rule, detected):
+            continue
+        try:
+            for block, message in rule.check(ctx):
+                findings.append(Finding(rule.rule_id, rule.severity, block, message, rule.fix_hint))
+        except Exception as exc:  # noqa: BLE001  (one broken rule must not hide the others)
+            findings.append(
+                Finding(
+                    INTERNAL_RULE_ID,
+                    "error",
+                    None,
+                    f"rule {rule.rule_id} failed on this input ({type(exc).__name__}: {exc}); this is a linter bug",
+                    "Report it with the flow file attached.",
+                )
+            )
+    findings.sort(key=lambda f: (_SEVERITY_ORDER[f.severity], f.rule_id, f.block or ""))
+    return LintResult(kind=detected, findings=findings)

@@ -1,0 +1,66 @@
+"""Lint findings, rule metadata and the rule registry shared by every rule module."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from sccac.flows.lint.context import LintContext
+
+Severity = Literal["error", "warning", "info"]
+SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule_id: str
+    severity: Severity
+    block: str | None  # Identifier of the action concerned, None for the whole flow
+    message: str
+    fix_hint: str
+
+
+# A rule yields (block identifier or None, message) pairs; the registry adds id, severity, fix.
+RuleCheck = Callable[["LintContext"], Iterable[tuple[str | None, str]]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    rule_id: str
+    severity: Severity
+    title: str  # one line, what the rule requires
+    fix_hint: str
+    check: RuleCheck
+    kinds: frozenset[str] | None = None  # FlowKind values it applies to; None = every flow
+    help_text: str = field(default="")
+
+
+RULES: dict[str, Rule] = {}
+
+
+def rule(
+    rule_id: str,
+    severity: Severity,
+    title: str,
+    fix_hint: str,
+    kinds: Iterable[str] | None = None,
+) -> Callable[[RuleCheck], RuleCheck]:
+    """Register a rule function under a stable id (decorator)."""
+
+    def register(check: RuleCheck) -> RuleCheck:
+        if rule_id in RULES:
+            raise ValueError(f"duplicate lint rule id {rule_id}")
+        RULES[rule_id] = Rule(
+            rule_id=rule_id,
+            severity=severity,
+            title=title,
+            fix_hint=fix_hint,
+            check=check,
+            kinds=None if kinds is None else frozenset(str(getattr(k, "value", k)) for k in kinds),
+            help_text=(check.__doc__ or "").strip(),
+        )
+        return check
+
+    return register

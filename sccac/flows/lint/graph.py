@@ -1,0 +1,180 @@
+"""Graph questions about a flow (edges, reachability, paths, cycles) that tolerate any input.
+
+Every function here accepts flows with dangling, non-string or duplicate targets: lint runs on
+admins' exports and must report problems, never crash on them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from sccac.flows.model import Action, Flow
+
+ACCEPTABLE_ERROR_ENDS = frozenset({"DisconnectParticipant", "EndFlowModuleExecution", "EndFlowExecution"})
+
+
+@dataclass(frozen=True)
+class Edge:
+    source: str
+    label: str  # "Success", an ErrorType, or "Equals ContinueLooping" style condition text
+    target: str
+    kind: str  # "next" | "error" | "condition"
+
+
+class FlowGraph:
+    """Adjacency over the flow's actions; the first action wins for a duplicate Identifier."""
+
+    def __init__(self, flow: Flow) -> None:
+        self.flow = flow
+        self.actions: dict[str, Action] = {}
+        for action in flow.actions:
+            if isinstance(action.identifier, str):
+                self.actions.setdefault(action.identifier, action)
+        self.out: dict[str, list[Edge]] = {ident: _edges(a) for ident, a in self.actions.items()}
+
+    def successors(self, ident: str) -> list[str]:
+        return [e.target for e in self.out.get(ident, []) if e.target in self.actions]
+
+    def reachable(self, starts: Iterable[str], *, stop: Callable[[str], bool] | None = None) -> set[str]:
+        """Identifiers reachable from ``starts`` (inclusive); ``stop`` nodes are reached but not expanded."""
+        seen: set[str] = set()
+        stack = [s for s in starts if s in self.actions]
+        while stack:
+            node = stack.pop()
+            if node in seen:
+                continue
+            seen.add(node)
+            if stop is not None and stop(node):
+                continue
+            stack.extend(t for t in self.successors(node) if t not in seen)
+        return seen
+
+    def from_start(self) -> set[str]:
+        start = self.flow.start_action
+        return self.reachable([start]) if isinstance(start, str) else set()
+
+    def error_path_bad_ends(
+        self, origin: str, target: str, acceptable: frozenset[str] = ACCEPTABLE_ERROR_ENDS
+    ) -> list[str]:
+        """Where an error path from ``origin`` stops without a disconnect (empty = all good).
+
+        The walk does not pass back through ``origin`` (that is a retry, judged by the loop
+        rules) and reports dead ends: terminal actions other than a disconnect/end, and
+        non-terminal actions with no way onward.
+        """
+        seen = self.reachable([target], stop=lambda n: n == origin)
+        bad: list[str] = []
+        for ident in sorted(seen):
+            if ident == origin:
+                continue
+            action = self.actions[ident]
+            if action.is_terminal:
+                if action.type not in acceptable:
+                    bad.append(ident)
+            elif not self.successors(ident):
+                bad.append(ident)
+        return bad
+
+    def cycles_without(self, breaker: Callable[[Action], bool]) -> list[list[str]]:
+        """Strongly connected components (cycles) that contain no ``breaker`` action."""
+        nodes = [n for n, a in self.actions.items() if not breaker(a)]
+        allowed = set(nodes)
+        index: dict[str, int] = {}
+        low: dict[str, int] = {}
+        on_stack: set[str] = set()
+        stack: list[str] = []
+        result: list[list[str]] = []
+        counter = 0
+
+        def neighbours(n: str) -> list[str]:
+            return [t for t in self.successors(n) if t in allowed]
+
+        for root in nodes:
+            if root in index:
+                continue
+            # Iterative Tarjan so a 250-action chain cannot hit the recursion limit.
+            work: list[tuple[str, int]] = [(root, 0)]
+            while work:
+                node, child_index = work.pop()
+                if child_index == 0:
+                    index[node] = low[node] = counter
+                    counter += 1
+                    stack.append(node)
+                    on_stack.add(node)
+                children = neighbours(node)
+                if child_index < len(children):
+                    work.append((node, child_index + 1))
+                    child = children[child_index]
+                    if child not in index:
+                        work.append((child, 0))
+                    elif child in on_stack:
+                        low[node] = min(low[node], index[child])
+                    continue
+                if low[node] == index[node]:
+                    component: list[str] = []
+                    while True:
+                        member = stack.pop()
+                        on_stack.discard(member)
+                        component.append(member)
+                        if member == node:
+                            break
+                    if len(component) > 1 or node in neighbours(node):
+                        result.append(sorted(component))
+                if work:
+                    parent = work[-1][0]
+                    low[parent] = min(low[parent], low[node])
+        return result
+
+    def may_reach_without(self, target: str, establishes: Callable[[Edge], bool]) -> bool:
+        """True if some path start -> ``target`` takes no edge for which ``establishes`` holds."""
+        start = self.flow.start_action
+        if not isinstance(start, str) or start not in self.actions:
+            return False
+        seen = {start}
+        stack = [start]
+        while stack:
+            node = stack.pop()
+            if node == target:
+                return True
+            for edge in self.out.get(node, []):
+                if edge.target in self.actions and edge.target not in seen and not establishes(edge):
+                    seen.add(edge.target)
+                    stack.append(edge.target)
+        return False
+
+
+def _edges(action: Action) -> list[Edge]:
+    transitions = action.transitions
+    edges: list[Edge] = []
+    for cond in transitions.conditions or []:
+        if isinstance(cond.next_action, str):
+            label = f"{cond.operator} {' '.join(str(o) for o in cond.operands)}".strip()
+            edges.append(Edge(action.identifier, label, cond.next_action, "condition"))
+    if isinstance(transitions.next_action, str):
+        edges.append(Edge(action.identifier, "Success", transitions.next_action, "next"))
+    for err in transitions.errors or []:
+        if isinstance(err.next_action, str):
+            edges.append(Edge(action.identifier, str(err.error_type), err.next_action, "error"))
+    return edges
+
+
+def all_targets(action: Action) -> list[object]:
+    """Every NextAction value in the action's transitions, including non-string garbage."""
+    t = action.transitions
+    values: list[object] = []
+    if t.next_action is not None:
+        values.append(t.next_action)
+    values += [e.next_action for e in t.errors or [] if e.next_action is not None]
+    values += [c.next_action for c in t.conditions or [] if c.next_action is not None]
+    return values
+
+
+def follow_next(graph: FlowGraph, start: str | None, hops: int = 6) -> list[str]:
+    """The chain of NextAction (success) targets from ``start``, at most ``hops`` long."""
+    chain: list[str] = []
+    current = start
+    while isinstance(current, str) and current in graph.actions and len(chain) < hops and current not in chain:
+        chain.append(current)
+        current = graph.actions[current].transitions.next_action
+    return chain

@@ -1,0 +1,172 @@
+"""Per-action parameter rules: Loop, CheckHoursOfOperation, Lambda, Set working queue, transfers."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from sccac.flows.lint.context import LintContext, console_type, contact_attributes, lambda_attributes
+from sccac.flows.lint.graph import Edge
+from sccac.flows.model import (
+    MAX_ASYNC_LAMBDA_TIMEOUT_SECONDS,
+    MAX_SYNC_LAMBDA_TIMEOUT_SECONDS,
+    is_dynamic,
+)
+from sccac.flows.lint.findings import rule
+from sccac.flows.builders import FlowKind
+
+Hits = Iterator[tuple[str | None, str]]
+
+_INT = re.compile(r"^\d+$")
+_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+_SINGLE_JSONPATH = re.compile(r"^\$\.[A-Za-z0-9_.\-\[\]'\"]+$")
+_PLACEHOLDER = re.compile(r"replace|changeme|todo|placeholder|your[-_ ]|example|xxxx|<|>|\{\{|%%", re.IGNORECASE)
+
+
+def _exact_conditions(ctx: LintContext, action_type: str, expected: list[str]) -> Hits:
+    for action in ctx.actions_of_type(action_type):
+        conditions = action.transitions.conditions or []
+        found = [(c.operator, [str(o) for o in c.operands]) for c in conditions]
+        if sorted(found) != sorted(("Equals", [e]) for e in expected):
+            shown = ", ".join(f"{op} {' '.join(ops)}" for op, ops in found) or "none"
+            yield action.identifier, f"{action_type} conditions are [{shown}]; expected exactly Equals {' and Equals '.join(expected)}"
+
+
+@rule(
+    "SCCAC-FLOW-019",
+    "error",
+    "Loop has exactly the ContinueLooping and DoneLooping conditions",
+    "Give the Loop two conditions: Equals ContinueLooping (the body) and Equals DoneLooping (the exit).",
+)
+def loop_conditions(ctx: LintContext) -> Hits:
+    yield from _exact_conditions(ctx, "Loop", ["ContinueLooping", "DoneLooping"])
+
+
+@rule("SCCAC-FLOW-020", "error", "LoopCount is 0..100", 'Set LoopCount to a whole number from "0" to "100" (a string) or one JSONPath.')
+def loop_count(ctx: LintContext) -> Hits:
+    for action in ctx.actions_of_type("Loop"):
+        count = action.parameters.get("LoopCount")
+        if is_dynamic(count):
+            continue
+        if not isinstance(count, str) or not _INT.match(count) or int(count) > 100:
+            yield action.identifier, f"LoopCount is {count!r}; Connect needs a string number from 0 to 100"
+
+
+@rule(
+    "SCCAC-FLOW-021",
+    "error",
+    "CheckHoursOfOperation has exactly the True and False conditions",
+    "Give the block two conditions: Equals True and Equals False.",
+)
+def hours_conditions(ctx: LintContext) -> Hits:
+    yield from _exact_conditions(ctx, "CheckHoursOfOperation", ["True", "False"])
+
+
+@rule(
+    "SCCAC-FLOW-022",
+    "error",
+    "Lambda timeout is 1..8 s (synchronous) or at most 60 s (asynchronous)",
+    f'Set InvocationTimeLimitSeconds to a string from "1" to "{MAX_SYNC_LAMBDA_TIMEOUT_SECONDS}".',
+)
+def lambda_timeout(ctx: LintContext) -> Hits:
+    for action in ctx.lambdas:
+        value = action.parameters.get("InvocationTimeLimitSeconds")
+        asynchronous = action.parameters.get("InvocationType") == "ASYNCHRONOUS"
+        limit = MAX_ASYNC_LAMBDA_TIMEOUT_SECONDS if asynchronous else MAX_SYNC_LAMBDA_TIMEOUT_SECONDS
+        if value is None:
+            yield action.identifier, "InvocationTimeLimitSeconds is missing"
+        elif not isinstance(value, str) or not _INT.match(value) or not 1 <= int(value) <= limit:
+            yield action.identifier, f"InvocationTimeLimitSeconds is {value!r}; it must be a string from 1 to {limit}"
+
+
+@rule(
+    "SCCAC-FLOW-023",
+    "error",
+    "Lambda ResponseType and InvocationType use known values",
+    "Use ResponseValidation.ResponseType STRING_MAP or JSON, InvocationType SYNCHRONOUS or ASYNCHRONOUS.",
+)
+def lambda_enums(ctx: LintContext) -> Hits:
+    for action in ctx.lambdas:
+        validation = action.parameters.get("ResponseValidation")
+        if validation is not None:
+            response = validation.get("ResponseType") if isinstance(validation, dict) else validation
+            if response not in ("STRING_MAP", "JSON"):
+                yield action.identifier, f"ResponseValidation.ResponseType is {response!r}, not STRING_MAP or JSON"
+        invocation = action.parameters.get("InvocationType")
+        if invocation is not None and invocation not in ("SYNCHRONOUS", "ASYNCHRONOUS"):
+            yield action.identifier, f"InvocationType is {invocation!r}, not SYNCHRONOUS or ASYNCHRONOUS"
+
+
+@rule(
+    "SCCAC-FLOW-024",
+    "error",
+    "Set working queue has exactly one of QueueId or AgentId",
+    "Keep one of QueueId (queue ARN/id) or AgentId (agent ARN/id or one JSONPath such as $.Agent.UserName).",
+)
+def set_queue_target(ctx: LintContext) -> Hits:
+    for action in ctx.set_queue_actions:
+        present = [k for k in ("QueueId", "AgentId") if k in action.parameters]
+        if len(present) != 1:
+            yield action.identifier, f"Set working queue has {' and '.join(present) or 'neither QueueId nor AgentId'}; it needs exactly one"
+            continue
+        value = action.parameters[present[0]]
+        if not isinstance(value, str) or not value.strip():
+            yield action.identifier, f"{present[0]} is {value!r}; it must be a queue/agent id, ARN or one JSONPath"
+        elif "$." in value and not _SINGLE_JSONPATH.match(value):
+            yield action.identifier, f"{present[0]} {value!r} mixes text and JSONPath; use exactly one JSONPath"
+
+
+def _sets_queue(edge: Edge, ctx: LintContext) -> bool:
+    action = ctx.graph.actions.get(edge.source)
+    return action is not None and action.type == "UpdateContactTargetQueue" and edge.kind == "next"
+
+
+@rule(
+    "SCCAC-FLOW-025",
+    "error",
+    "Transfer to queue is preceded by Set working queue on every path",
+    "Put a Set working queue block before the transfer on every path (or use the flow as a transfer flow).",
+)
+def transfer_without_queue(ctx: LintContext) -> Hits:
+    # Transfer flows start with the working queue already set by the transfer itself.
+    if ctx.kind in (FlowKind.QUEUE_TRANSFER, FlowKind.AGENT_TRANSFER) or ctx.flow.is_module:
+        return
+    if console_type(ctx.flow) not in (None, "contactFlow") or ctx.flow.connect_type not in (None, "CONTACT_FLOW"):
+        return
+    for action in ctx.transfers:
+        if isinstance(action.identifier, str) and ctx.graph.may_reach_without(action.identifier, lambda e: _sets_queue(e, ctx)):
+            yield action.identifier, "some path reaches this transfer without a successful Set working queue"
+
+
+def _placeholder_problem(value: object) -> str | None:
+    if not isinstance(value, str) or is_dynamic(value):
+        return None
+    text = value.strip()
+    if not text:
+        return "is empty"
+    if _PLACEHOLDER.search(text):
+        return f"{text!r} looks like a placeholder"
+    if not _UUID.match(text):
+        return f"{text!r} is not a UUID"
+    if set(text.replace("-", "")) <= {"0"}:
+        return "is the all-zero UUID"
+    return None
+
+
+@rule(
+    "SCCAC-FLOW-026",
+    "error",
+    "channelAddressIdentifier is a real UUID, not a placeholder",
+    "Set it to the ChannelAddressIdentifier of the Salesforce MessagingChannel (the wiring task reads it with SOQL).",
+)
+def placeholder_channel(ctx: LintContext) -> Hits:
+    for action in ctx.flow.actions:
+        values = []
+        if action.type == "UpdateContactAttributes":
+            values.append(contact_attributes(action).get("channelAddressIdentifier"))
+        elif action.type == "InvokeLambdaFunction":
+            values.append(lambda_attributes(action).get("channelAddressIdentifier"))
+        for value in values:
+            problem = _placeholder_problem(value) if value is not None else None
+            if problem:
+                yield action.identifier, f"channelAddressIdentifier {problem}"

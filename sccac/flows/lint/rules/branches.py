@@ -1,0 +1,82 @@
+"""Rules about branches: allowed error types, required handlers, where error paths end, cycles."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from sccac.flows.lint.context import LintContext
+from sccac.flows.lint.findings import rule
+from sccac.flows.lint.rules.catalog import COMMON_ERRORS, ERROR_CHECKED_TYPES, EXTRA_ERRORS
+
+Hits = Iterator[tuple[str | None, str]]
+
+NEEDS_ERROR_BRANCH = ("InvokeLambdaFunction", "UpdateContactTargetQueue", "TransferContactToQueue")
+
+
+@rule(
+    "SCCAC-FLOW-014",
+    "error",
+    "Error types are valid for the action type",
+    "Use NoMatchingError (and QueueAtCapacity only on Transfer to queue); remove branches Connect never takes.",
+)
+def error_types(ctx: LintContext) -> Hits:
+    for action in ctx.flow.actions:
+        if action.type not in ERROR_CHECKED_TYPES:
+            continue
+        allowed = COMMON_ERRORS | EXTRA_ERRORS.get(action.type, frozenset())
+        for branch in action.transitions.errors or []:
+            if branch.error_type not in allowed:
+                yield action.identifier, f"{action.type} has no error type {branch.error_type!r} (allowed: {', '.join(sorted(allowed))})"
+
+
+@rule(
+    "SCCAC-FLOW-015",
+    "error",
+    "Lambda, Set working queue and Transfer to queue blocks have an error branch",
+    "Add a NoMatchingError branch that retries or ends the contact (Disconnect).",
+)
+def missing_error_branch(ctx: LintContext) -> Hits:
+    for action in ctx.flow.actions:
+        if action.type in NEEDS_ERROR_BRANCH and action.transitions.error_target("NoMatchingError") is None:
+            yield action.identifier, f"{action.type} has no NoMatchingError branch: a failure leaves the contact stuck"
+
+
+@rule(
+    "SCCAC-FLOW-016",
+    "warning",
+    "Transfer to queue handles QueueAtCapacity",
+    "Add a QueueAtCapacity branch (message and Disconnect, or another queue).",
+)
+def missing_at_capacity(ctx: LintContext) -> Hits:
+    for action in ctx.transfers:
+        if action.transitions.error_target("QueueAtCapacity") is None:
+            yield action.identifier, "TransferContactToQueue has no QueueAtCapacity branch"
+
+
+@rule(
+    "SCCAC-FLOW-017",
+    "warning",
+    "Error paths end in a disconnect",
+    "Route the error branch (after any message) to a Disconnect block.",
+)
+def error_paths_end(ctx: LintContext) -> Hits:
+    graph = ctx.graph
+    for ident, action in graph.actions.items():
+        for branch in action.transitions.errors or []:
+            target = branch.next_action
+            if not isinstance(target, str) or target not in graph.actions:
+                continue
+            bad = graph.error_path_bad_ends(ident, target)
+            if bad:
+                yield ident, f"the {branch.error_type} path can end at {', '.join(repr(b) for b in bad[:3])} instead of a Disconnect"
+
+
+@rule(
+    "SCCAC-FLOW-018",
+    "warning",
+    "Every cycle passes through a Loop block",
+    "Put a Loop block with a LoopCount in the cycle so retries stop.",
+)
+def unbounded_cycles(ctx: LintContext) -> Hits:
+    for component in ctx.graph.cycles_without(lambda a: a.type == "Loop"):
+        yield component[0], f"blocks {', '.join(repr(c) for c in component[:4])} form a cycle with no Loop: it can repeat forever"

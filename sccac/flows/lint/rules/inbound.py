@@ -1,0 +1,178 @@
+"""SCC-AC inbound chat flow rules (source: "Sample Inbound Flow" required elements)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from sccac.flows.builders import EXTERNAL_QUEUE, SESSION_RESULTS, FlowKind
+from sccac.flows.lint.context import LintContext, contact_attributes, lambda_attributes
+from sccac.flows.lint.findings import rule
+from sccac.flows.lint.graph import Edge
+from sccac.flows.lint.rules.sccac import (
+    require_final_error_disconnects,
+    require_routing_type,
+    require_transfer,
+    retry_loop_of,
+)
+from sccac.flows.model import is_dynamic
+
+Hits = Iterator[tuple[str | None, str]]
+INBOUND = [FlowKind.INBOUND_CHAT]
+
+
+def _sets_channel(edge: Edge, ctx: LintContext) -> bool:
+    action = ctx.graph.actions.get(edge.source)
+    return (
+        action is not None
+        and action.type == "UpdateContactAttributes"
+        and edge.kind == "next"
+        and "channelAddressIdentifier" in contact_attributes(action)
+    )
+
+
+@rule(
+    "SCCAC-INBOUND-001",
+    "error",
+    "channelAddressIdentifier is set before the session Lambda",
+    "Add a Set contact attributes block that sets channelAddressIdentifier before Execute create messaging session.",
+    INBOUND,
+)
+def channel_before_session(ctx: LintContext) -> Hits:
+    for action in ctx.session_lambdas:
+        passed = lambda_attributes(action).get("channelAddressIdentifier")
+        if isinstance(passed, str) and passed and not is_dynamic(passed):
+            continue  # passed as a static block parameter: the Lambda reads that first
+        if ctx.graph.may_reach_without(action.identifier, lambda e: _sets_channel(e, ctx)):
+            yield action.identifier, "some path reaches the session Lambda without setting channelAddressIdentifier"
+
+
+@rule(
+    "SCCAC-INBOUND-002",
+    "error",
+    "The CreateMessagingSession Lambda is invoked",
+    "Add an Invoke AWS Lambda block for the CreateMessagingSession function (input channelAddressIdentifier).",
+    INBOUND,
+)
+def session_present(ctx: LintContext) -> Hits:
+    if not ctx.session_lambdas:
+        yield None, "no Invoke AWS Lambda block for CreateMessagingSession"
+
+
+@rule(
+    "SCCAC-INBOUND-003",
+    "error",
+    "The session Lambda's results are stored as contact attributes",
+    "After the session Lambda, set conversationIdentifier, workItemId and source to $.External.<same name>.",
+    INBOUND,
+)
+def session_results_stored(ctx: LintContext) -> Hits:
+    for action in ctx.session_lambdas:
+        after = ctx.graph.reachable([action.transitions.next_action] if isinstance(action.transitions.next_action, str) else [])
+        stored: set[str] = set()
+        for ident in after:
+            for key, value in contact_attributes(ctx.graph.actions[ident]).items():
+                if ctx.graph.actions[ident].type == "UpdateContactAttributes" and value == f"$.External.{key}":
+                    stored.add(key)
+        missing = [k for k in SESSION_RESULTS if k not in stored]
+        if missing:
+            yield action.identifier, f"the Lambda's {', '.join(missing)} never reach contact attributes (set them from $.External.*)"
+
+
+@rule(
+    "SCCAC-INBOUND-004",
+    "error",
+    "The Routing Lambda is invoked with routingType=Initial",
+    "Add an Invoke AWS Lambda block for the Routing function with the parameter routingType = Initial.",
+    INBOUND,
+)
+def routing_initial(ctx: LintContext) -> Hits:
+    yield from require_routing_type(ctx, "Initial")
+
+
+@rule(
+    "SCCAC-INBOUND-005",
+    "error",
+    "Routing runs after the messaging session exists",
+    "Place the Routing Lambda on the session Lambda's success path (it needs conversationIdentifier).",
+    INBOUND,
+)
+def routing_after_session(ctx: LintContext) -> Hits:
+    for session in ctx.session_lambdas:
+        after = ctx.graph.reachable([session.transitions.next_action] if isinstance(session.transitions.next_action, str) else [])
+        for routing in ctx.routing_lambdas:
+            if routing.identifier not in after:
+                yield routing.identifier, "the Routing Lambda is not on the session Lambda's success path"
+
+
+def _dynamic_external_queues(ctx: LintContext) -> list:
+    return [a for a in ctx.set_queue_actions if a.parameters.get("QueueId") == EXTERNAL_QUEUE]
+
+
+@rule(
+    "SCCAC-INBOUND-006",
+    "error",
+    "The working queue is set from $.External.externalQueueId",
+    "Add Set working queue, By queue, Set dynamically: namespace External, key externalQueueId.",
+    INBOUND,
+)
+def queue_from_routing(ctx: LintContext) -> Hits:
+    if not _dynamic_external_queues(ctx):
+        yield None, f"no Set working queue with QueueId {EXTERNAL_QUEUE}"
+
+
+@rule(
+    "SCCAC-INBOUND-007",
+    "error",
+    "The dynamic working queue falls back to a fixed queue on error",
+    "Connect the dynamic Set working queue's Error branch to a Set working queue with a fixed queue ARN.",
+    INBOUND,
+)
+def fallback_queue(ctx: LintContext) -> Hits:
+    for action in _dynamic_external_queues(ctx):
+        fallback = ctx.error_target(action)
+        if fallback is None or fallback.type != "UpdateContactTargetQueue" or not ctx.is_static_queue(fallback):
+            yield action.identifier, "the Error branch (no externalQueueId returned) does not set a fixed fallback queue"
+
+
+@rule("SCCAC-INBOUND-008", "error", "The contact is transferred to the queue", "Add a Transfer to queue block after Set working queue.", INBOUND)
+def inbound_transfer(ctx: LintContext) -> Hits:
+    yield from require_transfer(ctx)
+
+
+@rule(
+    "SCCAC-INBOUND-009",
+    "error",
+    "Every Lambda block is inside a retry loop",
+    "Put a Loop before the Lambda: ContinueLooping -> Lambda, Lambda Error -> back to the Loop, DoneLooping -> Disconnect.",
+    INBOUND,
+)
+def lambdas_in_retry_loops(ctx: LintContext) -> Hits:
+    for action in ctx.session_lambdas + ctx.routing_lambdas:
+        if retry_loop_of(ctx, action) is None:
+            yield action.identifier, "the Lambda is not retried: its Error branch does not go to a Loop whose body leads back to it"
+
+
+@rule(
+    "SCCAC-INBOUND-010",
+    "error",
+    "A final Lambda error disconnects the contact",
+    "Route the retry loop's DoneLooping (after an optional message) to a Disconnect block.",
+    INBOUND,
+)
+def inbound_final_error(ctx: LintContext) -> Hits:
+    yield from require_final_error_disconnects(ctx, ctx.session_lambdas + ctx.routing_lambdas)
+
+
+@rule(
+    "SCCAC-INBOUND-011",
+    "warning",
+    "The session Lambda's response is validated as STRING_MAP",
+    "Set ResponseValidation.ResponseType to STRING_MAP (the function returns a flat string map).",
+    INBOUND,
+)
+def session_string_map(ctx: LintContext) -> Hits:
+    for action in ctx.session_lambdas:
+        validation = action.parameters.get("ResponseValidation")
+        response = validation.get("ResponseType") if isinstance(validation, dict) else None
+        if response != "STRING_MAP":
+            yield action.identifier, f"ResponseType is {response!r}, not STRING_MAP"

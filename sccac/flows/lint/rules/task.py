@@ -1,0 +1,89 @@
+"""SCC-AC task-routing flow rules (Case unified routing: queueId attribute or fallback queue)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from sccac.flows.builders import ATTR_QUEUE_ID, FlowKind
+from sccac.flows.lint.context import LintContext
+from sccac.flows.lint.findings import rule
+from sccac.flows.lint.rules.sccac import require_transfer
+from sccac.flows.model import Action
+
+Hits = Iterator[tuple[str | None, str]]
+TASK = [FlowKind.TASK_ROUTING]
+QUEUE_ID_PATH = f"$.Attributes.{ATTR_QUEUE_ID}"
+
+
+def _checks(ctx: LintContext) -> list[Action]:
+    return [a for a in ctx.actions_of_type("Compare") if a.parameters.get("ComparisonValue") == QUEUE_ID_PATH]
+
+
+def _dynamic_queues(ctx: LintContext) -> list[Action]:
+    return [a for a in ctx.set_queue_actions if a.parameters.get("QueueId") == QUEUE_ID_PATH]
+
+
+@rule(
+    "SCCAC-TASK-001",
+    "error",
+    "Check contact attributes tests queueId",
+    f"Add a Check contact attributes block on {QUEUE_ID_PATH} with a condition for a queue ARN.",
+    TASK,
+)
+def checks_queue_id(ctx: LintContext) -> Hits:
+    checks = _checks(ctx)
+    if not checks:
+        yield None, f"no Check contact attributes (Compare) on {QUEUE_ID_PATH}"
+    for action in checks:
+        if not action.transitions.conditions:
+            yield action.identifier, "the queueId check has no condition"
+
+
+@rule(
+    "SCCAC-TASK-002",
+    "error",
+    "When queueId is set, the working queue is set dynamically from it",
+    f"On the check's condition branch, Set working queue with QueueId {QUEUE_ID_PATH}.",
+    TASK,
+)
+def queue_from_attribute(ctx: LintContext) -> Hits:
+    dynamic = {a.identifier for a in _dynamic_queues(ctx)}
+    for action in _checks(ctx):
+        targets = {c.next_action for c in action.transitions.conditions or []}
+        if not targets & dynamic:
+            yield action.identifier, f"no condition branch leads to Set working queue {QUEUE_ID_PATH}"
+    if not _checks(ctx) and not dynamic:
+        yield None, f"no Set working queue with QueueId {QUEUE_ID_PATH}"
+
+
+@rule(
+    "SCCAC-TASK-003",
+    "error",
+    "When queueId is not set, a fixed fallback queue is used",
+    "Connect the check's No match (NoMatchingCondition) branch to Set working queue with a fixed queue ARN.",
+    TASK,
+)
+def fallback_on_no_match(ctx: LintContext) -> Hits:
+    for action in _checks(ctx):
+        fallback = ctx.error_target(action, "NoMatchingCondition")
+        if fallback is None or fallback.type != "UpdateContactTargetQueue" or not ctx.is_static_queue(fallback):
+            yield action.identifier, "the No match branch does not set a fixed fallback queue"
+
+
+@rule(
+    "SCCAC-TASK-004",
+    "error",
+    "A failed dynamic queue falls back to the fixed queue",
+    "Connect the dynamic Set working queue's Error branch to the fallback Set working queue.",
+    TASK,
+)
+def fallback_on_error(ctx: LintContext) -> Hits:
+    for action in _dynamic_queues(ctx):
+        fallback = ctx.error_target(action)
+        if fallback is None or fallback.type != "UpdateContactTargetQueue" or not ctx.is_static_queue(fallback):
+            yield action.identifier, "the Error branch (queueId not a usable queue) does not set the fallback queue"
+
+
+@rule("SCCAC-TASK-005", "error", "The task is transferred to the queue", "Add a Transfer to queue block after Set working queue.", TASK)
+def task_transfer(ctx: LintContext) -> Hits:
+    yield from require_transfer(ctx)

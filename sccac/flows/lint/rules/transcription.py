@@ -1,0 +1,68 @@
+"""SCC-AC transcription module rules (Contact Lens chat analytics)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from sccac.flows.builders import FlowKind
+from sccac.flows.lint.context import LintContext
+from sccac.flows.lint.findings import rule
+
+Hits = Iterator[tuple[str | None, str]]
+MODULE = [FlowKind.TRANSCRIPTION]
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _chat_analytics_on(parameters: dict[str, Any], action_type: str) -> bool:
+    if action_type == "UpdateContactRecordingBehavior":
+        analytics = _dict(parameters.get("AnalyticsBehavior"))
+        chat = _dict(_dict(analytics.get("ChannelConfiguration")).get("Chat"))
+        modes = chat.get("AnalyticsModes")
+        return str(analytics.get("Enabled", "")).lower() == "true" and isinstance(modes, list) and "ContactLens" in modes
+    # The newer block keeps chat analytics under ChatBehavior.ChatAnalyticsBehavior.
+    chat = _dict(_dict(parameters.get("ChatBehavior")).get("ChatAnalyticsBehavior"))
+    return str(chat.get("Enabled", "")).lower() == "true"
+
+
+@rule(
+    "SCCAC-TRANSCRIPTION-001",
+    "error",
+    "Set recording and analytics behavior enables chat analytics (Contact Lens)",
+    "In Set recording and analytics behavior, enable Chat > Enable chat analytics "
+    '(AnalyticsBehavior.Enabled "True", ChannelConfiguration.Chat.AnalyticsModes ["ContactLens"]).',
+    MODULE,
+)
+def chat_analytics(ctx: LintContext) -> Hits:
+    blocks = [a for a in ctx.flow.actions if a.type in ("UpdateContactRecordingBehavior", "UpdateContactRecordingAndAnalyticsBehavior")]
+    reached = ctx.graph.from_start()
+    if not any(_chat_analytics_on(a.parameters, a.type) and a.identifier in reached for a in blocks):
+        target = blocks[0].identifier if blocks else None
+        yield target, "no reachable recording/analytics block enables chat analytics with Contact Lens"
+
+
+@rule(
+    "SCCAC-TRANSCRIPTION-002",
+    "error",
+    "The module ends with EndFlowModuleExecution",
+    "End the module with a Return (EndFlowModuleExecution) block.",
+    MODULE,
+)
+def module_end(ctx: LintContext) -> Hits:
+    if not ctx.actions_of_type("EndFlowModuleExecution"):
+        yield None, "no EndFlowModuleExecution: the module never returns to the calling flow"
+
+
+@rule(
+    "SCCAC-TRANSCRIPTION-003",
+    "warning",
+    "The module declares its Settings",
+    'Add "Settings": {"InputParameters": [], "OutputParameters": [], "Transitions": [...]} (flow module API).',
+    MODULE,
+)
+def module_settings(ctx: LintContext) -> Hits:
+    if not isinstance(ctx.flow.settings, dict):
+        yield None, "the module has no Settings object"

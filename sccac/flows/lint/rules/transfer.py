@@ -1,0 +1,100 @@
+"""SCC-AC agent-transfer and queue-transfer flow rules (quick-connect flows)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from sccac.flows.builders import AGENT_USER_NAME, FlowKind
+from sccac.flows.lint.context import LintContext
+from sccac.flows.lint.findings import rule
+from sccac.flows.lint.rules.sccac import (
+    require_final_error_disconnects,
+    require_routing_type,
+    require_transfer,
+    routing_with_type,
+)
+from sccac.flows.model import MAX_SYNC_LAMBDA_TIMEOUT_SECONDS
+
+Hits = Iterator[tuple[str | None, str]]
+AGENT = [FlowKind.AGENT_TRANSFER]
+QUEUE = [FlowKind.QUEUE_TRANSFER]
+
+
+@rule(
+    "SCCAC-AGENT-001",
+    "error",
+    "The Routing Lambda is invoked with routingType=Transfer",
+    "Add an Invoke AWS Lambda block for the Routing function with the parameter routingType = Transfer.",
+    AGENT,
+)
+def agent_routing(ctx: LintContext) -> Hits:
+    yield from require_routing_type(ctx, "Transfer")
+
+
+@rule(
+    "SCCAC-AGENT-002",
+    "error",
+    "The transfer Lambda's timeout is the maximum (8 s)",
+    f'Set InvocationTimeLimitSeconds to "{MAX_SYNC_LAMBDA_TIMEOUT_SECONDS}".',
+    AGENT,
+)
+def agent_timeout(ctx: LintContext) -> Hits:
+    for action in routing_with_type(ctx, "Transfer"):
+        value = action.parameters.get("InvocationTimeLimitSeconds")
+        if value != str(MAX_SYNC_LAMBDA_TIMEOUT_SECONDS):
+            yield action.identifier, f"InvocationTimeLimitSeconds is {value!r}; the source asks for the maximum, {MAX_SYNC_LAMBDA_TIMEOUT_SECONDS}"
+
+
+@rule(
+    "SCCAC-AGENT-003",
+    "error",
+    "The working queue is set by agent from $.Agent.UserName",
+    "Set working queue: By agent, Set dynamically, namespace Agent, key User name ($.Agent.UserName).",
+    AGENT,
+)
+def agent_queue(ctx: LintContext) -> Hits:
+    if not any(a.parameters.get("AgentId") == AGENT_USER_NAME for a in ctx.set_queue_actions):
+        yield None, f"no Set working queue with AgentId {AGENT_USER_NAME}"
+
+
+@rule("SCCAC-AGENT-004", "error", "The contact is transferred to the agent's queue", "Add a Transfer to queue block after Set working queue.", AGENT)
+def agent_transfer(ctx: LintContext) -> Hits:
+    yield from require_transfer(ctx)
+
+
+@rule(
+    "SCCAC-AGENT-005",
+    "error",
+    "A final Lambda error disconnects the contact",
+    "Route the Lambda's Error branch (or its retry loop's DoneLooping) to a Disconnect block.",
+    AGENT,
+)
+def agent_final_error(ctx: LintContext) -> Hits:
+    yield from require_final_error_disconnects(ctx, ctx.routing_lambdas)
+
+
+@rule(
+    "SCCAC-QUEUE-001",
+    "error",
+    "The Routing Lambda is invoked with routingType=Transfer",
+    "Add an Invoke AWS Lambda block for the Routing function with the parameter routingType = Transfer.",
+    QUEUE,
+)
+def queue_routing(ctx: LintContext) -> Hits:
+    yield from require_routing_type(ctx, "Transfer")
+
+
+@rule("SCCAC-QUEUE-002", "error", "The contact is transferred to the queue", "Add a Transfer to queue block after the Lambda.", QUEUE)
+def queue_transfer(ctx: LintContext) -> Hits:
+    yield from require_transfer(ctx)
+
+
+@rule(
+    "SCCAC-QUEUE-003",
+    "error",
+    "A final Lambda error disconnects the contact",
+    "Route the Lambda's Error branch (or its retry loop's DoneLooping) to a Disconnect block.",
+    QUEUE,
+)
+def queue_final_error(ctx: LintContext) -> Hits:
+    yield from require_final_error_disconnects(ctx, ctx.routing_lambdas)
