@@ -179,3 +179,19 @@ def test_trace_renders_numbered_lines_and_json() -> None:
     data = trace.to_dict()
     assert data["outcome"]["kind"] == "disconnected"
     assert [s["identifier"] for s in data["steps"]] == trace.visited
+
+
+def test_real_exports_simulate_to_an_outcome() -> None:
+    """Flows exported by real tools (SCV samples, third-party bots) run without crashing."""
+    real = Path(__file__).parent / "fixtures" / "real"
+    ran = 0
+    for path in sorted(real.glob("*.json")):
+        try:
+            exported = load_flow(path)
+        except ValueError:
+            continue  # the legacy console export is rejected by design
+        trace = simulate(exported, Contact(channel="CHAT", queue_arn="arn:aws:connect:us-east-1:1:instance/i/queue/q"))
+        assert trace.outcome is not None
+        assert trace.steps, path.name
+        ran += 1
+    assert ran >= 1
