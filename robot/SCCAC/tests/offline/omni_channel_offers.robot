@@ -1,0 +1,52 @@
+*** Settings ***
+Documentation     End-to-end Omni-Channel offers on the offline SCC-AC system: chats and Cases reach
+...               the Connect queue mapped to their Omni-Queue, with the attributes Omni-Channel needs
+...               to offer the work item to the agent Connect selects.
+Resource          ../../resources/SCCAC.robot
+Suite Setup       Start Offline Contact Center
+Suite Teardown    Stop Offline Contact Center
+Test Tags         offline
+
+
+*** Test Cases ***
+Chat Is Offered Through The Mapped Connect Queue
+    Customer Starts A Chat    0f6b1c2e-0000-4000-8000-0000000000a1    client_id=jane@example.com
+    Chat Should Be Offered Through    Support
+    Lambda Should Have Been Called    session    1
+    Lambda Should Have Been Called    routing    1
+
+Retried Chat Keeps Its Messaging Session
+    Customer Starts A Chat    0f6b1c2e-0000-4000-8000-0000000000a2
+    ${first}=    Get Contact Attribute    workItemId
+    Customer Starts A Chat    0f6b1c2e-0000-4000-8000-0000000000a2
+    Contact Attribute Should Be    workItemId    ${first}
+    Salesforce Should Have Messaging Sessions    2
+
+Chat Survives Two Salesforce Failures
+    Salesforce Fails The Next Session Requests    2
+    Customer Starts A Chat    0f6b1c2e-0000-4000-8000-0000000000a3
+    Chat Should Be Offered Through    Support
+    Lambda Should Have Been Called    session    3
+
+Chat Is Disconnected When Salesforce Stays Down
+    Salesforce Fails The Next Session Requests    3
+    Customer Starts A Chat    0f6b1c2e-0000-4000-8000-0000000000a4
+    Contact Should Be Disconnected
+    Lambda Should Have Been Called    routing    0
+
+Case On A Mapped Omni-Queue Is Offered Through Its Connect Queue
+    Case Is Assigned To    500000000000101AAA    SCCAC_Billing
+    Contact Should Be Queued In    Billing
+    Contact Attribute Should Be    workItemId    500000000000101AAA
+    Contact Attribute Should Be    externalRouting    true
+
+Case On An Unmapped Omni-Queue Uses The Fallback Queue
+    Case Is Assigned To    500000000000102AAA    SCCAC_Back_Office
+    Contact Should Not Have Attribute    queueId
+    Contact Should Be Queued In    BasicQueue
+
+Case Assigned To A User Uses The Fallback Queue
+    Case Is Assigned To    500000000000103AAA    005000000000001AAA
+    Contact Should Not Have Attribute    queueId
+    Contact Attribute Should Be    groupId    005000000000001AAA
+    Contact Should Be Queued In    BasicQueue

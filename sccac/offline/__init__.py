@@ -1,0 +1,1 @@
+"""The offline mode: the complete SCC-AC system simulated in one process, no credentials needed."""

@@ -1,0 +1,177 @@
+"""`sccac demo`: run the simulated SCC-AC system end to end and say what happened at each step."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from sccac.flows.diagram import DiagramRenderError, to_mermaid, to_svg
+from sccac.flows.lint import lint_flow
+from sccac.flows.simulator_trace import Trace
+from sccac.offline.system import OfflineSystem
+
+Echo = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    traces: dict[str, Trace]
+    lint_findings: int
+    files: list[Path]
+
+
+def _queue_names(system: OfflineSystem) -> dict[str, str]:
+    config = system.config
+    names = {config.queue_arn(q.connect_queue_name): q.connect_queue_name for q in config.queues if q.connect_queue_name}
+    names[config.queue_arn(config.fallback_queue_name)] = f"{config.fallback_queue_name} (fallback)"
+    return names
+
+
+def _outcome(trace: Trace, names: dict[str, str]) -> str:
+    outcome = trace.outcome
+    if outcome is None:
+        return "no outcome"
+    text = outcome.describe()
+    if outcome.queue in names:
+        text = text.replace(outcome.queue, f"'{names[outcome.queue]}'")
+    return text
+
+
+def _write(path: Path, text: str, files: list[Path]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    files.append(path)
+
+
+def _author_flows(system: OfflineSystem, out: Path, echo: Echo, files: list[Path], svg: bool) -> int:
+    echo("1. Contact flows: build, lint, draw")
+    findings = 0
+    for kind, built in system.flows.items():
+        _write(out / "flows" / f"{kind.value}.json", built.flow.to_json(), files)
+        result = lint_flow(built.flow, kind)
+        findings += len(result.findings)
+        _write(out / "diagrams" / f"{kind.value}.mmd", to_mermaid(built.flow, built.name), files)
+        drawn = "Mermaid"
+        if svg:
+            try:
+                _write(out / "diagrams" / f"{kind.value}.svg", to_svg(built.flow, built.name), files)
+                drawn += " + SVG"
+            except DiagramRenderError as exc:
+                drawn += f" (SVG skipped: {exc})"
+        echo(f"   {built.name:<28} {built.connect_type:<15} {len(built.flow.actions):>2} blocks, "
+             f"{len(result.findings)} lint findings, drawn as {drawn}")
+    return findings
+
+
+def _run_contacts(system: OfflineSystem, echo: Echo, verbose: bool) -> dict[str, Trace]:
+    names = _queue_names(system)
+    service = system.service
+    assert service is not None
+    config = system.config
+    traces: dict[str, Trace] = {}
+
+    def show(key: str, title: str, trace: Trace, note: str = "") -> None:
+        traces[key] = trace
+        calls = ", ".join(f"{c.role or c.function_arn}:{c.status}" for c in trace.lambda_calls) or "none"
+        echo(f"   {title}\n      -> {_outcome(trace, names)}; Lambda calls: {calls}{note}")
+        if verbose:
+            echo("\n".join("         " + line for line in trace.render().splitlines()))
+
+    echo("2. Chat contacts through the inbound flow (real Lambda code, local Interaction Service over HTTP)")
+    before = system.salesforce_round_trips
+    chat = system.chat("0f6b1c2e-0000-4000-8000-000000000001", {"clientId": "jane@example.com"})
+    show("chat", f"chat from jane@example.com, channel routed by Omni-Queue {config.channel_queue}", chat,
+         f"; session {chat.attributes.get('workItemId')}; Salesforce round trips: {system.salesforce_round_trips - before}")
+
+    sessions = len(service.sessions())
+    retry = system.chat("0f6b1c2e-0000-4000-8000-000000000001", {"clientId": "jane@example.com"})
+    show("chat_retry", "the same contact again (Connect retrying the flow)", retry,
+         f"; same session: {retry.attributes.get('workItemId') == chat.attributes.get('workItemId')}, "
+         f"new sessions: {len(service.sessions()) - sessions}")
+
+    service.inject("/api/v1/conversation", status=503, count=2)
+    flaky = system.chat("0f6b1c2e-0000-4000-8000-000000000002")
+    show("chat_recovers", "Salesforce answers 503 twice, then recovers", flaky)
+
+    service.inject("/api/v1/conversation", status=503, count=50)
+    down = system.chat("0f6b1c2e-0000-4000-8000-000000000003")
+    show("chat_salesforce_down", f"Salesforce keeps failing ({config.retry_count} attempts)", down)
+    service.faults.clear()
+
+    echo("3. Case unified routing: task contacts through the task-routing flow")
+    for key, case_id, owner, label in (
+        ("case_mapped", "500000000000001AAA", config.omni_queue("SCCAC_Billing").omni_queue_id, "Case assigned to Omni-Queue SCCAC_Billing (mapped)"),
+        ("case_unmapped", "500000000000002AAA", config.omni_queue("SCCAC_Back_Office").omni_queue_id, "Case assigned to Omni-Queue SCCAC_Back_Office (not mapped)"),
+        ("case_user", "500000000000003AAA", "005000000000001AAA", "Case assigned directly to a user"),
+    ):
+        trace = system.case_task(case_id, owner)
+        queue_id = trace.attributes.get("queueId")
+        show(key, label, trace, f"; queueId attribute {'set' if queue_id else 'absent'}")
+    return traces
+
+
+def _expect(traces: dict[str, Trace], system: OfflineSystem) -> list[str]:
+    """The demo's own acceptance: what a user would check by reading the output."""
+    config = system.config
+    support = config.queue_arn("Support")
+    billing = config.queue_arn("Billing")
+    fallback = config.queue_arn(config.fallback_queue_name)
+    expected = {
+        "chat": support, "chat_retry": support, "chat_recovers": support,
+        "case_mapped": billing, "case_unmapped": fallback, "case_user": fallback,
+    }
+    problems = [
+        f"{key}: expected a transfer to {queue}, got {traces[key].outcome.describe() if traces[key].outcome else 'none'}"
+        for key, queue in expected.items()
+        if traces[key].outcome is None or traces[key].outcome.queue != queue
+    ]
+    down = traces["chat_salesforce_down"].outcome
+    if down is None or down.kind.value != "disconnected":
+        problems.append("chat_salesforce_down: expected the contact to be disconnected")
+    return problems
+
+
+class _EchoHandler(logging.Handler):
+    def __init__(self, echo: Echo) -> None:
+        super().__init__()
+        self._echo = echo
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self._echo(f"         lambda log: {record.getMessage()}")
+
+
+@contextmanager
+def _lambda_logs(echo: Echo, verbose: bool) -> Iterator[None]:
+    """Show the Lambdas' own log lines inside the trace (verbose) or keep them out of it."""
+    lambda_logger = logging.getLogger("sccac.lambdas")
+    handler: logging.Handler = _EchoHandler(echo) if verbose else logging.NullHandler()
+    saved = lambda_logger.propagate
+    lambda_logger.addHandler(handler)
+    lambda_logger.propagate = False
+    try:
+        yield
+    finally:
+        lambda_logger.removeHandler(handler)
+        lambda_logger.propagate = saved
+
+
+def run_demo(out: Path, echo: Echo = print, verbose: bool = False, svg: bool = True) -> DemoResult:
+    files: list[Path] = []
+    with OfflineSystem() as system, _lambda_logs(echo, verbose):
+        echo(f"sccac offline demo: Connect instance {system.config.instance_arn} (simulated), "
+             f"Salesforce org {system.config.org_id} (local Interaction Service at {system.service.base_url if system.service else '?'})")
+        findings = _author_flows(system, out, echo, files, svg)
+        traces = _run_contacts(system, echo, verbose)
+        _write(out / "traces.json", json.dumps({k: t.to_dict() for k, t in traces.items()}, indent=2) + "\n", files)
+        problems = _expect(traces, system)
+    echo(f"4. Wrote {len(files)} files under {out}/ (flows/, diagrams/, traces.json)")
+    if findings:
+        problems.append(f"the generated flows have {findings} lint findings")
+    if problems:
+        raise RuntimeError("the offline system did not behave as expected:\n  " + "\n  ".join(problems))
+    echo("All contacts ended where SCC-AC says they should.")
+    return DemoResult(traces=traces, lint_findings=findings, files=files)

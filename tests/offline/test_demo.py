@@ -1,0 +1,51 @@
+"""The offline mode runs the whole system and shows each contact ending where SCC-AC says."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from sccac.cli import main
+from sccac.flows.builders import FlowKind
+from sccac.offline.system import OfflineSystem
+
+
+def test_demo_command_prints_each_step_and_writes_artefacts(tmp_path):
+    out = tmp_path / "demo"
+    result = CliRunner().invoke(main, ["demo", "--out", str(out), "--no-svg"])
+    assert result.exit_code == 0, result.output
+    assert "0 lint findings" in result.output
+    assert "transferred to queue 'Support'" in result.output
+    assert "transferred to queue 'Billing'" in result.output
+    assert "disconnected" in result.output
+    assert "All contacts ended where SCC-AC says they should." in result.output
+    for kind in FlowKind:
+        assert (out / "flows" / f"{kind.value}.json").exists()
+        assert (out / "diagrams" / f"{kind.value}.mmd").exists()
+    traces = json.loads((out / "traces.json").read_text())
+    assert traces["chat"]["outcome"]["kind"] == "transferred_to_queue"
+
+
+def test_chat_reaches_the_queue_mapped_to_the_channel_queue_with_one_round_trip_per_lambda_when_warm():
+    with OfflineSystem() as system:
+        system.chat("0f6b1c2e-0000-4000-8000-0000000000f1")  # cold: fetches the token too
+        before = system.salesforce_round_trips
+        trace = system.chat("0f6b1c2e-0000-4000-8000-0000000000f2")
+        assert trace.outcome is not None and trace.outcome.queue == system.config.queue_arn("Support")
+        assert system.salesforce_round_trips - before == 2  # one per Lambda invocation
+        assert trace.attributes["source"] == "SCCAC"
+
+
+def test_case_task_attributes_follow_the_spec():
+    with OfflineSystem() as system:
+        billing = system.config.omni_queue("SCCAC_Billing").omni_queue_id
+        attributes = system.case_task_attributes("500000000000001AAA", billing)
+        assert attributes == {
+            "workItemId": "500000000000001AAA",
+            "serviceChannelId": "0N9000000000001AAA",
+            "externalRouting": "true",
+            "groupId": billing,
+            "queueId": system.config.queue_arn("Billing"),
+        }
+        assert "queueId" not in system.case_task_attributes("500000000000002AAA", "005000000000001AAA")
