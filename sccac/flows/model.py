@@ -200,6 +200,8 @@ class Action:
             extra["Parameters"] = parameters
         if "Transitions" in data and not isinstance(transitions, dict):
             extra["Transitions"] = transitions
+        if not isinstance(action_type, str):
+            extra["Type"], action_type = action_type, ""
         return cls(
             identifier=data.get("Identifier", ""),
             type=action_type,
@@ -214,7 +216,8 @@ class Action:
     def to_dict(self) -> dict[str, Any]:
         values: dict[str, Any] = dict(self.extra)
         values["Identifier"] = self.identifier
-        values["Type"] = self.type
+        if not ("Type" in self.extra and self.type == ""):
+            values["Type"] = self.type
         if self.parameters_present or self.parameters:
             values["Parameters"] = self.parameters
         transitions = self.transitions.to_dict()

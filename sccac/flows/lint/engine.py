@@ -52,7 +52,9 @@ def lint_flow(flow: Flow, kind: FlowKind | None = None, *, content_chars: int | 
             continue
         try:
             for block, message in rule.check(ctx):
-                findings.append(Finding(rule.rule_id, rule.severity, block, message, rule.fix_hint))
+                # Only a usable Identifier names a block; odd ones are described in the message.
+                where = block if isinstance(block, str) and block else None
+                findings.append(Finding(rule.rule_id, rule.severity, where, message, rule.fix_hint))
         except Exception as exc:  # noqa: BLE001  (one broken rule must not hide the others)
             findings.append(
                 Finding(

@@ -26,7 +26,7 @@ _PLACEHOLDER = re.compile(r"replace|changeme|todo|placeholder|your[-_ ]|example|
 def _exact_conditions(ctx: LintContext, action_type: str, expected: list[str]) -> Hits:
     for action in ctx.actions_of_type(action_type):
         conditions = action.transitions.conditions or []
-        found = [(c.operator, [str(o) for o in c.operands]) for c in conditions]
+        found = [(str(c.operator), [str(o) for o in c.operands]) for c in conditions]
         if sorted(found) != sorted(("Equals", [e]) for e in expected):
             shown = ", ".join(f"{op} {' '.join(ops)}" for op, ops in found) or "none"
             yield action.identifier, f"{action_type} conditions are [{shown}]; expected exactly Equals {' and Equals '.join(expected)}"

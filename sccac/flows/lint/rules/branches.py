@@ -25,7 +25,7 @@ def error_types(ctx: LintContext) -> Hits:
             continue
         allowed = COMMON_ERRORS | EXTRA_ERRORS.get(action.type, frozenset())
         for branch in action.transitions.errors or []:
-            if branch.error_type not in allowed:
+            if not isinstance(branch.error_type, str) or branch.error_type not in allowed:
                 yield action.identifier, f"{action.type} has no error type {branch.error_type!r} (allowed: {', '.join(sorted(allowed))})"
 
 

@@ -96,7 +96,7 @@ def dangling(ctx: LintContext) -> Hits:
 
 @rule("SCCAC-FLOW-008", "warning", "Every action is reachable from StartAction", "Connect the block to the flow or delete it.")
 def unreachable(ctx: LintContext) -> Hits:
-    if ctx.flow.start_action not in ctx.graph.actions:
+    if not isinstance(ctx.flow.start_action, str) or ctx.flow.start_action not in ctx.graph.actions:
         return  # SCCAC-FLOW-002 already says why nothing is reachable
     reached = ctx.graph.from_start()
     for ident in ctx.graph.actions:
@@ -160,9 +160,9 @@ def end_flow_in_contact_flow(ctx: LintContext) -> Hits:
 def malformed(ctx: LintContext) -> Hits:
     for index, action in enumerate(ctx.flow.actions):
         where = _block(action.identifier)
-        if not isinstance(action.type, str) or not action.type:
+        if not action.type:
             yield where, f"Actions[{index}] has no Type (or it is not a string)"
-        for key in ("Parameters", "Transitions"):
+        for key in ("Parameters", "Transitions", "Identifier"):
             if key in action.extra:
                 yield where, f"{key} is {type(action.extra[key]).__name__}, not an object"
         if not action.transitions_present and not action.is_terminal and "Transitions" not in action.extra:

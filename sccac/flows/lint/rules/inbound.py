@@ -100,7 +100,7 @@ def routing_after_session(ctx: LintContext) -> Hits:
     for session in ctx.session_lambdas:
         after = ctx.graph.reachable([session.transitions.next_action] if isinstance(session.transitions.next_action, str) else [])
         for routing in ctx.routing_lambdas:
-            if routing.identifier not in after:
+            if not isinstance(routing.identifier, str) or routing.identifier not in after:
                 yield routing.identifier, "the Routing Lambda is not on the session Lambda's success path"
 
 

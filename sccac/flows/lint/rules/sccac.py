@@ -60,5 +60,5 @@ def require_final_error_disconnects(ctx: LintContext, lambdas: list[Action]) -> 
 
 def require_transfer(ctx: LintContext) -> Hits:
     reached = ctx.graph.from_start()
-    if not any(t.identifier in reached for t in ctx.transfers):
+    if not any(isinstance(t.identifier, str) and t.identifier in reached for t in ctx.transfers):
         yield None, "no reachable Transfer to queue block"

@@ -1,0 +1,107 @@
+"""The linter on real exports and malformed input: findings, never a crash; kind detection; reports."""
+
+from __future__ import annotations
+
+import copy
+import json
+import random
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sccac.flows import builders as b
+from sccac.flows.builders import FlowKind, FlowSettings
+from sccac.flows.lint import INTERNAL_RULE_ID, detect_kind, lint_flow
+from sccac.flows.lint.report import FileReport, block_line, render_human, render_sarif
+from sccac.flows.model import Flow, load_flow, parse_flow
+
+REAL = Path(__file__).parent / "fixtures" / "real"
+PARSEABLE = sorted(p for p in REAL.glob("*.json") if "legacy" not in p.name)
+
+
+@pytest.mark.parametrize("path", PARSEABLE, ids=[p.name for p in PARSEABLE])
+@pytest.mark.parametrize("kind", [None, *FlowKind])
+def test_real_fixtures_lint_without_crashing(path: Path, kind: FlowKind | None) -> None:
+    result = lint_flow(load_flow(path), kind)
+    assert INTERNAL_RULE_ID not in result.rule_ids()
+
+
+def test_real_chat_flow_findings_are_the_expected_ones() -> None:
+    result = lint_flow(load_flow(REAL / "chat-third-party-bot.json"))
+    assert result.kind is None
+    assert result.rule_ids() == {"SCCAC-FLOW-012"}  # EndFlowExecution in a contact flow
+
+
+def test_scv_queue_transfer_is_detected_from_the_wrapper_type_and_lacks_scc_ac_routing() -> None:
+    result = lint_flow(load_flow(REAL / "scv-queue-transfer-describe-wrapper.json"))
+    assert result.kind is FlowKind.QUEUE_TRANSFER
+    assert "SCCAC-QUEUE-001" in result.rule_ids()
+    assert "SCCAC-FLOW-025" not in result.rule_ids()  # the transfer sets the working queue
+
+
+def test_kinds_are_detected_from_built_flows(settings: FlowSettings) -> None:
+    for built in b.build_all(settings):
+        assert detect_kind(built.flow) is built.kind
+
+
+def _shuffle_values(node: Any, rng: random.Random) -> Any:
+    """Replace random values with values of the wrong type (fuzz-ish)."""
+    odd = [None, 7, "x", [], {}, [1, "2"], {"a": None}, True, "$.", "", "a" * 60]
+    if isinstance(node, dict):
+        return {k: (rng.choice(odd) if rng.random() < 0.15 else _shuffle_values(v, rng)) for k, v in node.items()}
+    if isinstance(node, list):
+        return [rng.choice(odd) if rng.random() < 0.1 else _shuffle_values(v, rng) for v in node]
+    return node
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_fuzzed_flows_never_crash_a_rule(settings: FlowSettings, seed: int) -> None:
+    rng = random.Random(seed)
+    kind = list(FlowKind)[seed % len(FlowKind)]
+    doc = _shuffle_values(copy.deepcopy(b.BUILDERS[kind](settings).to_dict()), rng)
+    doc["Actions"] = [a for a in doc.get("Actions", []) if isinstance(a, dict)] if isinstance(doc.get("Actions"), list) else []
+    flow = Flow.from_dict(doc)
+    for as_kind in (None, kind):
+        result = lint_flow(flow, as_kind)
+        assert INTERNAL_RULE_ID not in result.rule_ids(), [f.message for f in result.findings if f.rule_id == INTERNAL_RULE_ID]
+
+
+@pytest.mark.parametrize(
+    "doc",
+    [
+        {"Actions": []},
+        {"Version": "2019-10-30", "StartAction": 5, "Actions": [{}]},
+        {"Version": "2019-10-30", "StartAction": "a", "Actions": [{"Identifier": "a", "Type": "Loop", "Parameters": [], "Transitions": "x"}]},
+        {"Version": "2019-10-30", "StartAction": "a", "Actions": [{"Identifier": "a", "Type": "InvokeLambdaFunction", "Parameters": {"ResponseValidation": "JSON", "LambdaInvocationAttributes": [1]}}]},
+        {"Version": "2019-10-30", "StartAction": "a", "Metadata": "odd", "Actions": [{"Identifier": "a", "Type": "Compare", "Transitions": {"NextAction": {"x": 1}, "Errors": [{"ErrorType": 3}]}}]},
+    ],
+)
+def test_malformed_documents_give_findings_not_crashes(doc: dict) -> None:
+    result = lint_flow(Flow.from_dict(doc))
+    assert INTERNAL_RULE_ID not in result.rule_ids()
+    assert result.errors
+
+
+def test_block_line_finds_the_identifier_in_pretty_and_wrapped_files(settings: FlowSettings) -> None:
+    text = b.build_inbound_chat(settings).to_json()
+    line = block_line(text, b.ID_TRANSFER)
+    assert f'"Identifier": "{b.ID_TRANSFER}"' in text.splitlines()[line - 1]
+    wrapped = (REAL / "scv-queue-transfer-describe-wrapper.json").read_text(encoding="utf-8")
+    assert block_line(wrapped, "127a3beb-5492-433d-822d-5c5389a52a33") == 6  # the Content line
+    assert block_line(text, "no such block") == 1
+
+
+def test_human_and_sarif_reports_name_file_rule_and_line(settings: FlowSettings) -> None:
+    doc = b.build_task_routing(settings).to_dict()
+    doc["Actions"] = [a for a in doc["Actions"] if a["Identifier"] != b.ID_FALLBACK_QUEUE]
+    text = json.dumps(doc, indent=2)
+    flow = parse_flow(text)
+    report = FileReport("task.json", text, lint_flow(flow))
+    human = render_human([report])
+    assert f"task.json: error SCCAC-FLOW-007 [{b.ID_CHECK_QUEUE_ID}]" in human and "(fix: " in human
+    assert human.strip().splitlines()[-1].startswith("1 file(s) linted:")
+    sarif = json.loads(render_sarif([report]))
+    result = next(r for r in sarif["runs"][0]["results"] if r["ruleId"] == "SCCAC-FLOW-007")
+    region = result["locations"][0]["physicalLocation"]["region"]
+    assert b.ID_CHECK_QUEUE_ID in text.splitlines()[region["startLine"] - 1]

@@ -1,0 +1,193 @@
+"""Every lint rule is caught by a flow that breaks exactly that rule (mutations of built flows)."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from sccac.flows import builders as b
+from sccac.flows.builders import FlowKind, FlowSettings
+from sccac.flows.lint import INTERNAL_RULE_ID, RULES, lint_flow
+from sccac.flows.model import Flow
+
+Doc = dict[str, Any]
+K = FlowKind
+
+
+def act(doc: Doc, ident: str) -> Doc:
+    return next(a for a in doc["Actions"] if a["Identifier"] == ident)
+
+
+def errors(action: Doc, error_type: str, target: str | None) -> None:
+    """Point (or, with None, remove) an error branch."""
+    branches = [e for e in action["Transitions"].get("Errors", []) if e["ErrorType"] != error_type]
+    if target is not None:
+        branches.append({"NextAction": target, "ErrorType": error_type})
+    action["Transitions"]["Errors"] = branches
+
+
+def loop_done(doc: Doc, loop: str, target: str) -> None:
+    action = act(doc, loop)
+    action["Transitions"]["NextAction"] = target
+    for cond in action["Transitions"]["Conditions"]:
+        if cond["Condition"]["Operands"] == ["DoneLooping"]:
+            cond["NextAction"] = target
+
+
+def add(doc: Doc, ident: str, action_type: str, parameters: Doc | None = None, transitions: Doc | None = None) -> None:
+    doc["Actions"].append({"Parameters": parameters or {}, "Identifier": ident, "Type": action_type, "Transitions": transitions or {}})
+
+
+def no_transfer(doc: Doc) -> None:
+    transfer = act(doc, b.ID_TRANSFER)
+    transfer["Type"], transfer["Transitions"] = "DisconnectParticipant", {}
+
+
+def give_up_without_disconnect(doc: Doc) -> None:
+    add(doc, "Give up", "EndFlowExecution")
+    loop_done(doc, b.ID_ROUTING_LOOP, "Give up")
+
+
+def swap_session_and_routing(doc: Doc) -> None:
+    act(doc, b.ID_SET_CHANNEL)["Transitions"]["NextAction"] = b.ID_ROUTING_LOOP
+    act(doc, b.ID_ROUTING_LAMBDA)["Transitions"]["NextAction"] = b.ID_SESSION_LOOP
+    act(doc, b.ID_STORE_SESSION)["Transitions"]["NextAction"] = b.ID_QUEUE_FROM_ROUTING
+
+
+def set_param(ident: str, path: list[str], value: Any) -> Callable[[Doc], None]:
+    def mutate(doc: Doc) -> None:
+        target = act(doc, ident)["Parameters"]
+        for key in path[:-1]:
+            target = target[key]
+        if value is _DELETE:
+            del target[path[-1]]
+        else:
+            target[path[-1]] = value
+
+    return mutate
+
+
+_DELETE = object()
+
+MUTATIONS: list[tuple[str, FlowKind, Callable[[Doc], None]]] = [
+    ("SCCAC-FLOW-001", K.INBOUND_CHAT, lambda d: d.update(Version="2020-01-01")),
+    ("SCCAC-FLOW-002", K.INBOUND_CHAT, lambda d: d.update(StartAction="nowhere")),
+    ("SCCAC-FLOW-003", K.INBOUND_CHAT, lambda d: d["Actions"].append(copy.deepcopy(act(d, b.ID_DISCONNECT)))),
+    ("SCCAC-FLOW-004", K.TASK_ROUTING, lambda d: add(d, "a" * 51, "DisconnectParticipant")),
+    ("SCCAC-FLOW-005", K.TASK_ROUTING, lambda d: [add(d, f"extra {i}", "DisconnectParticipant") for i in range(250)]),
+    ("SCCAC-FLOW-006", K.TASK_ROUTING, lambda d: d["Metadata"].update(description="x" * 260_000)),
+    ("SCCAC-FLOW-007", K.INBOUND_CHAT, lambda d: act(d, b.ID_TRANSFER)["Transitions"].update(NextAction="missing")),
+    ("SCCAC-FLOW-008", K.INBOUND_CHAT, lambda d: add(d, "Orphan", "DisconnectParticipant")),
+    ("SCCAC-FLOW-009", K.INBOUND_CHAT, lambda d: act(d, b.ID_FAILURE_MESSAGE)["Transitions"].pop("NextAction")),
+    ("SCCAC-FLOW-010", K.TASK_ROUTING, lambda d: act(d, b.ID_DISCONNECT).update(Transitions={"NextAction": b.ID_TRANSFER})),
+    ("SCCAC-FLOW-011", K.INBOUND_CHAT, lambda d: act(d, b.ID_FAILURE_MESSAGE).update(Type="PlayHologram")),
+    ("SCCAC-FLOW-012", K.INBOUND_CHAT, lambda d: act(d, b.ID_DISCONNECT).update(Type="EndFlowExecution")),
+    ("SCCAC-FLOW-013", K.INBOUND_CHAT, lambda d: act(d, b.ID_FAILURE_MESSAGE).update(Parameters="Sorry")),
+    ("SCCAC-FLOW-014", K.INBOUND_CHAT, lambda d: errors(act(d, b.ID_SESSION_LAMBDA), "QueueAtCapacity", b.ID_DISCONNECT)),
+    ("SCCAC-FLOW-015", K.INBOUND_CHAT, lambda d: errors(act(d, b.ID_FALLBACK_QUEUE), "NoMatchingError", None)),
+    ("SCCAC-FLOW-016", K.TASK_ROUTING, lambda d: errors(act(d, b.ID_TRANSFER), "QueueAtCapacity", None)),
+    (
+        "SCCAC-FLOW-017",
+        K.INBOUND_CHAT,
+        lambda d: (
+            add(d, "Dead end", "TransferToFlow", {"ContactFlowId": "arn:aws:connect:x"}, {"Errors": []}),
+            errors(act(d, b.ID_STORE_SESSION), "NoMatchingError", "Dead end"),
+        ),
+    ),
+    ("SCCAC-FLOW-018", K.QUEUE_TRANSFER, lambda d: errors(act(d, b.ID_ROUTING_LAMBDA), "NoMatchingError", b.ID_ROUTING_LAMBDA)),
+    (
+        "SCCAC-FLOW-019",
+        K.QUEUE_TRANSFER,
+        lambda d: act(d, b.ID_ROUTING_LOOP)["Transitions"].update(Conditions=act(d, b.ID_ROUTING_LOOP)["Transitions"]["Conditions"][:1]),
+    ),
+    ("SCCAC-FLOW-020", K.QUEUE_TRANSFER, set_param(b.ID_ROUTING_LOOP, ["LoopCount"], "101")),
+    (
+        "SCCAC-FLOW-021",
+        K.TASK_ROUTING,
+        lambda d: add(
+            d,
+            "Hours",
+            "CheckHoursOfOperation",
+            {},
+            {"NextAction": b.ID_DISCONNECT, "Conditions": [{"NextAction": b.ID_DISCONNECT, "Condition": {"Operator": "Equals", "Operands": ["True"]}}]},
+        ),
+    ),
+    ("SCCAC-FLOW-022", K.QUEUE_TRANSFER, set_param(b.ID_ROUTING_LAMBDA, ["InvocationTimeLimitSeconds"], "9")),
+    ("SCCAC-FLOW-023", K.QUEUE_TRANSFER, set_param(b.ID_ROUTING_LAMBDA, ["ResponseValidation", "ResponseType"], "XML")),
+    ("SCCAC-FLOW-024", K.TASK_ROUTING, set_param(b.ID_FALLBACK_QUEUE, ["AgentId"], "$.Agent.UserName")),
+    ("SCCAC-FLOW-025", K.TASK_ROUTING, lambda d: errors(act(d, b.ID_CHECK_QUEUE_ID), "NoMatchingCondition", b.ID_TRANSFER)),
+    ("SCCAC-FLOW-026", K.INBOUND_CHAT, set_param(b.ID_SET_CHANNEL, ["Attributes", "channelAddressIdentifier"], "REPLACE_ME")),
+    ("SCCAC-INBOUND-001", K.INBOUND_CHAT, set_param(b.ID_SET_CHANNEL, ["Attributes"], {"clientId": "$.Attributes.email"})),
+    (
+        "SCCAC-INBOUND-002",
+        K.INBOUND_CHAT,
+        lambda d: act(d, b.ID_SESSION_LAMBDA)["Parameters"].update(
+            LambdaFunctionARN="arn:aws:lambda:us-east-1:123456789012:function:Other", LambdaInvocationAttributes={}
+        ),
+    ),
+    ("SCCAC-INBOUND-003", K.INBOUND_CHAT, set_param(b.ID_STORE_SESSION, ["Attributes", "source"], _DELETE)),
+    ("SCCAC-INBOUND-004", K.INBOUND_CHAT, set_param(b.ID_ROUTING_LAMBDA, ["LambdaInvocationAttributes", "routingType"], "Transfer")),
+    ("SCCAC-INBOUND-005", K.INBOUND_CHAT, swap_session_and_routing),
+    ("SCCAC-INBOUND-006", K.INBOUND_CHAT, set_param(b.ID_QUEUE_FROM_ROUTING, ["QueueId"], "$.Attributes.queue")),
+    ("SCCAC-INBOUND-007", K.INBOUND_CHAT, lambda d: errors(act(d, b.ID_QUEUE_FROM_ROUTING), "NoMatchingError", b.ID_FAILURE_MESSAGE)),
+    ("SCCAC-INBOUND-008", K.INBOUND_CHAT, no_transfer),
+    ("SCCAC-INBOUND-009", K.INBOUND_CHAT, lambda d: errors(act(d, b.ID_SESSION_LAMBDA), "NoMatchingError", b.ID_FAILURE_MESSAGE)),
+    ("SCCAC-INBOUND-010", K.INBOUND_CHAT, give_up_without_disconnect),
+    ("SCCAC-INBOUND-011", K.INBOUND_CHAT, set_param(b.ID_SESSION_LAMBDA, ["ResponseValidation"], _DELETE)),
+    ("SCCAC-AGENT-001", K.AGENT_TRANSFER, set_param(b.ID_ROUTING_LAMBDA, ["LambdaInvocationAttributes", "routingType"], "Initial")),
+    ("SCCAC-AGENT-002", K.AGENT_TRANSFER, set_param(b.ID_ROUTING_LAMBDA, ["InvocationTimeLimitSeconds"], "5")),
+    ("SCCAC-AGENT-003", K.AGENT_TRANSFER, set_param(b.ID_QUEUE_BY_AGENT, ["AgentId"], "$.Attributes.agent")),
+    ("SCCAC-AGENT-004", K.AGENT_TRANSFER, no_transfer),
+    ("SCCAC-AGENT-005", K.AGENT_TRANSFER, give_up_without_disconnect),
+    ("SCCAC-QUEUE-001", K.QUEUE_TRANSFER, set_param(b.ID_ROUTING_LAMBDA, ["LambdaInvocationAttributes", "routingType"], "Initial")),
+    ("SCCAC-QUEUE-002", K.QUEUE_TRANSFER, no_transfer),
+    ("SCCAC-QUEUE-003", K.QUEUE_TRANSFER, give_up_without_disconnect),
+    (
+        "SCCAC-TRANSCRIPTION-001",
+        K.TRANSCRIPTION,
+        set_param(b.ID_RECORDING, ["AnalyticsBehavior", "ChannelConfiguration", "Chat", "AnalyticsModes"], []),
+    ),
+    ("SCCAC-TRANSCRIPTION-002", K.TRANSCRIPTION, lambda d: act(d, b.ID_END_MODULE).update(Type="DisconnectParticipant")),
+    ("SCCAC-TRANSCRIPTION-003", K.TRANSCRIPTION, lambda d: d.pop("Settings")),
+    ("SCCAC-TASK-001", K.TASK_ROUTING, set_param(b.ID_CHECK_QUEUE_ID, ["ComparisonValue"], "$.Attributes.queue")),
+    (
+        "SCCAC-TASK-002",
+        K.TASK_ROUTING,
+        lambda d: act(d, b.ID_CHECK_QUEUE_ID)["Transitions"]["Conditions"][0].update(NextAction=b.ID_FALLBACK_QUEUE),
+    ),
+    ("SCCAC-TASK-003", K.TASK_ROUTING, lambda d: errors(act(d, b.ID_CHECK_QUEUE_ID), "NoMatchingCondition", b.ID_QUEUE_FROM_ATTRIBUTE)),
+    ("SCCAC-TASK-004", K.TASK_ROUTING, lambda d: errors(act(d, b.ID_QUEUE_FROM_ATTRIBUTE), "NoMatchingError", b.ID_DISCONNECT)),
+    ("SCCAC-TASK-005", K.TASK_ROUTING, no_transfer),
+]
+
+
+def mutated(settings: FlowSettings, kind: FlowKind, mutate: Callable[[Doc], None]) -> Flow:
+    doc = copy.deepcopy(b.BUILDERS[kind](settings).to_dict())
+    mutate(doc)
+    return Flow.from_dict(doc)
+
+
+@pytest.mark.parametrize(("rule_id", "kind", "mutate"), MUTATIONS, ids=[m[0] for m in MUTATIONS])
+def test_mutation_is_caught_by_its_rule(settings: FlowSettings, rule_id: str, kind: FlowKind, mutate: Callable[[Doc], None]) -> None:
+    result = lint_flow(mutated(settings, kind, mutate), kind)
+    assert rule_id in result.rule_ids(), [(f.rule_id, f.message) for f in result.findings]
+    assert INTERNAL_RULE_ID not in result.rule_ids()
+
+
+@pytest.mark.parametrize("kind", list(FlowKind))
+def test_unmutated_flow_is_clean(settings: FlowSettings, kind: FlowKind) -> None:
+    result = lint_flow(b.BUILDERS[kind](settings), kind)
+    assert [f for f in result.findings if f.severity in ("error", "warning")] == []
+
+
+def test_every_registered_rule_has_a_mutation_case() -> None:
+    assert sorted(RULES) == sorted(m[0] for m in MUTATIONS)
+
+
+def test_rule_severity_and_hints_are_documented() -> None:
+    for rule in RULES.values():
+        assert rule.severity in ("error", "warning", "info")
+        assert rule.title and rule.fix_hint.endswith(".")
