@@ -1,0 +1,99 @@
+"""`sccac flows build` and `sccac flows lint` through click's CliRunner."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from sccac.flows.cli import flows
+
+REAL = Path(__file__).parent / "fixtures" / "real"
+
+
+def _build(tmp_path: Path, *extra: str) -> Path:
+    out = tmp_path / "out"
+    result = CliRunner().invoke(flows, ["build", "--out", str(out), *extra])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def test_build_writes_five_deterministic_files(tmp_path: Path) -> None:
+    out = _build(tmp_path)
+    names = sorted(p.name for p in out.iterdir())
+    assert names == ["agent_transfer.json", "inbound_chat.json", "queue_transfer.json", "task_routing.json", "transcription.json"]
+    first = {n: (out / n).read_bytes() for n in names}
+    again = _build(tmp_path)
+    assert {n: (again / n).read_bytes() for n in names} == first
+
+
+def test_build_options_reach_the_flows(tmp_path: Path) -> None:
+    out = _build(tmp_path, "--retry-count", "5", "--name-prefix", "Acme")
+    inbound = json.loads((out / "inbound_chat.json").read_text())
+    assert inbound["Metadata"]["name"] == "Acme Inbound Chat"
+    assert {a["Parameters"]["LoopCount"] for a in inbound["Actions"] if a["Type"] == "Loop"} == {"5"}
+
+
+def test_build_rejects_a_bad_option_naming_it(tmp_path: Path) -> None:
+    result = CliRunner().invoke(flows, ["build", "--out", str(tmp_path), "--channel-address-identifier", "REPLACE_ME"])
+    assert result.exit_code == 2
+    assert "--channel-address-identifier" in result.output and "not a UUID" in result.output
+
+
+def test_built_files_lint_clean(tmp_path: Path) -> None:
+    out = _build(tmp_path)
+    result = CliRunner().invoke(flows, ["lint", *sorted(str(p) for p in out.iterdir())])
+    assert result.exit_code == 0, result.output
+    assert "5 file(s) linted: 0 error(s), 0 warning(s)" in result.output
+
+
+def test_lint_exit_code_1_on_error_findings(tmp_path: Path) -> None:
+    out = _build(tmp_path)
+    doc = json.loads((out / "inbound_chat.json").read_text())
+    doc["Actions"][0]["Parameters"]["Attributes"]["channelAddressIdentifier"] = "<channel address identifier>"
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(doc, indent=2))
+    result = CliRunner().invoke(flows, ["lint", str(bad)])
+    assert result.exit_code == 1
+    assert f"{bad}: error SCCAC-FLOW-026 [Set channelAddressIdentifier]" in result.output
+
+
+def test_lint_exit_code_2_names_the_unparseable_file(tmp_path: Path) -> None:
+    garbage = tmp_path / "garbage.json"
+    garbage.write_text("{not json")
+    result = CliRunner().invoke(flows, ["lint", str(garbage), str(REAL / "chat-disconnect-legacy-export.json"), str(tmp_path / "missing.json")])
+    assert result.exit_code == 2
+    assert f"{garbage}: error cannot lint: not valid JSON" in result.output
+    assert "legacy console export format" in result.output
+    assert "missing.json: error cannot lint: cannot read the file" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_lint_json_format(tmp_path: Path) -> None:
+    result = CliRunner().invoke(flows, ["lint", "--format", "json", str(REAL / "chat-third-party-bot.json")])
+    data = json.loads(result.output)
+    assert result.exit_code == 0 and data["exit_code"] == 0
+    finding = data["files"][0]["findings"][0]
+    assert set(finding) == {"rule_id", "severity", "block", "line", "message", "fix_hint"}
+    assert finding["rule_id"] == "SCCAC-FLOW-012" and finding["line"] > 1
+
+
+def test_lint_sarif_shape_and_output_file(tmp_path: Path) -> None:
+    report = tmp_path / "lint.sarif"
+    result = CliRunner().invoke(
+        flows, ["lint", "--kind", "queue_transfer", "--format", "sarif", "--output", str(report), str(REAL / "scv-queue-transfer-describe-wrapper.json")]
+    )
+    assert result.exit_code == 1
+    sarif = json.loads(report.read_text())
+    assert sarif["$schema"].endswith("sarif-2.1.0.json") and sarif["version"] == "2.1.0"
+    driver = sarif["runs"][0]["tool"]["driver"]
+    rule_ids = {r["id"] for r in driver["rules"]}
+    assert {"SCCAC-FLOW-001", "SCCAC-INBOUND-001", "SCCAC-QUEUE-001"} <= rule_ids
+    assert all({"id", "shortDescription", "help", "defaultConfiguration"} <= set(r) for r in driver["rules"])
+    results = sarif["runs"][0]["results"]
+    assert results and all(r["ruleId"] in rule_ids and r["level"] in ("error", "warning", "note") for r in results)
+    for r in results:
+        location = r["locations"][0]["physicalLocation"]
+        assert location["artifactLocation"]["uri"].endswith("scv-queue-transfer-describe-wrapper.json")
+        assert location["region"]["startLine"] >= 1
