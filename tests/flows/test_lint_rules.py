@@ -191,3 +191,11 @@ def test_rule_severity_and_hints_are_documented() -> None:
     for rule in RULES.values():
         assert rule.severity in ("error", "warning", "info")
         assert rule.title and rule.fix_hint.endswith(".")
+
+
+def test_every_rule_is_in_the_docs_rules_table() -> None:
+    from pathlib import Path
+
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "flows.md").read_text(encoding="utf-8")
+    for rule in RULES.values():
+        assert f"`{rule.rule_id}` | {rule.severity} |" in docs, f"{rule.rule_id} missing from docs/flows.md"
