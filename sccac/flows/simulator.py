@@ -12,6 +12,7 @@ takes its Error branch, and a step budget turns an endless loop into a "stuck" o
 
 from __future__ import annotations
 
+import copy
 import json
 import uuid
 from collections.abc import Callable
@@ -129,7 +130,7 @@ class Simulator:
                     f"the flow loops without end ({_cycle_hint(self.trace.visited)})",
                     action.identifier,
                 )
-            before = self.state.snapshot()
+            before = self._before()
             decision = self._execute(action, label)
             step = self._record(action, label, decision, before)
             if decision.enter is not None:
@@ -165,15 +166,22 @@ class Simulator:
             self._depth -= 1
             self.state.flow_attributes = saved_flow_attributes
 
-    def _record(self, action: Action, label: str, decision: _Branch, before: dict[str, Any]) -> Step:
-        after = self.state.snapshot()
+    def _before(self) -> tuple[dict[str, str], dict[str, Any], WorkingQueue | None]:
+        # Blocks replace these dicts rather than mutate them, so identity tells what changed
+        # without copying the attributes at every step (that made long flows quadratic).
+        return self.state.attributes, self.state.external, self.state.working_queue
+
+    def _record(
+        self, action: Action, label: str, decision: _Branch, before: tuple[dict[str, str], dict[str, Any], WorkingQueue | None]
+    ) -> Step:
+        attributes_before, external_before, queue_before = before
         changes: dict[str, str | None] = {}
-        for key, value in after["attributes"].items():
-            if before["attributes"].get(key) != value:
-                changes[key] = value
-        for key in before["attributes"]:
-            if key not in after["attributes"]:
-                changes[key] = None
+        if self.state.attributes is not attributes_before:
+            after_attributes = self.state.attributes
+            changes = {k: v for k, v in after_attributes.items() if k not in attributes_before or attributes_before[k] != v}
+            changes.update({k: None for k in attributes_before if k not in after_attributes})
+        external_changed = self.state.external is not external_before and self.state.external != external_before
+        queue = self.state.working_queue
         step = Step(
             number=len(self.trace.steps) + 1,
             identifier=action.identifier,
@@ -183,8 +191,8 @@ class Simulator:
             next_action=decision.target,
             flow=label,
             attribute_changes=changes,
-            external=after["external"] if after["external"] != before["external"] else None,
-            working_queue=after["working_queue"] if after["working_queue"] != before["working_queue"] else None,
+            external=copy.deepcopy(self.state.external) if external_changed else None,
+            working_queue=queue.to_dict() if queue is not None and queue != queue_before else None,
             notes=list(decision.notes),
         )
         self.trace.steps.append(step)

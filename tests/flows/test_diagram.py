@@ -99,7 +99,7 @@ def test_mermaid_branch_labels_and_terminal_styling(settings: FlowSettings) -> N
     assert "Invoke Lambda<br/>sccac-Routing (Initial)" in text
     # Loop's NextAction repeats DoneLooping: not drawn as a separate Success edge.
     loop = "a_Retry_create_messaging_session"
-    assert [lbl for src, lbl, _ in mermaid_edges(text) if src == loop] == ["ContinueLooping", "DoneLooping"]
+    assert sorted(lbl for src, lbl, _ in mermaid_edges(text) if src == loop) == ["ContinueLooping", "DoneLooping"]
 
 
 def test_mermaid_escapes_labels_and_keeps_odd_identifiers_apart() -> None:

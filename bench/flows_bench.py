@@ -1,0 +1,239 @@
+"""Contact-flow lint and simulation throughput: the five built SCC-AC flows and a 500-block flow.
+
+Run:  .venv/bin/python bench/flows_bench.py [--write]
+--write replaces the section "## Contact flows: lint and simulation throughput" of
+bench/RESULTS.md with the figures (and nothing else in that file).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from sccac.flows.builders import FlowKind, FlowSettings, build_all  # noqa: E402
+from sccac.flows.model import Flow, parse_flow  # noqa: E402
+from sccac.flows.simulator import Contact, SimulationOptions, simulate  # noqa: E402
+from sccac.flows.simulator_lambda import LambdaScript, ScriptedInvoker, ScriptedResponse  # noqa: E402
+
+SECTION = "## Contact flows: lint and simulation throughput"
+COMMAND = ".venv/bin/python bench/flows_bench.py --write"
+REPEATS = 7
+STRESS_BLOCKS = 500
+QUEUE = "arn:aws:connect:us-east-1:123456789012:instance/11111111-2222-4333-8444-555555555555/queue/bbbbbbbb-cccc-4ddd-8eee-ffffffffffff"
+LAMBDA = "arn:aws:lambda:us-east-1:123456789012:function:bench-Step"
+
+SETTINGS = FlowSettings(
+    session_lambda_arn="arn:aws:lambda:us-east-1:123456789012:function:sccac-CreateMessagingSession",
+    routing_lambda_arn="arn:aws:lambda:us-east-1:123456789012:function:sccac-Routing",
+    channel_address_identifier="3f6c1b2a-8d4e-4f7a-9b0c-5e2d7a1c9f84",
+    fallback_queue_arn=QUEUE.replace("bbbbbbbb", "aaaaaaaa"),
+)
+
+
+def stress_flow(blocks: int = STRESS_BLOCKS) -> Flow:
+    """A flow of ``blocks`` actions the simulator walks end to end.
+
+    Segments of five blocks (set attribute, check it, retry loop, Lambda, message), then a
+    working queue, transfer, failure message and disconnect. Connect caps a flow at 250
+    actions: this is a stress figure, not a deployable flow.
+    """
+    tail = 4
+    segments = (blocks - tail) // 5
+    pad = blocks - tail - segments * 5  # extra set-attribute blocks to hit the exact count
+    actions: list[dict[str, Any]] = []
+
+    def add(identifier: str, kind: str, params: dict[str, Any], transitions: dict[str, Any]) -> None:
+        actions.append({"Identifier": identifier, "Type": kind, "Parameters": params, "Transitions": transitions})
+
+    def err(target: str) -> list[dict[str, str]]:
+        return [{"NextAction": target, "ErrorType": "NoMatchingError"}]
+
+    for i in range(pad):
+        add(f"pad-{i}", "UpdateContactAttributes", {"Attributes": {f"pad{i}": "x"}}, {"NextAction": f"pad-{i + 1}" if i + 1 < pad else "set-0", "Errors": err("fail")})
+    for i in range(segments):
+        nxt = f"set-{i + 1}" if i + 1 < segments else "queue"
+        add(f"set-{i}", "UpdateContactAttributes", {"Attributes": {f"step{i}": str(i)}}, {"NextAction": f"check-{i}", "Errors": err("fail")})
+        add(
+            f"check-{i}",
+            "Compare",
+            {"ComparisonValue": f"$.Attributes.step{i}"},
+            {
+                "NextAction": "fail",
+                "Conditions": [
+                    {"NextAction": "fail", "Condition": {"Operator": "NumberGreaterThan", "Operands": [str(i)]}},
+                    {"NextAction": f"loop-{i}", "Condition": {"Operator": "Equals", "Operands": [str(i)]}},
+                ],
+                "Errors": [{"NextAction": "fail", "ErrorType": "NoMatchingCondition"}],
+            },
+        )
+        add(
+            f"loop-{i}",
+            "Loop",
+            {"LoopCount": "2"},
+            {
+                "NextAction": "fail",
+                "Conditions": [
+                    {"NextAction": f"lambda-{i}", "Condition": {"Operator": "Equals", "Operands": ["ContinueLooping"]}},
+                    {"NextAction": "fail", "Condition": {"Operator": "Equals", "Operands": ["DoneLooping"]}},
+                ],
+            },
+        )
+        add(
+            f"lambda-{i}",
+            "InvokeLambdaFunction",
+            {
+                "LambdaFunctionARN": LAMBDA,
+                "InvocationTimeLimitSeconds": "8",
+                "LambdaInvocationAttributes": {"step": f"$.Attributes.step{i}"},
+                "ResponseValidation": {"ResponseType": "STRING_MAP"},
+            },
+            {"NextAction": f"msg-{i}", "Errors": err(f"loop-{i}")},
+        )
+        add(f"msg-{i}", "MessageParticipant", {"Text": f"step {i}"}, {"NextAction": nxt, "Errors": err("fail")})
+    add("queue", "UpdateContactTargetQueue", {"QueueId": "$.External.queue"}, {"NextAction": "transfer", "Errors": err("fail")})
+    add("transfer", "TransferContactToQueue", {}, {"NextAction": "fail", "Errors": [{"NextAction": "fail", "ErrorType": "QueueAtCapacity"}] + err("fail")})
+    add("fail", "MessageParticipant", {"Text": "sorry"}, {"NextAction": "disconnect", "Errors": err("disconnect")})
+    add("disconnect", "DisconnectParticipant", {}, {})
+    assert len(actions) == blocks, len(actions)
+    return Flow.from_dict({"Version": "2019-10-30", "StartAction": actions[0]["Identifier"], "Actions": actions})
+
+
+def scenario_for(name: str) -> tuple[Contact, Callable[[], ScriptedInvoker]]:
+    """A realistic run per flow (the inbound one with two session failures and retries)."""
+    session = {"conversationIdentifier": "c-1", "workItemId": "0Mw5e000000AbCdCAK", "source": "SCCAC"}
+    if name == "inbound_chat":
+        return Contact(channel="CHAT"), lambda: ScriptedInvoker(
+            {"session": LambdaScript(fail_first=2, returns=session), "routing": LambdaScript(returns={"externalQueueId": QUEUE})}
+        )
+    if name == "agent_transfer":
+        return Contact(agent_user_name="jdoe"), ScriptedInvoker
+    if name == "queue_transfer":
+        return Contact(queue_arn=QUEUE), ScriptedInvoker
+    if name == "task_routing":
+        return Contact(channel="TASK", attributes={"queueId": QUEUE}), ScriptedInvoker
+    if name == f"stress_{STRESS_BLOCKS}":
+        # Every Lambda block fails once, so each retry loop runs twice.
+        return Contact(), lambda: ScriptedInvoker({"*": LambdaScript(calls=_fail_then_succeed(), returns={"queue": QUEUE})})
+    return Contact(), ScriptedInvoker
+
+
+def _fail_then_succeed() -> tuple[ScriptedResponse, ...]:
+    # The stress flow calls one ARN from every segment: odd attempts fail, even ones answer.
+    segments = (STRESS_BLOCKS - 4) // 5
+    answer = ScriptedResponse(returns={"queue": QUEUE})
+    return tuple(r for _ in range(segments) for r in (ScriptedResponse(error="bench failure"), answer))
+
+
+def timed(operation: Callable[[], Any], budget_seconds: float = 0.25) -> float:
+    """Median milliseconds per call over REPEATS rounds, each sized to ~budget_seconds."""
+    start = time.perf_counter()
+    operation()
+    single = max(time.perf_counter() - start, 1e-6)
+    per_round = max(1, int(budget_seconds / single))
+    samples = []
+    for _ in range(REPEATS):
+        start = time.perf_counter()
+        for _ in range(per_round):
+            operation()
+        samples.append((time.perf_counter() - start) / per_round * 1000)
+    return statistics.median(samples)
+
+
+def load_linter() -> Callable[..., Any] | None:
+    try:
+        from sccac.flows.lint import lint_flow  # written alongside; may not exist yet
+    except ImportError:
+        return None
+    return lint_flow
+
+
+def measure() -> tuple[list[dict[str, Any]], bool]:
+    flows: list[tuple[str, Flow, FlowKind | None]] = [(b.kind.value, b.flow, b.kind) for b in build_all(SETTINGS)]
+    flows.append((f"stress_{STRESS_BLOCKS}", stress_flow(), None))
+    lint_flow = load_linter()
+    rows = []
+    for name, flow, kind in flows:
+        text = flow.to_json()
+        contact, make_invoker = scenario_for(name)
+        trace = simulate(flow, contact, make_invoker(), SimulationOptions(max_steps=10_000))
+        row: dict[str, Any] = {
+            "flow": name,
+            "actions": len(flow.actions),
+            "steps": len(trace.steps),
+            "outcome": trace.outcome.describe().split(" arn:")[0] if trace.outcome else "none",
+            "parse_ms": timed(lambda: parse_flow(text)),
+            "sim_ms": timed(lambda: simulate(flow, contact, make_invoker(), SimulationOptions(max_steps=10_000))),
+        }
+        if lint_flow is not None:
+            row["lint_ms"] = timed(lambda: lint_flow(flow, kind=kind))
+            row["findings"] = len(lint_flow(flow, kind=kind).findings)
+        rows.append(row)
+    return rows, lint_flow is not None
+
+
+def render(rows: list[dict[str, Any]], has_lint: bool) -> str:
+    cpu = platform.processor() or platform.machine()
+    lines = [
+        SECTION,
+        "",
+        f"Command: `{COMMAND}` (median of {REPEATS} rounds, each about 0.25 s of back-to-back calls).",
+        f"Machine: {platform.system()} {platform.machine()}, {os.cpu_count()} CPUs ({cpu}), Python {platform.python_version()}.",
+        "",
+        "Simulation runs a realistic contact: inbound chat with two session-Lambda failures and",
+        "retries; agent transfer to an agent; queue transfer to the preset queue; task with",
+        "`queueId`; the transcription module. The 500-block flow is a stress figure (Connect caps",
+        "a flow at 250 actions): 99 segments of set attribute, check, retry loop, Lambda (fails",
+        "once, then answers), message; its one lint finding is that 250-action limit.",
+        "",
+    ]
+    header = "| flow | actions | steps run | outcome | parse ms | simulate ms | simulations/s |"
+    rule = "|---|---:|---:|---|---:|---:|---:|"
+    if has_lint:
+        header += " lint ms | lints/s | findings |"
+        rule += "---:|---:|---:|"
+    lines += [header, rule]
+    for r in rows:
+        line = (
+            f"| {r['flow']} | {r['actions']} | {r['steps']} | {r['outcome']} | {r['parse_ms']:.3f} | "
+            f"{r['sim_ms']:.3f} | {1000 / r['sim_ms']:,.0f} |"
+        )
+        if has_lint:
+            line += f" {r['lint_ms']:.3f} | {1000 / r['lint_ms']:,.0f} | {r['findings']} |"
+        lines.append(line)
+    if not has_lint:
+        lines += ["", "Lint: `sccac.flows.lint.lint_flow` was not available when this ran; re-run to add it."]
+    return "\n".join(lines) + "\n"
+
+
+def write_section(results: Path, section: str) -> None:
+    text = results.read_text(encoding="utf-8")
+    start = text.index(SECTION)
+    following = text.find("\n## ", start + len(SECTION))
+    end = len(text) if following == -1 else following + 1
+    results.write_text(text[:start] + section + ("\n" if following != -1 else "") + text[end:], encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--write", action="store_true", help="update bench/RESULTS.md")
+    args = parser.parse_args()
+    rows, has_lint = measure()
+    section = render(rows, has_lint)
+    print(section)
+    if args.write:
+        write_section(ROOT / "bench" / "RESULTS.md", section)
+        print(f"updated {ROOT / 'bench' / 'RESULTS.md'}")
+
+
+if __name__ == "__main__":
+    main()
