@@ -11,7 +11,9 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 from sccac.flows.model import Action, Flow, is_dynamic
 from sccac.flows.simulator_lambda import function_name
@@ -333,3 +335,34 @@ def render_svg(d2_source: str, layout: str = "dagre", timeout_seconds: float = 6
 
 def to_svg(flow: Flow, title: str | None = None, layout: str = "dagre") -> str:
     return render_svg(to_d2(flow, title), layout=layout)
+
+
+FORMATS = {"mermaid": ".mmd", "d2": ".d2", "svg": ".svg"}
+
+
+def write_diagrams(
+    flows: Iterable[tuple[str, Flow]], out_dir: str | Path, formats: Iterable[str] = ("mermaid", "svg"), layout: str = "dagre"
+) -> list[Path]:
+    """Write each (name, flow) as ``<out_dir>/<name>.mmd`` / ``.d2`` / ``.svg``; returns the paths.
+
+    For the offline demo and CI artefacts. ``name`` is used as the file stem and the title.
+    """
+    unknown = sorted(set(formats) - set(FORMATS))
+    if unknown:
+        raise ValueError(f"unknown diagram format(s) {', '.join(unknown)}; use {', '.join(FORMATS)}")
+    directory = Path(out_dir)
+    directory.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    for name, flow in flows:
+        stem = re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-") or "flow"
+        for fmt in formats:
+            if fmt == "mermaid":
+                text = to_mermaid(flow, name)
+            elif fmt == "d2":
+                text = to_d2(flow, name)
+            else:
+                text = to_svg(flow, name, layout=layout)
+            path = directory / f"{stem}{FORMATS[fmt]}"
+            path.write_text(text, encoding="utf-8")
+            written.append(path)
+    return written

@@ -193,3 +193,24 @@ def test_real_exports_draw(settings: FlowSettings) -> None:
             continue  # the legacy console export is rejected by design
         text = to_mermaid(flow)
         assert len(node_names(text)) == len(flow.actions)
+
+
+@needs_d2
+def test_write_diagrams_for_the_built_flows(tmp_path: Path, settings: FlowSettings) -> None:
+    from sccac.flows.diagram import write_diagrams
+
+    named = [(b.name, b.flow) for b in build_all(settings)]
+    paths = write_diagrams(named, tmp_path / "diagrams", formats=("mermaid", "d2", "svg"))
+    assert len(paths) == 3 * len(named)
+    assert (tmp_path / "diagrams" / "SCCAC-Inbound-Chat.svg") in paths
+    for path in paths:
+        assert path.read_text(encoding="utf-8").strip()
+        if path.suffix == ".svg":
+            ET.parse(path)
+
+
+def test_write_diagrams_rejects_unknown_format(tmp_path: Path) -> None:
+    from sccac.flows.diagram import write_diagrams
+
+    with pytest.raises(ValueError, match="unknown diagram format"):
+        write_diagrams([], tmp_path, formats=("png",))
