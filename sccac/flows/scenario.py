@@ -342,6 +342,7 @@ class _Reader:
         return value
 
     def positive_int(self, value: Any, where: str) -> int:
-        if self.count(value, where) == 0:
+        number = self.count(value, where)
+        if number == 0:
             raise self.fail(where, "must be at least 1")
-        return value
+        return number

@@ -32,7 +32,8 @@ class Outcome:
             return f"transferred to flow {self.flow_id}"
         if self.kind is OutcomeKind.STUCK:
             return f"stuck: {self.reason}"
-        return self.kind.value + (f" ({self.reason})" if self.reason else "")
+        text: str = self.kind.value
+        return text + (f" ({self.reason})" if self.reason else "")
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"kind": self.kind.value, "description": self.describe()}
