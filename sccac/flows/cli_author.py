@@ -6,24 +6,11 @@ from pathlib import Path
 
 import click
 
-from sccac.flows.builders import FlowKind, FlowSettings, FlowSettingsError, build_all
-from sccac.flows.lint import lint_flow
-from sccac.flows.lint.report import RENDERERS, FileReport, exit_code
-from sccac.flows.model import FlowFormatError, parse_flow
+from sccac.flows.builders import FlowKind, FlowSettings, FlowSettingsError
+from sccac.flows.files import EXAMPLE_SETTINGS, lint_file, write_flows
+from sccac.flows.lint.report import RENDERERS, exit_code
 
-# Obviously-example defaults (account 123456789012) so `build` runs with no options. The
-# channel address identifier is a well-formed random UUID so the output passes the placeholder
-# rule; the Connect wiring task replaces it with the MessagingChannel's real one.
-EXAMPLE_ACCOUNT = "123456789012"
-EXAMPLE_INSTANCE = "5f1c9c1e-2a8b-4d6e-9c3f-7b2a1d4e6f80"
-DEFAULTS = {
-    "session_lambda_arn": f"arn:aws:lambda:us-east-1:{EXAMPLE_ACCOUNT}:function:sccac-CreateMessagingSession",
-    "routing_lambda_arn": f"arn:aws:lambda:us-east-1:{EXAMPLE_ACCOUNT}:function:sccac-Routing",
-    "channel_address_identifier": "9b7e4c2a-6d1f-4e8b-a3c5-2f0d8e6b4a17",
-    "fallback_queue_arn": (
-        f"arn:aws:connect:us-east-1:{EXAMPLE_ACCOUNT}:instance/{EXAMPLE_INSTANCE}/queue/0e4d2b7a-9c1f-4a6e-8b3d-5f7a9c2e1b40"
-    ),
-}
+DEFAULTS = EXAMPLE_SETTINGS
 
 
 @click.command()
@@ -61,10 +48,7 @@ def build(
     except FlowSettingsError as exc:
         option = "--" + exc.field.replace("_", "-")
         raise click.BadParameter(str(exc), param_hint=option) from None
-    out_dir.mkdir(parents=True, exist_ok=True)
-    for built in build_all(settings):
-        path = out_dir / f"{built.kind.value}.json"
-        path.write_text(built.flow.to_json(), encoding="utf-8")
+    for built, path in write_flows(settings, out_dir):
         click.echo(f"wrote {path} ({built.connect_type}, {built.name!r}, {len(built.flow.actions)} actions)")
 
 
@@ -79,7 +63,7 @@ def lint(files: tuple[Path, ...], kind: str | None, output_format: str, output: 
     Exit code 0: no errors; 1: error findings; 2: a file could not be read or parsed.
     """
     forced = FlowKind(kind) if kind else None
-    reports = [_lint_file(path, forced) for path in files]
+    reports = [lint_file(path, forced) for path in files]
     rendered = RENDERERS[output_format](reports)
     if output is not None:
         output.write_text(rendered, encoding="utf-8")
@@ -88,16 +72,3 @@ def lint(files: tuple[Path, ...], kind: str | None, output_format: str, output: 
         click.echo(rendered, nl=False)
     raise SystemExit(exit_code(reports))
 
-
-def _lint_file(path: Path, kind: FlowKind | None) -> FileReport:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        return FileReport(str(path), None, None, f"cannot read the file ({exc.strerror or exc})")
-    except UnicodeDecodeError:
-        return FileReport(str(path), None, None, "the file is not UTF-8 text")
-    try:
-        flow = parse_flow(text)
-    except FlowFormatError as exc:
-        return FileReport(str(path), text, None, str(exc))
-    return FileReport(str(path), text, lint_flow(flow, kind))

@@ -1,0 +1,50 @@
+"""Flow files on disk: write the built flows, lint a file, and the example settings `build` defaults to."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sccac.flows.builders import BuiltFlow, FlowKind, FlowSettings, build_all
+from sccac.flows.lint import lint_flow
+from sccac.flows.lint.report import FileReport
+from sccac.flows.model import FlowFormatError, parse_flow
+
+# Obviously-example values (account 123456789012) so `build` runs with no options. The
+# channel address identifier is a well-formed random UUID so the output passes the placeholder
+# rule; the Connect wiring replaces it with the MessagingChannel's real one.
+EXAMPLE_ACCOUNT = "123456789012"
+EXAMPLE_INSTANCE = "5f1c9c1e-2a8b-4d6e-9c3f-7b2a1d4e6f80"
+EXAMPLE_SETTINGS = {
+    "session_lambda_arn": f"arn:aws:lambda:us-east-1:{EXAMPLE_ACCOUNT}:function:sccac-CreateMessagingSession",
+    "routing_lambda_arn": f"arn:aws:lambda:us-east-1:{EXAMPLE_ACCOUNT}:function:sccac-Routing",
+    "channel_address_identifier": "9b7e4c2a-6d1f-4e8b-a3c5-2f0d8e6b4a17",
+    "fallback_queue_arn": (
+        f"arn:aws:connect:us-east-1:{EXAMPLE_ACCOUNT}:instance/{EXAMPLE_INSTANCE}/queue/0e4d2b7a-9c1f-4a6e-8b3d-5f7a9c2e1b40"
+    ),
+}
+
+
+def write_flows(settings: FlowSettings, out_dir: Path) -> list[tuple[BuiltFlow, Path]]:
+    """Build the five flows and write each as ``<kind>.json`` (deterministic bytes)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for built in build_all(settings):
+        path = out_dir / f"{built.kind.value}.json"
+        path.write_text(built.flow.to_json(), encoding="utf-8")
+        written.append((built, path))
+    return written
+
+
+def lint_file(path: Path, kind: FlowKind | None = None) -> FileReport:
+    """Lint one file; unreadable or unparseable input becomes a report with the reason, not an exception."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        return FileReport(str(path), None, None, f"cannot read the file ({exc.strerror or exc})")
+    except UnicodeDecodeError:
+        return FileReport(str(path), None, None, "the file is not UTF-8 text")
+    try:
+        flow = parse_flow(text)
+    except FlowFormatError as exc:
+        return FileReport(str(path), text, None, str(exc))
+    return FileReport(str(path), text, lint_flow(flow, kind))
