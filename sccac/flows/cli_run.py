@@ -63,6 +63,13 @@ def _lambda_results(values: tuple[str, ...]) -> dict[str, dict[str, str]]:
     metavar="[ROLE:]KEY=VALUE",
     help="A key of the Lambda result; ROLE is session, routing or a function ARN (repeatable).",
 )
+@click.option(
+    "--module",
+    "modules",
+    multiple=True,
+    metavar="ID=FILE",
+    help="Flow module (or flow) to run when the flow invokes ID (repeatable).",
+)
 @click.option("--max-steps", type=click.IntRange(min=1), help="Step budget before the run counts as stuck (default 1000).")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def simulate(
@@ -74,6 +81,7 @@ def simulate(
     queue_arn: str | None,
     lambda_fails: int | None,
     lambda_results: tuple[str, ...],
+    modules: tuple[str, ...],
     max_steps: int | None,
     output_format: str,
 ) -> None:
@@ -93,6 +101,7 @@ def simulate(
             lambda_fails=lambda_fails,
             lambda_results=_lambda_results(lambda_results),
             max_steps=max_steps,
+            modules={k: Path(v) for k, v in _pairs(modules, "--module").items()},
         )
         trace = run_simulation(flow, scenario.contact, scenario.invoker(), scenario.options())
     except ScenarioError as exc:

@@ -142,6 +142,7 @@ class Scenario:
         lambda_fails: int | None = None,
         lambda_results: Mapping[str, Mapping[str, str]] | None = None,
         max_steps: int | None = None,
+        modules: Mapping[str, Path] | None = None,
     ) -> Scenario:
         """The scenario with the CLI's shorthand options applied on top."""
         contact = self.contact
@@ -164,7 +165,13 @@ class Scenario:
         if lambda_fails is not None:
             scripts.setdefault("*", LambdaScript())
             scripts = {k: replace(v, fail_first=lambda_fails) for k, v in scripts.items()}
-        return replace(self, contact=contact, scripts=scripts, max_steps=max_steps or self.max_steps)
+        return replace(
+            self,
+            contact=contact,
+            scripts=scripts,
+            max_steps=max_steps or self.max_steps,
+            modules={**self.modules, **(modules or {})},
+        )
 
 
 def load_scenario(path: str | Path) -> Scenario:

@@ -144,3 +144,26 @@ def test_scenario_modules_are_resolved_relative_to_the_scenario(tmp_path: Path) 
     scenario.write_text(json.dumps({"modules": {module_id: "module.json"}, "expect": {"attributes": {"inModule": "yes"}}}))
     code, out, _ = run(str(SIM / "invokes_module.json"), "--scenario", str(scenario))
     assert code == 0, out
+
+
+def test_module_shorthand_runs_the_transcription_module(tmp_path: Path, settings: FlowSettings) -> None:
+    from dataclasses import replace
+
+    from sccac.flows.builders import build_inbound_chat, build_transcription_module
+
+    module_arn = (
+        "arn:aws:connect:us-east-1:123456789012:instance/11111111-2222-4333-8444-555555555555/"
+        "flow-module/99999999-8888-4777-8666-555555555555"
+    )
+    with_module = replace(settings, transcription_module_arn=module_arn)
+    inbound = tmp_path / "inbound.json"
+    inbound.write_text(build_inbound_chat(with_module).to_json())
+    module = tmp_path / "module.json"
+    module.write_text(build_transcription_module(with_module).to_json())
+    code, out, _ = run(str(inbound), "--module", f"{module_arn}={module}", "--format", "json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["recording"]["chat_analytics_modes"] == ["ContactLens"]
+    assert any(step["flow"] == module_arn for step in data["steps"])
+    code, out, _ = run(str(inbound), "--module", f"{module_arn}={tmp_path / 'absent.json'}")
+    assert code == 2 and "absent.json" in out + _
