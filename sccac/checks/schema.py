@@ -65,28 +65,37 @@ def _explain(message: str) -> str:
     return message
 
 
-def validate_file(path: Path) -> list[Problem]:
+def validate_xml(content: bytes, path: str = "<string>") -> list[Problem]:
+    """Validate one metadata XML document; ``path`` names it in the problems."""
     schema, type_names = metadata_schema()
     try:
-        doc = etree.parse(str(path))
+        root = etree.fromstring(content)
     except etree.XMLSyntaxError as exc:
-        return [Problem(str(path), f"not well-formed XML: {exc.msg}", exc.lineno, "xml")]
-    root = doc.getroot()
+        return [Problem(path, f"not well-formed XML: {exc.msg}", exc.lineno, "xml")]
     qname = etree.QName(root)
     if qname.namespace != MD_NS:
-        return [Problem(str(path), f"root element <{root.tag}> is not in the Metadata API namespace {MD_NS}", root.sourceline, "schema")]
+        return [Problem(path, f"root element <{root.tag}> is not in the Metadata API namespace {MD_NS}", root.sourceline, "schema")]
     if qname.localname not in type_names:
         return [
             Problem(
-                str(path),
+                path,
                 f"<{qname.localname}> is not a metadata type in the Metadata API {schema_version()} schema",
                 root.sourceline,
                 "schema",
             )
         ]
-    if schema.validate(doc):
+    if schema.validate(root):
         return []
-    return [Problem(str(path), _explain(err.message), err.line, "schema") for err in schema.error_log]
+    return [Problem(path, _explain(err.message), err.line, "schema") for err in schema.error_log]
+
+
+def validate_file(path: Path) -> list[Problem]:
+    return validate_xml(path.read_bytes(), str(path))
+
+
+def validate_tree(root: Path) -> list[Problem]:
+    """Every metadata file below ``root``."""
+    return [problem for path in metadata_files([root]) for problem in validate_file(path)]
 
 
 def _is_metadata_xml(path: Path) -> bool:

@@ -14,7 +14,7 @@ from pathlib import Path
 import jinja2
 
 from sccac.salesforce import validation as v
-from sccac.salesforce.schema import SCHEMA_API_VERSION, validate_file
+from sccac.checks.schema import schema_version, validate_file
 
 #: Label of the channel definition the SCC-AC guided setup creates (SPEC 3.1).
 SCCAC_DEFINITION_LABEL = "Chat Channel Definition AWS SCC"
@@ -277,7 +277,7 @@ def _write(result: RenderResult, relative: str, template: str, **context: object
     findings = validate_file(path)
     if findings:
         raise RenderError(
-            f"rendered {relative} does not match the Metadata API {SCHEMA_API_VERSION} schema: "
+            f"rendered {relative} does not match the Metadata API {schema_version()} schema: "
             + "; ".join(str(f) for f in findings)
         )
     result.files.append(path)
@@ -288,7 +288,7 @@ def _write_package(result: RenderResult, types: dict[str, list[str]]) -> None:
     ordered: Iterable[tuple[str, list[str]]] = sorted((k, sorted(vs)) for k, vs in types.items())
     path = result.directory / "package.xml"
     path.write_text(
-        _env.get_template("package.xml.j2").render(types=list(ordered), api_version=SCHEMA_API_VERSION),
+        _env.get_template("package.xml.j2").render(types=list(ordered), api_version=schema_version()),
         encoding="utf-8",
     )
     result.files.append(path)

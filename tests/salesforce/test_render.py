@@ -17,7 +17,7 @@ from sccac.salesforce.render import (
     render_messaging,
     render_queue_mappings,
 )
-from sccac.salesforce.schema import MD_NS, validate_file, validate_tree, validate_xml
+from sccac.checks.schema import MD_NS, validate_file, validate_tree
 from sccac.salesforce.validation import RenderOptionError
 
 REPO = Path(__file__).resolve().parents[2]
@@ -198,22 +198,6 @@ def test_committed_config_is_the_default_render(tmp_path: Path) -> None:
 def test_repo_metadata_matches_the_schema() -> None:
     findings = validate_tree(REPO / "force-app") + validate_tree(REPO / "unpackaged")
     assert findings == [], "\n".join(map(str, findings))
-
-
-def test_schema_check_reports_order_and_unknown_values() -> None:
-    misplaced = (
-        f'<QueueRoutingConfig xmlns="{MD_NS}"><routingModel>EXTERNAL_ROUTING</routingModel>'
-        "<label>x</label><routingPriority>1</routingPriority></QueueRoutingConfig>"
-    ).encode()
-    findings = validate_xml(misplaced)
-    assert findings and "may be newer than it, or misplaced" in findings[0].message
-    bad_value = (
-        f'<QueueRoutingConfig xmlns="{MD_NS}"><label>x</label><routingModel>ROUND_ROBIN</routingModel>'
-        "<routingPriority>1</routingPriority></QueueRoutingConfig>"
-    ).encode()
-    assert validate_xml(bad_value)
-    assert validate_xml(b"<not-closed>")[0].message.startswith("not well-formed")
-    assert "metadata namespace" in validate_xml(b"<QueueRoutingConfig/>")[0].message
 
 
 def test_schema_check_of_a_file(tmp_path: Path) -> None:
