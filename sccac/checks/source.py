@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import tempfile
 from collections.abc import Iterable
@@ -11,6 +12,7 @@ from pathlib import Path
 from sccac.checks import tools
 from sccac.checks.results import CheckResult, Problem
 
+_PATH_IN_MESSAGE = re.compile(r"(/[^\s:'\"]+)")
 CODE_SUFFIXES = (".cls", ".trigger", ".page", ".component")
 
 
@@ -59,10 +61,9 @@ def _run_sf(project_root: Path, args: list[str], cwd: Path) -> tuple[bool, str]:
 
 def _problem_from_sf(root: Path, output: str, what: str) -> Problem:
     message = _sf_error(output)
-    # sf names the offending file at the start of its message; fall back to the folder.
-    first = message.split(":", 1)[0]
-    file = first if Path(first).exists() else str(root)
-    return Problem(file, f"{what} failed: {message}", rule="sf")
+    # sf names the offending file somewhere in its message; fall back to the folder.
+    named = [m for m in _PATH_IN_MESSAGE.findall(message) if Path(m).is_file()]
+    return Problem(named[0] if named else str(root), f"{what} failed: {message}", rule="sf")
 
 
 def convert_source(project_root: Path) -> CheckResult:

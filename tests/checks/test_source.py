@@ -33,4 +33,4 @@ def test_bad_unpackaged_bundle_fails(project):
     bad = project.add_file("unpackaged/config/broken/classes/X.cls-meta.xml", "<ApexClass")
     result = convert_source(project.root)
     assert not result.ok
-    assert any("convert mdapi" in p.message for p in result.problems)
+    assert any(p.file == str(bad) and "convert mdapi" in p.message for p in result.problems), result.problems
