@@ -1,6 +1,6 @@
 # sccac: the two commands. Each target installs what it needs (idempotently) and then runs.
 #   make demo   run the whole system offline and print what happened
-#   make test   run every test suite: offline checks, pytest, Robot (offline), LWC Jest
+#   make test   run every test suite: ruff, offline Salesforce checks, pytest, Robot (offline), LWC Jest
 
 SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
@@ -10,7 +10,7 @@ PY_STAMP := $(VENV)/.sccac-installed
 NODE_STAMP := node_modules/.sccac-installed
 OUT := out
 
-.PHONY: demo test setup check pytest robot lwc clean
+.PHONY: demo test setup lint check pytest robot lwc clean
 
 setup: $(PY_STAMP) $(NODE_STAMP)
 
@@ -29,8 +29,12 @@ $(NODE_STAMP): package.json package-lock.json
 demo: setup
 	$(BIN)/sccac demo --out $(OUT)/demo
 
-test: setup check pytest robot lwc
+test: setup lint check pytest robot lwc
 	@echo "==> all test suites passed"
+
+lint: setup
+	@echo "==> ruff (pyflakes: unused names, undefined names, syntax)"
+	$(BIN)/ruff check --select F,E9 --output-format concise sccac python_tasks tests bench robot
 
 check: setup
 	@echo "==> offline Salesforce checks (sccac check)"
