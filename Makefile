@@ -33,8 +33,10 @@ test: setup lint check pytest robot lwc
 	@echo "==> all test suites passed"
 
 lint: setup
-	@echo "==> ruff (pyflakes: unused names, undefined names, syntax)"
+	@echo "==> ruff (pyflakes rules: unused and undefined names, syntax)"
 	$(BIN)/ruff check --select F,E9 --output-format concise sccac python_tasks tests bench robot
+	@echo "==> mypy (the sccac library is typed: py.typed)"
+	$(BIN)/mypy sccac python_tasks
 
 check: setup
 	@echo "==> offline Salesforce checks (sccac check)"

@@ -73,7 +73,9 @@ def parse_contact_event(event: Any) -> ContactEvent:
             fix="Invoke the function from an Amazon Connect 'Invoke AWS Lambda function' block.",
         )
     details = event.get("Details")
-    contact = details.get("ContactData") if isinstance(details, Mapping) else None
+    if not isinstance(details, Mapping):
+        details = {}
+    contact = details.get("ContactData")
     if not isinstance(contact, Mapping):
         raise InvalidInputError(
             "The event has no Details.ContactData: it does not come from Amazon Connect.",

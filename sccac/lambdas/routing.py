@@ -66,7 +66,8 @@ def _route(event: Any, context: Any, deps: runtime.Dependencies) -> dict[str, st
         deadline,
     )
     if not data.get("success"):
-        errors = data.get("errors") if isinstance(data.get("errors"), dict) else {}
+        raw_errors = data.get("errors")
+        errors = raw_errors if isinstance(raw_errors, dict) else {}
         reason = data.get("reasonForNotRouting") or errors.get("errorMessage") or "no reason given"
         raise RoutingRejectedError(
             f"Salesforce did not route conversation {request.conversation_identifier[:64]}: {str(reason)[:200]}",
@@ -75,7 +76,8 @@ def _route(event: Any, context: Any, deps: runtime.Dependencies) -> dict[str, st
             fix="Check the messaging channel's routing (Omni-Flow or Omni-Queue) or the block's "
             "omniFlowId/omniQueueId overrides.",
         )
-    context_map = data.get("contextParamMap") if isinstance(data.get("contextParamMap"), dict) else {}
+    raw_context = data.get("contextParamMap")
+    context_map = raw_context if isinstance(raw_context, dict) else {}
     result = {
         "workItemId": str(data.get("workItemId") or ""),
         "routingCorrelationId": str(data.get("routingCorrelationId") or ""),

@@ -124,11 +124,11 @@ def _expect(traces: dict[str, Trace], system: OfflineSystem) -> list[str]:
         "chat": support, "chat_retry": support, "chat_recovers": support,
         "case_mapped": billing, "case_unmapped": fallback, "case_user": fallback,
     }
-    problems = [
-        f"{key}: expected a transfer to {queue}, got {traces[key].outcome.describe() if traces[key].outcome else 'none'}"
-        for key, queue in expected.items()
-        if traces[key].outcome is None or traces[key].outcome.queue != queue
-    ]
+    problems = []
+    for key, queue in expected.items():
+        outcome = traces[key].outcome
+        if outcome is None or outcome.queue != queue:
+            problems.append(f"{key}: expected a transfer to {queue}, got {outcome.describe() if outcome else 'none'}")
     down = traces["chat_salesforce_down"].outcome
     if down is None or down.kind.value != "disconnected":
         problems.append("chat_salesforce_down: expected the contact to be disconnected")

@@ -192,6 +192,8 @@ def render_messaging(options: MessagingOptions, out_dir: Path) -> RenderResult:
 def render_credentials(options: CredentialOptions, out_dir: Path) -> RenderResult:
     """Render the Named Credential, External Credential and integration permission set for one region."""
     o = options.validated()
+    # validated() fills the defaulted names.
+    assert o.external_credential is not None and o.named_credential is not None
     out = _fresh(out_dir)
     result = RenderResult(out)
     _write(result, f"externalCredentials/{o.external_credential}.externalCredential", "externalCredential.j2", o=o)

@@ -192,6 +192,7 @@ class LocalInteractionService:
     def base_url(self) -> str:
         assert self._server is not None, "start() the service first"
         host, port = self._server.server_address[:2]
+        host = host.decode() if isinstance(host, bytes) else host
         return f"http://{host}:{port}"
 
     # test controls -----------------------------------------------------------------------
