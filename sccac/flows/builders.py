@@ -362,6 +362,8 @@ def build_queue_transfer(s: FlowSettings) -> Flow:
     return _flow(actions, name=_name(s, FlowKind.QUEUE_TRANSFER), description=_DESCRIPTIONS[FlowKind.QUEUE_TRANSFER], console_type="queueTransfer")
 
 
+RECORDED_PARTICIPANTS = ("Agent", "Customer")
+
 MODULE_SETTINGS: dict[str, Any] = {
     "InputParameters": [],
     "OutputParameters": [],
@@ -372,6 +374,9 @@ MODULE_SETTINGS: dict[str, Any] = {
 def build_transcription_module(s: FlowSettings) -> Flow:
     """Flow module: Set recording and analytics behavior with Chat analytics (Contact Lens) on."""
     parameters = {
+        # Connect rejects AnalyticsBehavior without RecordingBehavior ("Action is missing required
+        # property ... RecordingBehavior"); Contact Lens chat analytics needs both participants recorded.
+        "RecordingBehavior": {"RecordedParticipants": list(RECORDED_PARTICIPANTS)},
         "AnalyticsBehavior": {
             "Enabled": "True",
             "AnalyticsLanguage": s.analytics_language,

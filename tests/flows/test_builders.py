@@ -122,6 +122,8 @@ def test_transcription_module_enables_contact_lens_chat_analytics(settings: Flow
     behaviour = flow.action(flow.start_action or "")
     assert isinstance(behaviour, UpdateContactRecordingBehavior)
     assert behaviour.analytics_enabled and behaviour.chat_analytics_modes == ["ContactLens"]
+    # Connect requires RecordingBehavior beside AnalyticsBehavior; chat analytics need both participants.
+    assert behaviour.parameters["RecordingBehavior"] == {"RecordedParticipants": ["Agent", "Customer"]}
     assert isinstance(flow.action(behaviour.transitions.next_action or ""), EndFlowModuleExecution)
 
 

@@ -160,6 +160,7 @@ MUTATIONS: list[tuple[str, FlowKind, Callable[[Doc], None]]] = [
     ("SCCAC-FLOW-024", K.TASK_ROUTING, set_param(b.ID_FALLBACK_QUEUE, ["AgentId"], "$.Agent.UserName")),
     ("SCCAC-FLOW-025", K.TASK_ROUTING, lambda d: errors(act(d, b.ID_FALLBACK_QUEUE), "NoMatchingError", b.ID_TRANSFER)),
     ("SCCAC-FLOW-026", K.INBOUND_CHAT, set_param(b.ID_SET_CHANNEL, ["Attributes", "channelAddressIdentifier"], "REPLACE_ME")),
+    ("SCCAC-FLOW-027", K.TRANSCRIPTION, set_param(b.ID_RECORDING, ["RecordingBehavior"], _DELETE)),
     ("SCCAC-INBOUND-001", K.INBOUND_CHAT, set_param(b.ID_SET_CHANNEL, ["Attributes"], {"clientId": "$.Attributes.email"})),
     (
         "SCCAC-INBOUND-002",
@@ -192,6 +193,7 @@ MUTATIONS: list[tuple[str, FlowKind, Callable[[Doc], None]]] = [
     ),
     ("SCCAC-TRANSCRIPTION-002", K.TRANSCRIPTION, lambda d: act(d, b.ID_END_MODULE).update(Type="DisconnectParticipant")),
     ("SCCAC-TRANSCRIPTION-003", K.TRANSCRIPTION, lambda d: d.pop("Settings")),
+    ("SCCAC-TRANSCRIPTION-004", K.TRANSCRIPTION, set_param(b.ID_RECORDING, ["RecordingBehavior", "RecordedParticipants"], ["Agent"])),
     ("SCCAC-TASK-001", K.TASK_ROUTING, set_param(b.ID_CHECK_QUEUE_ID, ["ComparisonValue"], "$.Attributes.queue")),
     (
         "SCCAC-TASK-002",

@@ -170,3 +170,20 @@ def placeholder_channel(ctx: LintContext) -> Hits:
             problem = _placeholder_problem(value) if value is not None else None
             if problem:
                 yield action.identifier, f"channelAddressIdentifier {problem}"
+
+
+@rule(
+    "SCCAC-FLOW-027",
+    "error",
+    "Set recording and analytics behavior with AnalyticsBehavior also has RecordingBehavior",
+    'Add "RecordingBehavior": {"RecordedParticipants": ["Agent", "Customer"]} next to AnalyticsBehavior '
+    "(analytics are tied to recording; Connect rejects the block without it).",
+)
+def analytics_without_recording(ctx: LintContext) -> Hits:
+    for action in ctx.actions_of_type("UpdateContactRecordingBehavior"):
+        if "AnalyticsBehavior" not in action.parameters:
+            continue
+        recording = action.parameters.get("RecordingBehavior")
+        if not isinstance(recording, dict):
+            got = "missing" if recording is None else f"a {type(recording).__name__}, not an object"
+            yield action.identifier, f"AnalyticsBehavior is set but RecordingBehavior is {got} (Connect: missing required property)"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from sccac.flows.builders import FlowKind
+from sccac.flows.builders import RECORDED_PARTICIPANTS, FlowKind
 from sccac.flows.lint.context import LintContext
 from sccac.flows.lint.findings import rule
 
@@ -66,3 +66,22 @@ def module_end(ctx: LintContext) -> Hits:
 def module_settings(ctx: LintContext) -> Hits:
     if not isinstance(ctx.flow.settings, dict):
         yield None, "the module has no Settings object"
+
+
+@rule(
+    "SCCAC-TRANSCRIPTION-004",
+    "warning",
+    "The recording block records both the agent and the customer",
+    'Set RecordingBehavior.RecordedParticipants to ["Agent", "Customer"]: Contact Lens chat analytics needs the whole transcript.',
+    MODULE,
+)
+def both_participants_recorded(ctx: LintContext) -> Hits:
+    for action in ctx.actions_of_type("UpdateContactRecordingBehavior"):
+        recording = action.parameters.get("RecordingBehavior")
+        if not isinstance(recording, dict):
+            continue  # SCCAC-FLOW-027 reports a missing RecordingBehavior
+        participants = recording.get("RecordedParticipants")
+        have = {p for p in participants if isinstance(p, str)} if isinstance(participants, list) else set()
+        missing = [p for p in RECORDED_PARTICIPANTS if p not in have]
+        if missing:
+            yield action.identifier, f"RecordedParticipants is {participants!r}; {' and '.join(missing)} not recorded"
