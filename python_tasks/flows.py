@@ -9,6 +9,7 @@ from cumulusci.core.tasks import BaseTask
 
 from sccac.flows.builders import FlowKind, FlowSettings, FlowSettingsError
 from sccac.flows.files import EXAMPLE_SETTINGS, lint_file, write_flows
+from sccac.flows.lint.kinds import KIND_CHOICES, parse_kind
 from sccac.flows.lint.report import exit_code, render_human
 
 _SETTING_OPTIONS = ("session_lambda_arn", "routing_lambda_arn", "channel_address_identifier", "fallback_queue_arn")
@@ -46,7 +47,9 @@ class LintContactFlows(BaseTask):
     task_docs = "Lints Amazon Connect flow JSON files (ours or an admin's export) against the SCC-AC rules; fails on error findings."
     task_options = {
         "path": {"description": "A flow JSON file or a folder of them", "required": True},
-        "kind": {"description": f"Lint every file as this flow kind ({', '.join(k.value for k in FlowKind)}); default: detect"},
+        "kind": {
+            "description": f"Lint every file as this flow kind ({', '.join(KIND_CHOICES)}; generic = structural rules only); default: detect"
+        },
     }
 
     def _init_options(self, kwargs):
@@ -57,14 +60,14 @@ class LintContactFlows(BaseTask):
             raise TaskOptionsError(f"path {path} has no flow JSON files; build them first (cci task run build_contact_flows)")
         kind = self.options.get("kind")
         try:
-            self.kind = FlowKind(kind) if kind else None
+            self.kind, self.generic = parse_kind(kind)
         except ValueError:
-            raise TaskOptionsError(f"kind must be one of {', '.join(k.value for k in FlowKind)}, not {kind!r}") from None
+            raise TaskOptionsError(f"kind must be one of {', '.join(KIND_CHOICES)}, not {kind!r}") from None
 
     def _run_task(self):
         reports = []
         for path in self.files:
-            report = lint_file(path, self.kind)
+            report = lint_file(path, self.kind, generic=self.generic)
             reports.append(report)
             self.logger.info(f"Linted {path}: {len(report.result.findings) if report.result else 'unreadable'}")
         for line in render_human(reports).splitlines():

@@ -8,6 +8,7 @@ import click
 
 from sccac.flows.builders import FlowKind, FlowSettings, FlowSettingsError
 from sccac.flows.files import EXAMPLE_SETTINGS, lint_file, write_flows
+from sccac.flows.lint.kinds import KIND_CHOICES, parse_kind
 from sccac.flows.lint.report import RENDERERS, exit_code
 
 DEFAULTS = EXAMPLE_SETTINGS
@@ -54,7 +55,12 @@ def build(
 
 @click.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--kind", type=click.Choice([k.value for k in FlowKind]), default=None, help="Lint as this SCC-AC flow (default: detect).")
+@click.option(
+    "--kind",
+    type=click.Choice(KIND_CHOICES),
+    default=None,
+    help="Lint as this SCC-AC flow, or 'generic' for the structural rules only (default: detect).",
+)
 @click.option("--format", "output_format", type=click.Choice(sorted(RENDERERS)), default="human", show_default=True)
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write the report here instead of stdout.")
 def lint(files: tuple[Path, ...], kind: str | None, output_format: str, output: Path | None) -> None:
@@ -62,8 +68,8 @@ def lint(files: tuple[Path, ...], kind: str | None, output_format: str, output: 
 
     Exit code 0: no errors; 1: error findings; 2: a file could not be read or parsed.
     """
-    forced = FlowKind(kind) if kind else None
-    reports = [lint_file(path, forced) for path in files]
+    forced, generic = parse_kind(kind)
+    reports = [lint_file(path, forced, generic=generic) for path in files]
     rendered = RENDERERS[output_format](reports)
     if output is not None:
         output.write_text(rendered, encoding="utf-8")

@@ -35,7 +35,7 @@ def write_flows(settings: FlowSettings, out_dir: Path) -> list[tuple[BuiltFlow, 
     return written
 
 
-def lint_file(path: Path, kind: FlowKind | None = None) -> FileReport:
+def lint_file(path: Path, kind: FlowKind | None = None, *, generic: bool = False) -> FileReport:
     """Lint one file; unreadable or unparseable input becomes a report with the reason, not an exception."""
     try:
         text = path.read_text(encoding="utf-8")
@@ -47,4 +47,4 @@ def lint_file(path: Path, kind: FlowKind | None = None) -> FileReport:
         flow = parse_flow(text)
     except FlowFormatError as exc:
         return FileReport(str(path), text, None, str(exc))
-    return FileReport(str(path), text, lint_flow(flow, kind))
+    return FileReport(str(path), text, lint_flow(flow, kind, generic=generic))

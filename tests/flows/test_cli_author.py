@@ -97,3 +97,25 @@ def test_lint_sarif_shape_and_output_file(tmp_path: Path) -> None:
         location = r["locations"][0]["physicalLocation"]
         assert location["artifactLocation"]["uri"].endswith("scv-queue-transfer-describe-wrapper.json")
         assert location["region"]["startLine"] >= 1
+
+
+def test_lint_an_ordinary_transfer_flow_passes_unless_a_kind_is_forced() -> None:
+    path = str(REAL / "scv-queue-transfer-describe-wrapper.json")
+    assert CliRunner().invoke(flows, ["lint", path]).exit_code == 0
+    assert CliRunner().invoke(flows, ["lint", "--kind", "generic", path]).exit_code == 0
+    forced = CliRunner().invoke(flows, ["lint", "--kind", "queue_transfer", path])
+    assert forced.exit_code == 1 and "SCCAC-QUEUE-001" in forced.output
+
+
+def test_lint_kind_generic_skips_the_scc_ac_rules(tmp_path: Path) -> None:
+    out = _build(tmp_path)
+    doc = json.loads((out / "agent_transfer.json").read_text())
+    for action in doc["Actions"]:
+        if action["Type"] == "InvokeLambdaFunction":
+            action["Parameters"]["InvocationTimeLimitSeconds"] = "5"
+    bad = tmp_path / "agent.json"
+    bad.write_text(json.dumps(doc))
+    detected = CliRunner().invoke(flows, ["lint", str(bad)])
+    assert detected.exit_code == 1 and "SCCAC-AGENT-002" in detected.output
+    generic = CliRunner().invoke(flows, ["lint", "--kind", "generic", str(bad)])
+    assert generic.exit_code == 0 and "SCCAC-AGENT" not in generic.output

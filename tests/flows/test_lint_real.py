@@ -33,11 +33,40 @@ def test_real_chat_flow_findings_are_the_expected_ones() -> None:
     assert result.rule_ids() == {"SCCAC-FLOW-012"}  # EndFlowExecution in a contact flow
 
 
-def test_scv_queue_transfer_is_detected_from_the_wrapper_type_and_lacks_scc_ac_routing() -> None:
-    result = lint_flow(load_flow(REAL / "scv-queue-transfer-describe-wrapper.json"))
-    assert result.kind is FlowKind.QUEUE_TRANSFER
-    assert "SCCAC-QUEUE-001" in result.rule_ids()
-    assert "SCCAC-FLOW-025" not in result.rule_ids()  # the transfer sets the working queue
+def test_an_ordinary_queue_transfer_flow_is_generic_unless_forced() -> None:
+    # An admin's QUEUE_TRANSFER flow with no SCC-AC Routing Lambda (no routingType) is not ours:
+    # only the structural rules apply, so it does not fail SCCAC-QUEUE-001.
+    flow = load_flow(REAL / "scv-queue-transfer-describe-wrapper.json")
+    assert flow.connect_type == "QUEUE_TRANSFER" and detect_kind(flow) is None
+    result = lint_flow(flow)
+    assert result.kind is None and result.ok
+    assert not any(f.rule_id.startswith("SCCAC-QUEUE") for f in result.findings)
+    forced = lint_flow(flow, FlowKind.QUEUE_TRANSFER)
+    assert forced.kind is FlowKind.QUEUE_TRANSFER
+    assert "SCCAC-QUEUE-001" in forced.rule_ids()
+    assert "SCCAC-FLOW-025" not in forced.rule_ids()  # the transfer sets the working queue
+
+
+@pytest.mark.parametrize("kind", [FlowKind.AGENT_TRANSFER, FlowKind.QUEUE_TRANSFER])
+def test_transfer_flows_need_the_routing_lambda_to_be_scc_ac(settings: FlowSettings, kind: FlowKind) -> None:
+    doc = b.BUILDERS[kind](settings).to_dict()
+    assert detect_kind(Flow.from_dict(doc)) is kind  # Metadata.type plus a routingType Lambda
+    for action in doc["Actions"]:
+        if action["Type"] == "InvokeLambdaFunction":
+            action["Parameters"]["LambdaInvocationAttributes"].pop("routingType")
+    assert detect_kind(Flow.from_dict(doc)) is None
+    wrapped = {"ContactFlow": {"Type": kind.name, "Content": json.dumps({**doc, "Metadata": {}})}}
+    assert detect_kind(parse_flow(json.dumps(wrapped))) is None
+
+
+def test_generic_lints_structure_only(settings: FlowSettings) -> None:
+    flow = b.build_queue_transfer(settings).to_dict()
+    flow["Actions"] = [a for a in flow["Actions"] if a["Type"] != "TransferContactToQueue"]
+    broken = Flow.from_dict(flow)
+    assert "SCCAC-QUEUE-002" in lint_flow(broken).rule_ids()
+    generic = lint_flow(broken, generic=True)
+    assert generic.kind is None
+    assert generic.rule_ids() and all(f.rule_id.startswith("SCCAC-FLOW-") for f in generic.findings)
 
 
 def test_kinds_are_detected_from_built_flows(settings: FlowSettings) -> None:

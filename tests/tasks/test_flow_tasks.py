@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from cumulusci.core.exceptions import CumulusCIFailure, TaskOptionsError
@@ -51,3 +52,16 @@ def test_lint_passes_the_built_flows_and_fails_a_broken_one(tmp_path):
 def test_lint_needs_existing_files(tmp_path):
     with pytest.raises(TaskOptionsError, match="build_contact_flows"):
         create_task(LintContactFlows, {"path": str(tmp_path / "missing")})
+
+
+def test_lint_kind_option_accepts_generic_and_rejects_unknown(tmp_path):
+    real = tmp_path / "real"
+    real.mkdir()
+    fixture = json.loads((Path(__file__).parents[1] / "flows/fixtures/real/scv-queue-transfer-describe-wrapper.json").read_text())
+    (real / "scv.json").write_text(json.dumps(fixture))
+    create_task(LintContactFlows, {"path": str(real)})()  # an ordinary transfer flow: generic, passes
+    create_task(LintContactFlows, {"path": str(real), "kind": "generic"})()
+    with pytest.raises(CumulusCIFailure, match="scv.json"):
+        create_task(LintContactFlows, {"path": str(real), "kind": "queue_transfer"})()
+    with pytest.raises(TaskOptionsError, match="generic"):
+        create_task(LintContactFlows, {"path": str(real), "kind": "nonsense"})

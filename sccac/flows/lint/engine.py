@@ -40,9 +40,12 @@ def applies(rule: Rule, kind: FlowKind | None) -> bool:
     return rule.kinds is None or (kind is not None and kind.value in rule.kinds)
 
 
-def lint_flow(flow: Flow, kind: FlowKind | None = None, *, content_chars: int | None = None) -> LintResult:
-    """Lint ``flow`` as ``kind`` (detected when None); never raises for odd input."""
-    detected = kind if kind is not None else detect_kind(flow)
+def lint_flow(flow: Flow, kind: FlowKind | None = None, *, generic: bool = False, content_chars: int | None = None) -> LintResult:
+    """Lint ``flow`` as ``kind`` (detected when None; structural rules only when ``generic``).
+
+    Never raises for odd input.
+    """
+    detected = None if generic else kind if kind is not None else detect_kind(flow)
     if content_chars is None:
         content_chars = len(flow.to_json(indent=None))
     ctx = LintContext(flow=flow, kind=detected, content_chars=content_chars)
