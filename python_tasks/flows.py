@@ -6,27 +6,41 @@ from pathlib import Path
 
 from cumulusci.core.exceptions import CumulusCIFailure, TaskOptionsError
 from cumulusci.core.tasks import BaseTask
+from cumulusci.core.utils import process_bool_arg
 
-from sccac.flows.builders import FlowKind, FlowSettings, FlowSettingsError
-from sccac.flows.files import EXAMPLE_SETTINGS, lint_file, write_flows
+from sccac.flows.builders import FlowSettings, FlowSettingsError
+from sccac.flows.files import EXAMPLE_SETTINGS, REQUIRED_SETTINGS, lint_file, write_flows
 from sccac.flows.lint.kinds import KIND_CHOICES, parse_kind
 from sccac.flows.lint.report import exit_code, render_human
 
-_SETTING_OPTIONS = ("session_lambda_arn", "routing_lambda_arn", "channel_address_identifier", "fallback_queue_arn")
-
 
 class BuildContactFlows(BaseTask):
-    task_docs = "Writes the five SCC-AC flows (inbound chat, agent and queue transfer, transcription module, task routing) as flow-language JSON."
+    task_docs = (
+        "Writes the five SCC-AC flows (inbound chat, agent and queue transfer, transcription module, task routing) "
+        "as flow-language JSON. The four org-specific values are required unless example is True."
+    )
     task_options = {
         "path": {"description": "Folder for the <kind>.json files (default: out/flows)"},
-        **{name: {"description": f"{name.replace('_', ' ')} (default: an example value)"} for name in _SETTING_OPTIONS},
+        **{name: {"description": f"{name.replace('_', ' ')} (required unless example is True)"} for name in REQUIRED_SETTINGS},
         "retry_count": {"description": "Lambda attempts in each retry loop, 1..100 (default: 3)"},
         "name_prefix": {"description": "Prefix of the flow names (default: SCCAC)"},
+        "example": {
+            "description": "True: fill the missing values with example values (account 123456789012); "
+            "the flows are not for Connect and fail lint (SCCAC-FLOW-026). Default: False"
+        },
     }
 
     def _init_options(self, kwargs):
         super()._init_options(kwargs)
-        values = {name: self.options.get(name) or EXAMPLE_SETTINGS[name] for name in _SETTING_OPTIONS}
+        self.example = process_bool_arg(self.options.get("example") or False)
+        missing = [name for name in REQUIRED_SETTINGS if not self.options.get(name)]
+        if missing and not self.example:
+            raise TaskOptionsError(
+                f"Missing option(s) {', '.join(missing)}: the flows need the org's real values "
+                "(or set example: True for example flows that are not for Connect)"
+            )
+        self.example_options = missing
+        values = {name: self.options.get(name) or EXAMPLE_SETTINGS[name] for name in REQUIRED_SETTINGS}
         try:
             retry_count = int(self.options.get("retry_count") or 3)
         except ValueError:
@@ -38,6 +52,11 @@ class BuildContactFlows(BaseTask):
         self.out_dir = Path(self.options.get("path") or "out/flows")
 
     def _run_task(self):
+        if self.example_options:
+            self.logger.warning(
+                f"Example flows: {', '.join(self.example_options)} set to example values; "
+                "not for Connect (lint rejects the example channel address identifier, SCCAC-FLOW-026)"
+            )
         for built, path in write_flows(self.settings, self.out_dir):
             self.logger.info(f"Wrote {path} ({built.connect_type}, {built.name}, {len(built.flow.actions)} actions)")
         self.return_values = {"path": str(self.out_dir)}

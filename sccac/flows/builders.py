@@ -50,6 +50,12 @@ AGENT_USER_NAME = "$.Agent.UserName"
 SESSION_RESULTS = (ATTR_CONVERSATION, ATTR_WORK_ITEM, ATTR_SOURCE)
 
 
+# The documented example channel address identifier (`sccac flows build --example`): well formed
+# so the example flows build, and flagged by the placeholder lint rule (SCCAC-FLOW-026) so an
+# example flow never passes for a real one.
+EXAMPLE_CHANNEL_ADDRESS_IDENTIFIER = "9b7e4c2a-6d1f-4e8b-a3c5-2f0d8e6b4a17"
+
+
 class FlowSettingsError(ValueError):
     """A :class:`FlowSettings` field has a value Connect or SCC-AC would reject."""
 

@@ -6,49 +6,80 @@ from pathlib import Path
 
 import click
 
-from sccac.flows.builders import FlowKind, FlowSettings, FlowSettingsError
-from sccac.flows.files import EXAMPLE_SETTINGS, lint_file, write_flows
+from sccac.flows.builders import FlowSettings, FlowSettingsError
+from sccac.flows.files import EXAMPLE_ACCOUNT, EXAMPLE_SETTINGS, REQUIRED_SETTINGS, lint_file, write_flows
 from sccac.flows.lint.kinds import KIND_CHOICES, parse_kind
 from sccac.flows.lint.report import RENDERERS, exit_code
 
-DEFAULTS = EXAMPLE_SETTINGS
+_SETTING_HELP = {
+    "session_lambda_arn": "CreateMessagingSession Lambda function ARN.",
+    "routing_lambda_arn": "Routing Lambda function ARN.",
+    "channel_address_identifier": "ChannelAddressIdentifier of the Salesforce MessagingChannel (a UUID).",
+    "fallback_queue_arn": "Connect queue ARN used when routing returns no queue.",
+}
+
+
+def _option(name: str) -> str:
+    return "--" + name.replace("_", "-")
 
 
 @click.command()
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path), help="Directory for <kind>.json files.")
-@click.option("--session-lambda-arn", default=DEFAULTS["session_lambda_arn"], show_default=True)
-@click.option("--routing-lambda-arn", default=DEFAULTS["routing_lambda_arn"], show_default=True)
+@click.option("--session-lambda-arn", default=None, help=_SETTING_HELP["session_lambda_arn"] + " Required unless --example.")
+@click.option("--routing-lambda-arn", default=None, help=_SETTING_HELP["routing_lambda_arn"] + " Required unless --example.")
 @click.option(
     "--channel-address-identifier",
-    default=DEFAULTS["channel_address_identifier"],
-    show_default=True,
-    help="MessagingChannel.ChannelAddressIdentifier (the wiring task substitutes the org's real one).",
+    default=None,
+    help=_SETTING_HELP["channel_address_identifier"] + " Required unless --example.",
 )
-@click.option("--fallback-queue-arn", default=DEFAULTS["fallback_queue_arn"], show_default=True)
+@click.option("--fallback-queue-arn", default=None, help=_SETTING_HELP["fallback_queue_arn"] + " Required unless --example.")
 @click.option("--retry-count", default=3, show_default=True, type=int, help="Lambda attempts in each retry loop (1..100).")
 @click.option("--name-prefix", default="SCCAC", show_default=True)
+@click.option(
+    "--example",
+    is_flag=True,
+    help="Fill the values not given with documented example values (account 123456789012). "
+    "Example flows are not for Connect: lint rejects their channel address identifier.",
+)
 def build(
     out_dir: Path,
-    session_lambda_arn: str,
-    routing_lambda_arn: str,
-    channel_address_identifier: str,
-    fallback_queue_arn: str,
+    session_lambda_arn: str | None,
+    routing_lambda_arn: str | None,
+    channel_address_identifier: str | None,
+    fallback_queue_arn: str | None,
     retry_count: int,
     name_prefix: str,
+    example: bool,
 ) -> None:
-    """Write the five SCC-AC flows as flow-language JSON (deterministic output)."""
-    try:
-        settings = FlowSettings(
-            session_lambda_arn=session_lambda_arn,
-            routing_lambda_arn=routing_lambda_arn,
-            channel_address_identifier=channel_address_identifier,
-            fallback_queue_arn=fallback_queue_arn,
-            retry_count=retry_count,
-            name_prefix=name_prefix,
+    """Write the five SCC-AC flows as flow-language JSON (deterministic output).
+
+    The four org-specific values (both Lambda ARNs, the channel address identifier and the
+    fallback queue ARN) are required: no placeholder may reach Connect. --example writes
+    flows with example values instead, for trying the tools.
+    """
+    given = {
+        "session_lambda_arn": session_lambda_arn,
+        "routing_lambda_arn": routing_lambda_arn,
+        "channel_address_identifier": channel_address_identifier,
+        "fallback_queue_arn": fallback_queue_arn,
+    }
+    missing = [name for name in REQUIRED_SETTINGS if not given[name]]
+    if missing and not example:
+        raise click.UsageError(
+            f"missing {', '.join(_option(n) for n in missing)}: the flows need the org's real values "
+            "(or pass --example for example flows that are not for Connect)"
         )
+    values = {name: given[name] or EXAMPLE_SETTINGS[name] for name in REQUIRED_SETTINGS}
+    try:
+        settings = FlowSettings(**values, retry_count=retry_count, name_prefix=name_prefix)
     except FlowSettingsError as exc:
-        option = "--" + exc.field.replace("_", "-")
-        raise click.BadParameter(str(exc), param_hint=option) from None
+        raise click.BadParameter(str(exc), param_hint=_option(exc.field)) from None
+    if missing:
+        click.echo(
+            f"example flows: {', '.join(_option(n) for n in missing)} set to example values (account {EXAMPLE_ACCOUNT}); "
+            "not for Connect, and `sccac flows lint` rejects the example channel address identifier (SCCAC-FLOW-026)",
+            err=True,
+        )
     for built, path in write_flows(settings, out_dir):
         click.echo(f"wrote {path} ({built.connect_type}, {built.name!r}, {len(built.flow.actions)} actions)")
 

@@ -1,23 +1,25 @@
-"""Flow files on disk: write the built flows, lint a file, and the example settings `build` defaults to."""
+"""Flow files on disk: write the built flows, lint a file, and the example settings of `build --example`."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from sccac.flows.builders import BuiltFlow, FlowKind, FlowSettings, build_all
+from sccac.flows.builders import EXAMPLE_CHANNEL_ADDRESS_IDENTIFIER, BuiltFlow, FlowKind, FlowSettings, build_all
 from sccac.flows.lint import lint_flow
 from sccac.flows.lint.report import FileReport
 from sccac.flows.model import FlowFormatError, parse_flow
 
-# Obviously-example values (account 123456789012) so `build` runs with no options. The
-# channel address identifier is a well-formed random UUID so the output passes the placeholder
-# rule; the Connect wiring replaces it with the MessagingChannel's real one.
+# Obviously-example values (account 123456789012) for `build --example` (and the task's
+# `example: True`): SPEC 3.1 lets no placeholder reach Connect, so the example channel address
+# identifier is flagged by the placeholder rule (SCCAC-FLOW-026) and the example flows fail lint.
 EXAMPLE_ACCOUNT = "123456789012"
 EXAMPLE_INSTANCE = "5f1c9c1e-2a8b-4d6e-9c3f-7b2a1d4e6f80"
+# The four org-specific values `build` requires (unless --example).
+REQUIRED_SETTINGS = ("session_lambda_arn", "routing_lambda_arn", "channel_address_identifier", "fallback_queue_arn")
 EXAMPLE_SETTINGS = {
     "session_lambda_arn": f"arn:aws:lambda:us-east-1:{EXAMPLE_ACCOUNT}:function:sccac-CreateMessagingSession",
     "routing_lambda_arn": f"arn:aws:lambda:us-east-1:{EXAMPLE_ACCOUNT}:function:sccac-Routing",
-    "channel_address_identifier": "9b7e4c2a-6d1f-4e8b-a3c5-2f0d8e6b4a17",
+    "channel_address_identifier": EXAMPLE_CHANNEL_ADDRESS_IDENTIFIER,
     "fallback_queue_arn": (
         f"arn:aws:connect:us-east-1:{EXAMPLE_ACCOUNT}:instance/{EXAMPLE_INSTANCE}/queue/0e4d2b7a-9c1f-4a6e-8b3d-5f7a9c2e1b40"
     ),

@@ -10,11 +10,19 @@ from click.testing import CliRunner
 from sccac.flows.cli import flows
 
 REAL = Path(__file__).parent / "fixtures" / "real"
+# The four org-specific values `build` requires (org-like, not the documented example values).
+ORG_VALUES = [
+    "--session-lambda-arn", "arn:aws:lambda:us-east-1:210987654321:function:acme-CreateMessagingSession",
+    "--routing-lambda-arn", "arn:aws:lambda:us-east-1:210987654321:function:acme-Routing",
+    "--channel-address-identifier", "4c1d2e3f-5a6b-4c7d-8e9f-0a1b2c3d4e5f",
+    "--fallback-queue-arn",
+    "arn:aws:connect:us-east-1:210987654321:instance/1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d/queue/6e7f8a9b-0c1d-4e2f-a3b4-c5d6e7f8a9b0",
+]  # fmt: skip
 
 
 def _build(tmp_path: Path, *extra: str) -> Path:
     out = tmp_path / "out"
-    result = CliRunner().invoke(flows, ["build", "--out", str(out), *extra])
+    result = CliRunner().invoke(flows, ["build", "--out", str(out), *ORG_VALUES, *extra])
     assert result.exit_code == 0, result.output
     return out
 
@@ -36,9 +44,29 @@ def test_build_options_reach_the_flows(tmp_path: Path) -> None:
 
 
 def test_build_rejects_a_bad_option_naming_it(tmp_path: Path) -> None:
-    result = CliRunner().invoke(flows, ["build", "--out", str(tmp_path), "--channel-address-identifier", "REPLACE_ME"])
+    values = [*ORG_VALUES[:5], "REPLACE_ME", *ORG_VALUES[6:]]
+    result = CliRunner().invoke(flows, ["build", "--out", str(tmp_path), *values])
     assert result.exit_code == 2
     assert "--channel-address-identifier" in result.output and "not a UUID" in result.output
+
+
+def test_build_requires_the_org_values_unless_example(tmp_path: Path) -> None:
+    result = CliRunner().invoke(flows, ["build", "--out", str(tmp_path / "a"), *ORG_VALUES[:4]])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert "missing --channel-address-identifier, --fallback-queue-arn" in result.output and "--example" in result.output
+    assert not (tmp_path / "a").exists()
+
+
+def test_build_example_says_so_and_its_flows_fail_the_placeholder_rule(tmp_path: Path) -> None:
+    out = tmp_path / "example"
+    result = CliRunner().invoke(flows, ["build", "--out", str(out), "--example"])
+    assert result.exit_code == 0, result.output
+    assert "example flows:" in result.stderr and "not for Connect" in result.stderr
+    assert "example flows:" not in result.stdout
+    lint = CliRunner().invoke(flows, ["lint", str(out / "inbound_chat.json")])
+    assert lint.exit_code == 1
+    assert "SCCAC-FLOW-026" in lint.output and "documented example value" in lint.output
+    assert "real ChannelAddressIdentifier of the Salesforce MessagingChannel" in lint.output
 
 
 def test_built_files_lint_clean(tmp_path: Path) -> None:

@@ -13,9 +13,18 @@ from python_tasks.flows import BuildContactFlows, LintContactFlows
 from sccac.flows.builders import FlowKind
 
 
+ORG_OPTIONS = {
+    "session_lambda_arn": "arn:aws:lambda:us-east-1:210987654321:function:acme-CreateMessagingSession",
+    "routing_lambda_arn": "arn:aws:lambda:us-east-1:210987654321:function:acme-Routing",
+    "channel_address_identifier": "0d6f1b9e-8c2a-4f1e-9b7d-3a5c2e8f6b10",
+    "fallback_queue_arn": (
+        "arn:aws:connect:us-east-1:210987654321:instance/1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d/queue/6e7f8a9b-0c1d-4e2f-a3b4-c5d6e7f8a9b0"
+    ),
+}
+
+
 def test_build_writes_the_five_flows_with_the_given_settings(tmp_path):
-    task = create_task(BuildContactFlows, {"path": str(tmp_path), "retry_count": "5",
-                                          "channel_address_identifier": "0d6f1b9e-8c2a-4f1e-9b7d-3a5c2e8f6b10"})
+    task = create_task(BuildContactFlows, {"path": str(tmp_path), "retry_count": "5", **ORG_OPTIONS})
     task()
     assert sorted(p.name for p in tmp_path.glob("*.json")) == sorted(f"{k.value}.json" for k in FlowKind)
     inbound = json.loads((tmp_path / "inbound_chat.json").read_text())
@@ -35,11 +44,24 @@ def test_build_writes_the_five_flows_with_the_given_settings(tmp_path):
 )
 def test_build_rejects_bad_options_by_name(tmp_path, options, named):
     with pytest.raises(TaskOptionsError, match=named):
-        create_task(BuildContactFlows, {"path": str(tmp_path), **options})
+        create_task(BuildContactFlows, {"path": str(tmp_path), **ORG_OPTIONS, **options})
+
+
+def test_build_requires_the_org_values_unless_example(tmp_path):
+    partial = {k: v for k, v in ORG_OPTIONS.items() if k not in ("routing_lambda_arn", "fallback_queue_arn")}
+    with pytest.raises(TaskOptionsError, match="routing_lambda_arn, fallback_queue_arn"):
+        create_task(BuildContactFlows, {"path": str(tmp_path), **partial})
+    with pytest.raises(TaskOptionsError, match="example"):
+        create_task(BuildContactFlows, {"path": str(tmp_path), "example": "False"})
+    create_task(BuildContactFlows, {"path": str(tmp_path), "example": "True"})()
+    assert len(list(tmp_path.glob("*.json"))) == 5
+    # Example flows are not for Connect: the placeholder rule rejects their channel.
+    with pytest.raises(CumulusCIFailure, match="inbound_chat.json"):
+        create_task(LintContactFlows, {"path": str(tmp_path)})()
 
 
 def test_lint_passes_the_built_flows_and_fails_a_broken_one(tmp_path):
-    create_task(BuildContactFlows, {"path": str(tmp_path)})()
+    create_task(BuildContactFlows, {"path": str(tmp_path), **ORG_OPTIONS})()
     create_task(LintContactFlows, {"path": str(tmp_path)})()
 
     flow = json.loads((tmp_path / "inbound_chat.json").read_text())

@@ -13,7 +13,7 @@ from sccac.flows.model import (
     is_dynamic,
 )
 from sccac.flows.lint.findings import rule
-from sccac.flows.builders import FlowKind
+from sccac.flows.builders import EXAMPLE_CHANNEL_ADDRESS_IDENTIFIER, FlowKind
 
 Hits = Iterator[tuple[str | None, str]]
 
@@ -144,6 +144,8 @@ def _placeholder_problem(value: object) -> str | None:
     text = value.strip()
     if not text:
         return "is empty"
+    if text.lower() == EXAMPLE_CHANNEL_ADDRESS_IDENTIFIER:
+        return f"{text!r} is the documented example value (sccac flows build --example), not a real channel"
     if _PLACEHOLDER.search(text):
         return f"{text!r} looks like a placeholder"
     if not _UUID.match(text):
@@ -157,7 +159,8 @@ def _placeholder_problem(value: object) -> str | None:
     "SCCAC-FLOW-026",
     "error",
     "channelAddressIdentifier is a real UUID, not a placeholder",
-    "Set it to the ChannelAddressIdentifier of the Salesforce MessagingChannel (the wiring task reads it with SOQL).",
+    "Pass the real ChannelAddressIdentifier of the Salesforce MessagingChannel "
+    "(sccac flows build --channel-address-identifier; the wiring task reads it with SOQL).",
 )
 def placeholder_channel(ctx: LintContext) -> Hits:
     for action in ctx.flow.actions:
