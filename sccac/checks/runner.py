@@ -40,7 +40,10 @@ def _cfn_lint(root: Path) -> CheckResult:
     if not template.exists():
         result.skipped = f"no {SAM_TEMPLATE}"
         return result
-    from cfnlint.api import lint_file  # imported here: cfn-lint loads its rule set at import time
+    try:
+        from cfnlint.api import lint_file  # imported here: cfn-lint loads its rule set at import time
+    except ImportError:
+        raise ToolMissing("cfn-lint is not installed: pip install 'cfn-lint>=1.20,<2' (make setup installs it)") from None
 
     result.checked = 1
     for match in lint_file(template):
