@@ -6,6 +6,7 @@ format folders, deployable with ``cci task run deploy --path <dir>``.
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -85,6 +86,9 @@ class CredentialOptions:
     external_credential: str | None = None  # default Amazon_Connect_<region>_SigV4
     principal: str = "Connect_Integration"
     permission_set: str = "Connect_Routing_Integration"
+    #: force-app's admin permission set, combined with the integration one in the permission set group.
+    admin_permission_set: str = "Connect_Routing_Admin"
+    permission_set_group: str = "Connect_Routing_Administration"
 
     def validated(self) -> CredentialOptions:
         region = v.region("region", self.region)
@@ -101,6 +105,8 @@ class CredentialOptions:
             external_credential=v.developer_name("external_credential", external),
             principal=v.developer_name("principal", self.principal),
             permission_set=v.developer_name("permission_set", self.permission_set),
+            admin_permission_set=v.developer_name("admin_permission_set", self.admin_permission_set),
+            permission_set_group=v.developer_name("permission_set_group", self.permission_set_group),
         )
 
     # labels derived from names, for templates
@@ -115,6 +121,10 @@ class CredentialOptions:
     @property
     def permission_set_label(self) -> str:
         return "Connect Routing Integration"
+
+    @property
+    def permission_set_group_label(self) -> str:
+        return "Connect Routing Administration"
 
     @property
     def endpoint(self) -> str:
@@ -133,6 +143,16 @@ class QueueMapping:
     @property
     def label(self) -> str:
         return self.omni_queue[:40]
+
+    @property
+    def record_name(self) -> str:
+        """Developer name of the Connect_Queue_Mapping__mdt record: the queue's, when it fits the 40 characters
+        custom metadata records allow; else its first 31 characters and a hash of the whole name. The mapping
+        is looked up by Omni_Queue__c (80 characters, the full queue name), never by the record name."""
+        if len(self.omni_queue) <= 40:
+            return self.omni_queue
+        digest = hashlib.sha1(self.omni_queue.encode("utf-8")).hexdigest()[:8]
+        return f"{self.omni_queue[:31].rstrip('_')}_{digest}"
 
 
 @dataclass
@@ -190,7 +210,8 @@ def render_messaging(options: MessagingOptions, out_dir: Path) -> RenderResult:
 
 
 def render_credentials(options: CredentialOptions, out_dir: Path) -> RenderResult:
-    """Render the Named Credential, External Credential and integration permission set for one region."""
+    """Render the Named Credential, External Credential, integration permission set and the admin permission set
+    group (force-app's Connect_Routing_Admin + the integration set) for one region. Deploy after force-app."""
     o = options.validated()
     # validated() fills the defaulted names.
     assert o.external_credential is not None and o.named_credential is not None
@@ -201,12 +222,19 @@ def render_credentials(options: CredentialOptions, out_dir: Path) -> RenderResul
         result, f"namedCredentials/{o.named_credential}.namedCredential", "namedCredential.j2", o=o, endpoint=o.endpoint
     )
     _write(result, f"permissionsets/{o.permission_set}.permissionset", "integrationPermissionSet.j2", o=o)
+    _write(
+        result,
+        f"permissionsetgroups/{o.permission_set_group}.permissionsetgroup",
+        "permissionSetGroup.j2",
+        o=o,
+    )
     _write_package(
         result,
         {
             "ExternalCredential": [o.external_credential],
             "NamedCredential": [o.named_credential],
             "PermissionSet": [o.permission_set],
+            "PermissionSetGroup": [o.permission_set_group],
         },
     )
     return result
@@ -222,7 +250,7 @@ def render_queue_mappings(mappings: Sequence[QueueMapping], out_dir: Path, regio
     clean: list[QueueMapping] = []
     for index, m in enumerate(mappings, start=1):
         where = f"mappings[{index}]"
-        queue = v.developer_name(f"{where}.omni_queue", m.omni_queue, 40)
+        queue = v.developer_name(f"{where}.omni_queue", m.omni_queue, 80)
         if queue in seen:
             raise v.RenderOptionError(
                 f"{where}.omni_queue",
@@ -234,6 +262,15 @@ def render_queue_mappings(mappings: Sequence[QueueMapping], out_dir: Path, regio
         instances.add(arn.split("/queue/")[0])
         name = v.require_text(f"{where}.connect_queue_name", m.connect_queue_name, 127)
         clean.append(QueueMapping(queue, arn, name, bool(m.active)))
+    records: dict[str, str] = {}
+    for m in clean:
+        if m.record_name in records:
+            raise v.RenderOptionError(
+                "mappings",
+                f"queues '{records[m.record_name]}' and '{m.omni_queue}' give the same record name '{m.record_name}'",
+                "Rename one of the queues (record names are 40 characters: the first 31 of a longer name and a hash).",
+            )
+        records[m.record_name] = m.omni_queue
     if len(instances) > 1:
         raise v.RenderOptionError(
             "mappings",
@@ -243,8 +280,8 @@ def render_queue_mappings(mappings: Sequence[QueueMapping], out_dir: Path, regio
     out = _fresh(out_dir)
     result = RenderResult(out)
     for m in clean:
-        _write(result, f"customMetadata/Connect_Queue_Mapping.{m.omni_queue}.md", "queueMapping.md.j2", m=m)
-    _write_package(result, {"CustomMetadata": [f"Connect_Queue_Mapping.{m.omni_queue}" for m in clean]})
+        _write(result, f"customMetadata/Connect_Queue_Mapping.{m.record_name}.md", "queueMapping.md.j2", m=m)
+    _write_package(result, {"CustomMetadata": [f"Connect_Queue_Mapping.{m.record_name}" for m in clean]})
     return result
 
 
@@ -257,6 +294,7 @@ _RENDERED_FOLDERS = (
     "externalCredentials",
     "namedCredentials",
     "permissionsets",
+    "permissionsetgroups",
     "customMetadata",
 )
 

@@ -30,19 +30,41 @@ UUID_RE = re.compile(rf"^{_UUID}$")
 DEVELOPER_NAME_RE = re.compile(r"^[A-Za-z](?:[A-Za-z0-9]|_(?!_))*(?<!_)$")
 
 
+#: The ``sccac salesforce render`` flag of each option that has one; error messages name both forms.
+CLI_FLAGS: dict[str, str] = {
+    "queue": "--queue",
+    "routing": "--routing",
+    "flow": "--flow",
+    "channel_label": "--channel-label",
+    "channel_developer_name": "--channel-name",
+    "existing_definition": "--existing-definition",
+    "region": "--region",
+    "auth": "--auth",
+    "aws_account_id": "--aws-account-id",
+    "named_credential": "--named-credential",
+}
+
+
+def option_name(option: str) -> str:
+    """``'aws_account_id' (--aws-account-id)``: the Python option and, when the CLI has one, its flag."""
+    flag = CLI_FLAGS.get(option)
+    return f"'{option}' ({flag})" if flag else f"'{option}'"
+
+
 class RenderOptionError(ValueError):
-    """A render option is missing or malformed; the message names the option and the fix."""
+    """A render option is missing or malformed; the message names the option (and its CLI flag) and the fix."""
 
     def __init__(self, option: str, problem: str, fix: str) -> None:
         self.option = option
+        self.flag = CLI_FLAGS.get(option)
         self.problem = problem
         self.fix = fix
-        super().__init__(f"option '{option}': {problem}. {fix}")
+        super().__init__(f"option {option_name(option)}: {problem}. {fix}")
 
 
 def require_text(option: str, value: str | None, max_length: int = 80) -> str:
     if value is None or not str(value).strip():
-        raise RenderOptionError(option, "is empty", f"Give a value for '{option}'.")
+        raise RenderOptionError(option, "is empty", f"Give a value for {option_name(option)}.")
     text = str(value).strip()
     if len(text) > max_length:
         raise RenderOptionError(option, f"is {len(text)} characters long, more than {max_length}", "Use a shorter value.")

@@ -107,7 +107,10 @@ def test_credentials_per_region(tmp_path: Path, region: str) -> None:
     assert _text(nc, "externalCredential") == [f"Amazon_Connect_{suffix}_SigV4"]
     ps = tmp_path / "c/permissionsets/Connect_Routing_Integration.permissionset"
     assert _text(ps, "externalCredentialPrincipal") == [f"Amazon_Connect_{suffix}_SigV4-Connect_Integration"]
-    assert len(result.files) == 4
+    psg = tmp_path / "c/permissionsetgroups/Connect_Routing_Administration.permissionsetgroup"
+    assert _text(psg, "permissionSets") == ["Connect_Routing_Admin", "Connect_Routing_Integration"]
+    assert _package_members(tmp_path / "c")["PermissionSetGroup"] == {"Connect_Routing_Administration"}
+    assert len(result.files) == 5
     assert validate_tree(tmp_path / "c") == []
     body = "".join(p.read_text() for p in result.files).lower()
     for secret_word in ("secret", "accesskey", "awsaccesskey"):
@@ -146,6 +149,39 @@ def test_bad_options_fail_naming_the_option_and_the_fix(tmp_path: Path, options,
     assert info.value.option == option
     assert fix in str(info.value)
     assert not (tmp_path / "out").exists(), "nothing is written when an option is bad"
+
+
+def test_error_messages_name_the_cli_flag_too(tmp_path: Path) -> None:
+    with pytest.raises(RenderOptionError) as info:
+        render_credentials(CredentialOptions(region="us-east-1", auth="sts_role"), tmp_path / "c")
+    assert info.value.flag == "--aws-account-id"
+    assert "option 'aws_account_id' (--aws-account-id): is empty" in str(info.value)
+    with pytest.raises(RenderOptionError) as info:
+        render_messaging(MessagingOptions(queue="Q", channel_developer_name="Bad__Name"), tmp_path / "m")
+    assert "(--channel-name)" in str(info.value)
+    with pytest.raises(RenderOptionError) as info:
+        render_credentials(CredentialOptions(region="us-east-1", principal="bad name"), tmp_path / "c")
+    assert info.value.flag is None and "option 'principal':" in str(info.value), "no flag for Python-only options"
+    runner = CliRunner()
+    bad = runner.invoke(main, ["salesforce", "render", "credentials", "--region", "us-east-1", "--auth", "sts_role",
+                               "--out", str(tmp_path / "x")])
+    assert bad.exit_code == 2 and "--aws-account-id" in bad.output
+
+
+def test_queue_names_longer_than_a_record_name(tmp_path: Path) -> None:
+    """Queue developer names go up to 80 characters; custom metadata record names stop at 40."""
+    long_queue = "Support_" + "Tier_Two_Escalations_" * 3 + "EMEA"
+    assert 40 < len(long_queue) <= 80
+    result = render_queue_mappings([QueueMapping(long_queue, ARN, "Escalations"), QueueMapping("Short", ARN2, "S")], tmp_path / "q")
+    record_name = QueueMapping(long_queue, ARN, "Escalations").record_name
+    assert len(record_name) <= 40 and record_name.startswith("Support_Tier_Two")
+    record = tmp_path / f"q/customMetadata/Connect_Queue_Mapping.{record_name}.md"
+    assert long_queue in _text(record, "value"), "Omni_Queue__c keeps the whole queue name"
+    assert _package_members(tmp_path / "q")["CustomMetadata"] == {f"Connect_Queue_Mapping.{record_name}", "Connect_Queue_Mapping.Short"}
+    assert len(result.files) == 3
+    assert validate_tree(tmp_path / "q") == []
+    with pytest.raises(RenderOptionError, match="is 81 characters long"):
+        render_queue_mappings([QueueMapping("Q" * 81, ARN, "Q")], tmp_path / "q2")
 
 
 def test_queue_mappings_render_and_validate(tmp_path: Path) -> None:
