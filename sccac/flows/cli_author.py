@@ -71,7 +71,14 @@ def build(
         )
     values = {name: given[name] or EXAMPLE_SETTINGS[name] for name in REQUIRED_SETTINGS}
     try:
-        settings = FlowSettings(**values, retry_count=retry_count, name_prefix=name_prefix)
+        settings = FlowSettings(
+            session_lambda_arn=values["session_lambda_arn"],
+            routing_lambda_arn=values["routing_lambda_arn"],
+            channel_address_identifier=values["channel_address_identifier"],
+            fallback_queue_arn=values["fallback_queue_arn"],
+            retry_count=retry_count,
+            name_prefix=name_prefix,
+        )
     except FlowSettingsError as exc:
         raise click.BadParameter(str(exc), param_hint=_option(exc.field)) from None
     if missing:
