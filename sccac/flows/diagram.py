@@ -8,12 +8,14 @@ Mermaid renderers (GitHub, docs sites) for the Mermaid text, the D2 CLI for the 
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sccac.flows.model import Action, Flow, is_dynamic
 from sccac.flows.simulator_lambda import function_name
@@ -41,6 +43,8 @@ TERMINAL_TYPES = frozenset({"DisconnectParticipant", "EndFlowExecution", "EndFlo
 # Actions whose NextAction the console fills in with a copy of another branch's target;
 # drawing it would show a "Success" edge that Connect never takes.
 _REPEATED_NEXT_ACTION = DECISION_TYPES | {"TransferContactToQueue"}
+# Names of the two synthetic nodes; action nodes are always "a_<identifier>", so an action whose
+# Identifier is literally "start" or "queued" never collides with them.
 START_NODE = "start"
 QUEUED_NODE = "queued"
 MAX_DETAIL = 48
@@ -48,58 +52,83 @@ MAX_DETAIL = 48
 
 @dataclass(frozen=True)
 class Edge:
-    source: str  # action Identifier, or START_NODE
-    target: str  # action Identifier, QUEUED_NODE, or a dangling name
+    source: str  # action Identifier (ignored when from_start)
+    target: str  # action Identifier or a dangling name (ignored when to_queue)
     label: str
+    from_start: bool = False  # from the synthetic Start node
+    to_queue: bool = False  # to the synthetic In-queue node
+
+
+def identifier_text(value: Any) -> str:
+    """An Identifier as text: strings as they are, anything else (a malformed export) as JSON."""
+    if isinstance(value, str):
+        return value
+    try:
+        return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+    except (TypeError, ValueError):
+        return repr(value)
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _text(value: Any) -> str | None:
+    """A parameter shown in a label: strings as they are, other values as JSON, None when absent."""
+    if value is None:
+        return None
+    return value if isinstance(value, str) else identifier_text(value)
 
 
 def label_lines(action: Action) -> list[str]:
     """Block title and its key parameter, e.g. ["Invoke Lambda", "CreateMessagingSession"]."""
-    title = TITLES.get(action.type, action.type)
+    title = TITLES.get(action.type, action.type) or "(no type)"
     detail = _detail(action)
     return [title, _shorten(detail)] if detail else [title]
 
 
 def _detail(action: Action) -> str | None:
+    """The block's key parameter; any JSON shape is tolerated (malformed exports still draw)."""
     params = action.parameters
     kind = action.type
     if kind == "InvokeLambdaFunction":
         arn = params.get("LambdaFunctionARN")
-        name = arn if is_dynamic(arn) else function_name(str(arn or "?"))
-        routing = (params.get("LambdaInvocationAttributes") or {}).get("routingType")
+        name = arn if is_dynamic(arn) else function_name(_text(arn) or "?")
+        routing = _text(_dict(params.get("LambdaInvocationAttributes")).get("routingType"))
         return f"{name} ({routing})" if routing else name
-    if kind in ("UpdateContactAttributes",):
-        return ", ".join(params.get("Attributes") or {}) or None
+    if kind == "UpdateContactAttributes":
+        return ", ".join(str(k) for k in _dict(params.get("Attributes"))) or None
     if kind == "UpdateFlowAttributes":
-        return ", ".join(params.get("FlowAttributes") or {}) or None
+        return ", ".join(str(k) for k in _dict(params.get("FlowAttributes"))) or None
     if kind == "UpdateContactTargetQueue":
         if "AgentId" in params:
             return f"by agent {_short_ref(params['AgentId'])}"
         return _short_ref(params.get("QueueId"))
     if kind == "Compare":
-        return params.get("ComparisonValue")
+        return _text(params.get("ComparisonValue"))
     if kind == "Loop":
-        return f"{params.get('LoopCount', '?')} times"
+        return f"{_text(params.get('LoopCount')) or '?'} times"
     if kind == "MessageParticipant":
-        text = params.get("Text")
+        text = _text(params.get("Text"))
         return f'"{text}"' if text else None
     if kind == "UpdateContactRecordingBehavior":
-        modes = ((params.get("AnalyticsBehavior") or {}).get("ChannelConfiguration") or {}).get("Chat") or {}
-        enabled = str((params.get("AnalyticsBehavior") or {}).get("Enabled", "")).lower() == "true"
-        chat = ", ".join(modes.get("AnalyticsModes") or [])
+        analytics = _dict(params.get("AnalyticsBehavior"))
+        modes = _dict(_dict(analytics.get("ChannelConfiguration")).get("Chat")).get("AnalyticsModes")
+        enabled = str(analytics.get("Enabled", "")).lower() == "true"
+        chat = ", ".join(str(m) for m in modes) if isinstance(modes, list) else ""
         return f"chat analytics: {chat}" if enabled and chat else ("analytics on" if enabled else "analytics off")
     if kind == "InvokeFlowModule":
         return _short_ref(params.get("FlowModuleId"))
     if kind == "TransferToFlow":
         return _short_ref(params.get("ContactFlowId"))
     if kind == "UpdateFlowLoggingBehavior":
-        return params.get("FlowLoggingBehavior")
+        return _text(params.get("FlowLoggingBehavior"))
     return None
 
 
 def _short_ref(value: object) -> str:
     """ARNs shortened to their last path segment; JSONPaths and names kept."""
-    text = str(value) if value is not None else "?"
+    text = _text(value) or "?"
     if text.startswith("arn:") and "/" in text:
         kind_and_id = text.split("/")[-2:]
         return "/".join(kind_and_id)
@@ -114,22 +143,23 @@ def edges(flow: Flow) -> list[Edge]:
     """Every branch drawn: start edge, each action's edges, and 'transferred' out of transfers."""
     out: list[Edge] = []
     if flow.start_action:
-        out.append(Edge(START_NODE, flow.start_action, ""))
+        out.append(Edge(START_NODE, identifier_text(flow.start_action), "", from_start=True))
     for action in flow.actions:
         out.extend(action_edges(action))
     return out
 
 
 def action_edges(action: Action) -> list[Edge]:
-    targets = action.transitions.targets()
+    source = identifier_text(action.identifier)
+    targets = [(identifier_text(label), identifier_text(target)) for label, target in action.transitions.targets()]
     others = {target for label, target in targets if label != "Success"}
     result: list[Edge] = []
     for label, target in targets:
         if label == "Success" and action.type in _REPEATED_NEXT_ACTION and target in others:
             continue
-        result.append(Edge(action.identifier, target, _edge_label(label)))
+        result.append(Edge(source, target, _edge_label(label)))
     if action.type == "TransferContactToQueue":
-        result.append(Edge(action.identifier, QUEUED_NODE, "transferred"))
+        result.append(Edge(source, QUEUED_NODE, "transferred", to_queue=True))
     return result
 
 
@@ -142,13 +172,19 @@ def _edge_label(label: str) -> str:
 
 
 class _Names:
-    """Stable, unique node names derived from action Identifiers (which may hold spaces, &, ...)."""
+    """Stable, unique node names derived from action Identifiers (which may hold spaces, &, ...).
+
+    Action nodes are always prefixed ("a_..."); the synthetic Start and In-queue nodes have
+    names no action node can take.
+    """
 
     def __init__(self, flow: Flow) -> None:
         self._names: dict[str, str] = {}
         used = {START_NODE, QUEUED_NODE}
         for action in flow.actions:
-            self._names.setdefault(action.identifier, self._fresh(action.identifier, used))
+            ident = identifier_text(action.identifier)
+            if ident not in self._names:
+                self._names[ident] = self._fresh(ident, used)
         self._used = used
 
     @staticmethod
@@ -161,14 +197,20 @@ class _Names:
         return name
 
     def __call__(self, identifier: str) -> str:
-        if identifier in (START_NODE, QUEUED_NODE):
-            return identifier
+        """The node of an action Identifier (a dangling one gets its own "missing" node)."""
         if identifier not in self._names:
             self._names[identifier] = self._fresh("missing " + identifier, self._used)
         return self._names[identifier]
 
-    def is_action(self, identifier: str, flow_ids: set[str]) -> bool:
-        return identifier in flow_ids
+    def source(self, edge: Edge) -> str:
+        return START_NODE if edge.from_start else self(edge.source)
+
+    def target(self, edge: Edge) -> str:
+        return QUEUED_NODE if edge.to_queue else self(edge.target)
+
+
+def _dangling(edge: Edge, flow_ids: set[str]) -> bool:
+    return not edge.to_queue and edge.target not in flow_ids
 
 
 def _style(action: Action) -> str:
@@ -196,45 +238,53 @@ _MERMAID_CLASSES = {
 
 
 def _mermaid_text(text: str) -> str:
-    return (
-        text.replace("&", "#amp;")
-        .replace('"', "#quot;")
-        .replace("<", "#lt;")
-        .replace(">", "#gt;")
-    )
+    """Text inside a quoted Mermaid label: entity codes for the characters Mermaid reads."""
+    escaped = text.replace("#", "#35;")  # first: the codes below start with "#"
+    for char, code in (("&", "#amp;"), ('"', "#quot;"), ("<", "#lt;"), (">", "#gt;"), ("`", "#96;"), ("|", "#124;")):
+        escaped = escaped.replace(char, code)
+    return "<br/>".join(escaped.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+
+
+def _mermaid_label(lines: list[str]) -> str:
+    return "<br/>".join(_mermaid_text(line) for line in lines)
 
 
 def to_mermaid(flow: Flow, title: str | None = None) -> str:
     """The flow as a Mermaid ``flowchart TD``."""
     names = _Names(flow)
-    flow_ids = {a.identifier for a in flow.actions}
+    flow_ids = {identifier_text(a.identifier) for a in flow.actions}
     lines: list[str] = []
     if title:
-        lines += ["---", f"title: {title}", "---"]
+        # A JSON string is a valid YAML double-quoted scalar: ":", "#", quotes and brackets are safe.
+        lines += ["---", f"title: {json.dumps(title, ensure_ascii=False)}", "---"]
     lines.append("flowchart TD")
     lines.append(f'    {START_NODE}(("Start"))')
     classes: dict[str, list[str]] = {"endpoint": [START_NODE]}
+    drawn: set[str] = set()
     for action in flow.actions:
-        name = names(action.identifier)
-        label = "<br/>".join(_mermaid_text(line) for line in label_lines(action))
+        name = names(identifier_text(action.identifier))
+        if name in drawn:
+            continue  # a duplicate Identifier (SCCAC-FLOW-003) is one node
+        drawn.add(name)
+        label = _mermaid_label(label_lines(action))
         style = _style(action)
         shape = {"terminal": '(["{}"])', "decision": '{{"{}"}}'}.get(style, '["{}"]')
         lines.append(f"    {name}{shape.format(label)}")
-        lines.append(f"    %% {name} = {_mermaid_comment(action.identifier)}")
+        lines.append(f"    %% {name} = {_mermaid_comment(identifier_text(action.identifier))}")
         classes.setdefault(style, []).append(name)
     all_edges = edges(flow)
-    if any(e.target == QUEUED_NODE for e in all_edges):
+    if any(e.to_queue for e in all_edges):
         lines.append(f'    {QUEUED_NODE}(["In queue"])')
         classes.setdefault("transfer", []).append(QUEUED_NODE)
     for edge in all_edges:
-        if edge.target not in flow_ids and edge.target != QUEUED_NODE:
+        if _dangling(edge, flow_ids):
             missing = names(edge.target)
             if missing not in classes.get("missing", []):
-                lines.append(f'    {missing}["missing: {_mermaid_text(edge.target)}"]')
+                lines.append(f'    {missing}["{_mermaid_label(["missing: " + edge.target])}"]')
                 classes.setdefault("missing", []).append(missing)
     for edge in all_edges:
         arrow = f'-->|"{_mermaid_text(edge.label)}"|' if edge.label else "-->"
-        lines.append(f"    {names(edge.source)} {arrow} {names(edge.target)}")
+        lines.append(f"    {names.source(edge)} {arrow} {names.target(edge)}")
     for style, members in classes.items():
         lines.append(f"    classDef {style} {_MERMAID_CLASSES.get(style, _MERMAID_CLASSES['endpoint'])}")
         lines.append(f"    class {','.join(members)} {style}")
@@ -242,7 +292,7 @@ def to_mermaid(flow: Flow, title: str | None = None) -> str:
 
 
 def _mermaid_comment(text: str) -> str:
-    return text.replace("\n", " ")
+    return " ".join(text.splitlines())
 
 
 # --- D2 ----------------------------------------------------------------------------------------
@@ -276,26 +326,31 @@ def _d2_node(name: str, label: str, shape: str, style: str, dashed: bool = False
 def to_d2(flow: Flow, title: str | None = None) -> str:
     """The flow as D2 source (render with ``d2 in.d2 out.svg``)."""
     names = _Names(flow)
-    flow_ids = {a.identifier for a in flow.actions}
+    flow_ids = {identifier_text(a.identifier) for a in flow.actions}
     lines = ["direction: down"]
     if title:
         lines += [f"title: {_d2_string(title)} {{", "  shape: text", "  near: top-center", "  style.font-size: 24", "}"]
     lines += _d2_node(START_NODE, "Start", "circle", "endpoint")
+    drawn: set[str] = set()
     for action in flow.actions:
+        name = names(identifier_text(action.identifier))
+        if name in drawn:
+            continue
+        drawn.add(name)
         style = _style(action)
         shape = {"terminal": "oval", "decision": "diamond"}.get(style, "rectangle")
-        lines += _d2_node(names(action.identifier), "\n".join(label_lines(action)), shape, style)
+        lines += _d2_node(name, "\n".join(label_lines(action)), shape, style)
     all_edges = edges(flow)
-    if any(e.target == QUEUED_NODE for e in all_edges):
+    if any(e.to_queue for e in all_edges):
         lines += _d2_node(QUEUED_NODE, "In queue", "oval", "transfer")
     seen_missing: set[str] = set()
     for edge in all_edges:
-        if edge.target not in flow_ids and edge.target != QUEUED_NODE and edge.target not in seen_missing:
+        if _dangling(edge, flow_ids) and edge.target not in seen_missing:
             seen_missing.add(edge.target)
             lines += _d2_node(names(edge.target), f"missing: {edge.target}", "rectangle", "missing", dashed=True)
     for edge in all_edges:
         label = f": {_d2_string(edge.label)}" if edge.label else ""
-        lines.append(f"{names(edge.source)} -> {names(edge.target)}{label}")
+        lines.append(f"{names.source(edge)} -> {names.target(edge)}{label}")
     return "\n".join(lines) + "\n"
 
 

@@ -62,7 +62,7 @@ def node_names(text: str) -> dict[str, str]:
 def test_mermaid_has_every_action_and_every_transition(settings: FlowSettings) -> None:
     for name, flow in all_flows(settings):
         text = to_mermaid(flow, name)
-        assert text.startswith(f"---\ntitle: {name}\n---\nflowchart TD\n")
+        assert text.startswith(f'---\ntitle: "{name}"\n---\nflowchart TD\n')
         names = node_names(text)
         nodes = mermaid_nodes(text)
         drawn = mermaid_edges(text)
@@ -80,8 +80,8 @@ def test_mermaid_has_every_action_and_every_transition(settings: FlowSettings) -
                     continue
                 assert (node, target_node) in pairs, f"{name}: {action.identifier} -{label}-> {target}"
         for edge in edges(flow):
-            src = "start" if edge.source == "start" else names[edge.source]
-            dst = names.get(edge.target, edge.target if edge.target == "queued" else None)
+            src = "start" if edge.from_start else names[edge.source]
+            dst = "queued" if edge.to_queue else names.get(edge.target)
             if dst is None:
                 continue  # dangling, checked above
             assert (src, edge.label, dst) in drawn, f"{name}: {edge}"
@@ -118,6 +118,73 @@ def test_mermaid_escapes_labels_and_keeps_odd_identifiers_apart() -> None:
     assert len(set(names.values())) == 2
     assert '#quot;Say #quot;hi#quot; #lt;b#gt;#quot;' in text
     assert '"' not in mermaid_nodes(text)[names["Get & Encrypt"]]
+
+
+def test_actions_named_start_or_queued_do_not_merge_with_the_synthetic_nodes() -> None:
+    flow = Flow.from_dict(
+        {
+            "Version": "2019-10-30",
+            "StartAction": "start",
+            "Actions": [
+                {"Identifier": "start", "Type": "UpdateFlowLoggingBehavior", "Parameters": {"FlowLoggingBehavior": "Enabled"},
+                 "Transitions": {"NextAction": "queued"}},
+                {"Identifier": "queued", "Type": "TransferContactToQueue", "Parameters": {},
+                 "Transitions": {"Errors": [{"NextAction": "start", "ErrorType": "NoMatchingError"}]}},
+            ],
+        }
+    )
+    text = to_mermaid(flow)
+    names = node_names(text)
+    assert names == {"start": "a_start", "queued": "a_queued"}
+    drawn = mermaid_edges(text)
+    assert ("start", "", "a_start") in drawn  # the Start node points at the action called "start"
+    assert ("a_start", "Success", "a_queued") in drawn
+    assert ("a_queued", "NoMatchingError", "a_start") in drawn
+    assert ("a_queued", "transferred", "queued") in drawn  # the synthetic In-queue node
+    assert len(drawn) == 4 and "start((" in text and 'queued(["In queue"])' in text
+    d2 = to_d2(flow)
+    assert "start -> a_start" in d2 and "a_queued -> queued" in d2 and "a_queued -> a_start" in d2
+
+
+ODD = 'Flow: test # one "x" (y) [z]'
+
+
+def test_mermaid_title_and_labels_with_mermaid_characters() -> None:
+    import yaml
+
+    flow = Flow.from_dict(
+        {
+            "Version": "2019-10-30",
+            "StartAction": ODD,
+            "Actions": [
+                {"Identifier": ODD, "Type": "MessageParticipant", "Parameters": {"Text": "Line one # 1\nline `two` | (3) [4] {5}"},
+                 "Transitions": {"NextAction": "End", "Errors": [{"NextAction": "End", "ErrorType": "NoMatchingError"}]}},
+                {"Identifier": "End", "Type": "DisconnectParticipant", "Parameters": {}, "Transitions": {}},
+            ],
+        }
+    )
+    text = to_mermaid(flow, ODD)
+    front = text.split("---\n")[1]
+    assert yaml.safe_load(front) == {"title": ODD}  # quoted: ":" and "#" do not cut the title
+    assert front == 'title: "Flow: test # one \\"x\\" (y) [z]"\n'
+    node = mermaid_nodes(text)[node_names(text)[ODD]]
+    assert node == 'Send message<br/>#quot;Line one #35; 1<br/>line #96;two#96; #124; (3) [4] {5}#quot;'
+    body = text.split("---\n", 2)[2]
+    # Outside comments, every "#" starts an entity code and no label holds a raw quote.
+    labels = re.findall(r'"(.*?)"', "\n".join(line for line in body.splitlines() if "%%" not in line))
+    assert labels and all(re.fullmatch(r"(?:[^#\n]|#(?:35|quot|amp|lt|gt|96|124);)*", label) for label in labels), labels
+    d2 = to_d2(flow, ODD)
+    assert 'title: "Flow: test # one \\"x\\" (y) [z]" {' in d2
+
+
+@needs_d2
+def test_svg_renders_a_title_and_identifier_with_special_characters(tmp_path: Path) -> None:
+    flow = Flow.from_dict(
+        {"Version": "2019-10-30", "StartAction": ODD,
+         "Actions": [{"Identifier": ODD, "Type": "DisconnectParticipant", "Parameters": {}, "Transitions": {}}]}
+    )
+    texts = {t.strip() for t in ET.fromstring(to_svg(flow, ODD)).itertext() if t.strip()}
+    assert ODD in texts
 
 
 def test_dangling_target_is_drawn_as_missing() -> None:
@@ -161,7 +228,7 @@ def run_diagram(*args: str) -> tuple[int, str, str]:
 
 def test_cli_mermaid_and_d2_to_stdout() -> None:
     code, out, _ = run_diagram(str(SIM / "loop_reset.json"))
-    assert code == 0 and "flowchart TD" in out and "title: loop_reset" in out
+    assert code == 0 and "flowchart TD" in out and 'title: "loop_reset"' in out
     code, out, _ = run_diagram(str(SIM / "loop_reset.json"), "--format", "d2", "--title", "Loops")
     assert code == 0 and out.startswith("direction: down") and '"Loops"' in out
 
