@@ -10,6 +10,7 @@ import click
 from sccac.flows.diagram import DiagramRenderError, to_d2, to_mermaid, to_svg
 from sccac.flows.model import Flow, FlowFormatError, load_flow
 from sccac.flows.scenario import Scenario, ScenarioError, load_scenario
+from sccac.flows.shape import shape_problems
 from sccac.flows.simulator import simulate as run_simulation
 from sccac.flows.simulator_contact import CHANNELS
 
@@ -91,6 +92,11 @@ def simulate(
     differs from `expect`, 2 when an input file cannot be used.
     """
     flow = _load(flow_file)
+    problems = shape_problems(flow)
+    if problems:
+        shown = "; ".join(problems[:5]) + (f"; and {len(problems) - 5} more" if len(problems) > 5 else "")
+        click.echo(f"error: {flow_file}: cannot simulate this flow: {shown} (see `sccac flows lint {flow_file}`)", err=True)
+        raise SystemExit(EXIT_BAD_INPUT)
     try:
         scenario = load_scenario(scenario_file) if scenario_file else Scenario(source="<command line>")
         scenario = scenario.with_overrides(
@@ -106,6 +112,13 @@ def simulate(
         trace = run_simulation(flow, scenario.contact, scenario.invoker(), scenario.options())
     except ScenarioError as exc:
         click.echo(f"error: {exc}", err=True)
+        raise SystemExit(EXIT_BAD_INPUT) from None
+    except Exception as exc:  # noqa: BLE001  (a malformed flow or module must not end in a traceback)
+        click.echo(
+            f"error: {flow_file}: the simulator cannot run this flow ({type(exc).__name__}: {exc}); "
+            f"see `sccac flows lint {flow_file}` (and the --module files), and report it if lint finds no error",
+            err=True,
+        )
         raise SystemExit(EXIT_BAD_INPUT) from None
     mismatches = scenario.expect.mismatches(trace) if scenario.expect else []
     if output_format == "json":
@@ -132,16 +145,20 @@ def simulate(
 def diagram(flow_file: str, output_format: str, out_path: str | None, title: str | None, layout: str) -> None:
     """Draw FLOW_FILE as Mermaid text, D2 text, or SVG (rendered by the bundled D2 binary)."""
     flow = _load(flow_file)
-    name = title or (flow.metadata or {}).get("name") or Path(flow_file).stem
-    if output_format == "mermaid":
-        text = to_mermaid(flow, name)
-    elif output_format == "d2":
-        text = to_d2(flow, name)
-    else:
-        try:
-            text = to_svg(flow, name, layout=layout)
-        except DiagramRenderError as exc:
-            raise click.ClickException(str(exc)) from None
+    metadata_name = flow.metadata.get("name") if isinstance(flow.metadata, dict) else None
+    name = title or (metadata_name if isinstance(metadata_name, str) and metadata_name.strip() else None) or Path(flow_file).stem
+    try:
+        if output_format == "mermaid":
+            text = to_mermaid(flow, name)
+        elif output_format == "d2":
+            text = to_d2(flow, name)
+        else:
+            text = _svg(flow, name, layout)
+    except click.ClickException:
+        raise
+    except Exception as exc:  # noqa: BLE001  (odd input must not end in a traceback)
+        click.echo(f"error: {flow_file}: cannot draw this flow ({type(exc).__name__}: {exc}); see `sccac flows lint {flow_file}`", err=True)
+        raise SystemExit(EXIT_BAD_INPUT) from None
     if out_path:
         try:
             Path(out_path).write_text(text, encoding="utf-8")
@@ -151,3 +168,10 @@ def diagram(flow_file: str, output_format: str, out_path: str | None, title: str
         click.echo(f"wrote {out_path}", err=True)
     else:
         click.echo(text, nl=False)
+
+
+def _svg(flow: Flow, name: str, layout: str) -> str:
+    try:
+        return to_svg(flow, name, layout=layout)
+    except DiagramRenderError as exc:
+        raise click.ClickException(str(exc)) from None
