@@ -134,3 +134,32 @@ def test_human_and_sarif_reports_name_file_rule_and_line(settings: FlowSettings)
     result = next(r for r in sarif["runs"][0]["results"] if r["ruleId"] == "SCCAC-FLOW-007")
     region = result["locations"][0]["physicalLocation"]["region"]
     assert b.ID_CHECK_QUEUE_ID in text.splitlines()[region["startLine"] - 1]
+
+
+def test_sarif_uris_are_repo_relative_posix_and_percent_encoded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sccac.flows.files import lint_file
+    from sccac.flows.lint.report import artifact_location
+
+    repo = tmp_path / "repo"
+    folder = repo / "flows dir"
+    folder.mkdir(parents=True)
+    odd = folder / "a#b c%.json"
+    odd.write_text((REAL / "chat-third-party-bot.json").read_text())
+    outside = tmp_path / "elsewhere" / "x y.json"
+    outside.parent.mkdir()
+    outside.write_text(odd.read_text())
+    monkeypatch.chdir(repo)
+
+    expected = {"uri": "flows%20dir/a%23b%20c%25.json", "uriBaseId": "%SRCROOT%"}
+    assert artifact_location("flows dir/a#b c%.json") == expected
+    assert artifact_location("./flows dir/../flows dir/a#b c%.json") == expected
+    assert artifact_location(str(odd)) == expected  # absolute inside the working directory
+    far = artifact_location(str(outside))
+    assert far == {"uri": outside.as_uri()} and far["uri"].startswith("file:///") and "x%20y.json" in far["uri"]
+    assert artifact_location("../elsewhere/x y.json") == far
+
+    sarif = json.loads(render_sarif([lint_file(Path("flows dir/a#b c%.json")), lint_file(outside)]))
+    run = sarif["runs"][0]
+    assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == repo.as_uri() + "/"
+    locations = [r["locations"][0]["physicalLocation"]["artifactLocation"] for r in run["results"]]
+    assert expected in locations and far in locations

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
 from typing import Any
+from urllib.parse import quote
 
 from sccac.flows.lint.engine import INTERNAL_RULE_ID, LintResult
 from sccac.flows.lint.findings import RULES
@@ -124,8 +127,23 @@ def _sarif_rules() -> list[dict[str, Any]]:
     return rules
 
 
+SRCROOT = "%SRCROOT%"
+
+
+def artifact_location(path: str, cwd: Path | None = None) -> dict[str, Any]:
+    """SARIF artifactLocation for ``path``: a percent-encoded POSIX URI relative to the working
+    directory (``uriBaseId`` %SRCROOT%), or an absolute ``file://`` URI for a file outside it."""
+    base = Path(os.path.abspath(cwd or Path.cwd()))
+    absolute = Path(os.path.abspath(base / path))
+    try:
+        relative = absolute.relative_to(base)
+    except ValueError:
+        return {"uri": absolute.as_uri()}
+    return {"uri": quote(PurePosixPath(*relative.parts).as_posix(), safe="/"), "uriBaseId": SRCROOT}
+
+
 def _location(path: str, line: int) -> dict[str, Any]:
-    return {"physicalLocation": {"artifactLocation": {"uri": path}, "region": {"startLine": line}}}
+    return {"physicalLocation": {"artifactLocation": artifact_location(path), "region": {"startLine": line}}}
 
 
 def render_sarif(reports: list[FileReport]) -> str:
@@ -159,6 +177,8 @@ def render_sarif(reports: list[FileReport]) -> str:
         "runs": [
             {
                 "tool": {"driver": {"name": TOOL_NAME, "informationUri": INFO_URI, "rules": _sarif_rules()}},
+                # Relative URIs resolve against the directory the lint ran in (the checkout in CI).
+                "originalUriBaseIds": {SRCROOT: {"uri": Path(os.path.abspath(Path.cwd())).as_uri() + "/"}},
                 "results": results,
             }
         ],
