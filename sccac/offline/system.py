@@ -50,9 +50,9 @@ class OfflineConfig:
     account: str = "123456789012"
     org_id: str = "00D000000000001"
     queues: tuple[QueueMapping, ...] = (
-        QueueMapping("SCCAC_Support", "00G000000000001AAA", "Support"),
-        QueueMapping("SCCAC_Billing", "00G000000000002AAA", "Billing"),
-        QueueMapping("SCCAC_Back_Office", "00G000000000003AAA", None),
+        QueueMapping("SCCAC_Support", "00G000000000001EAA", "Support"),
+        QueueMapping("SCCAC_Billing", "00G000000000002EAA", "Billing"),
+        QueueMapping("SCCAC_Back_Office", "00G000000000003EAA", None),
     )
     channel_queue: str = "SCCAC_Support"  # the Omni-Queue the messaging channel routes to
     fallback_queue_name: str = "BasicQueue"
@@ -189,7 +189,7 @@ class OfflineSystem:
         )
         return simulate(self.flow(FlowKind.INBOUND_CHAT), contact, self._invoker(), self._options())
 
-    def case_task_attributes(self, case_id: str, owner_id: str, service_channel_id: str = "0N9000000000001AAA") -> dict[str, str]:
+    def case_task_attributes(self, case_id: str, owner_id: str, service_channel_id: str = "0N9000000000001CAA") -> dict[str, str]:
         """The task contact attributes the Case trigger sends to StartTaskContact (SPEC 3.3)."""
         attributes = {
             "workItemId": case_id,

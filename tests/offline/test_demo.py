@@ -43,7 +43,7 @@ def test_case_task_attributes_follow_the_spec():
         attributes = system.case_task_attributes("500000000000001AAA", billing)
         assert attributes == {
             "workItemId": "500000000000001AAA",
-            "serviceChannelId": "0N9000000000001AAA",
+            "serviceChannelId": "0N9000000000001CAA",
             "externalRouting": "true",
             "groupId": billing,
             "queueId": system.config.queue_arn("Billing"),
