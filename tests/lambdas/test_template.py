@@ -34,19 +34,63 @@ def template() -> dict:
     return data
 
 
+def _statements(role: dict) -> tuple[list[dict], list[dict]]:
+    """The role's plain statements and the ones inside an Fn::If (condition, statement)."""
+    plain: list[dict] = []
+    conditional: list[dict] = []
+    for policy in role["Properties"]["Policies"]:
+        for statement in policy["PolicyDocument"]["Statement"]:
+            if "Fn::If" in statement:
+                condition, when_true, when_false = statement["Fn::If"]
+                assert when_false == {"Ref": "AWS::NoValue"}
+                conditional.append({"_if": condition, **when_true})
+            else:
+                plain.append(statement)
+    return plain, conditional
+
+
+def _actions(statements: list[dict]) -> set[str]:
+    return {a for s in statements for a in ([s["Action"]] if isinstance(s["Action"], str) else s["Action"])}
+
+
 def test_each_function_role_only_writes_logs_and_reads_the_one_secret(template):
     resources = template["Resources"]
     roles = [name for name, r in resources.items() if r["Type"] == "AWS::IAM::Role"]
     assert sorted(roles) == ["CreateMessagingSessionRole", "RoutingRole"]
     for name in roles:
-        statements = [s for p in resources[name]["Properties"]["Policies"] for s in p["PolicyDocument"]["Statement"]]
-        actions = {a for s in statements for a in ([s["Action"]] if isinstance(s["Action"], str) else s["Action"])}
-        assert actions == {"logs:CreateLogStream", "logs:PutLogEvents", "secretsmanager:GetSecretValue"}
-        for statement in statements:
+        statements, conditional = _statements(resources[name])
+        assert _actions(statements) == {"logs:CreateLogStream", "logs:PutLogEvents", "secretsmanager:GetSecretValue"}
+        for statement in statements + conditional:
             assert statement["Resource"] != "*"
             assert "*" not in str(statement["Action"])
         secret = next(s for s in statements if s["Action"] == "secretsmanager:GetSecretValue")
         assert "${SalesforceSecretName}-??????" in str(secret["Resource"])
+
+
+def test_kms_decrypt_only_on_the_given_key_and_only_when_it_is_given(template):
+    parameter = template["Parameters"]["SecretKmsKeyArn"]
+    assert parameter["Default"] == "" and parameter["AllowedPattern"].startswith("^$|")
+    assert template["Conditions"]["HasSecretKmsKey"] == {"Fn::Not": [{"Fn::Equals": [{"Ref": "SecretKmsKeyArn"}, ""]}]}
+    for name in ("CreateMessagingSessionRole", "RoutingRole"):
+        _, conditional = _statements(template["Resources"][name])
+        [kms] = conditional
+        assert kms["_if"] == "HasSecretKmsKey"
+        assert kms["Action"] == "kms:Decrypt" and kms["Resource"] == {"Ref": "SecretKmsKeyArn"}
+        # Decrypt only through Secrets Manager in this region.
+        via = kms["Condition"]["StringEquals"]["kms:ViaService"]
+        assert via == {"Fn::Sub": "secretsmanager.${AWS::Region}.amazonaws.com"}
+
+
+def test_no_explicit_function_or_log_group_names_so_long_stack_names_deploy(template):
+    resources = template["Resources"]
+    for name, resource in resources.items():
+        if resource["Type"] == "AWS::Serverless::Function":
+            props = resource["Properties"]
+            # "${AWS::StackName}-CreateMessagingSession" exceeds Lambda's 64 characters past 41-char stack names.
+            assert "FunctionName" not in props, name
+            log_group = props["LoggingConfig"]["LogGroup"]["Ref"]
+            assert resources[log_group]["Type"] == "AWS::Logs::LogGroup"
+            assert "LogGroupName" not in resources[log_group]["Properties"]
 
 
 def test_only_connect_from_the_given_instance_may_invoke_the_functions(template):
