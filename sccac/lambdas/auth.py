@@ -1,8 +1,9 @@
 """OAuth 2.0 JWT bearer flow for the Interaction Service, with the token cached per container.
 
 The connected app has the ``interaction_api`` scope and the integration user is
-pre-authorised, so a signed assertion (iss = consumer key, sub = username, aud = login
-URL) buys an access token with no user interaction. The token is kept until Salesforce
+pre-authorised, so a signed assertion (iss = consumer key, sub = username, aud =
+https://login.salesforce.com or https://test.salesforce.com, see ``secret_cache``) posted to
+the login URL buys an access token with no user interaction. The token is kept until Salesforce
 answers 401, then fetched again once (see ``interaction_api``).
 """
 
@@ -54,8 +55,8 @@ class TokenProvider:
         self._lock = threading.Lock()
         self.token_requests = 0  # observable for the tests and the benchmark
 
-    def credentials(self) -> SalesforceCredentials:
-        return self._secrets.get()
+    def credentials(self, deadline: Deadline) -> SalesforceCredentials:
+        return self._secrets.get(deadline)
 
     def token(self, deadline: Deadline) -> str:
         with self._lock:
@@ -70,7 +71,7 @@ class TokenProvider:
                 self._token = None
 
     def _request_token(self, deadline: Deadline) -> str:
-        creds = self._secrets.get()
+        creds = self._secrets.get(deadline)
         self.token_requests += 1
         body = urlencode({"grant_type": JWT_BEARER_GRANT, "assertion": sign_assertion(creds)}).encode()
         response = self._transport.request(

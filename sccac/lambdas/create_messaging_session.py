@@ -2,38 +2,51 @@
 
 Input (Connect event): ContactId; ``channelAddressIdentifier`` and optional ``clientId``
 from the block parameters or contact attributes. Output (flat string map, stored as
-contact attributes): ``conversationIdentifier``, ``workItemId`` (the MessagingSession Id),
-``source`` = ``SCCAC``. One Interaction Service call (``POST /api/v1/conversation``) when
-the token is cached. Idempotent per contact: see docs/lambdas.md.
+contact attributes): ``conversationIdentifier``, ``workItemId`` (the MessagingSession Id,
+or "" when the conversation response does not carry it), ``source`` = ``SCCAC``. One
+Interaction Service call (``POST /api/v1/conversation``) when the token is cached.
+Idempotent per contact: see docs/lambdas.md.
+
+The published ``PostConversationResponse`` holds only ``conversationIdentifier`` and
+``success``. The MessagingSession Id is taken from the response when it is there
+(``messagingSessionId``, else ``workItemId``); otherwise ``workItemId`` is returned empty
+and the Routing function's result (``PostRouteResponse.workItemId``) provides it.
 """
 
 from __future__ import annotations
 
+import logging
+import time
 from typing import Any
 
 from sccac.lambdas import runtime
-from sccac.lambdas.budget import Deadline
+from sccac.lambdas.budget import Deadline, invocation_started
 from sccac.lambdas.errors import SalesforceRequestError
 from sccac.lambdas.event import parse_session_request
 from sccac.lambdas.handler_support import run
 from sccac.lambdas.interaction_api import request_id_for
+from sccac.lambdas.log import log
 
 SOURCE = "SCCAC"
+# Where a conversation response may carry the MessagingSession Id (not in the published schema).
+SESSION_ID_KEYS = ("messagingSessionId", "workItemId")
 
 
 def handler(event: Any, context: Any) -> dict[str, str]:
     """Lambda entry point (Handler: sccac.lambdas.create_messaging_session.handler)."""
-    return run("create_messaging_session", event, lambda: _create(event, context, runtime.current()))
+    started = invocation_started()  # first: Connect's clock is already running
+    return run("create_messaging_session", event, lambda: _create(event, context, runtime.current(), started))
 
 
 def create_messaging_session(event: Any, context: Any, deps: runtime.Dependencies) -> dict[str, str]:
     """Same as ``handler`` with explicit dependencies (tests, offline mode)."""
-    return run("create_messaging_session", event, lambda: _create(event, context, deps))
+    started = time.monotonic()
+    return run("create_messaging_session", event, lambda: _create(event, context, deps, started))
 
 
-def _create(event: Any, context: Any, deps: runtime.Dependencies) -> dict[str, str]:
+def _create(event: Any, context: Any, deps: runtime.Dependencies, started: float) -> dict[str, str]:
     request = parse_session_request(event)
-    deadline = Deadline.for_invocation(context, deps.settings.connect_timeout_ms)
+    deadline = Deadline.for_invocation(context, deps.settings.connect_timeout_ms, started)
     data = deps.api.post_conversation(
         request.channel_address_identifier,
         request.participant_subject,
@@ -41,18 +54,23 @@ def _create(event: Any, context: Any, deps: runtime.Dependencies) -> dict[str, s
         deadline,
     )
     conversation = data.get("conversationIdentifier")
-    session = data.get("messagingSessionId")
-    if data.get("success") is False or not conversation or not session:
+    if data.get("success") is False or not conversation:
         raise SalesforceRequestError(
-            "POST /api/v1/conversation did not return a conversationIdentifier and a "
-            f"messagingSessionId (success={data.get('success')!r}).",
+            "POST /api/v1/conversation did not return a conversationIdentifier "
+            f"(success={data.get('success')!r}).",
             contact_id=request.contact_id,
             field="channelAddressIdentifier",
             fix="Check that the MessagingChannel with this channelAddressIdentifier is active and "
             "uses the channel definition named by AUTHORIZATION_CONTEXT.",
         )
+    session = next((str(data[k]) for k in SESSION_ID_KEYS if data.get(k)), "")
+    if not session:
+        log(logging.INFO, "create_messaging_session.no_work_item_id", contactId=request.contact_id,
+            conversationIdentifier=str(conversation),
+            note="The conversation response has no MessagingSession Id; the Routing result's "
+            "workItemId provides it.")
     return {
         "conversationIdentifier": str(conversation),
-        "workItemId": str(session),
+        "workItemId": session,
         "source": SOURCE,
     }

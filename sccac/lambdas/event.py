@@ -162,6 +162,16 @@ def parse_route_request(event: Any) -> RouteRequest:
         )
     flow_id = _optional_sf_id(contact, "omniFlowId", None)
     queue_id = _optional_sf_id(contact, "omniQueueId", "00G")
+    if flow_id is not None and queue_id is None:
+        # Interaction API error 10024: "For Flow based Routing, flow ID and Fallback Queue ID
+        # are required fields." Caught here, before any call, with the field to fix.
+        raise InvalidInputError(
+            "omniFlowId was given without omniQueueId: the Route API needs a fallback queue with a flow.",
+            field="omniQueueId",
+            contact_id=cid,
+            fix="omniFlowId needs omniQueueId as the fallback queue: add the block parameter "
+            "omniQueueId (an Omni-Queue Id, 00G...), or remove omniFlowId.",
+        )
     return RouteRequest(
         contact_id=cid,
         routing_type=routing_type,

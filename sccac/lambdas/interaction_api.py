@@ -3,7 +3,8 @@
 Every call carries ``Authorization: Bearer``, ``OrgId``, ``AuthorizationContext`` (the
 ConversationChannelDefinition developer name) and ``RequestId``. The caller passes a
 RequestId derived from the Connect ContactId, so a repeated call for the same contact is
-recognisably the same request. A 401 refreshes the token and repeats the call once.
+recognisably the same request. A 401 (or error code 10004, token not valid) refreshes the
+token and repeats the call once; the error codes that say "Please retry" are retryable.
 """
 
 from __future__ import annotations
@@ -75,7 +76,7 @@ class InteractionApi:
         what = f"Interaction Service POST {path}"
         payload = json.dumps(body, separators=(",", ":")).encode()
         for attempt in (1, 2):
-            creds = self._tokens.credentials()
+            creds = self._tokens.credentials(deadline)
             token = self._tokens.token(deadline)
             response = self._transport.request(
                 "POST",
@@ -92,37 +93,92 @@ class InteractionApi:
                 timeout_s=deadline.call_timeout(what),
                 what=what,
             )
-            if response.status == 401 and attempt == 1:
+            data = response.json()
+            if attempt == 1 and (response.status == 401 or error_code(data) == TOKEN_INVALID):
                 # Expired or revoked session: one fresh token, one more try.
                 self._tokens.invalidate(token)
                 continue
-            return self._result(response.status, response.json(), what)
+            return self._result(response.status, data, what)
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _result(self, status: int, data: Any, what: str) -> dict[str, Any]:
         message = _error_message(data)
-        if status == 401:
+        code = error_code(data)
+        where = f"HTTP {status}" + (f", Interaction API code {code}" if code is not None else "")
+        if status == 401 or code == TOKEN_INVALID:
             raise SalesforceAuthError(
-                f"{what} answered 401 twice, with a freshly issued token ({message}).",
+                f"{what} rejected a freshly issued token too ({where}: {message}).",
                 field="AUTHORIZATION_CONTEXT",
                 status=status,
                 fix="Check that AUTHORIZATION_CONTEXT names the channel definition the connected app "
                 "is linked to, and that the secret's orgId is this org's Id.",
             )
-        if status >= 500:
+        if status >= 500 or code in RETRYABLE_CODES:
             raise SalesforceUnavailableError(
-                f"{what} answered HTTP {status} ({message}).",
+                f"{what} failed ({where}: {message}).",
                 status=status,
                 fix="The flow's retry loop will try again; check Salesforce status if it persists.",
             )
         if status >= 400 or not isinstance(data, dict):
+            field, fix = _REJECTION_HINTS.get(code or 0, (None, _DEFAULT_FIX))
             raise SalesforceRequestError(
-                f"{what} rejected the request: HTTP {status} ({message}).",
+                f"{what} rejected the request ({where}: {message}).",
                 status=status,
-                fix="Check the channelAddressIdentifier, AUTHORIZATION_CONTEXT and routing overrides "
-                "against the org's messaging channel setup.",
+                field=field,
+                fix=fix,
             )
         return data
+
+
+# Interaction API error codes (salesforce-misc/interaction-service-apis ERRORCODES.md).
+TOKEN_INVALID = 10004  # "The supplied Authorization access token is not valid."
+# Answers that say "retry": 10055 "Conversation precondition failed. Please retry.", 10056
+# "Conversation processing aborted. Please retry.", 10094 "The request failed due to a timeout
+# from a downstream service. Please try again later.", 10019 read-only mode during an org
+# migration ("Try again later").
+RETRYABLE_CODES = frozenset({10019, 10055, 10056, 10094})
+_DEFAULT_FIX = (
+    "Check the channelAddressIdentifier, AUTHORIZATION_CONTEXT and routing overrides against the "
+    "org's messaging channel setup."
+)
+_CHANNEL_FIX = (
+    "Copy the ChannelAddressIdentifier of an active MessagingChannel (custom channel type) into the "
+    "flow's channelAddressIdentifier attribute."
+)
+_CONTEXT_FIX = (
+    "Set AUTHORIZATION_CONTEXT to the developer name of the ConversationChannelDefinition the "
+    "messaging channel and the connected app use."
+)
+_REJECTION_HINTS: dict[int, tuple[str | None, str]] = {
+    10001: ("AUTHORIZATION_CONTEXT", _CONTEXT_FIX),
+    10003: ("consumerKey", "Add the interaction_api OAuth scope to the connected app."),
+    10005: ("AUTHORIZATION_CONTEXT", _CONTEXT_FIX),
+    10069: ("AUTHORIZATION_CONTEXT", _CONTEXT_FIX),
+    10070: ("AUTHORIZATION_CONTEXT", _CONTEXT_FIX),
+    10017: ("channelAddressIdentifier", _CHANNEL_FIX),
+    10031: ("channelAddressIdentifier", "Activate the MessagingChannel in Salesforce Setup (Messaging Settings)."),
+    10035: ("channelAddressIdentifier", _CHANNEL_FIX),
+    10052: ("channelAddressIdentifier", _CHANNEL_FIX),
+    10054: ("clientId", "Send a clientId Salesforce accepts as a participant subject (a GUID or an email)."),
+    10018: (
+        "conversationIdentifier",
+        "Store CreateMessagingSession's conversationIdentifier as a contact attribute before Routing.",
+    ),
+    10024: ("omniQueueId", "Give the block parameter omniQueueId (the fallback queue) with omniFlowId."),
+    10030: ("omniFlowId", "Give either omniFlowId (with omniQueueId as its fallback) or omniQueueId alone."),
+    10032: ("omniQueueId", "Set omniQueueId (or the channel's routing) to an existing Omni-Queue Id (00G...)."),
+}
+
+
+def error_code(data: Any) -> int | None:
+    """The Interaction API error code of an error body ``{"code": int, "message": str}``."""
+    raw = data.get("code") if isinstance(data, dict) else None
+    if isinstance(raw, bool):
+        return None
+    try:
+        return int(raw) if raw is not None else None
+    except (TypeError, ValueError):
+        return None
 
 
 def _error_message(data: Any) -> str:

@@ -1,10 +1,12 @@
 """Routing Lambda: ask Salesforce Omni-Channel to route the work item; return the mapped Connect queue.
 
 Input: ``routingType`` (``Initial`` | ``Transfer``), contact attribute
-``conversationIdentifier``, optional block parameters ``omniFlowId`` (+ ``omniQueueId`` as
-the flow's fallback queue) or ``omniQueueId`` alone. One ``POST /api/v1/route`` call.
+``conversationIdentifier``, optional block parameters ``omniFlowId`` with ``omniQueueId`` as
+the flow's fallback queue (the Route API requires both, error 10024) or ``omniQueueId``
+alone. One ``POST /api/v1/route`` call.
 
-Output (flat string map): ``routingStatus``, ``workItemId``, ``routingCorrelationId``,
+Output (flat string map): ``routingStatus``, ``workItemId`` (``PostRouteResponse.workItemId``,
+the MessagingSession Id), ``routingCorrelationId``,
 ``psrId``, ``omniQueueId`` and, when the queue is mapped to a Connect queue,
 ``externalQueueId`` (its ARN). A routed contact whose queue is not mapped is a result,
 not an exception: the source document sends such contacts to the Set working queue
@@ -15,10 +17,11 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from typing import Any
 
 from sccac.lambdas import runtime
-from sccac.lambdas.budget import Deadline
+from sccac.lambdas.budget import Deadline, invocation_started
 from sccac.lambdas.errors import RoutingRejectedError
 from sccac.lambdas.event import RouteRequest, parse_route_request
 from sccac.lambdas.handler_support import run
@@ -34,29 +37,34 @@ NOT_MAPPED = "NO_MAPPED_QUEUE"
 
 def handler(event: Any, context: Any) -> dict[str, str]:
     """Lambda entry point (Handler: sccac.lambdas.routing.handler)."""
-    return run("routing", event, lambda: _route(event, context, runtime.current()))
+    started = invocation_started()  # first: Connect's clock is already running
+    return run("routing", event, lambda: _route(event, context, runtime.current(), started))
 
 
 def route(event: Any, context: Any, deps: runtime.Dependencies) -> dict[str, str]:
     """Same as ``handler`` with explicit dependencies (tests, offline mode)."""
-    return run("routing", event, lambda: _route(event, context, deps))
+    started = time.monotonic()
+    return run("routing", event, lambda: _route(event, context, deps, started))
 
 
 def routing_info(request: RouteRequest) -> dict[str, Any] | None:
-    """The Route API's routingInfo for the overrides, or None to use the channel's setup."""
+    """The Route API's routingInfo for the overrides, or None to use the channel's setup.
+
+    Shapes from inbound-interaction-api.yaml: ``RoutingInfo.flow`` is a ``FlowInfo``
+    ``{flowId, queueId}`` whose ``queueId`` is the fallback queue; ``RoutingInfo.queueId``
+    routes to a queue directly.
+    """
     if request.omni_flow_id:
-        flow: dict[str, str] = {"flowId": request.omni_flow_id}
-        if request.omni_queue_id:
-            flow["queueId"] = request.omni_queue_id  # the flow's fallback queue
-        return {"flow": flow}
+        # parse_route_request guarantees the fallback queue (Route API error 10024 otherwise).
+        return {"flow": {"flowId": request.omni_flow_id, "queueId": request.omni_queue_id or ""}}
     if request.omni_queue_id:
         return {"queueId": request.omni_queue_id}
     return None
 
 
-def _route(event: Any, context: Any, deps: runtime.Dependencies) -> dict[str, str]:
+def _route(event: Any, context: Any, deps: runtime.Dependencies, started: float) -> dict[str, str]:
     request = parse_route_request(event)
-    deadline = Deadline.for_invocation(context, deps.settings.connect_timeout_ms)
+    deadline = Deadline.for_invocation(context, deps.settings.connect_timeout_ms, started)
     data = deps.api.post_route(
         request.conversation_identifier,
         request.routing_type,
@@ -98,7 +106,8 @@ def _route(event: Any, context: Any, deps: runtime.Dependencies) -> dict[str, st
     result["routingStatus"] = NOT_MAPPED
     result["routingMessage"] = (
         f"Omni-Queue {queue} {why}; the flow's fallback queue will be used. "
-        "Map it in the queue mapping file and run deploy_queue_mappings."
+        "Map the Omni-Queue to a Connect queue in Connect_Queue_Mapping__mdt (Setup > Custom "
+        "Metadata Types), or route to a mapped queue."
     )
     log(logging.WARNING, "routing.no_mapped_queue", contactId=request.contact_id,
         routingType=request.routing_type, omniQueueId=result["omniQueueId"])

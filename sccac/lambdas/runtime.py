@@ -36,10 +36,19 @@ def build(
     secrets_client: SecretsClient | None = None,
     transport: Transport | None = None,
 ) -> Dependencies:
-    if secrets_client is None:
-        secrets_client = _default_secrets_client()
+    """The dependencies of one container.
+
+    ``secrets_client``: a ready client (tests, offline mode). Without one, the Secrets
+    Manager client is built on first use with timeouts capped by the time budget left
+    (see ``secret_cache``).
+    """
     transport = transport or Transport()
-    secrets = SecretCache(secrets_client, settings.secret_name, settings.secret_max_age_s)
+    secrets = SecretCache(
+        secrets_client,
+        settings.secret_name,
+        settings.secret_max_age_s,
+        client_factory=None if secrets_client is not None else _default_secrets_client,
+    )
     tokens = TokenProvider(secrets, transport)
     api = InteractionApi(settings.scrt_base_url, settings.authorization_context, tokens, transport)
     return Dependencies(settings=settings, secrets=secrets, tokens=tokens, api=api, transport=transport)
@@ -62,11 +71,16 @@ def install(deps: Dependencies | None) -> None:
     _current = deps
 
 
-def _default_secrets_client() -> Any:
+def _default_secrets_client(connect_timeout_s: float, read_timeout_s: float) -> Any:
     # boto3 is in the Lambda runtime; imported here so importing the handler stays cheap.
     import boto3
     from botocore.config import Config
 
-    # Short timeouts and one attempt: Connect's 8 s budget also covers the cold path.
-    config = Config(connect_timeout=1, read_timeout=2, retries={"max_attempts": 1, "mode": "standard"})
+    # Timeouts capped by the time budget left (SecretCache decides them); one attempt, so the
+    # worst case is connect + read and the flow's retry loop does any retrying.
+    config = Config(
+        connect_timeout=connect_timeout_s,
+        read_timeout=read_timeout_s,
+        retries={"max_attempts": 1, "mode": "standard"},
+    )
     return boto3.client("secretsmanager", config=config)

@@ -5,7 +5,8 @@ answers the endpoints the SCC-AC Lambdas call, with the request and response sha
 salesforce-misc/interaction-service-apis ``inbound-interaction-api.yaml``:
 
 - ``POST /services/oauth2/token``: OAuth 2.0 JWT bearer grant; verifies the RS256
-  assertion against the connected app certificate's public key, iss/sub/aud/exp.
+  assertion against the connected app certificate's public key, iss/sub/aud/exp (aud
+  must be https://login.salesforce.com, as for a production org, unless configured).
 - ``POST /api/v1/conversation``: establishes the conversation for (channel, participant
   subject) and its open messaging session; a repeat returns the same records.
 - ``POST /api/v1/route``: creates the PendingServiceRouting for the conversation's
@@ -13,8 +14,16 @@ salesforce-misc/interaction-service-apis ``inbound-interaction-api.yaml``:
   setup); ``contextParamMap`` carries ``queueId`` and, when the queue is mapped,
   ``externalQueueId`` (the Connect queue ARN).
 
+Errors use the published ``Error`` body ``{"code": int, "message": str}`` with the
+Interaction API error codes and descriptions of ERRORCODES.md (10004 token not valid,
+10017 unknown channel, 10018 bad conversation, 10024 flow without fallback queue, 10031
+inactive channel, 10032 bad queue, ...). With ``strict_published_shapes`` the responses hold
+only the fields of the published schemas (``PostConversationResponse`` is
+``conversationIdentifier`` and ``success``: no MessagingSession Id).
+
 It keeps state (tokens, conversations, sessions, routings, every request) and can inject
-latency, 5xx and 401 faults. Used by the Lambda tests, the benchmark and the offline mode.
+latency, HTTP status and Interaction API error-code faults. Used by the Lambda tests, the
+benchmark and the offline mode.
 """
 
 from __future__ import annotations
@@ -36,6 +45,32 @@ from urllib.parse import parse_qs
 JWT_BEARER_GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 _ID_SUFFIX_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
+# What a production org's token endpoint accepts as the JWT aud (sandboxes: test.salesforce.com).
+DEFAULT_AUDIENCE = "https://login.salesforce.com"
+
+# Interaction API error codes the stand-in answers with, and their published descriptions
+# (salesforce-misc/interaction-service-apis ERRORCODES.md).
+ERROR_CODES: dict[int, str] = {
+    10004: "The supplied Authorization access token is not valid.",
+    10005: "The AuthorizationContext for the request isn't valid based on the supplied Authorization access token.",
+    10016: "Enter a valid header.",
+    10017: "The channelAddressIdentifier provided does not exist.",
+    10018: "The conversation identifier is not valid.",
+    10019: "The service is in read-only mode because an org migration is in progress. Try again later.",
+    10024: "For Flow based Routing, flow ID and Fallback Queue ID are required fields.",
+    10030: "Specify either a flow or a queue to Route API.",
+    10031: "The channelAddressIdentifier provided is not active.",
+    10032: "Specified Queue ID is invalid.",
+    10037: "The AppType provided is not supported.",
+    10038: "The Participant Role provided is not supported.",
+    10053: 'The "participants" field set in post conversation request is either invalid or empty.',
+    10054: "Invalid subject of participant in conversation request.",
+    10055: "Conversation precondition failed. Please retry.",
+    10056: "Conversation processing aborted. Please retry.",
+    10089: "Invalid parameters passed to API.",
+    10094: "The request failed due to a timeout from a downstream service. Please try again later.",
+    500: "An internal server error occured. Please contact Salesforce Support.",
+}
 
 
 @dataclass
@@ -44,6 +79,7 @@ class ChannelSetup:
 
     queue_id: str | None = None
     flow_id: str | None = None
+    active: bool = True  # an inactive channel answers 10031
 
 
 @dataclass
@@ -55,15 +91,19 @@ class ServiceConfig:
     username: str = "integration@sccac.local"
     org_id: str = "00D000000000001"
     authorization_context: str = "SCCAC_Chat_Channel_Definition"
-    audience: str | None = None  # expected JWT aud; defaults to the server's base URL
+    audience: str | None = None  # expected JWT aud; default https://login.salesforce.com (production)
     channels: dict[str, ChannelSetup] = field(default_factory=dict)  # channelAddressIdentifier ->
     queues: dict[str, str | None] = field(default_factory=dict)  # Omni-Queue Id -> Connect queue ARN
     flows: dict[str, str | None] = field(default_factory=dict)  # Omni-Flow Id -> Omni-Queue it routes to
+    # Answer with only the fields of the published response schemas (no messagingSessionId).
+    strict_published_shapes: bool = False
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ServiceConfig:
         channels = {
-            str(k).lower(): ChannelSetup(queue_id=v.get("queueId"), flow_id=v.get("flowId"))
+            str(k).lower(): ChannelSetup(
+                queue_id=v.get("queueId"), flow_id=v.get("flowId"), active=bool(v.get("active", True))
+            )
             for k, v in (data.get("channels") or {}).items()
         }
         return cls(
@@ -76,17 +116,23 @@ class ServiceConfig:
             channels=channels,
             queues=dict(data.get("queues") or {}),
             flows=dict(data.get("flows") or {}),
+            strict_published_shapes=bool(data.get("strictPublishedShapes", False)),
         )
 
 
 @dataclass
 class Fault:
-    """Answer the next ``count`` requests to ``path`` with a delay and/or an error status."""
+    """Answer the next ``count`` requests to ``path`` with a delay and/or an error.
+
+    ``code``: the Interaction API error code in the body (default: 10004 for 401, 500 for
+    5xx, else the status).
+    """
 
     path: str
     status: int | None = None
     delay_s: float = 0.0
     count: int = 1
+    code: int | None = None
 
 
 @dataclass
@@ -135,10 +181,13 @@ def salesforce_id(prefix: str, number: int) -> str:
 
 
 class _HttpError(Exception):
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
+    """An error answer: HTTP status, Interaction API code, message (default: the published one)."""
+
+    def __init__(self, status: int, code: int, message: str | None = None) -> None:
         self.status = status
-        self.message = message
+        self.code = code
+        self.message = message or ERROR_CODES.get(code, f"HTTP {status}")
+        super().__init__(self.message)
 
 
 class LocalInteractionService:
@@ -196,9 +245,20 @@ class LocalInteractionService:
         return f"http://{host}:{port}"
 
     # test controls -----------------------------------------------------------------------
-    def inject(self, path: str, *, status: int | None = None, delay_s: float = 0.0, count: int = 1) -> None:
+    def inject(
+        self,
+        path: str,
+        *,
+        status: int | None = None,
+        delay_s: float = 0.0,
+        count: int = 1,
+        code: int | None = None,
+    ) -> None:
+        """Fault the next ``count`` requests to ``path`` (``code`` alone implies HTTP 400)."""
+        if code is not None and status is None:
+            status = 400
         with self._lock:
-            self.faults.append(Fault(path=path, status=status, delay_s=delay_s, count=count))
+            self.faults.append(Fault(path=path, status=status, delay_s=delay_s, count=count, code=code))
 
     def expire_tokens(self) -> None:
         """Every issued access token stops working (session timeout, revoked app)."""
@@ -228,20 +288,21 @@ class LocalInteractionService:
             if fault.status is not None:
                 if fault.status == 401:
                     self.expire_tokens()
-                return self._error(fault.status, f"Injected HTTP {fault.status}")
+                code = fault.code or (10004 if fault.status == 401 else 500 if fault.status >= 500 else fault.status)
+                return self._error(fault.status, code, ERROR_CODES.get(code, f"Injected HTTP {fault.status}"))
         try:
             if method != "POST":
-                raise _HttpError(405, f"{method} is not supported on {path}")
+                raise _HttpError(405, 405, f"{method} is not supported on {path}")
             if path == "/services/oauth2/token":
                 return 200, json.dumps(self._token(body)).encode(), "application/json"
             if path in ("/api/v1/conversation", "/api/v1/route"):
                 return self._api(path, headers, body)
-            raise _HttpError(404, f"No resource at {path}")
+            raise _HttpError(404, 404, f"No resource at {path}")
         except _TokenError as exc:
             payload = {"error": exc.error, "error_description": exc.description}
             return 400, json.dumps(payload).encode(), "application/json"
         except _HttpError as exc:
-            return self._error(exc.status, exc.message)
+            return self._error(exc.status, exc.code, exc.message)
 
     def _take_fault(self, path: str) -> Fault | None:
         with self._lock:
@@ -252,9 +313,9 @@ class LocalInteractionService:
         return None
 
     @staticmethod
-    def _error(status: int, message: str) -> tuple[int, bytes, str]:
-        # The Interaction Service's Error schema: {"code": int, "message": str}
-        return status, json.dumps({"code": status, "message": message}).encode(), "application/json"
+    def _error(status: int, code: int, message: str) -> tuple[int, bytes, str]:
+        # The Interaction Service's Error schema: {"code": int, "message": str}, code from ERRORCODES.md
+        return status, json.dumps({"code": code, "message": message}).encode(), "application/json"
 
     def _token(self, body: bytes) -> dict[str, Any]:
         import jwt  # PyJWT
@@ -263,7 +324,7 @@ class LocalInteractionService:
         if form.get("grant_type") != JWT_BEARER_GRANT:
             raise _TokenError("unsupported_grant_type", "grant type not supported")
         assertion = form.get("assertion", "")
-        audience = self.config.audience or self.base_url
+        audience = self.config.audience or DEFAULT_AUDIENCE
         try:
             claims = jwt.decode(
                 assertion,
@@ -301,27 +362,27 @@ class LocalInteractionService:
         with self._lock:
             valid = token in self.tokens
         if not valid:
-            raise _HttpError(401, "Invalid or expired access token")
+            raise _HttpError(401, 10004)
         if headers.get("OrgId") != self.config.org_id:
-            raise _HttpError(401, "OrgId does not match the access token")
+            raise _HttpError(401, 10004)  # the OrgId header does not match the token's org
         if headers.get("AuthorizationContext") != self.config.authorization_context:
-            raise _HttpError(403, "AuthorizationContext is not a channel definition of this app")
+            raise _HttpError(403, 10005)
         request_id = headers.get("RequestId", "")
         if not _UUID.match(request_id):
-            raise _HttpError(400, "RequestId header must be a UUID")
+            raise _HttpError(400, 10016)
         with self._lock:
             replay = self._replies.get((path, request_id))
         if replay is not None:
             # Same RequestId: the same answer again, nothing new created.
             if replay[0] != body:
-                raise _HttpError(409, "RequestId was already used with a different body")
+                raise _HttpError(409, 10016, "RequestId was already used with a different body.")
             return replay[1], replay[2], "application/json"
         try:
             data = json.loads(body or b"null")
         except ValueError:
-            raise _HttpError(400, "Request body is not valid JSON") from None
+            raise _HttpError(400, 10089) from None
         if not isinstance(data, dict):
-            raise _HttpError(400, "Request body must be a JSON object")
+            raise _HttpError(400, 10089)
         with self._lock:
             result = self._conversation(data) if path == "/api/v1/conversation" else self._route(data)
             encoded = json.dumps(result).encode()
@@ -335,14 +396,20 @@ class LocalInteractionService:
     def _conversation(self, data: dict[str, Any]) -> dict[str, Any]:
         channel = str(data.get("channelAddressIdentifier") or "").lower()
         if channel not in self.config.channels:
-            raise _HttpError(400, "Invalid channelAddressIdentifier: no messaging channel has it")
+            raise _HttpError(400, 10017)
+        if not self.config.channels[channel].active:
+            raise _HttpError(400, 10031)
         participants = data.get("participants")
         if not isinstance(participants, list) or len(participants) != 1 or not isinstance(participants[0], dict):
-            raise _HttpError(400, "participants must hold exactly one participant")
+            raise _HttpError(400, 10053)
         participant = participants[0]
         subject = str(participant.get("subject") or "")
-        if participant.get("appType") != "custom" or participant.get("role") != "EndUser" or not subject:
-            raise _HttpError(400, "participant needs appType custom, role EndUser and a subject")
+        if participant.get("appType") != "custom":
+            raise _HttpError(400, 10037)
+        if participant.get("role") != "EndUser":
+            raise _HttpError(400, 10038)
+        if not subject or len(subject) > 255:
+            raise _HttpError(400, 10054)
         key = (channel, subject)
         conversation = self.conversations.get(self._by_participant.get(key, ""))
         if conversation is None:
@@ -353,6 +420,9 @@ class LocalInteractionService:
         if session is None:
             session = MessagingSession(self._next_id("0Mw"), conversation.identifier)
             conversation.sessions.append(session)
+        if self.config.strict_published_shapes:
+            # PostConversationResponse as published: no MessagingSession Id.
+            return {"conversationIdentifier": conversation.identifier, "success": True}
         return {
             "conversationIdentifier": conversation.identifier,
             "messagingSessionId": session.id,
@@ -362,16 +432,16 @@ class LocalInteractionService:
     def _route(self, data: dict[str, Any]) -> dict[str, Any]:
         conversation = self.conversations.get(str(data.get("conversationIdentifier") or ""))
         if conversation is None:
-            raise _HttpError(400, "Invalid conversationIdentifier")
+            raise _HttpError(400, 10018)
         routing_type = data.get("routingType")
         if routing_type not in ("Initial", "Transfer"):
-            raise _HttpError(400, "routingType must be Initial or Transfer")
+            raise _HttpError(400, 10089)
         session = conversation.open_session()
         if session is None:
             return {"success": False, "reasonForNotRouting": "The conversation has no active messaging session"}
         info = data.get("routingInfo") or {}
         if not isinstance(info, dict):
-            raise _HttpError(400, "routingInfo must be an object")
+            raise _HttpError(400, 10089)
         queue_id, reason = self._resolve(conversation.channel_address_identifier, info)
         if queue_id is None:
             return {"success": False, "reasonForNotRouting": reason, "workItemId": session.id}
@@ -390,9 +460,19 @@ class LocalInteractionService:
         }
 
     def _resolve(self, channel: str, info: dict[str, Any]) -> tuple[str | None, str]:
-        """Which Omni-Queue the work lands in: override queue, override flow, or channel setup."""
+        """Which Omni-Queue the work lands in: override queue, override flow, or channel setup.
+
+        ``routingInfo`` (RoutingInfo): ``flow`` (FlowInfo ``{flowId, queueId}``, queueId the
+        fallback) or ``queueId``. A flow without its fallback queue is error 10024; a
+        routingInfo naming both a flow and a queue, or neither, is 10030.
+        """
         flow = info.get("flow")
-        if isinstance(flow, dict) and flow.get("flowId"):
+        routes = {k for k in ("flow", "queueId") if info.get(k)}
+        if info and len(routes) != 1:
+            raise _HttpError(400, 10030)
+        if flow is not None:
+            if not isinstance(flow, dict) or not flow.get("flowId") or not flow.get("queueId"):
+                raise _HttpError(400, 10024)
             return self._by_flow(str(flow["flowId"]), flow.get("queueId"))
         if info.get("queueId"):
             return self._queue(str(info["queueId"])), ""
@@ -405,7 +485,7 @@ class LocalInteractionService:
 
     def _by_flow(self, flow_id: str, fallback: Any) -> tuple[str | None, str]:
         if flow_id not in self.config.flows:
-            raise _HttpError(400, f"Invalid flowId: no active Omni-Flow {flow_id}")
+            raise _HttpError(400, 10089, f"Invalid parameters passed to API: no active Omni-Flow {flow_id}.")
         target = self.config.flows[flow_id] or (str(fallback) if fallback else None)
         if target is None:
             return None, "The Omni-Flow ended without a Route Work action and no fallback queue was given"
@@ -413,7 +493,7 @@ class LocalInteractionService:
 
     def _queue(self, queue_id: str) -> str:
         if queue_id not in self.config.queues:
-            raise _HttpError(400, f"Invalid queueId: {queue_id} is not an Omni-Queue")
+            raise _HttpError(400, 10032)
         return queue_id
 
 
@@ -467,7 +547,8 @@ def main(argv: list[str] | None = None) -> None:
     """Run the stand-in until Ctrl-C: ``python -m sccac.testing.interaction_service --config c.json``."""
     parser = argparse.ArgumentParser(description=main.__doc__)
     parser.add_argument("--config", required=True, help="JSON: publicKeyPem, consumerKey, username, orgId, "
-                        "authorizationContext, channels, queues, flows (see docs/lambdas.md)")
+                        "authorizationContext, audience, channels, queues, flows, strictPublishedShapes "
+                        "(see docs/lambdas.md)")
     parser.add_argument("--port", type=int, default=8085)
     args = parser.parse_args(argv)
     with open(args.config, encoding="utf-8") as handle:

@@ -21,6 +21,7 @@ from sccac.testing.interaction_service import ChannelSetup, LocalInteractionServ
 
 CHANNEL = "7f1c2a3b-4d5e-4f60-8a9b-0c1d2e3f4a5b"
 CHANNEL_BY_FLOW = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
+CHANNEL_INACTIVE = "5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b"
 QUEUE_MAPPED = "00G5g000001AbCdEAF"
 QUEUE_UNMAPPED = "00G5g000001XyZwEAB"
 FLOW_TO_MAPPED = "3005g000000Fl0wAAA"
@@ -52,19 +53,27 @@ def keys() -> KeyPair:
     return KeyPair(private_pem, public_pem)
 
 
-@pytest.fixture
-def service(keys: KeyPair) -> Iterator[LocalInteractionService]:
-    config = ServiceConfig(
-        public_key_pem=keys.public_pem,
-        authorization_context=AUTH_CONTEXT,
-        channels={
+def service_config(keys: KeyPair, **overrides: Any) -> ServiceConfig:
+    """The stand-in org every test uses; ``overrides`` change ServiceConfig fields."""
+    values: dict[str, Any] = {
+        "public_key_pem": keys.public_pem,
+        "authorization_context": AUTH_CONTEXT,
+        "channels": {
             CHANNEL: ChannelSetup(queue_id=QUEUE_MAPPED),
             CHANNEL_BY_FLOW: ChannelSetup(flow_id=FLOW_TO_MAPPED),
+            CHANNEL_INACTIVE: ChannelSetup(queue_id=QUEUE_MAPPED, active=False),
         },
-        queues={QUEUE_MAPPED: QUEUE_ARN, QUEUE_UNMAPPED: None},
-        flows={FLOW_TO_MAPPED: QUEUE_MAPPED, FLOW_NO_ROUTE: None},
-    )
-    with LocalInteractionService(config) as svc:
+        "queues": {QUEUE_MAPPED: QUEUE_ARN, QUEUE_UNMAPPED: None},
+        "flows": {FLOW_TO_MAPPED: QUEUE_MAPPED, FLOW_NO_ROUTE: None},
+    }
+    values.update(overrides)
+    return ServiceConfig(**values)
+
+
+@pytest.fixture
+def service(keys: KeyPair) -> Iterator[LocalInteractionService]:
+    # A test class can override this fixture (e.g. with strict_published_shapes=True).
+    with LocalInteractionService(service_config(keys)) as svc:
         yield svc
 
 

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import json
+import time
+from typing import Any
 
 import pytest
 
-from sccac.lambdas import runtime
+from sccac.lambdas import budget, runtime
+from sccac.lambdas.auth import sign_assertion
+from sccac.lambdas.budget import Deadline
 from sccac.lambdas.config import Settings
 from sccac.lambdas.create_messaging_session import create_messaging_session, handler
-from sccac.lambdas.errors import ConfigurationError, LambdaError, SalesforceAuthError
+from sccac.lambdas.errors import ConfigurationError, LambdaError, SalesforceAuthError, SalesforceTimeoutError
+from sccac.lambdas.secret_cache import SECRETS_CONNECT_TIMEOUT_S, SECRETS_READ_TIMEOUT_S, SalesforceCredentials
 from tests.lambdas.conftest import AUTH_CONTEXT, CHANNEL, SECRET_NAME, FakeContext, connect_event, secret_json
 
 
@@ -113,3 +118,177 @@ def test_domain_without_scheme_becomes_an_https_url():
     )
     assert settings.scrt_base_url == "https://acme.my.salesforce-scrt.com"
     assert settings.connect_timeout_ms == 8000
+
+
+# --- JWT audience ------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("login_url", "audience"),
+    [
+        ("https://login.salesforce.com", "https://login.salesforce.com"),
+        ("https://acme.my.salesforce.com", "https://login.salesforce.com"),
+        ("https://test.salesforce.com", "https://test.salesforce.com"),
+        ("https://acme--uat.sandbox.my.salesforce.com", "https://test.salesforce.com"),
+        ("https://ACME--UAT.SANDBOX.MY.SALESFORCE.COM/", "https://test.salesforce.com"),
+        ("http://127.0.0.1:8085", "https://login.salesforce.com"),
+    ],
+)
+def test_jwt_audience_defaults_to_login_or_test_never_the_my_domain(keys, login_url, audience):
+    raw = json.dumps({"consumerKey": "k", "username": "u", "privateKey": keys.private_pem,
+                      "orgId": "00D000000000001", "loginUrl": login_url})
+    creds = SalesforceCredentials.from_secret_string(raw, "s")
+    assert creds.audience == audience
+    assert creds.login_url == login_url.rstrip("/")  # the token endpoint stays at loginUrl
+    import jwt
+
+    claims = jwt.decode(sign_assertion(creds), options={"verify_signature": False})
+    assert claims["aud"] == audience
+
+
+def test_explicit_audience_is_kept(keys):
+    raw = json.dumps({"consumerKey": "k", "username": "u", "privateKey": keys.private_pem, "orgId": "00D000000000001",
+                      "loginUrl": "https://acme.my.salesforce.com", "audience": "https://acme.my.site.com/support"})
+    assert SalesforceCredentials.from_secret_string(raw, "s").audience == "https://acme.my.site.com/support"
+
+
+def test_my_domain_url_as_audience_is_refused_like_salesforce_does(service, keys, secrets_client, make_deps):
+    # The token endpoint is the local service (loginUrl); aud = that URL is what Salesforce refuses.
+    secrets_client.put_secret_value(SecretId=SECRET_NAME, SecretString=secret_json(keys, service, audience=service.base_url))
+    with pytest.raises(SalesforceAuthError, match="audience is invalid"):
+        create_messaging_session(event(1), FakeContext(), make_deps())
+
+
+def test_token_request_goes_to_login_url_with_the_default_audience(service, deps):
+    create_messaging_session(event(1), FakeContext(), deps)
+    assert deps.secrets.get().audience == "https://login.salesforce.com"
+    assert [r.path for r in service.requests][0] == "/services/oauth2/token"
+
+
+# --- Secrets Manager inside the time budget -------------------------------------------------
+
+class ReadTimeoutError(Exception):
+    """Named like botocore's, which the cache recognises by class name."""
+
+
+class SlowSecretsClient:
+    """A Secrets Manager client that answers after ``delay_s`` unless its read timeout is shorter."""
+
+    def __init__(self, secret: str, delay_s: float, read_timeout_s: float = 60.0) -> None:
+        self.secret = secret
+        self.delay_s = delay_s
+        self.read_timeout_s = read_timeout_s
+        self.calls = 0
+
+    def get_secret_value(self, *, SecretId: str) -> dict[str, Any]:  # noqa: N803 - boto3 shape
+        self.calls += 1
+        time.sleep(min(self.delay_s, self.read_timeout_s))
+        if self.delay_s > self.read_timeout_s:
+            raise ReadTimeoutError("Read timeout on endpoint URL")
+        return {"SecretString": self.secret}
+
+
+def factory_deps(service, keys, delay_s: float, **settings: Any) -> tuple[runtime.Dependencies, list]:
+    built: list[SlowSecretsClient] = []
+    timeouts: list[tuple[float, float]] = []
+
+    def factory(connect_s: float, read_s: float) -> SlowSecretsClient:
+        timeouts.append((connect_s, read_s))
+        client = SlowSecretsClient(secret_json(keys, service), delay_s, read_timeout_s=read_s)
+        built.append(client)
+        return client
+
+    values: dict[str, Any] = {"scrt_base_url": service.base_url, "secret_name": SECRET_NAME,
+                              "authorization_context": AUTH_CONTEXT}
+    values.update(settings)
+    deps = runtime.build(Settings(**values), secrets_client=None)
+    deps.secrets._factory = factory  # the Lambda path (client built on first use), with a fake boto3
+    return deps, timeouts
+
+
+def test_slow_secrets_manager_is_cut_off_within_the_budget(service, keys):
+    deps, timeouts = factory_deps(service, keys, delay_s=3.0)
+    started = time.monotonic()
+
+    with pytest.raises(SalesforceTimeoutError) as raised:
+        create_messaging_session(event(1), FakeContext(remaining_ms=700), deps)
+
+    assert time.monotonic() - started < 0.7
+    [(connect_s, read_s)] = timeouts
+    assert connect_s + read_s <= 0.5 + 1e-6  # 700 ms minus the 200 ms safety margin
+    detail = json.loads(str(raised.value))
+    assert detail["error"] == "SALESFORCE_TIMEOUT" and detail["retryable"] is True
+    assert detail["field"] == "SALESFORCE_SECRET_NAME" and "Secrets Manager" in detail["message"]
+    assert service.requests == []
+
+
+def test_secrets_client_gets_default_timeouts_with_a_full_budget(service, keys):
+    deps, timeouts = factory_deps(service, keys, delay_s=0.0)
+    create_messaging_session(event(1), FakeContext(), deps)
+    assert timeouts == [(SECRETS_CONNECT_TIMEOUT_S, SECRETS_READ_TIMEOUT_S)]
+
+
+def test_client_is_rebuilt_only_when_the_budget_changes_what_it_may_take(service, keys):
+    deps, timeouts = factory_deps(service, keys, delay_s=0.0, secret_max_age_s=0)
+    create_messaging_session(event(1), FakeContext(), deps)
+    create_messaging_session(event(2), FakeContext(), deps)  # stale again, same budget: same client
+    create_messaging_session(event(3), FakeContext(remaining_ms=1200), deps)  # 1 s left: tighter client
+    create_messaging_session(event(4), FakeContext(), deps)  # room again: default timeouts back
+    assert len(timeouts) == 3
+    assert sum(timeouts[1]) <= 1.0 and timeouts[2] == timeouts[0]
+
+
+def test_no_secrets_manager_call_starts_without_time_left(service, keys, secrets_client, make_deps):
+    deps = make_deps()
+    with pytest.raises(SalesforceTimeoutError, match="Secrets Manager"):
+        deps.secrets.get(Deadline(50))
+    assert deps.secrets.fetch_count == 0
+
+
+def test_secret_read_late_is_cached_and_the_retry_needs_no_second_read(service, keys):
+    client = SlowSecretsClient(secret_json(keys, service), delay_s=0.6)
+    deps = runtime.build(
+        Settings(scrt_base_url=service.base_url, secret_name=SECRET_NAME, authorization_context=AUTH_CONTEXT),
+        secrets_client=client,
+    )
+    with pytest.raises(SalesforceTimeoutError):
+        create_messaging_session(event(1), FakeContext(remaining_ms=700), deps)
+    client.delay_s = 0.0
+    assert create_messaging_session(event(1), FakeContext(), deps)["source"] == "SCCAC"
+    assert client.calls == 1
+
+
+# --- Deadline from handler entry, INIT included ----------------------------------------------
+
+def test_deadline_counts_the_connect_timeout_from_the_invocation_start():
+    started = time.monotonic() - 1.0
+    deadline = Deadline.for_invocation(FakeContext(remaining_ms=8000), 2000, started)
+    assert 0.7 < deadline.remaining_s() <= 0.8  # 2 s - 1 s elapsed - 0.2 s margin
+
+
+def test_lambda_remaining_time_still_caps_the_deadline():
+    deadline = Deadline.for_invocation(FakeContext(remaining_ms=500), 8000, time.monotonic())
+    assert deadline.remaining_s() <= 0.3
+
+
+def test_first_on_demand_invocation_charges_the_init_phase(monkeypatch):
+    monkeypatch.setattr(budget, "_first_invocation", True)
+    monkeypatch.setattr(budget, "process_age_s", lambda: 3.0)
+    monkeypatch.setenv("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand")
+    now = time.monotonic()
+    assert budget.invocation_started() == pytest.approx(now - 3.0, abs=0.05)
+    assert budget.invocation_started() == pytest.approx(time.monotonic(), abs=0.05)  # warm: entry only
+
+
+@pytest.mark.parametrize("init_type", ["provisioned-concurrency", "snap-start", None])
+def test_ahead_of_time_init_is_not_charged(monkeypatch, init_type):
+    monkeypatch.setattr(budget, "_first_invocation", True)
+    monkeypatch.setattr(budget, "process_age_s", lambda: 3.0)
+    if init_type is None:
+        monkeypatch.delenv("AWS_LAMBDA_INITIALIZATION_TYPE", raising=False)
+    else:
+        monkeypatch.setenv("AWS_LAMBDA_INITIALIZATION_TYPE", init_type)
+    assert budget.invocation_started() == pytest.approx(time.monotonic(), abs=0.05)
+
+
+def test_process_age_is_read_and_bounded():
+    assert 0.0 <= budget.process_age_s() <= 8.0

@@ -11,10 +11,13 @@ from sccac.lambdas.create_messaging_session import create_messaging_session
 from sccac.lambdas.errors import (
     InvalidInputError,
     SalesforceAuthError,
+    SalesforceRequestError,
     SalesforceTimeoutError,
     SalesforceUnavailableError,
 )
-from tests.lambdas.conftest import CHANNEL, FakeContext, connect_event
+from sccac.lambdas.routing import route
+from sccac.testing.interaction_service import LocalInteractionService
+from tests.lambdas.conftest import CHANNEL, CHANNEL_INACTIVE, FakeContext, connect_event, service_config
 
 CONVERSATION = "/api/v1/conversation"
 TOKEN = "/services/oauth2/token"
@@ -128,11 +131,54 @@ def test_event_without_contact_data_is_a_clear_error(deps):
 
 def test_unknown_channel_is_rejected_by_salesforce_with_the_reason(service, deps):
     event = connect_event(attributes={"channelAddressIdentifier": "99999999-9999-4999-8999-999999999999"})
-    with pytest.raises(Exception) as raised:
+    with pytest.raises(SalesforceRequestError) as raised:
         create_messaging_session(event, FakeContext(), deps)
     detail = json.loads(str(raised.value))
     assert detail["error"] == "SALESFORCE_REJECTED" and detail["status"] == 400
-    assert "Invalid channelAddressIdentifier" in detail["message"]
+    # The Interaction API error code and its published description, and the field to fix.
+    assert "code 10017" in detail["message"] and "does not exist" in detail["message"]
+    assert detail["field"] == "channelAddressIdentifier" and detail["retryable"] is False
+
+
+def test_inactive_channel_is_rejected_with_code_10031(service, deps):
+    event = connect_event(attributes={"channelAddressIdentifier": CHANNEL_INACTIVE})
+    with pytest.raises(SalesforceRequestError) as raised:
+        create_messaging_session(event, FakeContext(), deps)
+    detail = json.loads(str(raised.value))
+    assert "code 10031" in detail["message"] and "Activate the MessagingChannel" in detail["fix"]
+    assert service.sessions() == []
+
+
+def test_error_bodies_carry_interaction_api_codes_not_http_statuses(service, deps):
+    response = deps.transport.request(
+        "POST", service.base_url + CONVERSATION, headers={"Authorization": "Bearer nope"}, body=b"{}",
+        timeout_s=2, what="probe",
+    )
+    assert response.status == 401
+    assert response.json() == {"code": 10004, "message": "The supplied Authorization access token is not valid."}
+
+
+@pytest.mark.parametrize(("status", "code"), [(409, 10055), (400, 10056), (504, 10094), (503, 10019)])
+def test_interaction_api_codes_that_say_retry_are_retryable(service, deps, status, code):
+    service.inject(CONVERSATION, status=status, code=code)
+
+    with pytest.raises(SalesforceUnavailableError) as raised:
+        create_messaging_session(session_event(), FakeContext(), deps)
+
+    detail = json.loads(str(raised.value))
+    assert detail["error"] == "SALESFORCE_UNAVAILABLE" and detail["retryable"] is True
+    assert f"code {code}" in detail["message"]
+    # The flow's retry loop then succeeds.
+    assert create_messaging_session(session_event(), FakeContext(), deps)["workItemId"]
+
+
+def test_token_not_valid_code_refreshes_the_token_once_whatever_the_status(service, deps):
+    create_messaging_session(session_event("aaaaaaaa-0000-4000-8000-000000000001"), FakeContext(), deps)
+    service.inject(CONVERSATION, status=400, code=10004)
+
+    create_messaging_session(session_event("aaaaaaaa-0000-4000-8000-000000000002"), FakeContext(), deps)
+
+    assert deps.tokens.token_requests == 2
 
 
 def test_expired_token_is_refreshed_once_and_the_call_succeeds(service, deps):
@@ -189,3 +235,78 @@ def test_connect_block_timeout_setting_caps_the_budget(service, make_deps):
     with pytest.raises(SalesforceTimeoutError):
         create_messaging_session(session_event(), FakeContext(remaining_ms=8000), deps)
     assert time.monotonic() - started < 0.6
+
+
+def test_connect_block_timeout_counts_from_handler_entry_not_after_the_container_is_built(
+    service, make_deps, monkeypatch
+):
+    from sccac.lambdas import create_messaging_session as module
+    from sccac.lambdas import runtime
+
+    deps = make_deps(connect_timeout_ms=700)
+    create_messaging_session(session_event("aaaaaaaa-0000-4000-8000-000000000001"), FakeContext(), deps)
+
+    def slow_build() -> runtime.Dependencies:
+        time.sleep(0.3)  # a cold container builds its clients inside the invocation
+        return deps
+
+    monkeypatch.setattr(runtime, "current", slow_build)
+    service.inject(CONVERSATION, delay_s=5)
+    started = time.monotonic()
+    with pytest.raises(SalesforceTimeoutError):
+        module.handler(session_event(), FakeContext(remaining_ms=8000))
+    # 700 ms from entry (the 300 ms build included), not 300 ms + 700 ms.
+    assert time.monotonic() - started < 0.7
+
+
+class TestPublishedConversationShape:
+    """The local service answers only the published PostConversationResponse fields
+    (conversationIdentifier, success): no MessagingSession Id, as the real API may."""
+
+    @pytest.fixture
+    def service(self, keys):
+        with LocalInteractionService(service_config(keys, strict_published_shapes=True)) as svc:
+            yield svc
+
+    def test_session_succeeds_with_an_empty_work_item_id_and_says_routing_provides_it(self, service, deps, all_logs):
+        result = create_messaging_session(session_event(), FakeContext(), deps)
+
+        assert set(result) == {"conversationIdentifier", "workItemId", "source"}
+        assert result["workItemId"] == "" and all(isinstance(v, str) for v in result.values())
+        [session] = service.sessions()
+        assert result["conversationIdentifier"] == session.conversation_identifier
+        notes = [json.loads(r.getMessage()) for r in all_logs.records if "no_work_item_id" in r.getMessage()]
+        assert notes and notes[0]["contactId"] == "c0ffee00-1111-4222-8333-444455556666"
+        assert "Routing" in notes[0]["note"]
+
+    def test_routing_then_returns_the_work_item_id(self, service, deps):
+        attributes = {"channelAddressIdentifier": CHANNEL}
+        attributes.update(create_messaging_session(session_event(), FakeContext(), deps))
+        event = connect_event(attributes=attributes, parameters={"routingType": "Initial"})
+
+        result = route(event, FakeContext(), deps)
+
+        [session] = service.sessions()
+        assert result["workItemId"] == session.id and session.id.startswith("0Mw")
+        assert result["routingStatus"] == "MAPPED_QUEUE"
+
+    def test_retry_still_returns_the_same_conversation(self, service, deps):
+        first = create_messaging_session(session_event(), FakeContext(), deps)
+        second = create_messaging_session(session_event(), FakeContext(), deps)
+        assert first == second and len(service.sessions()) == 1
+
+
+def test_conversation_response_with_work_item_id_key_is_used(service, deps, monkeypatch):
+    def answer(*args, **kwargs):
+        return {"conversationIdentifier": "4a8c3b1e-0000-4000-8000-000000000001", "workItemId": "0Mw000000000042AAA",
+                "success": True}
+
+    monkeypatch.setattr(deps.api, "post_conversation", answer)
+    result = create_messaging_session(session_event(), FakeContext(), deps)
+    assert result["workItemId"] == "0Mw000000000042AAA"
+
+
+def test_conversation_response_without_conversation_identifier_is_rejected(service, deps, monkeypatch):
+    monkeypatch.setattr(deps.api, "post_conversation", lambda *a, **k: {"success": True})
+    with pytest.raises(SalesforceRequestError, match="conversationIdentifier"):
+        create_messaging_session(session_event(), FakeContext(), deps)

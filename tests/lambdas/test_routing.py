@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import uuid
 
 import pytest
 
+from sccac.lambdas.budget import Deadline
 from sccac.lambdas.create_messaging_session import create_messaging_session
 from sccac.lambdas.errors import InvalidInputError, RoutingRejectedError, SalesforceRequestError
-from sccac.lambdas.routing import route
+from sccac.lambdas.event import parse_route_request
+from sccac.lambdas.routing import route, routing_info
 from tests.lambdas.conftest import (
     CHANNEL,
     CHANNEL_BY_FLOW,
@@ -54,8 +57,47 @@ def test_initial_routing_to_the_channels_mapped_queue_returns_its_connect_arn(se
 
 def test_omni_flow_override_routes_through_the_flows_queue(service, deps):
     attributes = start_chat(deps)
-    result = route(route_event(attributes, omniFlowId=FLOW_TO_MAPPED), FakeContext(), deps)
-    assert result["externalQueueId"] == QUEUE_ARN
+    result = route(route_event(attributes, omniFlowId=FLOW_TO_MAPPED, omniQueueId=QUEUE_UNMAPPED), FakeContext(), deps)
+    # The flow's Route Work queue wins over the fallback queue.
+    assert result["externalQueueId"] == QUEUE_ARN and result["omniQueueId"] == QUEUE_MAPPED
+
+
+def test_flow_override_sends_the_published_flow_info_shape():
+    request = parse_route_request(route_event({"conversationIdentifier": "x"}, omniFlowId=FLOW_TO_MAPPED,
+                                              omniQueueId=QUEUE_MAPPED))
+    # RoutingInfo.flow is a FlowInfo {flowId, queueId}; its queueId is the fallback queue.
+    assert routing_info(request) == {"flow": {"flowId": FLOW_TO_MAPPED, "queueId": QUEUE_MAPPED}}
+    queue_only = parse_route_request(route_event({"conversationIdentifier": "x"}, omniQueueId=QUEUE_MAPPED))
+    assert routing_info(queue_only) == {"queueId": QUEUE_MAPPED}
+
+
+def test_omni_flow_without_fallback_queue_is_rejected_before_any_call(service, deps):
+    attributes = start_chat(deps)
+    with pytest.raises(InvalidInputError) as raised:
+        route(route_event(attributes, omniFlowId=FLOW_TO_MAPPED), FakeContext(), deps)
+    detail = json.loads(str(raised.value))
+    assert detail["field"] == "omniQueueId" and detail["contactId"] == CONTACT
+    assert "omniFlowId needs omniQueueId as the fallback queue" in detail["fix"]
+    assert service.calls(ROUTE) == []
+
+
+def test_service_answers_10024_for_a_flow_without_fallback_queue(service, deps):
+    attributes = start_chat(deps)
+    with pytest.raises(SalesforceRequestError) as raised:
+        deps.api.post_route(attributes["conversationIdentifier"], "Initial", {"flow": {"flowId": FLOW_TO_MAPPED}},
+                            str(uuid.uuid4()), Deadline(2000))
+    detail = json.loads(str(raised.value))
+    assert detail["status"] == 400 and "code 10024" in detail["message"]
+    assert "Fallback Queue ID are required" in detail["message"] and detail["field"] == "omniQueueId"
+    assert service.routings == []
+
+
+@pytest.mark.parametrize("info", [{"flow": {"flowId": FLOW_TO_MAPPED, "queueId": QUEUE_MAPPED}, "queueId": QUEUE_MAPPED},
+                                  {"routingAttributes": {"a": "b"}}])
+def test_service_answers_10030_unless_routing_info_names_one_flow_or_one_queue(service, deps, info):
+    attributes = start_chat(deps)
+    with pytest.raises(SalesforceRequestError, match="code 10030"):
+        deps.api.post_route(attributes["conversationIdentifier"], "Initial", info, str(uuid.uuid4()), Deadline(2000))
 
 
 def test_channel_routed_by_omni_flow_resolves_to_the_mapped_queue(service, deps):
@@ -73,16 +115,28 @@ def test_unmapped_queue_is_a_clear_result_without_external_queue_id(service, dep
     assert "externalQueueId" not in result
     assert result["routingStatus"] == "NO_MAPPED_QUEUE"
     assert QUEUE_UNMAPPED in result["routingMessage"] and "fallback" in result["routingMessage"]
+    # Task-neutral: says what to map where, names no tool that may not exist.
+    assert "Connect_Queue_Mapping__mdt" in result["routingMessage"]
+    assert "deploy_queue_mappings" not in result["routingMessage"]
     warnings = [json.loads(r.getMessage()) for r in all_logs.records if "no_mapped_queue" in r.getMessage()]
     assert warnings and warnings[0]["contactId"] == CONTACT
 
 
-def test_flow_that_does_not_route_and_has_no_fallback_raises_routing_rejected(service, deps):
+def test_routing_a_conversation_without_an_active_session_raises_routing_rejected(service, deps):
     attributes = start_chat(deps)
+    service.end_session(attributes["conversationIdentifier"])
     with pytest.raises(RoutingRejectedError) as raised:
-        route(route_event(attributes, omniFlowId=FLOW_NO_ROUTE), FakeContext(), deps)
+        route(route_event(attributes), FakeContext(), deps)
     detail = json.loads(str(raised.value))
-    assert detail["field"] == "omniFlowId" and "Route Work" in detail["message"]
+    assert detail["error"] == "ROUTING_REJECTED" and "no active messaging session" in detail["message"]
+
+
+def test_unknown_omni_queue_is_rejected_with_code_10032(service, deps):
+    attributes = start_chat(deps)
+    with pytest.raises(SalesforceRequestError) as raised:
+        route(route_event(attributes, omniQueueId="00G5g000001NoNeEAA"), FakeContext(), deps)
+    detail = json.loads(str(raised.value))
+    assert "code 10032" in detail["message"] and detail["field"] == "omniQueueId"
 
 
 def test_flow_fallback_queue_is_used_when_the_flow_does_not_route(service, deps):
@@ -140,5 +194,6 @@ def test_malformed_omni_queue_override_is_rejected_before_any_call(service, deps
 
 def test_unknown_conversation_is_rejected_by_salesforce(service, deps):
     start_chat(deps)
-    with pytest.raises(SalesforceRequestError, match="Invalid conversationIdentifier"):
+    with pytest.raises(SalesforceRequestError, match="code 10018") as raised:
         route(route_event({"conversationIdentifier": "no-such-conversation"}), FakeContext(), deps)
+    assert json.loads(str(raised.value))["field"] == "conversationIdentifier"
