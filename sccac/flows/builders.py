@@ -123,12 +123,13 @@ def validate_settings(s: FlowSettings) -> None:
         )
     if not isinstance(s.name_prefix, str) or not s.name_prefix.strip() or len(s.name_prefix) > 80:
         raise FlowSettingsError("name_prefix", "must be a non-blank string of at most 80 characters")
-    if s.omni_flow_id is not None and s.omni_queue_id is not None:
-        raise FlowSettingsError("omni_queue_id", "set omni_flow_id or omni_queue_id, not both")
     if s.omni_flow_id is not None and not SALESFORCE_ID_RE.match(s.omni_flow_id):
         raise FlowSettingsError("omni_flow_id", f"{s.omni_flow_id!r} is not a 15/18-character Salesforce Id")
     if s.omni_queue_id is not None and not (SALESFORCE_ID_RE.match(s.omni_queue_id) and s.omni_queue_id.startswith("00G")):
         raise FlowSettingsError("omni_queue_id", f"{s.omni_queue_id!r} is not an Omni-Queue (Group) Id starting 00G")
+    if s.omni_flow_id is not None and s.omni_queue_id is None:
+        # The Route API needs a fallback queue with a flow (Interaction API error 10024).
+        raise FlowSettingsError("omni_queue_id", "omni_flow_id needs omni_queue_id as the Omni-Flow's fallback queue")
     if s.transcription_module_arn is not None and not MODULE_ARN_RE.match(s.transcription_module_arn):
         raise FlowSettingsError(
             "transcription_module_arn",

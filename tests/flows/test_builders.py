@@ -191,6 +191,12 @@ def test_invalid_settings_raise_an_error_naming_the_field(settings: FlowSettings
     assert field in str(info.value)
 
 
-def test_both_routing_overrides_are_rejected(settings: FlowSettings) -> None:
-    with pytest.raises(FlowSettingsError, match="not both"):
-        dataclasses.replace(settings, omni_flow_id="3015e000001AbCdEAF", omni_queue_id="00G5e000001AbCdEAF")
+def test_flow_override_needs_its_fallback_queue(settings: FlowSettings) -> None:
+    with pytest.raises(FlowSettingsError, match="fallback queue") as info:
+        dataclasses.replace(settings, omni_flow_id="3015e000001AbCdEAF")
+    assert info.value.field == "omni_queue_id"
+    flow = b.build_inbound_chat(dataclasses.replace(settings, omni_flow_id="3015e000001AbCdEAF", omni_queue_id="00G5e000001AbCdEAF"))
+    routing = flow.action(b.ID_ROUTING_LAMBDA)
+    assert routing.parameters["LambdaInvocationAttributes"] == {
+        "routingType": "Initial", "omniFlowId": "3015e000001AbCdEAF", "omniQueueId": "00G5e000001AbCdEAF",
+    }
