@@ -99,7 +99,7 @@ def test_lint_exit_code_2_names_the_unparseable_file(tmp_path: Path) -> None:
 
 
 def test_lint_json_format(tmp_path: Path) -> None:
-    result = CliRunner().invoke(flows, ["lint", "--format", "json", str(REAL / "chat-third-party-bot.json")])
+    result = CliRunner().invoke(flows, ["lint", "--format", "json", str(REAL / "chat-bot-console-export.json")])
     data = json.loads(result.output)
     assert result.exit_code == 0 and data["exit_code"] == 0
     finding = data["files"][0]["findings"][0]
@@ -110,7 +110,7 @@ def test_lint_json_format(tmp_path: Path) -> None:
 def test_lint_sarif_shape_and_output_file(tmp_path: Path) -> None:
     report = tmp_path / "lint.sarif"
     result = CliRunner().invoke(
-        flows, ["lint", "--kind", "queue_transfer", "--format", "sarif", "--output", str(report), str(REAL / "scv-queue-transfer-describe-wrapper.json")]
+        flows, ["lint", "--kind", "queue_transfer", "--format", "sarif", "--output", str(report), str(REAL / "queue-transfer-describe-wrapper.json")]
     )
     assert result.exit_code == 1
     sarif = json.loads(report.read_text())
@@ -123,12 +123,12 @@ def test_lint_sarif_shape_and_output_file(tmp_path: Path) -> None:
     assert results and all(r["ruleId"] in rule_ids and r["level"] in ("error", "warning", "note") for r in results)
     for r in results:
         location = r["locations"][0]["physicalLocation"]
-        assert location["artifactLocation"]["uri"].endswith("scv-queue-transfer-describe-wrapper.json")
+        assert location["artifactLocation"]["uri"].endswith("queue-transfer-describe-wrapper.json")
         assert location["region"]["startLine"] >= 1
 
 
 def test_lint_an_ordinary_transfer_flow_passes_unless_a_kind_is_forced() -> None:
-    path = str(REAL / "scv-queue-transfer-describe-wrapper.json")
+    path = str(REAL / "queue-transfer-describe-wrapper.json")
     assert CliRunner().invoke(flows, ["lint", path]).exit_code == 0
     assert CliRunner().invoke(flows, ["lint", "--kind", "generic", path]).exit_code == 0
     forced = CliRunner().invoke(flows, ["lint", "--kind", "queue_transfer", path])

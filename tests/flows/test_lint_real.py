@@ -28,7 +28,7 @@ def test_real_fixtures_lint_without_crashing(path: Path, kind: FlowKind | None) 
 
 
 def test_real_chat_flow_findings_are_the_expected_ones() -> None:
-    result = lint_flow(load_flow(REAL / "chat-third-party-bot.json"))
+    result = lint_flow(load_flow(REAL / "chat-bot-console-export.json"))
     assert result.kind is None
     assert result.rule_ids() == {"SCCAC-FLOW-012"}  # EndFlowExecution in a contact flow
 
@@ -36,7 +36,7 @@ def test_real_chat_flow_findings_are_the_expected_ones() -> None:
 def test_an_ordinary_queue_transfer_flow_is_generic_unless_forced() -> None:
     # An admin's QUEUE_TRANSFER flow with no SCC-AC Routing Lambda (no routingType) is not ours:
     # only the structural rules apply, so it does not fail SCCAC-QUEUE-001.
-    flow = load_flow(REAL / "scv-queue-transfer-describe-wrapper.json")
+    flow = load_flow(REAL / "queue-transfer-describe-wrapper.json")
     assert flow.connect_type == "QUEUE_TRANSFER" and detect_kind(flow) is None
     result = lint_flow(flow)
     assert result.kind is None and result.ok
@@ -45,6 +45,24 @@ def test_an_ordinary_queue_transfer_flow_is_generic_unless_forced() -> None:
     assert forced.kind is FlowKind.QUEUE_TRANSFER
     assert "SCCAC-QUEUE-001" in forced.rule_ids()
     assert "SCCAC-FLOW-025" not in forced.rule_ids()  # the transfer sets the working queue
+
+
+def test_an_ordinary_agent_transfer_flow_is_generic_unless_forced() -> None:
+    # Console export (Metadata.type agentTransfer) with AgentId $.Agent.UserName but a telephony
+    # Lambda, not the SCC-AC Routing Lambda: generic; forced, only the routing rule fails.
+    flow = load_flow(REAL / "agent-transfer-console-export.json")
+    assert flow.connect_type is None and detect_kind(flow) is None
+    result = lint_flow(flow)
+    assert result.kind is None and result.ok and not result.findings
+    forced = lint_flow(flow, FlowKind.AGENT_TRANSFER)
+    assert forced.rule_ids() == {"SCCAC-AGENT-001"}
+
+
+def test_a_module_export_is_linted_as_a_generic_module() -> None:
+    flow = load_flow(REAL / "module-export.json")
+    assert flow.is_module and detect_kind(flow) is None
+    result = lint_flow(flow)
+    assert result.kind is None and result.ok and not result.findings
 
 
 @pytest.mark.parametrize("kind", [FlowKind.AGENT_TRANSFER, FlowKind.QUEUE_TRANSFER])
@@ -116,8 +134,8 @@ def test_block_line_finds_the_identifier_in_pretty_and_wrapped_files(settings: F
     text = b.build_inbound_chat(settings).to_json()
     line = block_line(text, b.ID_TRANSFER)
     assert f'"Identifier": "{b.ID_TRANSFER}"' in text.splitlines()[line - 1]
-    wrapped = (REAL / "scv-queue-transfer-describe-wrapper.json").read_text(encoding="utf-8")
-    assert block_line(wrapped, "127a3beb-5492-433d-822d-5c5389a52a33") == 6  # the Content line
+    wrapped = (REAL / "queue-transfer-describe-wrapper.json").read_text(encoding="utf-8")
+    assert block_line(wrapped, "Create Voice Call & Save Call Id") == 10  # the Content line
     assert block_line(text, "no such block") == 1
 
 
@@ -144,7 +162,7 @@ def test_sarif_uris_are_repo_relative_posix_and_percent_encoded(tmp_path: Path, 
     folder = repo / "flows dir"
     folder.mkdir(parents=True)
     odd = folder / "a#b c%.json"
-    odd.write_text((REAL / "chat-third-party-bot.json").read_text())
+    odd.write_text((REAL / "chat-bot-console-export.json").read_text())
     outside = tmp_path / "elsewhere" / "x y.json"
     outside.parent.mkdir()
     outside.write_text(odd.read_text())

@@ -182,7 +182,7 @@ def test_trace_renders_numbered_lines_and_json() -> None:
 
 
 def test_real_exports_simulate_to_an_outcome() -> None:
-    """Flows exported by real tools (SCV samples, third-party bots) run without crashing."""
+    """Fixtures shaped like real Connect exports (console, DescribeContactFlow/-Module) run without crashing."""
     real = Path(__file__).parent / "fixtures" / "real"
     ran = 0
     for path in sorted(real.glob("*.json")):
@@ -194,4 +194,14 @@ def test_real_exports_simulate_to_an_outcome() -> None:
         assert trace.outcome is not None
         assert trace.steps, path.name
         ran += 1
-    assert ran >= 1
+    assert ran >= 4
+
+
+def test_export_fixtures_reach_their_transfers() -> None:
+    real = Path(__file__).parent / "fixtures" / "real"
+    agent = simulate(load_flow(real / "agent-transfer-console-export.json"), Contact(channel="VOICE", agent_user_name="jdoe"))
+    assert agent.outcome.kind is OutcomeKind.TRANSFERRED_TO_QUEUE and agent.outcome.queue_kind == "agent"
+    chat = simulate(load_flow(real / "chat-bot-console-export.json"), Contact(channel="CHAT"))
+    assert chat.outcome.kind is OutcomeKind.TRANSFERRED_TO_QUEUE  # past the untyped Lex block via its NextAction
+    queue = simulate(load_flow(real / "queue-transfer-describe-wrapper.json"), Contact(channel="VOICE"))
+    assert "Create Voice Call & Save Call Id" in queue.visited

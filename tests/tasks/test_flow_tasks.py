@@ -79,7 +79,7 @@ def test_lint_needs_existing_files(tmp_path):
 def test_lint_kind_option_accepts_generic_and_rejects_unknown(tmp_path):
     real = tmp_path / "real"
     real.mkdir()
-    fixture = json.loads((Path(__file__).parents[1] / "flows/fixtures/real/scv-queue-transfer-describe-wrapper.json").read_text())
+    fixture = json.loads((Path(__file__).parents[1] / "flows/fixtures/real/queue-transfer-describe-wrapper.json").read_text())
     (real / "scv.json").write_text(json.dumps(fixture))
     create_task(LintContactFlows, {"path": str(real)})()  # an ordinary transfer flow: generic, passes
     create_task(LintContactFlows, {"path": str(real), "kind": "generic"})()
