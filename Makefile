@@ -1,6 +1,7 @@
 # sccac: the two commands. Each target installs what it needs (idempotently) and then runs.
 #   make demo   run the whole system offline and print what happened
-#   make test   run every test suite: ruff, offline Salesforce checks, pytest, Robot (offline), LWC Jest
+#   make test   run every test suite: ruff and mypy, offline Salesforce checks, sam build, pytest,
+#               Robot (offline), LWC Jest
 
 SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
@@ -8,9 +9,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 PY_STAMP := $(VENV)/.sccac-installed
 NODE_STAMP := node_modules/.sccac-installed
+# The AWS SAM CLI pins its own dependencies (boto3 among them), so it gets a venv of its own.
+SAM_VENV := .venv-sam
+SAM_VERSION := 1.170.0
+SAM_STAMP := $(SAM_VENV)/.sccac-installed-$(SAM_VERSION)
 OUT := out
 
-.PHONY: demo test setup lint check pytest robot lwc clean constraints
+.PHONY: demo test setup lint check sam pytest robot lwc clean constraints
 
 setup: $(PY_STAMP) $(NODE_STAMP)
 
@@ -35,18 +40,31 @@ $(NODE_STAMP): package.json package-lock.json
 demo: setup
 	$(BIN)/sccac demo --out $(OUT)/demo
 
-test: setup lint check pytest robot lwc
+test: setup lint check sam pytest robot lwc
 	@echo "==> all test suites passed"
 
 lint: setup
 	@echo "==> ruff (pyflakes rules: unused and undefined names, syntax)"
-	$(BIN)/ruff check --select F,E9 --output-format concise sccac python_tasks tests bench robot
+	$(BIN)/ruff check --select F,E9 --output-format concise sccac python_tasks tests bench robot aws
 	@echo "==> mypy (the sccac library is typed: py.typed)"
 	$(BIN)/mypy sccac python_tasks
 
 check: setup
 	@echo "==> offline Salesforce checks (sccac check)"
 	$(BIN)/sccac check
+
+$(SAM_STAMP):
+	@echo "==> AWS SAM CLI $(SAM_VERSION) ($(SAM_VENV))"
+	test -x $(SAM_VENV)/bin/python || $(PYTHON) -m venv $(SAM_VENV)
+	$(SAM_VENV)/bin/python -m pip install --quiet "aws-sam-cli==$(SAM_VERSION)"
+	touch $@
+
+sam: setup $(SAM_STAMP)
+	@echo "==> sam validate --lint, sam build, and the built artifacts answer a Connect event"
+	SAM_CLI_TELEMETRY=0 AWS_DEFAULT_REGION=us-east-1 $(SAM_VENV)/bin/sam validate --lint -t aws/template.yaml
+	rm -rf $(OUT)/sam
+	SAM_CLI_TELEMETRY=0 AWS_DEFAULT_REGION=us-east-1 $(SAM_VENV)/bin/sam build -t aws/template.yaml --build-dir $(OUT)/sam/build
+	$(BIN)/python aws/check_build.py $(OUT)/sam/build
 
 pytest: setup
 	@echo "==> pytest"
