@@ -93,6 +93,11 @@ def _run_contacts(system: OfflineSystem, echo: Echo, verbose: bool) -> dict[str,
          f"; same session: {retry.attributes.get('workItemId') == chat.attributes.get('workItemId')}, "
          f"new sessions: {len(service.sessions()) - sessions}")
 
+    agent = system.transfer_to_agent(chat, "maria.agent")
+    show("agent_transfer", "jane's agent transfers the chat to agent maria.agent (agent transfer flow)", agent)
+    queue = system.transfer_to_queue(chat, "Billing")
+    show("queue_transfer", "jane's agent transfers the chat to the Billing queue (queue transfer flow)", queue)
+
     service.inject("/api/v1/conversation", status=503, count=2)
     flaky = system.chat("0f6b1c2e-0000-4000-8000-000000000002")
     show("chat_recovers", "Salesforce answers 503 twice, then recovers", flaky)
@@ -121,7 +126,7 @@ def _expect(traces: dict[str, Trace], system: OfflineSystem) -> list[str]:
     billing = config.queue_arn("Billing")
     fallback = config.queue_arn(config.fallback_queue_name)
     expected = {
-        "chat": support, "chat_retry": support, "chat_recovers": support,
+        "chat": support, "chat_retry": support, "chat_recovers": support, "queue_transfer": billing,
         "case_mapped": billing, "case_unmapped": fallback, "case_user": fallback,
     }
     problems = []
@@ -129,6 +134,11 @@ def _expect(traces: dict[str, Trace], system: OfflineSystem) -> list[str]:
         outcome = traces[key].outcome
         if outcome is None or outcome.queue != queue:
             problems.append(f"{key}: expected a transfer to {queue}, got {outcome.describe() if outcome else 'none'}")
+    agent = traces["agent_transfer"].outcome
+    if agent is None or agent.queue_kind != "agent" or agent.queue != "maria.agent":
+        problems.append("agent_transfer: expected a transfer to the agent queue of maria.agent")
+    if any(c.parameters.get("routingType") != "Transfer" for c in traces["agent_transfer"].lambda_calls + traces["queue_transfer"].lambda_calls):
+        problems.append("transfers: the Routing Lambda must be called with routingType=Transfer")
     down = traces["chat_salesforce_down"].outcome
     if down is None or down.kind.value != "disconnected":
         problems.append("chat_salesforce_down: expected the contact to be disconnected")

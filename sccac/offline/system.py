@@ -189,6 +189,29 @@ class OfflineSystem:
         )
         return simulate(self.flow(FlowKind.INBOUND_CHAT), contact, self._invoker(), self._options())
 
+    def transfer_to_agent(self, chat: Trace, agent_user_name: str) -> Trace:
+        """The agent transfers the chat to another agent (agent quick connect -> agent transfer flow)."""
+        contact = Contact(
+            contact_id=chat.contact_id,
+            channel="CHAT",
+            attributes=dict(chat.attributes),
+            instance_arn=self.config.instance_arn,
+            agent_user_name=agent_user_name,
+        )
+        return simulate(self.flow(FlowKind.AGENT_TRANSFER), contact, self._invoker(), self._options())
+
+    def transfer_to_queue(self, chat: Trace, connect_queue_name: str) -> Trace:
+        """The agent transfers the chat to a queue (queue quick connect): Connect sets the working queue first."""
+        contact = Contact(
+            contact_id=chat.contact_id,
+            channel="CHAT",
+            attributes=dict(chat.attributes),
+            instance_arn=self.config.instance_arn,
+            queue_arn=self.config.queue_arn(connect_queue_name),
+            queue_name=connect_queue_name,
+        )
+        return simulate(self.flow(FlowKind.QUEUE_TRANSFER), contact, self._invoker(), self._options())
+
     def case_task_attributes(self, case_id: str, owner_id: str, service_channel_id: str = "0N9000000000001CAA") -> dict[str, str]:
         """The task contact attributes the Case trigger sends to StartTaskContact (SPEC 3.3)."""
         attributes = {

@@ -19,6 +19,7 @@ def test_demo_command_prints_each_step_and_writes_artefacts(tmp_path):
     assert "transferred to queue 'Support'" in result.output
     assert "transferred to queue 'Billing'" in result.output
     assert "disconnected" in result.output
+    assert "transferred to agent queue of maria.agent" in result.output
     assert "All contacts ended where SCC-AC says they should." in result.output
     for kind in FlowKind:
         assert (out / "flows" / f"{kind.value}.json").exists()
@@ -49,3 +50,16 @@ def test_case_task_attributes_follow_the_spec():
             "queueId": system.config.queue_arn("Billing"),
         }
         assert "queueId" not in system.case_task_attributes("500000000000002AAA", "005000000000001AAA")
+
+
+def test_transfers_route_the_existing_conversation_with_routing_type_transfer():
+    with OfflineSystem() as system:
+        chat = system.chat("0f6b1c2e-0000-4000-8000-0000000000f3")
+        agent = system.transfer_to_agent(chat, "maria.agent")
+        assert agent.outcome is not None and (agent.outcome.queue_kind, agent.outcome.queue) == ("agent", "maria.agent")
+        queue = system.transfer_to_queue(chat, "Billing")
+        assert queue.outcome is not None and queue.outcome.queue == system.config.queue_arn("Billing")
+        calls = agent.lambda_calls + queue.lambda_calls
+        assert [c.parameters["routingType"] for c in calls] == ["Transfer", "Transfer"]
+        assert all(c.status == "ok" for c in calls)
+        assert system.service is not None and len(system.service.sessions()) == 1  # no new session for a transfer

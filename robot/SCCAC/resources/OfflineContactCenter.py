@@ -63,6 +63,28 @@ class OfflineContactCenter:
         self._trace = self.system.chat(contact_id, attributes)
 
     @keyword
+    def agent_transfers_the_chat_to_agent(self, agent_user_name: str) -> None:
+        """The chat's agent uses an agent quick connect: the agent transfer flow runs."""
+        self._trace = self.system.transfer_to_agent(self.trace, agent_user_name)
+
+    @keyword
+    def agent_transfers_the_chat_to_queue(self, connect_queue_name: str) -> None:
+        """The chat's agent uses a queue quick connect: the queue transfer flow runs."""
+        self._trace = self.system.transfer_to_queue(self.trace, connect_queue_name)
+
+    @keyword
+    def contact_should_be_queued_for_agent(self, agent_user_name: str) -> None:
+        outcome = self.trace.outcome
+        if outcome is None or outcome.queue_kind != "agent" or outcome.queue != agent_user_name:
+            raise AssertionError(f"expected a transfer to agent {agent_user_name}, got: {outcome.describe() if outcome else 'no outcome'}")
+
+    @keyword
+    def routing_should_have_been_requested_as(self, routing_type: str) -> None:
+        types = [c.parameters.get("routingType") for c in self.trace.lambda_calls if c.role == "routing"]
+        if not types or any(t != routing_type for t in types):
+            raise AssertionError(f"routing Lambda calls had routingType {types}, expected {routing_type}")
+
+    @keyword
     def case_is_assigned_to(self, case_id: str, owner: str) -> None:
         """``owner`` is an Omni-Queue developer name or a user Id (005...)."""
         owner_id = owner if owner.startswith("005") else self.system.config.omni_queue(owner).omni_queue_id

@@ -34,6 +34,18 @@ Chat Is Disconnected When Salesforce Stays Down
     Contact Should Be Disconnected
     Lambda Should Have Been Called    routing    0
 
+Agent Transfers A Chat To Another Agent
+    Customer Starts A Chat    0f6b1c2e-0000-4000-8000-0000000000a5
+    Agent Transfers The Chat To Agent    maria.agent
+    Contact Should Be Queued For Agent    maria.agent
+    Routing Should Have Been Requested As    Transfer
+
+Agent Transfers A Chat To A Queue
+    Customer Starts A Chat    0f6b1c2e-0000-4000-8000-0000000000a6
+    Agent Transfers The Chat To Queue    Billing
+    Contact Should Be Queued In    Billing
+    Routing Should Have Been Requested As    Transfer
+
 Case On A Mapped Omni-Queue Is Offered Through Its Connect Queue
     Case Is Assigned To    500000000000101AAA    SCCAC_Billing
     Contact Should Be Queued In    Billing
