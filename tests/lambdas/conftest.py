@@ -163,5 +163,9 @@ def connect_event(
 
 @pytest.fixture
 def all_logs(caplog: pytest.LogCaptureFixture) -> pytest.LogCaptureFixture:
+    """Every record at DEBUG: the functions' own logger (INFO by default, sccac/lambdas/log.py)
+    and the root, so botocore/urllib3 loggers that inherit from it log at DEBUG too. The
+    botocore loggers log.py pins at INFO stay pinned: that pin is what the tests check."""
     caplog.set_level(logging.DEBUG)
+    caplog.set_level(logging.DEBUG, logger="sccac.lambdas")
     return caplog

@@ -8,12 +8,18 @@ from typing import Any
 
 import pytest
 
-from sccac.lambdas import budget, runtime
+from sccac.lambdas import auth, budget, runtime
 from sccac.lambdas.auth import sign_assertion
 from sccac.lambdas.budget import Deadline
 from sccac.lambdas.config import Settings
 from sccac.lambdas.create_messaging_session import create_messaging_session, handler
-from sccac.lambdas.errors import ConfigurationError, LambdaError, SalesforceAuthError, SalesforceTimeoutError
+from sccac.lambdas.errors import (
+    ConfigurationError,
+    LambdaError,
+    SalesforceAuthError,
+    SalesforceTimeoutError,
+    SalesforceUnavailableError,
+)
 from sccac.lambdas.secret_cache import SECRETS_CONNECT_TIMEOUT_S, SECRETS_READ_TIMEOUT_S, SalesforceCredentials
 from tests.lambdas.conftest import AUTH_CONTEXT, CHANNEL, SECRET_NAME, FakeContext, connect_event, secret_json
 
@@ -37,12 +43,36 @@ def test_secret_is_read_again_after_its_max_age(service, make_deps):
     assert deps.secrets.fetch_count >= 2
 
 
-def test_missing_secret_field_names_the_field_without_its_value(service, keys, secrets_client, make_deps):
+def test_missing_secret_field_names_the_field(service, keys, secrets_client, make_deps):
     secrets_client.put_secret_value(SecretId=SECRET_NAME, SecretString=secret_json(keys, service, privateKey=""))
     with pytest.raises(ConfigurationError) as raised:
         create_messaging_session(event(1), FakeContext(), make_deps())
     detail = json.loads(str(raised.value))
     assert detail["field"] == "privateKey"
+
+
+LEAK_MARKER = "LEAK-MARKER-7d1e9c"
+
+
+@pytest.mark.parametrize(
+    ("field", "bad_value"),
+    [
+        ("privateKey", f"{LEAK_MARKER} this is not a PEM key"),
+        ("orgId", f"00D{LEAK_MARKER}"),
+    ],
+)
+def test_invalid_secret_field_names_the_field_without_its_value(
+    service, keys, secrets_client, make_deps, all_logs, field, bad_value
+):
+    secrets_client.put_secret_value(SecretId=SECRET_NAME, SecretString=secret_json(keys, service, **{field: bad_value}))
+    with pytest.raises(ConfigurationError) as raised:
+        create_messaging_session(event(1), FakeContext(), make_deps())
+    detail = json.loads(str(raised.value))
+    assert detail["field"] == field
+    logged = [r.getMessage() for r in all_logs.records]
+    assert any('"field":"%s"' % field in m for m in logged)  # the failure was logged, naming the field
+    assert LEAK_MARKER not in str(raised.value)
+    assert LEAK_MARKER not in "\n".join(logged)
 
 
 def test_unreadable_secret_names_the_secret_and_the_permission(service, make_deps):
@@ -89,6 +119,47 @@ def test_no_secret_reaches_logs_or_errors(service, keys, deps, all_logs):
     assert "PRIVATE KEY" not in text
     assert "eyJ" not in text  # no JWT (header starts with base64 '{"')
     assert service.config.org_id + "!" not in text  # access tokens look like <orgId>!<token>
+
+
+@pytest.mark.parametrize(
+    ("how", "error_type"),
+    [
+        ("wrong consumer key", SalesforceAuthError),  # OAuth error body: invalid_client_id
+        ("HTTP 400", SalesforceAuthError),
+        ("HTTP 503", SalesforceUnavailableError),
+    ],
+)
+def test_token_endpoint_errors_leak_no_secret(service, keys, secrets_client, make_deps, all_logs, monkeypatch,
+                                               how, error_type):
+    consumer_key = service.config.consumer_key
+    secret = {"consumerKey": consumer_key + ("-wrong" if how == "wrong consumer key" else "")}
+    secrets_client.put_secret_value(SecretId=SECRET_NAME, SecretString=secret_json(keys, service, **secret))
+    if how.startswith("HTTP "):
+        service.inject("/services/oauth2/token", status=int(how.split()[1]))
+    assertions: list[str] = []  # what was posted to the token endpoint
+    original = auth.sign_assertion
+    monkeypatch.setattr(auth, "sign_assertion", lambda creds, now=None: _record(assertions, original(creds, now)))
+    with pytest.raises(error_type) as raised:
+        create_messaging_session(event(1), FakeContext(), make_deps())
+
+    assert [r.path for r in service.requests] == ["/services/oauth2/token"]
+    [assertion] = assertions
+    logged = [r.getMessage() for r in all_logs.records]
+    assert any("create_messaging_session.failed" in m for m in logged)
+    text = "\n".join([str(raised.value), repr(raised.value), *logged])
+    assert assertion not in text
+    assert assertion.split(".")[2] not in text  # not even the signature
+    assert "eyJ" not in text
+    assert keys.private_pem.splitlines()[5] not in text
+    assert "PRIVATE KEY" not in text
+    assert consumer_key not in text
+    if error_type is SalesforceAuthError:
+        assert json.loads(str(raised.value))["field"] == "consumerKey"  # the field is named, its value is not
+
+
+def _record(into: list[str], value: str) -> str:
+    into.append(value)
+    return value
 
 
 def test_handler_reads_settings_from_the_environment(service, secrets_client, monkeypatch):
