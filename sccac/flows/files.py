@@ -10,7 +10,7 @@ from sccac.flows.lint.report import FileReport
 from sccac.flows.model import FlowFormatError, parse_flow
 
 # Obviously-example values (account 123456789012) for `build --example` (and the task's
-# `example: True`): SPEC 3.1 lets no placeholder reach Connect, so the example channel address
+# `example: True`): no placeholder may reach Connect, so the example channel address
 # identifier is flagged by the placeholder rule (SCCAC-FLOW-026) and the example flows fail lint.
 EXAMPLE_ACCOUNT = "123456789012"
 EXAMPLE_INSTANCE = "5f1c9c1e-2a8b-4d6e-9c3f-7b2a1d4e6f80"

@@ -189,31 +189,38 @@ class OfflineSystem:
         )
         return simulate(self.flow(FlowKind.INBOUND_CHAT), contact, self._invoker(), self._options())
 
-    def transfer_to_agent(self, chat: Trace, agent_user_name: str) -> Trace:
-        """The agent transfers the chat to another agent (agent quick connect -> agent transfer flow)."""
-        contact = Contact(
-            contact_id=chat.contact_id,
+    def _transferred(
+        self, chat: Trace, kind: str, target: str, agent_user_name: str | None = None, queue_arn: str | None = None
+    ) -> Contact:
+        """A transfer is a new contact in Connect, linked to the chat it came from."""
+        return Contact(
+            contact_id=_stable_uuid(f"transfer:{chat.contact_id}:{kind}:{target}"),
+            initial_contact_id=chat.contact_id,
+            previous_contact_id=chat.contact_id,
             channel="CHAT",
             attributes=dict(chat.attributes),
             instance_arn=self.config.instance_arn,
             agent_user_name=agent_user_name,
+            queue_arn=queue_arn,
+            queue_name=target if queue_arn else None,
         )
+
+    def transfer_to_agent(self, chat: Trace, agent_user_name: str) -> Trace:
+        """The agent transfers the chat to another agent (agent quick connect -> agent transfer flow)."""
+        contact = self._transferred(chat, "agent", agent_user_name, agent_user_name=agent_user_name)
         return simulate(self.flow(FlowKind.AGENT_TRANSFER), contact, self._invoker(), self._options())
 
     def transfer_to_queue(self, chat: Trace, connect_queue_name: str) -> Trace:
         """The agent transfers the chat to a queue (queue quick connect): Connect sets the working queue first."""
-        contact = Contact(
-            contact_id=chat.contact_id,
-            channel="CHAT",
-            attributes=dict(chat.attributes),
-            instance_arn=self.config.instance_arn,
-            queue_arn=self.config.queue_arn(connect_queue_name),
-            queue_name=connect_queue_name,
-        )
+        contact = self._transferred(chat, "queue", connect_queue_name, queue_arn=self.config.queue_arn(connect_queue_name))
         return simulate(self.flow(FlowKind.QUEUE_TRANSFER), contact, self._invoker(), self._options())
 
     def case_task_attributes(self, case_id: str, owner_id: str, service_channel_id: str = "0N9000000000001CAA") -> dict[str, str]:
-        """The task contact attributes the Case trigger sends to StartTaskContact (SPEC 3.3)."""
+        """The task contact attributes the Case trigger sends to StartTaskContact.
+
+        A Python stand-in for the Apex ``ConnectTaskRequestBuilder`` (the Apex itself is checked
+        by its Apex tests in an org): queueId only when the owner queue is mapped.
+        """
         attributes = {
             "workItemId": case_id,
             "serviceChannelId": service_channel_id,

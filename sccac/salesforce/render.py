@@ -17,7 +17,7 @@ import jinja2
 from sccac.salesforce import validation as v
 from sccac.checks.schema import schema_version, validate_file
 
-#: Label of the channel definition the SCC-AC guided setup creates (SPEC 3.1).
+#: Label of the channel definition the SCC-AC guided setup creates; when the org has it, the channel uses it instead of the package's own.
 SCCAC_DEFINITION_LABEL = "Chat Channel Definition AWS SCC"
 #: SOQL the wiring task runs to find it (Tooling/SOAP ConversationChannelDefinition).
 SCCAC_DEFINITION_QUERY = (

@@ -20,7 +20,7 @@ CONNECT_REGIONS: tuple[str, ...] = (
 )
 
 _UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
-#: SPEC 3.2: arn:aws[-a-z]*:connect:<region>:<12 digits>:instance/<uuid>/queue/<uuid>
+#: A Connect queue ARN: arn:aws[-a-z]*:connect:<region>:<12 digits>:instance/<uuid>/queue/<uuid>
 QUEUE_ARN_RE = re.compile(
     rf"^arn:aws[-a-z]*:connect:(?P<region>[a-z]{{2}}(?:-[a-z]+)+-\d):(?P<account>\d{{12}}):"
     rf"instance/(?P<instance>{_UUID})/queue/(?P<queue>{_UUID})$"

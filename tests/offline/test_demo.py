@@ -18,7 +18,7 @@ def test_demo_command_prints_each_step_and_writes_artefacts(tmp_path):
     assert "0 lint findings" in result.output
     assert "transferred to queue 'Support'" in result.output
     assert "transferred to queue 'Billing'" in result.output
-    assert "disconnected" in result.output
+    assert "Salesforce keeps failing (3 attempts)\n      -> disconnected" in result.output
     assert "transferred to agent queue of maria.agent" in result.output
     assert "All contacts ended where SCC-AC says they should." in result.output
     for kind in FlowKind:
@@ -38,7 +38,7 @@ def test_chat_reaches_the_queue_mapped_to_the_channel_queue_with_one_round_trip_
         assert trace.attributes["source"] == "SCCAC"
 
 
-def test_case_task_attributes_follow_the_spec():
+def test_case_task_attributes_stand_in_follows_the_unified_routing_contract():
     with OfflineSystem() as system:
         billing = system.config.omni_queue("SCCAC_Billing").omni_queue_id
         attributes = system.case_task_attributes("500000000000001AAA", billing)
@@ -63,3 +63,6 @@ def test_transfers_route_the_existing_conversation_with_routing_type_transfer():
         assert [c.parameters["routingType"] for c in calls] == ["Transfer", "Transfer"]
         assert all(c.status == "ok" for c in calls)
         assert system.service is not None and len(system.service.sessions()) == 1  # no new session for a transfer
+        routed = [(r.routing_type, r.work_item_id) for r in system.service.routings]
+        work_item = chat.attributes["workItemId"]
+        assert routed == [("Initial", work_item), ("Transfer", work_item), ("Transfer", work_item)]

@@ -42,4 +42,4 @@ def test_dev_org_flow_resolves_with_the_sccac_steps(cci_env):
 def test_custom_task_options_are_documented(cci_env):
     result = run_cci(["task", "info", "sccac_check"], cci_env)
     assert result.returncode == 0, result.stderr + result.stdout
-    assert "checks" in result.stdout
+    assert "--checks" in result.stdout

@@ -129,8 +129,16 @@ class OfflineContactCenter:
             raise AssertionError(f"{role} Lambda was called {len(calls)} time(s), expected {times}")
 
     @keyword
-    def salesforce_should_have_messaging_sessions(self, count: int) -> None:
+    def get_messaging_session_count(self) -> int:
         assert self.system.service is not None
-        sessions = self.system.service.sessions()
-        if len(sessions) != int(count):
-            raise AssertionError(f"Salesforce has {len(sessions)} messaging session(s), expected {count}")
+        return len(self.system.service.sessions())
+
+    @keyword
+    def salesforce_should_have_routed_the_chat_as(self, routing_type: str) -> None:
+        """The Interaction Service's last routing request was of this type, for this chat's messaging session."""
+        assert self.system.service is not None
+        routings = self.system.service.routings
+        work_item = self.trace.attributes.get("workItemId")
+        if not routings or routings[-1].routing_type != routing_type or routings[-1].work_item_id != work_item:
+            last = routings[-1] if routings else None
+            raise AssertionError(f"expected a {routing_type} routing of work item {work_item}, the last routing was {last}")

@@ -10,13 +10,13 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import quote
 
+from sccac import __version__
 from sccac.flows.lint.engine import INTERNAL_RULE_ID, LintResult
 from sccac.flows.lint.findings import RULES
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 TOOL_NAME = "sccac-flows-lint"
-INFO_URI = "https://github.com/sccac/sccac/blob/main/docs/flows.md"
 
 
 @dataclass
@@ -110,7 +110,6 @@ def _sarif_rules() -> list[dict[str, Any]]:
                 "shortDescription": {"text": rule.title},
                 "fullDescription": {"text": rule.help_text or rule.title},
                 "help": {"text": rule.fix_hint},
-                "helpUri": f"{INFO_URI}#{rule.rule_id.lower()}",
                 "defaultConfiguration": {"level": _SARIF_LEVEL[rule.severity]},
                 "properties": {"kinds": sorted(rule.kinds) if rule.kinds else ["any"]},
             }
@@ -176,7 +175,7 @@ def render_sarif(reports: list[FileReport]) -> str:
         "version": "2.1.0",
         "runs": [
             {
-                "tool": {"driver": {"name": TOOL_NAME, "informationUri": INFO_URI, "rules": _sarif_rules()}},
+                "tool": {"driver": {"name": TOOL_NAME, "version": __version__, "rules": _sarif_rules()}},
                 # Relative URIs resolve against the directory the lint ran in (the checkout in CI).
                 "originalUriBaseIds": {SRCROOT: {"uri": Path(os.path.abspath(Path.cwd())).as_uri() + "/"}},
                 "results": results,

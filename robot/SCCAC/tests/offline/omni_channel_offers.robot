@@ -18,9 +18,11 @@ Chat Is Offered Through The Mapped Connect Queue
 Retried Chat Keeps Its Messaging Session
     Customer Starts A Chat    0f6b1c2e-0000-4000-8000-0000000000a2
     ${first}=    Get Contact Attribute    workItemId
+    ${sessions}=    Get Messaging Session Count
     Customer Starts A Chat    0f6b1c2e-0000-4000-8000-0000000000a2
     Contact Attribute Should Be    workItemId    ${first}
-    Salesforce Should Have Messaging Sessions    2
+    ${after}=    Get Messaging Session Count
+    Should Be Equal As Integers    ${after}    ${sessions}    msg=the retried chat created a second messaging session
 
 Chat Survives Two Salesforce Failures
     Salesforce Fails The Next Session Requests    2
@@ -39,14 +41,18 @@ Agent Transfers A Chat To Another Agent
     Agent Transfers The Chat To Agent    maria.agent
     Contact Should Be Queued For Agent    maria.agent
     Routing Should Have Been Requested As    Transfer
+    Salesforce Should Have Routed The Chat As    Transfer
 
 Agent Transfers A Chat To A Queue
     Customer Starts A Chat    0f6b1c2e-0000-4000-8000-0000000000a6
     Agent Transfers The Chat To Queue    Billing
     Contact Should Be Queued In    Billing
     Routing Should Have Been Requested As    Transfer
+    Salesforce Should Have Routed The Chat As    Transfer
 
 Case On A Mapped Omni-Queue Is Offered Through Its Connect Queue
+    [Documentation]    The task attributes come from the offline system's Python stand-in for the
+    ...                Apex request builder; the Apex is covered by its Apex tests in an org.
     Case Is Assigned To    500000000000101AAA    SCCAC_Billing
     Contact Should Be Queued In    Billing
     Contact Attribute Should Be    workItemId    500000000000101AAA

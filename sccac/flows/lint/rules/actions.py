@@ -160,7 +160,7 @@ def _placeholder_problem(value: object) -> str | None:
     "error",
     "channelAddressIdentifier is a real UUID, not a placeholder",
     "Pass the real ChannelAddressIdentifier of the Salesforce MessagingChannel "
-    "(sccac flows build --channel-address-identifier; the wiring task reads it with SOQL).",
+    "(sccac flows build --channel-address-identifier; read it with SOQL: SELECT ChannelAddressIdentifier FROM MessagingChannel).",
 )
 def placeholder_channel(ctx: LintContext) -> Hits:
     for action in ctx.flow.actions:
