@@ -88,7 +88,8 @@ class LintContactFlows(BaseTask):
         for path in self.files:
             report = lint_file(path, self.kind, generic=self.generic)
             reports.append(report)
-            self.logger.info(f"Linted {path}: {len(report.result.findings) if report.result else 'unreadable'}")
+            outcome = f"{len(report.result.findings)} finding(s)" if report.result else f"not linted: {report.failure}"
+            self.logger.info(f"Linted {path}: {outcome}")
         for line in render_human(reports).splitlines():
             self.logger.info(line)
         if exit_code(reports):
