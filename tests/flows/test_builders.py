@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -20,6 +24,8 @@ from sccac.flows.model import (
     UpdateContactTargetQueue,
     parse_flow,
 )
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_build_all_gives_five_flows_with_their_connect_types(settings: FlowSettings) -> None:
@@ -158,6 +164,29 @@ def test_build_is_byte_for_byte_deterministic(settings: FlowSettings) -> None:
     first = [x.flow.to_json() for x in b.build_all(settings)]
     second = [x.flow.to_json() for x in b.build_all(FlowSettings(**dataclasses.asdict(settings)))]
     assert first == second
+
+
+BUILD_AND_PRINT = """
+import sys
+from sccac.flows.builders import FlowSettings, build_all
+from sccac.flows.files import EXAMPLE_SETTINGS
+for built in build_all(FlowSettings(**EXAMPLE_SETTINGS)):
+    sys.stdout.write(built.kind.value + "\\n" + built.flow.to_json() + "\\n")
+"""
+
+
+def test_build_is_identical_across_processes_with_different_hash_seeds() -> None:
+    """Set/dict ordering must not leak into the output: str hashes change with PYTHONHASHSEED."""
+    outputs = []
+    for seed in ("0", "1", "4242"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        done = subprocess.run(
+            [sys.executable, "-c", BUILD_AND_PRINT], capture_output=True, env=env, cwd=ROOT, check=True, timeout=120
+        )
+        outputs.append(done.stdout)
+    assert all(f"{kind.value}\n{{".encode() in outputs[0] for kind in FlowKind)  # all five flows, as JSON
+    assert outputs[1] == outputs[0]
+    assert outputs[2] == outputs[0]
 
 
 def test_built_flows_round_trip(settings: FlowSettings) -> None:

@@ -184,17 +184,25 @@ def test_trace_renders_numbered_lines_and_json() -> None:
 def test_real_exports_simulate_to_an_outcome() -> None:
     """Fixtures shaped like real Connect exports (console, DescribeContactFlow/-Module) run without crashing."""
     real = Path(__file__).parent / "fixtures" / "real"
-    ran = 0
+    # What each export does for this contact (a chat with a preset queue, no agent named).
+    expected = {
+        "agent-transfer-console-export.json": OutcomeKind.DISCONNECTED,  # no agent to transfer to
+        "chat-bot-console-export.json": OutcomeKind.TRANSFERRED_TO_QUEUE,
+        "module-export.json": OutcomeKind.ENDED,
+        "queue-transfer-describe-wrapper.json": OutcomeKind.DISCONNECTED,
+    }
+    ran: dict[str, OutcomeKind] = {}
     for path in sorted(real.glob("*.json")):
         try:
             exported = load_flow(path)
         except ValueError:
             continue  # the legacy console export is rejected by design
         trace = simulate(exported, Contact(channel="CHAT", queue_arn="arn:aws:connect:us-east-1:1:instance/i/queue/q"))
-        assert trace.outcome is not None
+        assert trace.outcome is not None, path.name
+        assert trace.outcome.kind is not OutcomeKind.STUCK, f"{path.name}: {trace.outcome.describe()}"
         assert trace.steps, path.name
-        ran += 1
-    assert ran >= 4
+        ran[path.name] = trace.outcome.kind
+    assert ran == expected
 
 
 def test_export_fixtures_reach_their_transfers() -> None:
