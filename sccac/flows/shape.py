@@ -2,7 +2,7 @@
 JSON types Connect uses. Each problem names the field (``Actions[2].Identifier``, ...), so the
 CLI can say which file and field make the flow unusable instead of failing with a traceback.
 
-The linter reports the same defects as findings (SCCAC-FLOW-013 and friends); these checks only
+The linter reports the same defects as findings (SCCAC-FLOW-013 for the action's own keys, SCCAC-FLOW-028 for parameter and Metadata types); these checks only
 decide whether running the flow makes sense.
 """
 
@@ -33,14 +33,14 @@ PARAMETER_TYPES: dict[str, dict[str, type]] = {
     "TransferToFlow": {"ContactFlowId": str},
 }
 
-_JSON_NAMES = {dict: "an object", list: "a list", str: "a string", bool: "a boolean", int: "a number", float: "a number"}
+JSON_NAMES = {dict: "an object", list: "a list", str: "a string", bool: "a boolean", int: "a number", float: "a number"}
 
 
 def json_type(value: Any) -> str:
     """The JSON name of a Python value's type ("an object", "a list", "null", ...)."""
     if value is None:
         return "null"
-    return _JSON_NAMES.get(type(value), type(value).__name__)
+    return JSON_NAMES.get(type(value), type(value).__name__)
 
 
 def shape_problems(flow: Flow) -> list[str]:
@@ -49,7 +49,7 @@ def shape_problems(flow: Flow) -> list[str]:
 
     def expect(where: str, value: Any, wanted: type) -> None:
         if not isinstance(value, wanted) or isinstance(value, bool) is not (wanted is bool):
-            problems.append(f"{where} is {json_type(value)}, not {_JSON_NAMES[wanted]}")
+            problems.append(f"{where} is {json_type(value)}, not {JSON_NAMES[wanted]}")
 
     if flow.start_action is not None:
         expect("StartAction", flow.start_action, str)

@@ -161,6 +161,7 @@ MUTATIONS: list[tuple[str, FlowKind, Callable[[Doc], None]]] = [
     ("SCCAC-FLOW-025", K.TASK_ROUTING, lambda d: errors(act(d, b.ID_FALLBACK_QUEUE), "NoMatchingError", b.ID_TRANSFER)),
     ("SCCAC-FLOW-026", K.INBOUND_CHAT, set_param(b.ID_SET_CHANNEL, ["Attributes", "channelAddressIdentifier"], "REPLACE_ME")),
     ("SCCAC-FLOW-027", K.TRANSCRIPTION, set_param(b.ID_RECORDING, ["RecordingBehavior"], _DELETE)),
+    ("SCCAC-FLOW-028", K.INBOUND_CHAT, set_param(b.ID_FAILURE_MESSAGE, ["Text"], ["Sorry"])),
     ("SCCAC-INBOUND-001", K.INBOUND_CHAT, set_param(b.ID_SET_CHANNEL, ["Attributes"], {"clientId": "$.Attributes.email"})),
     (
         "SCCAC-INBOUND-002",

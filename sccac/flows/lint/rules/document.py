@@ -20,6 +20,7 @@ from sccac.flows.model import (
     MAX_CONTENT_CHARS,
     MAX_IDENTIFIER_CHARS,
 )
+from sccac.flows.shape import JSON_NAMES, PARAMETER_TYPES, json_type
 
 Hits = Iterator[tuple[str | None, str]]
 
@@ -170,3 +171,22 @@ def malformed(ctx: LintContext) -> Hits:
         for key in ("Errors", "Conditions"):
             if key in action.transitions.extra:
                 yield where, f"Transitions.{key} is not a list of objects"
+
+
+@rule(
+    "SCCAC-FLOW-028",
+    "error",
+    "Parameters and Metadata have the JSON types Connect uses",
+    "Give each parameter the type of the flow language: e.g. LambdaInvocationAttributes and Attributes are "
+    "objects, ComparisonValue and LoopCount are strings (numbers are strings too); Metadata is an object.",
+)
+def parameter_types(ctx: LintContext) -> Hits:
+    if ctx.flow.metadata is not None and not isinstance(ctx.flow.metadata, dict):
+        yield None, f"Metadata is {json_type(ctx.flow.metadata)}, not an object"
+    for index, action in enumerate(ctx.flow.actions):
+        for key, wanted in PARAMETER_TYPES.get(action.type, {}).items():
+            value = action.parameters.get(key) if isinstance(action.parameters, dict) else None
+            if value is not None and not isinstance(value, wanted):
+                yield _block(action.identifier), (
+                    f"Actions[{index}].Parameters.{key} is {json_type(value)}, not {JSON_NAMES[wanted]}"
+                )
