@@ -23,7 +23,7 @@ def apex_files(source_roots: Iterable[Path]) -> list[Path]:
 
 def typecheck(workspace: Path, project_root: Path) -> CheckResult:
     """Type-check all Apex in an SFDX workspace (a folder with sfdx-project.json) against the standard types."""
-    result = CheckResult("Apex type check (apex-ls CheckForIssues)")
+    result = CheckResult("Apex type check (apex-ls CheckForIssues, cross-class visibility)")
     result.checked = len(apex_files(package_directories(workspace)))
     jars = tools.apex_jars(project_root)
     with tempfile.TemporaryDirectory(prefix="sccac-apexls-") as cache:

@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from sccac.checks import apex, schema, source
+from sccac.checks.apex_visibility import check_visibility
 from sccac.checks.results import CheckResult, Problem, ToolMissing
 
 SAM_TEMPLATE = Path("aws/template.yaml")
@@ -23,7 +24,10 @@ def _schema(root: Path) -> CheckResult:
 
 
 def _typecheck(root: Path) -> CheckResult:
-    return apex.typecheck(root, root)
+    result = apex.typecheck(root, root)
+    # apex-ls does not check member visibility; a private member used across classes only fails in the org.
+    result.problems.extend(check_visibility(apex.apex_files(source.package_directories(root))).problems)
+    return result
 
 
 def _pmd(root: Path) -> CheckResult:

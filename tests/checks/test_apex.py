@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sccac.checks.apex import apex_files, pmd, typecheck
+from sccac.checks.runner import run_checks
 from tests.checks.conftest import REPO
 
 
@@ -51,3 +52,29 @@ def test_pmd_flags_dml_in_a_loop(project):
     result = pmd([bad], REPO)
     rules = {p.rule for p in result.problems if p.file == str(bad)}
     assert "pmd:OperationWithLimitsInLoop" in rules
+
+
+def test_private_static_member_used_from_another_class_is_reported(project):
+    project.add_class("Owner", """public with sharing class Owner {
+    @TestVisible private static void helper() {}
+    static Integer counter = 0;
+    public static void open() {}
+}
+""")
+    caller = project.add_class("Caller", """public with sharing class Caller {
+    public static void run() {
+        Owner.open();
+        Owner.helper();
+        Integer n = Owner.counter;
+    }
+}
+""")
+    project.add_class("OwnerTest", """@IsTest
+private class OwnerTest {
+    @IsTest static void usesTestVisible() { Owner.helper(); }
+}
+""")
+    (result,) = run_checks(project.root, ["apex"])
+    found = {(p.file, p.line, p.message.split(" ")[0]) for p in result.problems}
+    assert found == {(str(caller), 4, "Owner.helper"), (str(caller), 5, "Owner.counter")}
+    assert typecheck(project.root, REPO).ok, "apex-ls alone lets this through: the visibility check is what catches it"
