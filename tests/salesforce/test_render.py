@@ -107,6 +107,10 @@ def test_credentials_per_region(tmp_path: Path, region: str) -> None:
     assert _text(nc, "externalCredential") == [f"Amazon_Connect_{suffix}_SigV4"]
     ps = tmp_path / "c/permissionsets/Connect_Routing_Integration.permissionset"
     assert _text(ps, "externalCredentialPrincipal") == [f"Amazon_Connect_{suffix}_SigV4-Connect_Integration"]
+    # Users on minimum-access profiles need Read on User External Credentials for the callout.
+    assert _text(ps, "object") == ["UserExternalCredential"]
+    assert _text(ps, "allowRead") == ["true"]
+    assert _text(ps, "allowEdit") == ["false"]
     psg = tmp_path / "c/permissionsetgroups/Connect_Routing_Administration.permissionsetgroup"
     assert _text(psg, "permissionSets") == ["Connect_Routing_Admin", "Connect_Routing_Integration"]
     assert _package_members(tmp_path / "c")["PermissionSetGroup"] == {"Connect_Routing_Administration"}
