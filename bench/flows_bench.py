@@ -24,6 +24,7 @@ from sccac.flows.builders import FlowKind, FlowSettings, build_all  # noqa: E402
 from sccac.flows.model import Flow, parse_flow  # noqa: E402
 from sccac.flows.simulator import Contact, SimulationOptions, simulate  # noqa: E402
 from sccac.flows.simulator_lambda import LambdaScript, ScriptedInvoker, ScriptedResponse  # noqa: E402
+from results_section import write_section  # noqa: E402  (bench/ is the script's folder)
 
 SECTION = "## Contact flows: lint and simulation throughput"
 COMMAND = ".venv/bin/python bench/flows_bench.py --write"
@@ -215,14 +216,6 @@ def render(rows: list[dict[str, Any]], has_lint: bool) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_section(results: Path, section: str) -> None:
-    text = results.read_text(encoding="utf-8")
-    start = text.index(SECTION)
-    following = text.find("\n## ", start + len(SECTION))
-    end = len(text) if following == -1 else following + 1
-    results.write_text(text[:start] + section + ("\n" if following != -1 else "") + text[end:], encoding="utf-8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--write", action="store_true", help="update bench/RESULTS.md")
@@ -231,7 +224,7 @@ def main() -> None:
     section = render(rows, has_lint)
     print(section)
     if args.write:
-        write_section(ROOT / "bench" / "RESULTS.md", section)
+        write_section(ROOT / "bench" / "RESULTS.md", SECTION, section)
         print(f"updated {ROOT / 'bench' / 'RESULTS.md'}")
 
 

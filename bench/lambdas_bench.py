@@ -26,14 +26,14 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from cryptography.hazmat.primitives import serialization  # noqa: E402
-from cryptography.hazmat.primitives.asymmetric import rsa  # noqa: E402
 
 from sccac.lambdas import runtime  # noqa: E402
 from sccac.lambdas.config import Settings  # noqa: E402
 from sccac.lambdas.create_messaging_session import create_messaging_session  # noqa: E402
 from sccac.lambdas.routing import route  # noqa: E402
+from sccac.testing.keys import generate_key_pair  # noqa: E402
 from sccac.testing.interaction_service import ChannelSetup, LocalInteractionService, ServiceConfig  # noqa: E402
+from results_section import write_section  # noqa: E402  (bench/ is the script's folder)
 
 SECTION = "## Lambdas: Salesforce round trips, cold start, latency"
 COMMAND = ".venv/bin/python bench/lambdas_bench.py --write"
@@ -86,11 +86,8 @@ def main() -> None:
     parser.add_argument("--write", action="store_true", help="update the Lambdas section of bench/RESULTS.md")
     args = parser.parse_args()
 
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    private_pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                    serialization.NoEncryption()).decode()
-    public_pem = key.public_key().public_bytes(serialization.Encoding.PEM,
-                                               serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+    keys = generate_key_pair()
+    private_pem, public_pem = keys.private_pem, keys.public_pem
     config = ServiceConfig(public_key_pem=public_pem, channels={CHANNEL: ChannelSetup(queue_id=QUEUE)},
                            queues={QUEUE: ARN})
     rows: list[tuple[str, str]] = []
@@ -153,7 +150,7 @@ def main() -> None:
     section = render(args, rows, imports, cold_path, latency)
     print(section)
     if args.write:
-        write_section(ROOT / "bench" / "RESULTS.md", section)
+        write_section(ROOT / "bench" / "RESULTS.md", SECTION, section)
         print(f"updated {ROOT / 'bench' / 'RESULTS.md'}")
 
 
@@ -189,15 +186,6 @@ def render(args: argparse.Namespace, rows: list[tuple[str, str]], imports: dict[
         "`*.my.salesforce-scrt.com`; these numbers are the handlers' own overhead.",
     ]
     return "\n".join(lines) + "\n"
-
-
-def write_section(results: Path, section: str) -> None:
-    """Replace SECTION (its heading up to the next "## " heading) in ``results``; keep the rest."""
-    text = results.read_text(encoding="utf-8")
-    start = text.index(SECTION)
-    following = text.find("\n## ", start + len(SECTION))
-    end = len(text) if following == -1 else following + 1
-    results.write_text(text[:start] + section + ("\n" if following != -1 else "") + text[end:], encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -13,9 +13,6 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
-
 from sccac.flows.builders import BuiltFlow, FlowKind, FlowSettings, build_all
 from sccac.flows.model import Flow
 from sccac.flows.simulator import Contact, SimulationOptions, simulate
@@ -24,6 +21,7 @@ from sccac.flows.simulator_trace import Trace
 from sccac.lambdas import create_messaging_session, routing, runtime
 from sccac.lambdas.config import Settings
 from sccac.testing.interaction_service import ChannelSetup, LocalInteractionService, ServiceConfig
+from sccac.testing.keys import generate_key_pair
 
 # One namespace for every id the offline system makes up, so each run shows the same ids.
 _NS = uuid.UUID("5f0c8f0e-9d1b-4c7e-8a55-5ccac0ff11e0")
@@ -123,13 +121,8 @@ class OfflineSystem:
 
     def __enter__(self) -> OfflineSystem:
         c = self.config
-        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        private_pem = key.private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-        ).decode()
-        public_pem = key.public_key().public_bytes(
-            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-        ).decode()
+        keys = generate_key_pair()
+        private_pem, public_pem = keys.private_pem, keys.public_pem
         service_config = ServiceConfig(
             public_key_pem=public_pem,
             org_id=c.org_id,

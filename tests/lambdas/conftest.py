@@ -6,18 +6,16 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from typing import Any
 
 import boto3
 import pytest
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 from moto import mock_aws
 
 from sccac.lambdas import runtime
 from sccac.lambdas.config import Settings
 from sccac.testing.interaction_service import ChannelSetup, LocalInteractionService, ServiceConfig
+from sccac.testing.keys import KeyPair, generate_key_pair
 
 CHANNEL = "7f1c2a3b-4d5e-4f60-8a9b-0c1d2e3f4a5b"
 CHANNEL_BY_FLOW = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
@@ -34,23 +32,10 @@ SECRET_NAME = "sccac/salesforce/test"
 AUTH_CONTEXT = "SCCAC_Chat_Channel_Definition"
 
 
-@dataclass(frozen=True)
-class KeyPair:
-    private_pem: str
-    public_pem: str
-
-
 @pytest.fixture(scope="session")
 def keys() -> KeyPair:
     # Generated per test run: no private key is ever committed.
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    private_pem = key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    ).decode()
-    public_pem = key.public_key().public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-    ).decode()
-    return KeyPair(private_pem, public_pem)
+    return generate_key_pair()
 
 
 def service_config(keys: KeyPair, **overrides: Any) -> ServiceConfig:
