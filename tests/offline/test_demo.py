@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from click.testing import CliRunner
 
 from sccac.cli import main
 from sccac.flows.builders import FlowKind
 from sccac.offline.system import OfflineSystem
+
+CONTRACT = Path(__file__).resolve().parents[2] / "force-app/main/default/staticresources/SCCAC_Task_Contract.json"
 
 
 def test_demo_command_prints_each_step_and_writes_artefacts(tmp_path):
@@ -36,6 +39,31 @@ def test_chat_reaches_the_queue_mapped_to_the_channel_queue_with_one_round_trip_
         assert trace.outcome is not None and trace.outcome.queue == system.config.queue_arn("Support")
         assert system.salesforce_round_trips - before == 2  # one per Lambda invocation
         assert trace.attributes["source"] == "SCCAC"
+
+
+def test_case_task_attributes_stand_in_follows_the_contract_the_apex_tests_check():
+    """The static resource SCCAC_Task_Contract is what ConnectTaskRequestBuilderTest asserts in the org."""
+    contract = json.loads(CONTRACT.read_text())
+    with OfflineSystem() as system:
+        mapped = system.config.omni_queue("SCCAC_Billing")
+        unmapped = system.config.omni_queue("SCCAC_Back_Office")
+        owners = {"mapped queue": mapped.omni_queue_id, "unmapped queue": unmapped.omni_queue_id, "user": "005000000000001AAA"}
+        service_channel = "0N9000000000001CAA"
+        for case in contract["cases"]:
+            owner_id = owners[case["owner"]]
+            attributes = system.case_task_attributes("500000000000009AAA", owner_id, service_channel)
+            values = {
+                "$case.id": "500000000000009AAA",
+                "$case.ownerId": owner_id,
+                "$serviceChannel.id": service_channel,
+                "$mapping.connectQueueArn": system.config.mapped_queue_arn(owner_id),
+            }
+            expected = {
+                key: values[source] if source.startswith("$") else source
+                for key, source in contract["attributes"].items()
+                if key in case["attributes"]
+            }
+            assert attributes == expected, case["owner"]
 
 
 def test_case_task_attributes_stand_in_follows_the_unified_routing_contract():
