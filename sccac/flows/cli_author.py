@@ -10,6 +10,8 @@ from sccac.flows.builders import FlowSettings, FlowSettingsError
 from sccac.flows.files import EXAMPLE_ACCOUNT, EXAMPLE_SETTINGS, REQUIRED_SETTINGS, lint_file, write_flows
 from sccac.flows.lint.kinds import KIND_CHOICES, parse_kind
 from sccac.flows.lint.report import RENDERERS, exit_code
+from sccac.flows.outputs import OutputPathError, check_file_target, check_folder_target, exit_with, write_failed
+from sccac.flows.text import printable
 
 _SETTING_HELP = {
     "session_lambda_arn": "CreateMessagingSession Lambda function ARN.",
@@ -87,8 +89,15 @@ def build(
             "not for Connect, and `sccac flows lint` rejects the example channel address identifier (SCCAC-FLOW-026)",
             err=True,
         )
-    for built, path in write_flows(settings, out_dir):
-        click.echo(f"wrote {path} ({built.connect_type}, {built.name!r}, {len(built.flow.actions)} actions)")
+    try:
+        check_folder_target(out_dir, "--out")
+        written = write_flows(settings, out_dir)
+    except OutputPathError as exc:
+        exit_with(exc)
+    except OSError as exc:
+        exit_with(write_failed(out_dir, exc))
+    for built, path in written:
+        click.echo(printable(f"wrote {path} ({built.connect_type}, {built.name!r}, {len(built.flow.actions)} actions)"))
 
 
 @click.command()
@@ -107,11 +116,19 @@ def lint(files: tuple[Path, ...], kind: str | None, output_format: str, output: 
     Exit code 0: no errors; 1: error findings; 2: a file could not be read or parsed.
     """
     forced, generic = parse_kind(kind)
+    if output is not None:
+        try:
+            check_file_target(output, "--output", files)
+        except OutputPathError as exc:
+            exit_with(exc)
     reports = [lint_file(path, forced, generic=generic) for path in files]
     rendered = RENDERERS[output_format](reports)
     if output is not None:
-        output.write_text(rendered, encoding="utf-8")
-        click.echo(f"wrote {output}", err=True)
+        try:
+            output.write_text(rendered, encoding="utf-8")
+        except OSError as exc:
+            exit_with(write_failed(output, exc))
+        click.echo(printable(f"wrote {output}"), err=True)
     else:
         click.echo(rendered, nl=False)
     raise SystemExit(exit_code(reports))

@@ -36,6 +36,8 @@ from sccac.flows.simulator_trace import LambdaCall, Outcome, OutcomeKind, Step, 
 __all__ = ["Contact", "SimulationOptions", "Simulator", "simulate"]
 
 DEFAULT_MAX_STEPS = 1000
+#: Largest step budget accepted: a real contact takes tens of steps; a bigger budget only makes a loop run longer.
+MAX_STEPS_LIMIT = 100_000
 CONTACT_ATTRIBUTES_LIMIT_BYTES = 32 * 1024
 DEFAULT_LAMBDA_TIMEOUT_SECONDS = 3.0
 MAX_MODULE_DEPTH = 20  # the console's default when the block sets none
