@@ -26,7 +26,7 @@ def _option(name: str) -> str:
 
 
 @click.command()
-@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path), help="Directory for <kind>.json files.")
+@click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path), help="Directory for <kind>.json files.")
 @click.option("--session-lambda-arn", default=None, help=_SETTING_HELP["session_lambda_arn"] + " Required unless --example.")
 @click.option("--routing-lambda-arn", default=None, help=_SETTING_HELP["routing_lambda_arn"] + " Required unless --example.")
 @click.option(
@@ -109,7 +109,7 @@ def build(
     help="Lint as this SCC-AC flow, or 'generic' for the structural rules only (default: detect).",
 )
 @click.option("--format", "output_format", type=click.Choice(sorted(RENDERERS)), default="human", show_default=True)
-@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write the report here instead of stdout.")
+@click.option("--output", type=click.Path(path_type=Path), default=None, help="Write the report here instead of stdout.")
 def lint(files: tuple[Path, ...], kind: str | None, output_format: str, output: Path | None) -> None:
     """Lint flow JSON files against the flow language and the SCC-AC rules.
 

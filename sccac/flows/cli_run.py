@@ -179,7 +179,7 @@ def simulate(
 @click.command()
 @click.argument("flow_file", type=click.Path(dir_okay=False))
 @click.option("--format", "output_format", type=click.Choice(["mermaid", "d2", "svg"]), default="mermaid", show_default=True)
-@click.option("--out", "out_path", type=click.Path(dir_okay=False), help="Write here instead of standard output.")
+@click.option("--out", "out_path", type=click.Path(), help="Write here instead of standard output.")
 @click.option("--title", help="Diagram title (default: the flow's Metadata name, else the file name).")
 @click.option("--layout", type=click.Choice(["dagre", "elk"]), default="dagre", show_default=True, help="D2 layout engine (svg).")
 def diagram(flow_file: str, output_format: str, out_path: str | None, title: str | None, layout: str) -> None:
