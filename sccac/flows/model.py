@@ -40,6 +40,11 @@ def is_dynamic(value: Any) -> bool:
     return isinstance(value, str) and value.startswith("$.")
 
 
+def _object(value: Any) -> dict[str, Any]:
+    """An optional object in the flow; a value of another type reads as absent (the linter reports it)."""
+    return value if isinstance(value, dict) else {}
+
+
 def _is_list_of_dicts(value: Any) -> bool:
     return isinstance(value, list) and all(isinstance(item, dict) for item in value)
 
@@ -348,13 +353,13 @@ class UpdateContactRecordingBehavior(Action):
 
     @property
     def chat_analytics_modes(self) -> list[str]:
-        analytics = self.parameters.get("AnalyticsBehavior") or {}
-        chat = (analytics.get("ChannelConfiguration") or {}).get("Chat") or {}
-        return list(chat.get("AnalyticsModes") or [])
+        analytics = _object(self.parameters.get("AnalyticsBehavior"))
+        modes = _object(_object(analytics.get("ChannelConfiguration")).get("Chat")).get("AnalyticsModes")
+        return [m for m in modes if isinstance(m, str)] if isinstance(modes, list) else []
 
     @property
     def analytics_enabled(self) -> bool:
-        return str((self.parameters.get("AnalyticsBehavior") or {}).get("Enabled", "")).lower() == "true"
+        return str(_object(self.parameters.get("AnalyticsBehavior")).get("Enabled", "")).lower() == "true"
 
 
 class UpdateFlowLoggingBehavior(Action):

@@ -177,13 +177,20 @@ class Scenario:
 def load_scenario(path: str | Path) -> Scenario:
     """Read a YAML (or ``.json``) scenario file; every way it can be unusable is a :class:`ScenarioError`."""
     path = Path(path)
-    source = str(path)
     try:
         text = read_text(path, MAX_SCENARIO_BYTES)
-        data = parse_json(text) if path.suffix.lower() == ".json" else parse_yaml(text)
+    except DocumentError as exc:
+        raise ScenarioError(str(path), None, str(exc)) from None
+    return scenario_from_text(text, str(path), json_format=path.suffix.lower() == ".json", base_dir=path.parent)
+
+
+def scenario_from_text(text: str, source: str = "<scenario>", *, json_format: bool = False, base_dir: Path | None = None) -> Scenario:
+    """A scenario from YAML (or JSON) text; anything unusable is a :class:`ScenarioError`."""
+    try:
+        data = parse_json(text) if json_format else parse_yaml(text)
     except DocumentError as exc:
         raise ScenarioError(source, None, str(exc)) from None
-    return parse_scenario(data if data is not None else {}, source, base_dir=path.parent)
+    return parse_scenario(data if data is not None else {}, source, base_dir=base_dir)
 
 
 def parse_scenario(data: Any, source: str = "<scenario>", base_dir: Path | None = None) -> Scenario:
