@@ -26,6 +26,10 @@ MAX_DEPTH = 64
 MAX_VALUES = 200_000
 
 
+# libyaml's safe loader when PyYAML was built with it: the same documents, about ten times faster.
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 class DocumentError(ValueError):
     """A file that cannot be read as a document; the message says why (without the file name)."""
 
@@ -52,7 +56,7 @@ def parse_json(text: str, what: str = "the file") -> Any:
 
 def parse_yaml(text: str, what: str = "the file") -> Any:
     """``yaml.safe_load`` with every failure as a :class:`DocumentError` and the result checked by :func:`check_tree`."""
-    return _checked(lambda: yaml.safe_load(text), what, "YAML")
+    return _checked(lambda: yaml.load(text, Loader=_SAFE_LOADER), what, "YAML")  # noqa: S506 (a safe loader)
 
 
 def _checked(load: Callable[[], Any], what: str, language: str) -> Any:
@@ -61,7 +65,8 @@ def _checked(load: Callable[[], Any], what: str, language: str) -> Any:
     except json.JSONDecodeError as exc:
         raise DocumentError(f"{what} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
     except yaml.YAMLError as exc:
-        raise DocumentError(f"{what} is not valid YAML: {exc}") from None
+        # PyYAML's messages span lines (the problem, then where); one line reads better after "error:".
+        raise DocumentError(f"{what} is not valid YAML: {' '.join(str(exc).split())}") from None
     except RecursionError:
         raise DocumentError(f"{what} is nested too deeply to read (more than {MAX_DEPTH} levels are not accepted)") from None
     except ValueError as exc:

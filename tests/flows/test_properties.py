@@ -216,8 +216,8 @@ def test_any_scenario_text_is_a_scenario_or_a_scenario_error(text: str) -> None:
     [
         ("a: &a [1, 1, 1, 1, 1, 1, 1, 1, 1]\n" + "".join(f"{c}: &{c} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n" for p, c in zip("abcdefgh", "bcdefghi")), "more than"),
         ("max_steps: " + "9" * 5000, "digits"),
-        ("name: " + "[" * 2000 + "]" * 2000, "nested"),
-        ('name: "\\ud800"', "lone surrogate"),
+        ("name: " + "[" * 2000 + "]" * 2000, "nest"),
+        ('name: "\\ud800"', "surrogate|Unicode character"),
         ("max_steps: 100000000", "between 1 and 100,000"),
         ("contact: {channel: " + "x" * 5000 + "}", "is not one of"),
     ],
