@@ -38,9 +38,9 @@ def check_file_target(path: Path, option: str, inputs: Iterable[Path] = ()) -> N
         raise OutputPathError(f"{option} {path}: the folder {parent} does not exist; create it first")
     if not parent.is_dir():
         raise OutputPathError(f"{option} {path}: {_first_file(parent)} is a file, not a folder")
-    if not os.access(parent, os.W_OK | os.X_OK):
+    if not _writable(parent):
         raise OutputPathError(f"{option} {path}: cannot write in the folder {parent} (permission denied)")
-    if path.exists() and not os.access(path, os.W_OK):
+    if path.exists() and not _writable(path):
         raise OutputPathError(f"{option} {path}: the file is read-only")
 
 
@@ -49,7 +49,7 @@ def check_folder_target(path: Path, option: str) -> None:
     if path.exists():
         if not path.is_dir():
             raise OutputPathError(f"{option} {path} is a file; give a folder to write into")
-        if not os.access(path, os.W_OK | os.X_OK):
+        if not _writable(path):
             raise OutputPathError(f"{option} {path}: cannot write in this folder (permission denied)")
         return
     ancestor = path.parent
@@ -57,7 +57,7 @@ def check_folder_target(path: Path, option: str) -> None:
         ancestor = ancestor.parent
     if not ancestor.is_dir():
         raise OutputPathError(f"{option} {path}: {ancestor} is a file, not a folder")
-    if not os.access(ancestor, os.W_OK | os.X_OK):
+    if not _writable(ancestor):
         raise OutputPathError(f"{option} {path}: cannot create it inside {ancestor} (permission denied)")
 
 
@@ -70,6 +70,11 @@ def exit_with(error: Exception) -> NoReturn:
     """Print ``error: <message>`` on one line to standard error and exit with code 2."""
     click.echo(f"error: {printable(str(error))}", err=True)
     raise SystemExit(EXIT_BAD_PATH)
+
+
+def _writable(path: Path) -> bool:
+    """Can this process write the file, or create files in the folder (write and search permission)?"""
+    return os.access(path, os.W_OK | os.X_OK) if path.is_dir() else os.access(path, os.W_OK)
 
 
 def _same_file(a: Path, b: Path) -> bool:
