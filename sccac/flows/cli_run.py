@@ -71,7 +71,7 @@ def _modules(values: tuple[str, ...]) -> dict[str, Path]:
     for key, value in _pairs(values, "--module").items():
         path = Path(value)
         if not value or not path.is_file():
-            problem = "is a folder" if path.is_dir() else "does not exist"
+            problem = "is a folder" if path.is_dir() else "is not a regular file" if path.exists() else "does not exist"
             raise click.BadParameter(f"{printable(key)}={printable(value)}: the file {problem}", param_hint="--module")
         out[key] = path
     return out

@@ -182,3 +182,15 @@ def test_read_only_folder_is_reported_before_any_work(tmp_path: Path, good: Path
     assert not (tmp_path / "report.txt").exists()
     result = invoke("build", "--example", "--out", str(tmp_path / "flows"))
     assert result.exit_code == 2 and "permission denied" in result.stderr
+
+
+def test_build_rejects_a_name_prefix_with_control_characters(tmp_path: Path) -> None:
+    result = invoke("build", "--example", "--name-prefix", "Acme\x1b[2J", "--out", str(tmp_path / "flows"))
+    assert result.exit_code == 2 and "has control characters" in result.output
+    assert not (tmp_path / "flows").exists()
+
+
+@pytest.mark.skipif(not DEVZERO.exists(), reason="needs /dev/zero")
+def test_a_module_that_is_not_a_regular_file_is_a_usage_error(good: Path) -> None:
+    result = invoke("simulate", str(good), "--module", f"mod={DEVZERO}")
+    assert result.exit_code == 2 and "is not a regular file" in result.output
