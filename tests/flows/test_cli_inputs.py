@@ -194,3 +194,31 @@ def test_build_rejects_a_name_prefix_with_control_characters(tmp_path: Path) -> 
 def test_a_module_that_is_not_a_regular_file_is_a_usage_error(good: Path) -> None:
     result = invoke("simulate", str(good), "--module", f"mod={DEVZERO}")
     assert result.exit_code == 2 and "is not a regular file" in result.output
+
+
+def _chain(blocks: int, errors_per_block: int) -> dict[str, object]:
+    actions: list[dict[str, object]] = [
+        {
+            "Identifier": f"b{i}",
+            "Type": "UpdateContactAttributes",
+            "Parameters": {"Attributes": {"k": "v"}},
+            "Transitions": {
+                "NextAction": f"b{i + 1}",
+                "Errors": [{"NextAction": f"b{(i + j) % blocks}", "ErrorType": "NoMatchingError"} for j in range(errors_per_block)],
+            },
+        }
+        for i in range(blocks)
+    ]
+    actions.append({"Identifier": f"b{blocks}", "Type": "DisconnectParticipant", "Parameters": {}, "Transitions": {}})
+    return {"Version": "2019-10-30", "StartAction": "b0", "Actions": actions}
+
+
+@pytest.mark.parametrize(("blocks", "errors"), [(1_200, 1), (249, 40)], ids=["many-blocks", "many-branches"])
+def test_flows_past_what_lint_checks_get_the_size_rules_only(tmp_path: Path, blocks: int, errors: int) -> None:
+    # Before: the error-path rule walked the graph once per branch; these took minutes.
+    path = tmp_path / "large.json"
+    path.write_text(json.dumps(_chain(blocks, errors)), encoding="utf-8")
+    result = invoke("lint", str(path))
+    assert result.exit_code == 1
+    assert "SCCAC-LINT-000" in result.output and "more than lint checks" in result.output
+    assert "SCCAC-FLOW-017" not in result.output
