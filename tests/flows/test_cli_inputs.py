@@ -222,3 +222,12 @@ def test_flows_past_what_lint_checks_get_the_size_rules_only(tmp_path: Path, blo
     assert result.exit_code == 1
     assert "SCCAC-LINT-000" in result.output and "more than lint checks" in result.output
     assert "SCCAC-FLOW-017" not in result.output
+
+
+def test_file_names_that_are_not_utf8_are_reported_in_every_format(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    name = "flow\udcff.json"  # how Python hands over the file name bytes b"flow\xff.json"
+    Path(name).write_bytes((SIM / "dangling.json").read_bytes())
+    sarif = json.loads(invoke("lint", "--format", "sarif", name).output)
+    assert sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "flow%FF.json"
+    assert "flow\\udcff.json" in invoke("lint", name).output

@@ -140,7 +140,9 @@ def artifact_location(path: str, cwd: Path | None = None) -> dict[str, Any]:
         relative = absolute.relative_to(base)
     except ValueError:
         return {"uri": absolute.as_uri()}
-    return {"uri": quote(PurePosixPath(*relative.parts).as_posix(), safe="/"), "uriBaseId": SRCROOT}
+    # surrogateescape: a file name that is not UTF-8 keeps its original bytes (percent-encoded).
+    uri = quote(PurePosixPath(*relative.parts).as_posix(), safe="/", errors="surrogateescape")
+    return {"uri": uri, "uriBaseId": SRCROOT}
 
 
 def _location(path: str, line: int) -> dict[str, Any]:
