@@ -119,8 +119,9 @@ def inspect_target(directory: Path, kind: str, force: bool = False) -> Target:
 @contextmanager
 def staging(target: Target) -> Iterator[Path]:
     """A fresh folder beside the target (same file system, so files move by rename); removed afterwards."""
-    target.directory.parent.mkdir(parents=True, exist_ok=True)
-    stage = Path(tempfile.mkdtemp(prefix=f".{target.directory.name}.render-", dir=target.directory.parent))
+    beside = target.directory.absolute()  # "--out ." has no name and no parent of its own
+    beside.parent.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(prefix=f".{beside.name or 'render'}.render-", dir=beside.parent))
     try:
         yield stage
     finally:
