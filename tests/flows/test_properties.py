@@ -124,8 +124,8 @@ def _exercise(flow: Flow) -> None:
     assert not crashed, crashed
     report = render_human([FileReport("prop.json", flow.to_json(), result)])
     assert printable(report.replace("\n", "")) == report.replace("\n", ""), "controls in the lint report are escaped"
-    to_mermaid(flow, "prop")
-    to_d2(flow, "prop")
+    for drawn in (to_mermaid(flow, "prop"), to_d2(flow, "prop")):
+        assert printable(drawn.replace("\n", "")) == drawn.replace("\n", ""), "controls in diagram labels are shown as codes"
     if not shape_problems(flow):
         trace = simulate(flow, Contact(), ScriptedInvoker(), SimulationOptions(max_steps=50))
         assert trace.outcome is not None
