@@ -7,6 +7,7 @@ import click
 from sccac import __version__
 from sccac.checks.cli import check
 from sccac.flows.cli import flows
+from sccac.mappings.cli import mappings
 from sccac.offline.cli import demo
 from sccac.salesforce.cli import salesforce
 
@@ -20,6 +21,7 @@ def main() -> None:
 main.add_command(check)
 main.add_command(demo)
 main.add_command(flows)
+main.add_command(mappings)
 main.add_command(salesforce)
 
 
