@@ -163,9 +163,12 @@ def _as_number(version: str) -> float:
         return 0.0
 
 
-def _explain(message: str) -> str:
+def _explain(message: str, sorted_out: bool = False) -> str:
+    """libxml2's message, plus what to do; ``sorted_out``: newer and unknown elements were already taken out."""
     message = _NS_PREFIX.sub("", message)
-    if "This element is not expected" in message:
+    if "This element is not expected" in message and sorted_out:
+        message += " Check the element order (the schema is an xsd:sequence)."
+    elif "This element is not expected" in message:
         message += (
             f" Check the element order (the schema is an xsd:sequence) and the spelling; if the element"
             f" is valid in a newer release it may be newer than the Metadata API {schema_version()} schema"
@@ -205,7 +208,7 @@ def validate_xml(
     sorter.walk(root, qname.localname)
     if schema.validate(root):
         return sorter.problems
-    found = [Problem(path, _explain(err.message), err.line, "schema") for err in schema.error_log]
+    found = [Problem(path, _explain(err.message, bool(newer)), err.line, "schema") for err in schema.error_log]
     return sorted([*sorter.problems, *found], key=lambda p: p.line or 0)
 
 
