@@ -174,6 +174,8 @@ def _explain(message: str, sorted_out: bool = False) -> str:
             f" is valid in a newer release it may be newer than the Metadata API {schema_version()} schema"
             f" this check uses."
         )
+    elif ("is not a valid value of the atomic type" in message or "is not an element of the set" in message) and sorted_out:
+        message += f" (allowed values are those of the Metadata API {schema_version()} schema; no later release this check knows adds it)"
     elif "is not a valid value of the atomic type" in message or "is not an element of the set" in message:
         message += f" (allowed values are those of the Metadata API {schema_version()} schema)"
     return message

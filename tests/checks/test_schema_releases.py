@@ -6,6 +6,8 @@ The later releases' model is the `@salesforce/types` the Salesforce CLI installs
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from click.testing import CliRunner
 
@@ -121,6 +123,7 @@ def test_a_value_no_release_knows_is_an_error_with_the_allowed_values(project, n
     errors = [p for p in validate_file(path, newer, "63.0") if p.severity == "error"]
     assert errors and all(p.line == 5 for p in errors)
     assert any("'Txt'" in p.message and "EmbeddedMessaging" in p.message for p in errors)
+    assert any("no later release this check knows adds it" in p.message for p in errors)
 
 
 def test_a_newer_element_with_a_bad_value_is_an_error(project, newer):
@@ -144,3 +147,13 @@ def test_sccac_check_prints_the_notes_and_passes(project):
     assert result.exit_code == 0, result.output
     assert "PASS  metadata schema (Metadata API 63.0): 2 checked, no problems, 1 note(s)" in result.output
     assert "unpackaged/config/omni/messagingChannels/Sms.messagingChannel:5: [schema-newer] note:" in result.output
+
+
+def test_json_output_marks_notes_by_severity(project):
+    project.add_class("Fine", "public with sharing class Fine {}")
+    _write(project, "serviceChannels/Case.serviceChannel", CASE_CHANNEL)
+    result = CliRunner().invoke(check, ["--project", str(project.root), "--only", "schema", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    (schema_result,) = json.loads(result.stdout)
+    assert schema_result["ok"] is True
+    assert [p["severity"] for p in schema_result["problems"]] == ["note", "note", "note"]
