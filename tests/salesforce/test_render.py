@@ -112,7 +112,8 @@ def test_credentials_per_region(tmp_path: Path, region: str) -> None:
     assert _text(ps, "allowRead") == ["true"]
     assert _text(ps, "allowEdit") == ["false"]
     psg = tmp_path / "c/permissionsetgroups/Connect_Routing_Administration.permissionsetgroup"
-    assert _text(psg, "permissionSets") == ["Connect_Routing_Admin", "Connect_Routing_Integration"]
+    # Least privilege: the routing subscriber's user holds the principal, admins do not.
+    assert _text(psg, "permissionSets") == ["Connect_Routing_Admin"]
     assert _package_members(tmp_path / "c")["PermissionSetGroup"] == {"Connect_Routing_Administration"}
     assert len(result.files) == 5
     assert validate_tree(tmp_path / "c") == []
