@@ -5,9 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from botocore.exceptions import BotoCoreError, ClientError
+
 from sccac.clock import Clock
 from sccac.connect.applier import Applier, ApplyResult, Progress, Refs
 from sccac.connect.desired import DesiredState
+from sccac.connect.errors import StepFailed
 from sccac.connect.pacing import CallMeter, CallStats
 from sccac.connect.planner import Plan, PlanOptions, make_plan
 from sccac.connect.quotas import Quotas
@@ -37,10 +40,20 @@ class Engine:
     def __init__(self, client: Any, meter: CallMeter, clock: Clock) -> None:
         self.client, self.meter, self.clock = client, meter, clock
 
+    def read(self, desired: DesiredState) -> InstanceSnapshot:
+        try:
+            return read_instance(self.client, desired.instance_id, quick_connects=desired.quick_connects,
+                                 routing_profile=desired.routing_profile)
+        except ClientError as exc:
+            error = exc.response.get("Error", {})
+            raise StepFailed(f"read ({exc.operation_name})", f"instance {desired.instance_id}", error.get("Code", "?"),
+                             str(error.get("Message", exc))) from None
+        except BotoCoreError as exc:
+            raise StepFailed("read", f"instance {desired.instance_id}", type(exc).__name__, str(exc)) from None
+
     def plan(self, desired: DesiredState, quotas: Quotas, options: PlanOptions = PlanOptions()) -> PlanRun:
         self.meter.reset()
-        snap = read_instance(self.client, desired.instance_id, quick_connects=desired.quick_connects,
-                             routing_profile=desired.routing_profile)
+        snap = self.read(desired)
         plan = make_plan(desired, snap, quotas, options)
         return PlanRun(snap, plan, self.meter.reset())
 
@@ -48,8 +61,7 @@ class Engine:
               progress: Progress | None = None) -> ApplyRun:
         start = self.clock.monotonic()
         self.meter.reset()
-        snap = read_instance(self.client, desired.instance_id, quick_connects=desired.quick_connects,
-                             routing_profile=desired.routing_profile)
+        snap = self.read(desired)
         plan = make_plan(desired, snap, quotas, options)
         applier = Applier(self.client, desired, snap, progress)
         result = applier.apply(plan)  # on failure the meter still holds this run's counts

@@ -63,7 +63,7 @@ def parse_mappings(data: Any, source: str) -> tuple[QueueMapping, ...]:
         if isinstance(omni, str):
             seen.add(omni)
         if not any(p.startswith(where + ":") for p in problems):
-            mappings.append(QueueMapping(omni, str(queue), bool(create)))
+            mappings.append(QueueMapping(str(omni), str(queue), bool(create)))
     if problems:
         raise ConnectUsageError("; ".join(problems))
     return tuple(mappings)

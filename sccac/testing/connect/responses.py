@@ -368,8 +368,8 @@ def virtual_retry_sleep(clock: Clock) -> Iterator[None]:
     reference for one whose ``sleep`` advances the virtual clock.
     """
     original = botocore.endpoint.time
-    botocore.endpoint.time = SimpleNamespace(sleep=clock.sleep, time=clock.time)  # type: ignore[assignment]
+    botocore.endpoint.time = SimpleNamespace(sleep=clock.sleep, time=clock.time)
     try:
         yield
     finally:
-        botocore.endpoint.time = original  # type: ignore[assignment]
+        botocore.endpoint.time = original
