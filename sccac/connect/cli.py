@@ -45,7 +45,7 @@ def _common(command: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--rate", default=2.0, show_default=True, type=float, help="Requests a second (Connect's default quota)."),
         click.option("--burst", default=5, show_default=True, type=int, help="Burst of requests (Connect's default quota)."),
         click.option("--retry-mode", type=click.Choice(["standard", "adaptive"]), default="standard", show_default=True),
-        click.option("--max-attempts", default=10, show_default=True, type=int, help="botocore attempts per call (throttling)."),
+        click.option("--max-attempts", default=10, show_default=True, type=int, help="botocore attempts per call, the first included (throttling, time-outs)."),
         click.option("--skip-service-quotas", is_flag=True, help="Use Connect's default quotas without asking Service Quotas."),
         flow_setting_options("Required."),
     ]

@@ -32,7 +32,7 @@ def aws_session(region: str | None, profile: str | None) -> Any:
 
 def connect_client(session: Any, *, retry_mode: str = "standard", max_attempts: int = 10) -> Any:
     try:
-        return session.client("connect", config=Config(retries={"mode": retry_mode, "max_attempts": max_attempts}))
+        return session.client("connect", config=Config(retries={"mode": retry_mode, "total_max_attempts": max_attempts}))
     except NoRegionError:
         raise ConnectUsageError("no AWS region: pass --region") from None
 

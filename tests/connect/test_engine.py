@@ -90,12 +90,15 @@ def test_interrupted_run_converges_without_duplicates(outage_at: int) -> None:
 
 
 def test_a_create_whose_answer_timed_out_is_not_duplicated() -> None:
-    # Call 8 is the first CreateQueue (7 reads, 2 Lambda associations before it): Connect
-    # creates the queue, the answer is lost, botocore retries and gets DuplicateResourceException.
+    # Call 10 is the first CreateQueue (7 reads and 2 Lambda associations before it), call 25 a
+    # CreateContactFlow: Connect creates the resource, the answer is lost, botocore retries and
+    # gets DuplicateResourceException; the engine finds its own resource by name and goes on.
     world = fake_world(faults=Faults(timeout_calls={10, 25}))
     run = world.apply(world.desired(10))
-    assert run.stats.writes > lower_bound(10)  # the retries
+    assert (run.stats.by_operation["CreateQueue"], run.stats.by_operation["CreateContactFlow"]) == (11, 5)
+    assert run.stats.by_operation["SearchQueues"] == 2 and run.stats.by_operation["SearchContactFlows"] == 2
     assert_complete(world, 10)
+    assert world.apply(world.desired(10)).stats.writes == 0
 
 
 def test_thirty_percent_throttling_still_completes() -> None:

@@ -111,7 +111,7 @@ class ConnectFake:
             region_name=self.backend.region,
             aws_access_key_id="testing",
             aws_secret_access_key="testing",
-            config=Config(retries={"mode": retry_mode, "max_attempts": max_attempts}),
+            config=Config(retries={"mode": retry_mode, "total_max_attempts": max_attempts}),
         )
         return self.attach(client)
 
@@ -148,7 +148,11 @@ class ConnectFake:
     # -- pagination ---------------------------------------------------------------------------
 
     def _page(self, operation: str, params: dict[str, Any], items: list[Any]) -> tuple[list[Any], dict[str, Any]]:
-        size = params.get("MaxResults") or self._page_sizes.get(operation, 100)
+        limit = self._page_sizes.get(operation, 100)
+        size = params.get("MaxResults") or limit
+        if size > limit:
+            # botocore validates only the minimum of a range; the service rejects the maximum.
+            raise InvalidParameterException(f"MaxResults must be at most {limit} for {operation}")
         start = 0
         token = params.get("NextToken")
         if token:
