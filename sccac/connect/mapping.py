@@ -77,5 +77,8 @@ def load_mappings(path: Path) -> tuple[QueueMapping, ...]:
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise ConnectUsageError(f"{path}: not valid YAML ({exc})") from None
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or "syntax error"
+        raise ConnectUsageError(f"{path}: not valid YAML{where} ({problem}); fix the file") from None
     return parse_mappings(data, str(path))
