@@ -81,7 +81,8 @@ def read_instance(client: Any, instance_id: str, *, quick_connects: bool = True,
     i = {"InstanceId": instance_id}
     snap.hours = {h["Name"]: h["Id"] for h in paginate(client, "ListHoursOfOperations", "HoursOfOperationSummaryList", **i)}
     snap.lambda_functions = set(paginate(client, "ListLambdaFunctions", "LambdaFunctions", **i))
-    for q in paginate(client, "SearchQueues", "Queues", **i):
+    # Standard queues only: agent queues (one per user) neither count toward the queue quota nor can be mapped.
+    for q in paginate(client, "SearchQueues", "Queues", SearchCriteria={"QueueTypeCondition": "STANDARD"}, **i):
         snap.queues[q["Name"]] = Existing(q["QueueId"], q["QueueArn"], q["Name"], q.get("Tags", {}), q.get("Description", ""))
     for f in paginate(client, "SearchContactFlows", "ContactFlows", **i):
         snap.flows[f["Name"]] = Existing(f["Id"], f["Arn"], f["Name"], f.get("Tags", {}), f.get("Description", ""), f.get("Type", ""), f.get("Content", ""))

@@ -306,6 +306,8 @@ def _matches(item: Any, criteria: dict[str, Any]) -> bool:
             raise InvalidParameterException(f"the Connect fake searches by name only, not {cond.get('FieldName')}")
         value, name = cond.get("Value", ""), item.name
         return {"EXACT": name == value, "STARTS_WITH": name.startswith(value), "CONTAINS": value in name}[cond.get("ComparisonType", "EXACT")]
+    if "QueueTypeCondition" in criteria:
+        return bool(criteria["QueueTypeCondition"] == "STANDARD")  # the fake has no agent queues
     if "TypeCondition" in criteria:
         return bool(getattr(item, "type", None) == criteria["TypeCondition"])
     raise InvalidParameterException(f"the Connect fake does not support the search criteria {sorted(criteria)}")
