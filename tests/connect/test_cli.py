@@ -22,7 +22,7 @@ class FakeSession:
 
     def client(self, service: str, config: Any = None) -> Any:
         assert service == "connect"
-        return self.fake.attach(self.fake.client(max_attempts=1))
+        return self.fake.client(max_attempts=1)
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from sccac.testing.connect.harness import fake_world
 OURS = {MANAGED_TAG: "true", PROJECT_TAG: "sccac"}
 
 
-@settings(max_examples=15, deadline=None)
+@settings(max_examples=10, deadline=None)
 @given(queues=st.integers(0, 6), existing=st.lists(st.sampled_from(["ours", "theirs", "missing"]), min_size=6, max_size=6),
        lambdas=st.integers(0, 2))
 def test_apply_converges_from_any_starting_point(queues: int, existing: list[str], lambdas: int) -> None:

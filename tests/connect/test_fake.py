@@ -146,3 +146,11 @@ def test_contacts_start_from_a_contact_flow_only() -> None:
     assert chat["ContactId"] == world.instance.contacts[-1].id and chat["ParticipantToken"]
     transfer = run.output["flows"]["queue_transfer"]["id"]
     assert code_of(lambda: client.start_task_contact(InstanceId=iid, ContactFlowId=transfer, Name="t"))[0] == "InvalidRequestException"
+
+
+def test_attaching_twice_answers_once() -> None:
+    fake, client, iid, hours = world_client()
+    fake.attach(client)
+    before = len(fake.backend.calls)
+    client.create_queue(InstanceId=iid, Name="Once", HoursOfOperationId=hours)
+    assert fake.backend.calls[before:] == ["CreateQueue"]

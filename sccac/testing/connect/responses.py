@@ -14,6 +14,7 @@ request context, which botocore carries onto the prepared request.
 from __future__ import annotations
 
 import base64
+import functools
 import datetime
 import json
 from collections.abc import Callable, Iterator
@@ -23,6 +24,7 @@ from typing import Any
 
 import boto3
 import botocore.endpoint
+import botocore.session
 from botocore.awsrequest import AWSResponse
 from botocore.config import Config
 from botocore.exceptions import ReadTimeoutError
@@ -41,6 +43,14 @@ from sccac.testing.connect.models import (
 )
 
 _CONTEXT_KEY = "sccac_fake_params"
+
+
+@functools.lru_cache(maxsize=1)
+def _shared_botocore_session() -> botocore.session.Session:
+    # One session for every fake client: botocore loads and caches the Connect model once, so a
+    # test making many clients does not parse it again each time. Handlers go on each client's
+    # own event emitter (a copy), so clients stay independent.
+    return botocore.session.Session()
 
 
 class _Body:
@@ -106,7 +116,7 @@ class ConnectFake:
 
     def client(self, *, max_attempts: int = 10, retry_mode: str = "standard") -> Any:
         """A real boto3 Connect client (dummy credentials, no network) answered by this fake."""
-        client = boto3.session.Session().client(
+        client = boto3.session.Session(botocore_session=_shared_botocore_session()).client(
             "connect",
             region_name=self.backend.region,
             aws_access_key_id="testing",
@@ -117,8 +127,9 @@ class ConnectFake:
 
     def attach(self, client: Any) -> Any:
         events = client.meta.events
-        events.register("before-parameter-build.connect", self._capture_params)
-        events.register("before-send.connect", self._answer)
+        # unique ids: attaching twice must not answer (and change state) twice
+        events.register("before-parameter-build.connect", self._capture_params, unique_id=f"sccac-fake-params-{id(self)}")
+        events.register("before-send.connect", self._answer, unique_id=f"sccac-fake-answer-{id(self)}")
         return client
 
     @staticmethod
