@@ -121,7 +121,7 @@ def plan(output_format: str, take_ownership: bool, overwrite_console_edits: bool
     if output_format == "json":
         click.echo(json.dumps(plan_document(result.plan, result.stats), indent=2))
     else:
-        for line in plan_lines(result.plan):
+        for line in plan_lines(result.plan, result.stats):
             click.echo(line)
 
 

@@ -31,10 +31,11 @@ def plan_document(plan: Plan, stats: CallStats) -> dict[str, Any]:
     }
 
 
-def plan_lines(plan: Plan) -> list[str]:
+def plan_lines(plan: Plan, stats: CallStats) -> list[str]:
     lines = [f"{_MARK[s.action]} {s.action.value:<9} {s.label}" + (f"  ({s.reason})" if s.reason else "") for s in plan.steps]
     counts = ", ".join(f"{n} {a}" for a, n in sorted(plan.counts().items()))
-    lines.append(f"plan: {counts}; {plan.writes} write call(s); quotas from {plan.quotas.source}")
+    lines.append(f"plan: {counts}; {plan.writes} write call(s) to apply; read with {stats.reads} call(s); "
+                 f"quotas from {plan.quotas.source}")
     lines += [f"quota: {issue}" for issue in plan.quota_issues]
     lines += [f"refused: {s.label}: {s.reason}" for s in plan.refused]
     return lines

@@ -154,3 +154,11 @@ def test_attaching_twice_answers_once() -> None:
     before = len(fake.backend.calls)
     client.create_queue(InstanceId=iid, Name="Once", HoursOfOperationId=hours)
     assert fake.backend.calls[before:] == ["CreateQueue"]
+
+
+def test_an_instance_can_have_a_given_id() -> None:
+    fake = ConnectFake(ConnectBackend(rate=1e9, burst=10**9))
+    inst = fake.backend.create_instance(instance_id="11111111-2222-4333-8444-555555555555")
+    described = fake.client().describe_instance(InstanceId=inst.id)["Instance"]
+    assert described["Arn"].endswith("instance/11111111-2222-4333-8444-555555555555")
+    assert [q.name for q in inst.queues.values()] == ["BasicQueue"]

@@ -211,9 +211,11 @@ class ConnectBackend:
     def new_id(self) -> str:
         return str(uuid.UUID(int=self._ids.getrandbits(128), version=4))
 
-    def create_instance(self, alias: str = "sccac-test", quotas: Quotas | None = None) -> Instance:
-        """An instance as Connect creates it: Basic Hours, BasicQueue and Basic Routing Profile."""
-        iid = self.new_id()
+    def create_instance(self, alias: str = "sccac-test", quotas: Quotas | None = None, instance_id: str | None = None) -> Instance:
+        """An instance as Connect creates it: Basic Hours, BasicQueue and Basic Routing Profile (optionally with a given id)."""
+        iid = instance_id or self.new_id()
+        if iid in self.instances:
+            raise DuplicateResourceException(f"Instance {iid} already exists")
         inst = Instance(iid, f"arn:aws:connect:{self.region}:{self.account_id}:instance/{iid}", alias, self.clock.time(), quotas or Quotas())
         hours = HoursOfOperation(self.new_id(), "", "Basic Hours", "Basic Hours")
         hours.arn = inst.arn_of("operating-hours", hours.id)
