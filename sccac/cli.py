@@ -8,6 +8,7 @@ from sccac import __version__
 from sccac.checks.cli import check
 from sccac.connect.cli import connect
 from sccac.flows.cli import flows
+from sccac.mappings.cli import mappings
 from sccac.offline.cli import demo
 from sccac.salesforce.cli import salesforce
 
@@ -22,6 +23,7 @@ main.add_command(check)
 main.add_command(connect)
 main.add_command(demo)
 main.add_command(flows)
+main.add_command(mappings)
 main.add_command(salesforce)
 
 
