@@ -25,6 +25,7 @@ from sccac.connect.render import RichProgress, plan_document, plan_lines, summar
 from sccac.connect.session import aws_session, connect_client, resolve_instance
 from sccac.connect.snapshot import read_instance
 from sccac.errors import SccacError
+from sccac.mappings.model import DEFAULT_MAPPING_FILE
 from sccac.flows.cli_author import flow_setting_options
 
 
@@ -34,12 +35,14 @@ def _common(command: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--instance-id", required=True, help="Connect instance id, ARN or alias."),
         click.option("--region", default=None, help="AWS region of the instance (default: the profile's)."),
         click.option("--profile", default=None, help="AWS profile (default: the environment's credentials)."),
-        click.option("--mapping", "mapping_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-                     help="YAML file: mappings: [{omni_queue, connect_queue (name or ARN), create}]."),
+        click.option("--mapping", "mapping_path", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_MAPPING_FILE,
+                     show_default=True, help="The queue mapping file (see `sccac mappings validate`)."),
         click.option("--fallback-queue", default=None, help="Queue name or ARN for contacts routing leaves unqueued (default: the first mapping's)."),
         click.option("--no-transcription", is_flag=True, help="Do not deploy the transcription module or invoke it."),
-        click.option("--no-quick-connects", is_flag=True, help="Do not create a queue quick connect per mapped queue."),
-        click.option("--routing-profile", default=None, help="Add the mapped queues (chat and task) to this routing profile."),
+        click.option("--no-quick-connects", is_flag=True,
+                     help="Create no queue quick connects (entries can also say quick_connect: false)."),
+        click.option("--routing-profile", default=None,
+                     help="Add every mapped queue (chat and task) to this routing profile (entries can name their own)."),
         click.option("--hours-of-operation", default="Basic Hours", show_default=True, help="Hours of operation of new queues."),
         click.option("--project", default="sccac", show_default=True, help="Project name in the ownership tags."),
         click.option("--rate", default=2.0, show_default=True, type=float, help="Requests a second (Connect's default quota)."),
@@ -89,7 +92,7 @@ class _Run:
         self.meter = CallMeter(clock, TokenBucket(clock, kw["rate"], kw["burst"]))
         self.client = self.meter.attach(connect_client(session, retry_mode=kw["retry_mode"], max_attempts=kw["max_attempts"]))
         self.engine = Engine(self.client, self.meter, clock)
-        mappings = load_mappings(kw["mapping_path"]) if kw["mapping_path"] else ()
+        mappings = load_mappings(kw["mapping_path"])
         inputs = FlowInputs(
             session_lambda_arn=kw["session_lambda_arn"], routing_lambda_arn=kw["routing_lambda_arn"],
             channel_address_identifier=kw["channel_address_identifier"], fallback_queue=kw["fallback_queue"],

@@ -77,7 +77,7 @@ class DesiredState:
     flows: FlowInputs
     project: str = "sccac"
     quick_connects: bool = True  # one QUEUE quick connect per mapped queue (queue transfer flow)
-    routing_profile: str | None = None  # add the mapped queues (chat and task) to this routing profile
+    routing_profile: str | None = None  # add every mapped queue (chat and task) to this routing profile
     hours_of_operation: str = "Basic Hours"  # for queues the engine creates
     owner_tags: dict[str, str] = field(init=False)
 
@@ -98,6 +98,15 @@ class DesiredState:
     def connect_queue_names(self) -> list[str]:
         """Mapped queues given by name, once each, in mapping order."""
         return list(dict.fromkeys(m.connect_queue for m in self.mappings if not m.is_arn))
+
+    @property
+    def routing_profiles(self) -> dict[str, list[QueueMapping]]:
+        """Routing profile name -> the mappings whose queue goes into it (the option's, then each entry's)."""
+        profiles: dict[str, list[QueueMapping]] = {}
+        for m in self.mappings:
+            for name in dict.fromkeys(p for p in (self.routing_profile, m.routing_profile) if p):
+                profiles.setdefault(name, []).append(m)
+        return profiles
 
     def is_owned(self, tags: dict[str, str] | None) -> bool:
         tags = tags or {}

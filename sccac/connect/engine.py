@@ -43,7 +43,7 @@ class Engine:
     def read(self, desired: DesiredState) -> InstanceSnapshot:
         try:
             return read_instance(self.client, desired.instance_id, quick_connects=desired.quick_connects,
-                                 routing_profile=desired.routing_profile)
+                                 routing_profiles=bool(desired.routing_profiles))
         except ClientError as exc:
             error = exc.response.get("Error", {})
             raise StepFailed(f"read ({exc.operation_name})", f"instance {desired.instance_id}", error.get("Code", "?"),

@@ -24,7 +24,7 @@ from sccac.connect.desired import (
     module_name,
 )
 from sccac.connect.errors import ConnectUsageError
-from sccac.connect.mapping import QUEUE_ARN_RE
+from sccac.connect.mapping import QUEUE_ARN_RE, QueueMapping
 from sccac.connect.quotas import Quotas
 from sccac.connect.snapshot import Existing, InstanceSnapshot
 from sccac.flows.builders import CONNECT_TYPES, FlowKind
@@ -107,8 +107,7 @@ def make_plan(desired: DesiredState, snap: InstanceSnapshot, quotas: Quotas, opt
     steps += flow_steps
     if desired.quick_connects:
         steps += _quick_connect_steps(desired, snap, queue_names, flow_steps, options)
-    if desired.routing_profile:
-        steps.append(_routing_step(desired, snap, queue_names))
+    steps += [_routing_step(name, mappings, snap, queue_names) for name, mappings in desired.routing_profiles.items()]
     plan = Plan(desired.instance_id, steps, quotas)
     plan.quota_issues = quota_issues(plan, snap)
     return plan
@@ -270,7 +269,8 @@ def _quick_connect_steps(desired: DesiredState, snap: InstanceSnapshot, names: d
     transfer = next(s for s in flow_steps if s.target == FlowKind.QUEUE_TRANSFER.value)
     flow_id = transfer.existing.id if transfer.existing and transfer.action is not Action.REFUSE else None
     steps = []
-    for name in dict.fromkeys(names.values()):
+    wanted_for = dict.fromkeys(names[m.omni_queue] for m in desired.mappings if m.quick_connect and m.omni_queue in names)
+    for name in wanted_for:
         existing = snap.quick_connects.get(name)
         queue = snap.queues.get(name)
         wanted = quick_connect_config(queue.id, flow_id) if queue and flow_id else None
@@ -292,14 +292,14 @@ def _quick_connect_steps(desired: DesiredState, snap: InstanceSnapshot, names: d
     return steps
 
 
-def _routing_step(desired: DesiredState, snap: InstanceSnapshot, names: dict[str, str]) -> Step:
-    profile = snap.routing_profile
-    name = desired.routing_profile or ""
+def _routing_step(name: str, mappings: list[QueueMapping], snap: InstanceSnapshot, names: dict[str, str]) -> Step:
+    profile = snap.routing_profiles.get(name)
     if profile is None:
-        raise ConnectUsageError(f"--routing-profile {name!r} does not exist in the instance; name an existing routing profile")
-    missing = tuple(
-        q for q in dict.fromkeys(names.values()) if q not in snap.queues or snap.queues[q].id not in profile.queue_ids
-    )
+        known = ", ".join(sorted(snap.routing_profiles)) or "none"
+        raise ConnectUsageError(f"routing profile {name!r} does not exist in the instance (it has: {known}); "
+                                "name an existing routing profile")
+    queues = dict.fromkeys(names[m.omni_queue] for m in mappings)
+    missing = tuple(q for q in queues if q not in snap.queues or snap.queues[q].id not in profile.queue_ids)
     if not missing:
         return Step(Kind.ROUTING, name, Action.UNCHANGED, "has every mapped queue", existing=profile)
     calls = math.ceil(len(missing) * len(ROUTING_CHANNELS) / ROUTING_CONFIGS_PER_CALL)

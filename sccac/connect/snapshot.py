@@ -34,7 +34,7 @@ class InstanceSnapshot:
     flows: dict[str, Existing] = field(default_factory=dict)
     modules: dict[str, Existing] = field(default_factory=dict)
     quick_connects: dict[str, Existing] = field(default_factory=dict)
-    routing_profile: Existing | None = None
+    routing_profiles: dict[str, Existing] = field(default_factory=dict)  # by name; read only when some are named
 
     def queue_by_arn(self, arn: str) -> Existing | None:
         return next((q for q in self.queues.values() if q.arn == arn), None)
@@ -76,7 +76,7 @@ def describe_instance(client: Any, instance_id: str) -> str:
         raise
 
 
-def read_instance(client: Any, instance_id: str, *, quick_connects: bool = True, routing_profile: str | None = None) -> InstanceSnapshot:
+def read_instance(client: Any, instance_id: str, *, quick_connects: bool = True, routing_profiles: bool = False) -> InstanceSnapshot:
     snap = InstanceSnapshot(instance_id, describe_instance(client, instance_id))
     i = {"InstanceId": instance_id}
     snap.hours = {h["Name"]: h["Id"] for h in paginate(client, "ListHoursOfOperations", "HoursOfOperationSummaryList", **i)}
@@ -93,10 +93,9 @@ def read_instance(client: Any, instance_id: str, *, quick_connects: bool = True,
             snap.quick_connects[c["Name"]] = Existing(
                 c["QuickConnectId"], c["QuickConnectARN"], c["Name"], c.get("Tags", {}), c.get("Description", ""), config=c.get("QuickConnectConfig", {})
             )
-    if routing_profile:
-        exact = {"StringCondition": {"FieldName": "name", "Value": routing_profile, "ComparisonType": "EXACT"}}
-        for r in paginate(client, "SearchRoutingProfiles", "RoutingProfiles", SearchCriteria=exact, **i):
-            snap.routing_profile = Existing(
+    if routing_profiles:
+        for r in paginate(client, "SearchRoutingProfiles", "RoutingProfiles", **i):
+            snap.routing_profiles[r["Name"]] = Existing(
                 r["RoutingProfileId"], r["RoutingProfileArn"], r["Name"], r.get("Tags", {}), queue_ids=frozenset(r.get("AssociatedQueueIds", []))
             )
     return snap

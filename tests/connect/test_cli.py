@@ -44,7 +44,8 @@ def args(command: str, mapping: Path, *extra: str) -> list[str]:
 @pytest.fixture
 def mapping(tmp_path: Path) -> Path:
     path = tmp_path / "mappings.yaml"
-    path.write_text("mappings:\n  - omni_queue: Support\n    connect_queue: Support Queue\n  - omni_queue: Sales\n    connect_queue: BasicQueue\n    create: false\n")
+    path.write_text("version: 1\nmappings:\n  - omni_queue: Support\n    connect_queue: Support Queue\n    create: true\n"
+                    "  - omni_queue: Sales\n    connect_queue: BasicQueue\n")
     return path
 
 
@@ -85,14 +86,16 @@ def test_pull_writes_deployed_flows(fake: ConnectFake, mapping: Path, tmp_path: 
 @pytest.mark.parametrize(
     ("mapping_text", "extra", "message"),
     [
-        ("mappings:\n  - omni_queue: Support\n    connect_queue: Nope\n    create: false\n", [],
+        ("mappings:\n  - omni_queue: Support\n    connect_queue: Nope\n", [],
          "Connect queue 'Nope' does not exist and create is false"),
-        ("mappings:\n  - omni_queue: 9bad\n    connect_queue: Q\n", [], "mapping 1: omni_queue '9bad' is not an Omni-Queue developer name"),
-        ("mappings: [", [], "not valid YAML at line 1, column 12"),
+        ("mappings:\n  - omni_queue: 9bad\n    connect_queue: Q\n", [], ":2: (9bad) error: 'omni_queue' is not a queue API name"),
+        ("mappings: [", [], "not valid YAML"),
         ("mappings: []\n", [], "no fallback queue: pass --fallback-queue"),
         ("mappings: []\n", ["--instance-id", "no-such-alias"], "not an instance id, ARN or alias"),
         ("mappings: []\n", ["--fallback-queue", "BasicQueue", "--channel-address-identifier", "x"],
          "--channel-address-identifier: 'x' is not a UUID"),
+        ("mappings:\n  - omni_queue: Support\n    connect_queue: BasicQueue\n    routing_profile: Nope\n", [],
+         "routing profile 'Nope' does not exist in the instance (it has: Basic Routing Profile)"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(fake: ConnectFake, tmp_path: Path, mapping_text: str, extra: list[str], message: str) -> None:
@@ -102,6 +105,11 @@ def test_bad_input_is_one_line_and_exit_2(fake: ConnectFake, tmp_path: Path, map
     assert result.exit_code == 2, result.output
     assert message in result.output
     assert "Traceback" not in result.output and len(result.output.strip().splitlines()) == 1
+
+
+def test_missing_mapping_file_is_a_usage_error(fake: ConnectFake, tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, args("plan", tmp_path / "absent.yml"))
+    assert result.exit_code == 2 and "absent.yml: error: no such file" in result.output
 
 
 def test_unknown_instance_id_is_a_usage_error(fake: ConnectFake, mapping: Path) -> None:

@@ -2,44 +2,62 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import boto3
 import pytest
 from botocore.stub import Stubber
 
 from sccac.clock import VirtualClock
 from sccac.connect.errors import ConnectUsageError
-from sccac.connect.mapping import QueueMapping, parse_mappings
+from sccac.connect.desired import DesiredState, FlowInputs
+from sccac.connect.mapping import QueueMapping, load_mappings
 from sccac.connect.pacing import TokenBucket
 from sccac.connect.planner import Action, Kind
 from sccac.connect.quotas import quotas_from_service_quotas
 from sccac.errors import SccacFailure, SccacUsageError
 from sccac.connect.errors import QuotaExceeded, StepFailed, PlanRefused
-from sccac.testing.connect.harness import fake_world
+from sccac.testing.connect.harness import CHANNEL_ADDRESS, ROUTING_LAMBDA, SESSION_LAMBDA, fake_world
 
 ARN = "arn:aws:connect:us-east-1:123456789012:instance/5f1c9c1e-2a8b-4d6e-9c3f-7b2a1d4e6f80/queue/0e4d2b7a-9c1f-4a6e-8b3d-5f7a9c2e1b40"
 
 
-def test_mapping_file_reports_every_problem_with_its_entry() -> None:
-    data = {"mappings": [
-        {"omni_queue": "Support", "connect_queue": "Support"},
-        {"omni_queue": "Support", "connect_queue": "Other"},
-        {"omni_queue": "Billing", "connect_queue": "arn:aws:connect:bad"},
-        {"omni_queue": "Sales", "connect_queue": "Sales", "create": "yes", "colour": "red"},
-    ]}
+def test_mapping_file_problems_all_come_at_once_as_a_usage_error(tmp_path: Path) -> None:
+    path = tmp_path / "m.yml"
+    path.write_text("mappings:\n  - omni_queue: Support\n    connect_queue: Support\n"
+                    "  - omni_queue: Support\n    connect_queue: Other\n"
+                    "  - omni_queue: Billing\n    connect_queue: arn:aws:connect:bad\n")
     with pytest.raises(ConnectUsageError) as caught:
-        parse_mappings(data, "m.yaml")
+        load_mappings(path)
     message = str(caught.value)
-    assert "m.yaml: mapping 2: Omni-Queue Support is mapped twice" in message
-    assert "m.yaml: mapping 3: connect_queue 'arn:aws:connect:bad' is not a queue ARN" in message
-    assert "m.yaml: mapping 4: unknown key(s) colour" in message and "mapping 4: create must be true or false" in message
-    assert "mapping 1" not in message
+    assert "m.yml:4: (Support) error: the Omni-Queue is already mapped on line 2" in message
+    assert "m.yml:6: (Billing) error: 'arn:aws:connect:bad' is not an Amazon Connect queue ARN" in message
 
 
-def test_mapping_file_accepts_names_arns_and_the_create_flag() -> None:
-    parsed = parse_mappings({"mappings": [{"omni_queue": "A", "connect_queue": "Q"},
-                                          {"omni_queue": "B", "connect_queue": ARN, "create": False}]}, "m.yaml")
-    assert parsed == (QueueMapping("A", "Q"), QueueMapping("B", ARN, create=False))
-    assert parsed[1].is_arn and not parsed[0].is_arn
+def test_mapping_file_entries_become_the_wiring_inputs_and_inactive_ones_are_left_out(tmp_path: Path) -> None:
+    path = tmp_path / "m.yml"
+    path.write_text(f"version: 1\nmappings:\n  - omni_queue: A\n    connect_queue: Q\n    create: true\n    routing_profile: Agents\n"
+                    f"  - omni_queue: B\n    connect_queue: {ARN}\n    quick_connect: false\n"
+                    "  - omni_queue: C\n    connect_queue: Old\n    active: false\n")
+    assert load_mappings(path) == (
+        QueueMapping("A", "Q", create=True, routing_profile="Agents"),
+        QueueMapping("B", ARN, create=False, quick_connect=False),
+    )
+
+
+def test_queue_options_per_entry_decide_quick_connects_and_routing_profiles() -> None:
+    world = fake_world()
+    inputs = FlowInputs(SESSION_LAMBDA, ROUTING_LAMBDA, CHANNEL_ADDRESS)
+    desired = DesiredState(world.instance.id, (
+        QueueMapping("A", "Queue A", routing_profile="Basic Routing Profile"),
+        QueueMapping("B", "Queue B", quick_connect=False),
+    ), inputs)
+    world.apply(desired)
+    assert [q.name for q in world.instance.quick_connects.values()] == ["Queue A"]
+    profile = next(iter(world.instance.routing_profiles.values()))
+    named = {world.instance.queues[qid].name for qid, _ in profile.queue_configs}
+    assert named == {"BasicQueue", "Queue A"}
+    assert world.apply(desired).stats.writes == 0
 
 
 def test_plan_orders_steps_as_connect_needs_them() -> None:
