@@ -136,19 +136,20 @@ class Applier:
         )
         self.refs.queues[step.name] = (created.get("QueueId", ""), created.get("QueueArn", ""))
 
+    def _fallback_arn(self) -> str:
+        fallback = self.desired.fallback_queue
+        return fallback if fallback.startswith("arn:") else self.refs.queues[fallback][1]
+
     def _built_flows(self) -> dict[FlowKind, BuiltFlow]:
         """Built once, after the queues and the module exist, with their real ARNs."""
         if self._built is None:
-            fallback = self.desired.fallback_queue
-            arn = fallback if fallback.startswith("arn:") else self.refs.queues[fallback][1]
             module = self.refs.flows.get(FlowKind.TRANSCRIPTION.value)
-            self._built = build_flows(self.desired.flows, arn, module[1] if module else None)
+            self._built = build_flows(self.desired.flows, self._fallback_arn(), module[1] if module else None)
         return self._built
 
     def _module_content(self) -> BuiltFlow:
-        fallback = self.desired.fallback_queue
-        arn = fallback if fallback.startswith("arn:") else self.refs.queues[fallback][1]
-        return build_flows(self.desired.flows, arn, None)[FlowKind.TRANSCRIPTION]
+        # The module names no ARN; it is built before the flows because they name it.
+        return build_flows(self.desired.flows, self._fallback_arn(), None)[FlowKind.TRANSCRIPTION]
 
     def _tags_for(self, content: str) -> dict[str, str]:
         return {**self.desired.owner_tags, CONTENT_TAG: content_hash(content)}

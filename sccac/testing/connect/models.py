@@ -17,7 +17,6 @@ from typing import Any
 from sccac.clock import Clock, VirtualClock
 from sccac.testing.connect.exceptions import (
     DuplicateResourceException,
-    InternalServiceException,
     InvalidContactFlowException,
     InvalidContactFlowModuleException,
     InvalidParameterException,
@@ -469,12 +468,4 @@ def flow_content_problems(inst: Instance, content: str) -> list[str]:
     return problems
 
 
-__all__ = [
-    "ConnectBackend",
-    "Faults",
-    "Quotas",
-    "Instance",
-    "InternalServiceException",
-    "content_sha256",
-    "flow_content_problems",
-]
+__all__ = ["ConnectBackend", "Faults", "Quotas", "Instance", "content_sha256", "flow_content_problems"]
