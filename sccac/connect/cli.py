@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -50,6 +52,8 @@ def _common(command: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--retry-mode", type=click.Choice(["standard", "adaptive"]), default="standard", show_default=True),
         click.option("--max-attempts", default=10, show_default=True, type=int, help="botocore attempts per call, the first included (throttling, time-outs)."),
         click.option("--skip-service-quotas", is_flag=True, help="Use Connect's default quotas without asking Service Quotas."),
+        click.option("--offline", is_flag=True,
+                     help="Run against a new in-memory Connect instance (no AWS, virtual time, nothing kept): try the commands."),
         flow_setting_options("Required."),
     ]
     for option in reversed(options):
@@ -87,11 +91,16 @@ class _Run:
             raise ConnectUsageError(f"missing {', '.join(missing)}: the flows need the org's real values")
         if kw["rate"] <= 0 or kw["burst"] < 1:
             raise ConnectUsageError("--rate must be above 0 and --burst at least 1")
-        session = aws_session(kw["region"], kw["profile"])
-        clock = RealClock()
-        self.meter = CallMeter(clock, TokenBucket(clock, kw["rate"], kw["burst"]))
-        self.client = self.meter.attach(connect_client(session, retry_mode=kw["retry_mode"], max_attempts=kw["max_attempts"]))
-        self.engine = Engine(self.client, self.meter, clock)
+        self.virtual_time: Any = contextlib.nullcontext()
+        if kw["offline"]:
+            self._offline(kw)
+        else:
+            session = aws_session(kw["region"], kw["profile"])
+            clock = RealClock()
+            self.meter = CallMeter(clock, TokenBucket(clock, kw["rate"], kw["burst"]))
+            self.client = self.meter.attach(connect_client(session, retry_mode=kw["retry_mode"], max_attempts=kw["max_attempts"]))
+            self.engine = Engine(self.client, self.meter, clock)
+            self.quotas = Quotas() if kw["skip_service_quotas"] else quotas_from_service_quotas(session.client("service-quotas"))
         mappings = load_mappings(kw["mapping_path"])
         inputs = FlowInputs(
             session_lambda_arn=kw["session_lambda_arn"], routing_lambda_arn=kw["routing_lambda_arn"],
@@ -103,7 +112,19 @@ class _Run:
             quick_connects=not kw["no_quick_connects"], routing_profile=kw["routing_profile"],
             hours_of_operation=kw["hours_of_operation"],
         )
-        self.quotas = Quotas() if kw["skip_service_quotas"] else quotas_from_service_quotas(session.client("service-quotas"))
+
+    def _offline(self, kw: dict[str, Any]) -> None:
+        """A new in-memory instance answering through botocore's model, on a virtual clock; nothing persists."""
+        from sccac.testing.connect.harness import fake_world
+        from sccac.testing.connect.responses import virtual_retry_sleep
+
+        given = kw["instance_id"]
+        is_id = re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", given)
+        world = fake_world(rate=kw["rate"], burst=kw["burst"], max_attempts=kw["max_attempts"],
+                           alias="offline" if is_id else given, instance_id=given if is_id else None)
+        self.client, self.meter, self.engine, self.quotas = world.engine.client, world.meter, world.engine, world.quotas()
+        self.virtual_time = virtual_retry_sleep(world.clock)
+        click.echo(f"offline: an in-memory Connect instance {world.instance.id} (alias {world.instance.alias}); nothing persists", err=True)
 
 
 @click.group()
@@ -120,7 +141,8 @@ def connect() -> None:
 def plan(output_format: str, take_ownership: bool, overwrite_console_edits: bool, **kw: Any) -> None:
     """Show what apply would do (reads only)."""
     run = _Run(kw)
-    result = run.engine.plan(run.desired, run.quotas, PlanOptions(take_ownership, overwrite_console_edits))
+    with run.virtual_time:
+        result = run.engine.plan(run.desired, run.quotas, PlanOptions(take_ownership, overwrite_console_edits))
     if output_format == "json":
         click.echo(json.dumps(plan_document(result.plan, result.stats), indent=2))
     else:
@@ -139,7 +161,8 @@ def apply(output: Path, take_ownership: bool, overwrite_console_edits: bool, **k
     """Apply the plan; a re-run makes no write calls."""
     run = _Run(kw)
     console = Console(stderr=True)
-    result = run.engine.apply(run.desired, run.quotas, PlanOptions(take_ownership, overwrite_console_edits), RichProgress(console))
+    with run.virtual_time:
+        result = run.engine.apply(run.desired, run.quotas, PlanOptions(take_ownership, overwrite_console_edits), RichProgress(console))
     console.print(summary_table(result))
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(json.dumps(result.output, indent=2) + "\n", encoding="utf-8")
@@ -153,7 +176,8 @@ def apply(output: Path, take_ownership: bool, overwrite_console_edits: bool, **k
 def pull(out_dir: Path, **kw: Any) -> None:
     """Write the deployed flows to files and show how they differ from the generated ones."""
     run = _Run(kw)
-    snap = read_instance(run.client, run.desired.instance_id, quick_connects=False)
+    with run.virtual_time:
+        snap = read_instance(run.client, run.desired.instance_id, quick_connects=False)
     for drift in pull_flows(run.desired, snap, out_dir):
         where = f" -> {drift.path}" if drift.path else ""
         click.echo(f"{drift.state:<15} {drift.kind} ({drift.name}){where}")

@@ -140,3 +140,19 @@ def test_refused_apply_names_the_option(fake: ConnectFake, mapping: Path, tmp_pa
     result = runner.invoke(main, args("apply", mapping, "--output", str(tmp_path / "w.json")))
     assert result.exit_code == 2
     assert "flow SCCAC Agent Transfer: would overwrite console edits (--overwrite-console-edits" in result.output
+
+
+def test_offline_apply_runs_without_aws_on_virtual_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("sccac.connect.cli.aws_session", lambda region, profile: pytest.fail("offline must not touch AWS"))
+    path = tmp_path / "m.yml"
+    path.write_text("mappings:\n" + "".join(f"  - omni_queue: Q{i}\n    connect_queue: Queue {i}\n    create: true\n" for i in range(20)))
+    out = tmp_path / "wiring.json"
+    argv = args("apply", path, "--offline", "--output", str(out))
+    argv[argv.index("sccac-dev")] = "11111111-2222-4333-8444-555555555555"
+    rate = argv.index("--rate")
+    del argv[rate:rate + 4]  # Connect's real budget, 2/s burst 5: 47 writes, about 21 s of virtual time
+    result = CliRunner().invoke(main, argv)
+    assert result.exit_code == 0, result.output
+    assert "offline: an in-memory Connect instance" in result.output
+    doc = json.loads(out.read_text())
+    assert doc["instance_id"] == "11111111-2222-4333-8444-555555555555" and len(doc["queues"]) == 20

@@ -55,11 +55,12 @@ class FakeWorld:
 
 
 def fake_world(*, queue_quota: int = 50, quick_connect_quota: int = 100, faults: Faults | None = None,
-               rate: float = 2.0, burst: int = 5, pace: bool = True, max_attempts: int = 10) -> FakeWorld:
+               rate: float = 2.0, burst: int = 5, pace: bool = True, max_attempts: int = 10,
+               alias: str = "sccac-test", instance_id: str | None = None) -> FakeWorld:
     """A fresh account with one instance; the engine paced at ``rate``/``burst`` like the fake's own budget."""
     clock = VirtualClock()
     fake = ConnectFake(ConnectBackend(clock=clock, faults=faults, rate=rate, burst=burst))
-    instance = fake.backend.create_instance(quotas=InstanceQuotas(queues=queue_quota, quick_connects=quick_connect_quota))
+    instance = fake.backend.create_instance(alias, InstanceQuotas(queues=queue_quota, quick_connects=quick_connect_quota), instance_id)
     meter = CallMeter(clock, TokenBucket(clock, rate, burst) if pace else None)
     client = meter.attach(fake.client(max_attempts=max_attempts))
     return FakeWorld(clock, fake, instance, Engine(client, meter, clock), meter)
