@@ -191,3 +191,24 @@ def test_routing_profile_gets_the_mapped_queues_once() -> None:
     assert {qid for qid, _ in profile.queue_configs} == ids
     assert run.stats.by_operation["AssociateRoutingProfileQueues"] == 2  # 14 configs, 10 a call
     assert world.apply(desired).stats.writes == 0
+
+
+def test_a_flow_connect_rejects_stops_the_run_naming_step_resource_code_and_problems() -> None:
+    # A stale read (someone removed the association after it): the plan skips the association,
+    # Connect refuses the flow that names the function, and the run stops there.
+    from sccac.connect.applier import Applier
+    from sccac.connect.planner import make_plan
+
+    world = fake_world()
+    desired = world.desired(1)
+    snap = world.plan(desired).snapshot
+    snap.lambda_functions.update(desired.flows.lambda_arns)
+    plan = make_plan(desired, snap, world.quotas())
+    with pytest.raises(StepFailed) as failure:
+        Applier(world.engine.client, desired, snap).apply(plan)
+    assert (failure.value.step, failure.value.resource, failure.value.code) == (
+        "create flow", "SCCAC Inbound Chat", "InvalidContactFlowException")
+    assert f"Lambda function {SESSION_LAMBDA} is not associated with the instance" in str(failure.value)
+    assert [q.name for q in world.instance.queues.values()] == ["BasicQueue", "Queue 0"]  # earlier steps stay applied
+    world.apply(desired)
+    assert_complete(world, 1)

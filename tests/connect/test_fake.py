@@ -162,3 +162,11 @@ def test_an_instance_can_have_a_given_id() -> None:
     described = fake.client().describe_instance(InstanceId=inst.id)["Instance"]
     assert described["Arn"].endswith("instance/11111111-2222-4333-8444-555555555555")
     assert [q.name for q in inst.queues.values()] == ["BasicQueue"]
+
+
+def test_module_content_naming_a_missing_resource_is_an_invalid_module() -> None:
+    _, client, iid, _ = world_client()
+    content = FLOW % ("InvokeLambdaFunction", "LambdaFunctionARN", ROUTING_LAMBDA)
+    code, status, response = code_of(lambda: client.create_contact_flow_module(InstanceId=iid, Name="M", Content=content))
+    assert (code, status) == ("InvalidContactFlowModuleException", 400)
+    assert "is not associated" in response["Problems"][0]["message"]
