@@ -6,6 +6,7 @@ import click
 
 from sccac import __version__
 from sccac.checks.cli import check
+from sccac.connect.cli import connect
 from sccac.flows.cli import flows
 from sccac.mappings.cli import mappings
 from sccac.offline.cli import demo
@@ -19,6 +20,7 @@ def main() -> None:
 
 
 main.add_command(check)
+main.add_command(connect)
 main.add_command(demo)
 main.add_command(flows)
 main.add_command(mappings)
