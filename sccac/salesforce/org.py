@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any, Protocol
 
+from sccac.errors import SccacUsageError
 from sccac.mappings.sides import OmniQueue
 from sccac.mappings.status import RoutingMapEntry
 from sccac.salesforce.render import QueueMapping
@@ -21,7 +22,7 @@ class SalesforceClient(Protocol):
     def query_all(self, query: str, include_deleted: bool = False, **kwargs: Any) -> dict[str, Any]: ...
 
 
-class OrgSetupError(RuntimeError):
+class OrgSetupError(SccacUsageError):
     """The org lacks something the setup needs; the message names it and where to set it up."""
 
 
