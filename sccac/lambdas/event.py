@@ -8,15 +8,13 @@ both, the block parameter wins because it is the more specific, explicit setting
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from sccac.lambdas.errors import InvalidInputError
+from sccac.lambdas.ids import UUID_RE, is_salesforce_id
 
-_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
-_SF_ID = re.compile(r"^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$")
 _MAX_CLIENT_ID = 255  # Interaction Service limit for an end-user client identifier
 ROUTING_TYPES = ("Initial", "Transfer")
 
@@ -107,7 +105,7 @@ def parse_session_request(event: Any) -> SessionRequest:
             fix="Set the contact attribute channelAddressIdentifier to the ChannelAddressIdentifier "
             "of the Salesforce MessagingChannel before the Lambda block.",
         )
-    if not _UUID.match(channel):
+    if not UUID_RE.match(channel):
         raise InvalidInputError(
             "channelAddressIdentifier is not a UUID (it may still be a placeholder).",
             field="channelAddressIdentifier",
@@ -187,7 +185,7 @@ def _optional_sf_id(contact: ContactEvent, name: str, prefix: str | None) -> str
     if raw is None or not str(raw).strip():
         return None
     value = str(raw).strip()
-    if not _SF_ID.match(value) or (prefix and not value.startswith(prefix)):
+    if not is_salesforce_id(value, prefix):
         kind = "an Omni-Queue (Group) Id starting with 00G" if prefix else "a Salesforce record Id"
         raise InvalidInputError(
             f"{name} '{value[:40]}' is not {kind} (15 or 18 characters).",

@@ -16,7 +16,6 @@ block's Error branch (the fallback queue), whereas a Lambda error disconnects th
 from __future__ import annotations
 
 import logging
-import re
 import time
 from typing import Any
 
@@ -25,12 +24,10 @@ from sccac.lambdas.budget import Deadline, invocation_started
 from sccac.lambdas.errors import RoutingRejectedError
 from sccac.lambdas.event import RouteRequest, parse_route_request
 from sccac.lambdas.handler_support import run
+from sccac.lambdas.ids import CONNECT_QUEUE_ARN_RE
 from sccac.lambdas.interaction_api import request_id_for
 from sccac.lambdas.log import log
 
-CONNECT_QUEUE_ARN = re.compile(
-    r"^arn:aws[-a-z]*:connect:[a-z0-9-]+:\d{12}:instance/[0-9a-f-]{36}/queue/[0-9a-f-]{36}$"
-)
 MAPPED = "MAPPED_QUEUE"
 NOT_MAPPED = "NO_MAPPED_QUEUE"
 
@@ -93,7 +90,7 @@ def _route(event: Any, context: Any, deps: runtime.Dependencies, started: float)
         "omniQueueId": str(context_map.get("queueId") or ""),
     }
     external = str(context_map.get("externalQueueId") or "")
-    if CONNECT_QUEUE_ARN.match(external):
+    if CONNECT_QUEUE_ARN_RE.match(external):
         result["routingStatus"] = MAPPED
         result["externalQueueId"] = external
         return result
