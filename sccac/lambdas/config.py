@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -58,7 +59,7 @@ def base_url(domain: str) -> str:
     plain ``http://`` only on this machine (the local Interaction Service), because the token
     and the JWT assertion must never cross a network unencrypted.
     """
-    domain = domain.strip().rstrip("/")
+    domain = domain.strip()
     if "://" not in domain:
         domain = "https://" + domain
     if any(ch.isspace() or not ch.isprintable() for ch in domain):
@@ -69,15 +70,19 @@ def base_url(domain: str) -> str:
         parts.port  # noqa: B018 - raises ValueError for a port that is not a number
     except ValueError:
         raise ValueError("is not a URL") from None
-    if not host:
-        raise ValueError("has no host name")
+    if not _HOST.match(host):
+        raise ValueError("has no valid host name")
     if parts.scheme == "http" and not _is_loopback(host):
         raise ValueError("uses plain http; only https is allowed (http only for 127.0.0.1/localhost)")
     if parts.scheme not in ("https", "http"):
         raise ValueError(f"uses the scheme {quote(parts.scheme, 20)}; only https is allowed")
-    if parts.path or parts.query or parts.fragment or parts.username or parts.password:
+    if parts.path not in ("", "/") or parts.query or parts.fragment or parts.username or parts.password:
         raise ValueError("has a path, query or user part; give only the host name")
-    return domain
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+# A DNS name or an IP address (urlsplit gives an IPv6 literal without its brackets).
+_HOST = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?\Z|^[0-9A-Fa-f:.]+\Z")
 
 
 def _is_loopback(host: str) -> bool:

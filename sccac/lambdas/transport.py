@@ -113,10 +113,13 @@ class Transport:
                     decode_content=False,
                 )
                 data = _read_capped(response, endpoint)
-            except (urllib3.exceptions.TimeoutError, TimeoutError):
-                raise _timeout(endpoint, timeout_s) from None
             except (urllib3.exceptions.HTTPError, OSError) as exc:
-                if watchdog.fired:  # the watchdog cut the connection: a timeout, not an outage
+                # NewConnectionError (refused, no such host) subclasses ConnectTimeoutError in
+                # urllib3: it is "not reachable", not "too slow".
+                slow = isinstance(exc, (urllib3.exceptions.TimeoutError, TimeoutError)) and not isinstance(
+                    exc, urllib3.exceptions.NewConnectionError
+                )
+                if slow or watchdog.fired:  # the watchdog cut the connection: a timeout, not an outage
                     raise _timeout(endpoint, timeout_s) from None
                 raise SalesforceUnavailableError(
                     f"{endpoint.what} could not be reached ({type(exc).__name__}).",
@@ -169,11 +172,19 @@ def _timeout(endpoint: Endpoint, timeout_s: float) -> SalesforceTimeoutError:
 
 
 class _Watchdog:
-    """Shuts down the socket of the request in flight once its time is up."""
+    """Shuts down the socket of the request in flight once its time is up.
+
+    It holds the socket object, not its descriptor number: once the connection really closes
+    the socket, ``fileno()`` is -1 and the timer has nothing to touch (a reused number belongs
+    to someone else). The one exception is the TLS handshake, when ``ssl`` has moved the
+    descriptor into a new object that urllib3 has not handed back yet: for that window only, the
+    number is kept too, and dropped under the lock as soon as ``connect()`` returns.
+    """
 
     def __init__(self, seconds: float) -> None:
         self._lock = threading.Lock()
-        self._fd: int | None = None
+        self._sock: socket.socket | None = None
+        self._connecting_fd: int | None = None
         self.fired = False
         self._timer = threading.Timer(max(seconds, 0.0), self._fire)
         self._timer.daemon = True
@@ -184,37 +195,48 @@ class _Watchdog:
     def stop(self) -> None:
         self._timer.cancel()
         with self._lock:
-            self._fd = None
+            self._sock = None
+            self._connecting_fd = None
 
-    def watch(self, fd: int) -> None:
+    def watch(self, sock: socket.socket, connecting: bool = False) -> None:
         with self._lock:
-            self._fd = fd
+            self._sock = sock
+            self._connecting_fd = sock.fileno() if connecting else None
             if self.fired:  # connected after the deadline: end it now
-                _shutdown(fd)
+                self._shutdown()
 
-    def unwatch(self, fd: int) -> None:
-        # Called before the connection closes its socket, so the timer never touches a
-        # descriptor number the process may already have reused.
+    def connected(self) -> None:
         with self._lock:
-            if self._fd == fd:
-                self._fd = None
+            self._connecting_fd = None
 
     def _fire(self) -> None:
         with self._lock:
             self.fired = True
-            if self._fd is not None:
-                _shutdown(self._fd)
+            self._shutdown()
+
+    def _shutdown(self) -> None:
+        sock = self._sock
+        if sock is not None and sock.fileno() >= 0:
+            try:
+                # The plain socket call on the descriptor: for an SSLSocket, its own shutdown()
+                # would also tear down the TLS state under the thread reading from it.
+                _socket_shutdown(sock, socket.SHUT_RDWR)  # wakes a blocked recv/send with EOF
+            except OSError:
+                pass
+        elif self._connecting_fd is not None:
+            _shutdown_fd(self._connecting_fd)
 
 
-def _shutdown(fd: int) -> None:
-    # By descriptor number: during a TLS handshake the connection's socket object is already
-    # detached (ssl wraps the same descriptor in a new object), but the descriptor is the same.
+_socket_shutdown = socket.socket.shutdown
+
+
+def _shutdown_fd(fd: int) -> None:
     try:
         sock = socket.socket(fileno=fd)
     except OSError:
         return
     try:
-        sock.shutdown(socket.SHUT_RDWR)  # wakes a blocked recv/send/handshake with EOF
+        sock.shutdown(socket.SHUT_RDWR)
     except OSError:
         pass
     finally:
@@ -228,20 +250,6 @@ class _Current(threading.local):
 _current = _Current()
 
 
-def _watch(sock: Any) -> None:
-    watchdog = _current.watchdog
-    fd = sock.fileno() if sock is not None else -1
-    if watchdog is not None and fd >= 0:
-        watchdog.watch(fd)
-
-
-def _unwatch(sock: Any) -> None:
-    watchdog = _current.watchdog
-    fd = sock.fileno() if sock is not None else -1
-    if watchdog is not None and fd >= 0:
-        watchdog.unwatch(fd)
-
-
 if TYPE_CHECKING:
     _Base = HTTPConnection
 else:
@@ -249,22 +257,31 @@ else:
 
 
 class _WatchedConnection(_Base):
-    """Reports its socket to the current request's watchdog: a new connection as soon as it
-    is connected (so the TLS handshake and the request are covered), a reused one when it
-    starts reading the answer."""
+    """Reports its socket to the current request's watchdog: while connecting (TCP connect,
+    TLS handshake), once connected, and when a reused connection starts reading an answer."""
 
     def _new_conn(self) -> socket.socket:
         sock = super()._new_conn()
-        _watch(sock)
+        watchdog = _current.watchdog
+        if watchdog is not None:
+            watchdog.watch(sock, connecting=True)
         return sock
 
-    def getresponse(self, *args: Any, **kwargs: Any) -> Any:
-        _watch(self.sock)
-        return super().getresponse(*args, **kwargs)
+    def connect(self) -> None:
+        watchdog = _current.watchdog
+        try:
+            super().connect()
+        finally:
+            if watchdog is not None:
+                watchdog.connected()
+        if watchdog is not None and self.sock is not None:
+            watchdog.watch(self.sock)
 
-    def close(self) -> None:
-        _unwatch(self.sock)
-        super().close()
+    def getresponse(self, *args: Any, **kwargs: Any) -> Any:
+        watchdog = _current.watchdog
+        if watchdog is not None and self.sock is not None:
+            watchdog.watch(self.sock)
+        return super().getresponse(*args, **kwargs)
 
 
 class _HTTPConnection(_WatchedConnection, HTTPConnection):
