@@ -9,8 +9,7 @@ urllib3's timeouts bound each socket operation (the connect, each read), not the
 a server that sends its headers or its body a few bytes at a time keeps every read short and
 the request alive as long as it likes. So each request also runs a watchdog timer: when the
 time given to the request is up, it shuts the connection's socket down, which ends whatever
-read, write or TLS handshake is blocked on it at once, and the request fails with
-``SALESFORCE_TIMEOUT``. The body is read in chunks, never decompressed, up to a size cap.
+read or write is blocked on it at once, and the request fails with ``SALESFORCE_TIMEOUT``. The body is read in chunks, never decompressed, up to a size cap.
 (Name resolution happens before there is a socket to shut down; Lambda's resolver answers
 from its cache in microseconds.)
 """
@@ -175,16 +174,13 @@ class _Watchdog:
     """Shuts down the socket of the request in flight once its time is up.
 
     It holds the socket object, not its descriptor number: once the connection really closes
-    the socket, ``fileno()`` is -1 and the timer has nothing to touch (a reused number belongs
-    to someone else). The one exception is the TLS handshake, when ``ssl`` has moved the
-    descriptor into a new object that urllib3 has not handed back yet: for that window only, the
-    number is kept too, and dropped under the lock as soon as ``connect()`` returns.
+    the socket, ``fileno()`` is -1 and the timer has nothing to touch (a reused number would
+    belong to someone else).
     """
 
     def __init__(self, seconds: float) -> None:
         self._lock = threading.Lock()
         self._sock: socket.socket | None = None
-        self._connecting_fd: int | None = None
         self.fired = False
         self._timer = threading.Timer(max(seconds, 0.0), self._fire)
         self._timer.daemon = True
@@ -196,18 +192,12 @@ class _Watchdog:
         self._timer.cancel()
         with self._lock:
             self._sock = None
-            self._connecting_fd = None
 
-    def watch(self, sock: socket.socket, connecting: bool = False) -> None:
+    def watch(self, sock: socket.socket) -> None:
         with self._lock:
             self._sock = sock
-            self._connecting_fd = sock.fileno() if connecting else None
             if self.fired:  # connected after the deadline: end it now
                 self._shutdown()
-
-    def connected(self) -> None:
-        with self._lock:
-            self._connecting_fd = None
 
     def _fire(self) -> None:
         with self._lock:
@@ -216,31 +206,17 @@ class _Watchdog:
 
     def _shutdown(self) -> None:
         sock = self._sock
-        if sock is not None and sock.fileno() >= 0:
-            try:
-                # The plain socket call on the descriptor: for an SSLSocket, its own shutdown()
-                # would also tear down the TLS state under the thread reading from it.
-                _socket_shutdown(sock, socket.SHUT_RDWR)  # wakes a blocked recv/send with EOF
-            except OSError:
-                pass
-        elif self._connecting_fd is not None:
-            _shutdown_fd(self._connecting_fd)
+        if sock is None or sock.fileno() < 0:
+            return
+        try:
+            # The plain socket call on the descriptor: for an SSLSocket, its own shutdown()
+            # would also tear down the TLS state under the thread reading from it.
+            _socket_shutdown(sock, socket.SHUT_RDWR)  # wakes a blocked recv/send with EOF
+        except OSError:
+            pass
 
 
 _socket_shutdown = socket.socket.shutdown
-
-
-def _shutdown_fd(fd: int) -> None:
-    try:
-        sock = socket.socket(fileno=fd)
-    except OSError:
-        return
-    try:
-        sock.shutdown(socket.SHUT_RDWR)
-    except OSError:
-        pass
-    finally:
-        sock.detach()  # the connection still owns the descriptor and closes it
 
 
 class _Current(threading.local):
@@ -257,31 +233,23 @@ else:
 
 
 class _WatchedConnection(_Base):
-    """Reports its socket to the current request's watchdog: while connecting (TCP connect,
-    TLS handshake), once connected, and when a reused connection starts reading an answer."""
-
-    def _new_conn(self) -> socket.socket:
-        sock = super()._new_conn()
-        watchdog = _current.watchdog
-        if watchdog is not None:
-            watchdog.watch(sock, connecting=True)
-        return sock
+    """Reports its socket to the current request's watchdog: once connected, and when a reused
+    connection starts reading an answer. (The TCP connect and the TLS handshake need no
+    watchdog: the connect timeout, which is the time left, bounds each of them as a whole;
+    CPython's ssl module counts the handshake's socket timeout as one deadline.)"""
 
     def connect(self) -> None:
-        watchdog = _current.watchdog
-        try:
-            super().connect()
-        finally:
-            if watchdog is not None:
-                watchdog.connected()
-        if watchdog is not None and self.sock is not None:
-            watchdog.watch(self.sock)
+        super().connect()
+        self._report()
 
     def getresponse(self, *args: Any, **kwargs: Any) -> Any:
+        self._report()
+        return super().getresponse(*args, **kwargs)
+
+    def _report(self) -> None:
         watchdog = _current.watchdog
         if watchdog is not None and self.sock is not None:
             watchdog.watch(self.sock)
-        return super().getresponse(*args, **kwargs)
 
 
 class _HTTPConnection(_WatchedConnection, HTTPConnection):

@@ -42,6 +42,8 @@ class FaultServer:
 
     fault: Fault | None = None
     requests: list[Request] = field(default_factory=list)
+    # Set: each connection goes to it unread (a TLS client's bytes are not an HTTP request).
+    raw: Callable[["Connection"], None] | None = None
 
     def __post_init__(self) -> None:
         self.stopping = threading.Event()
@@ -74,6 +76,12 @@ class FaultServer:
         self._server.server_close()
 
     def _serve(self, conn: Connection) -> None:
+        if self.raw is not None:
+            try:
+                self.raw(conn)
+            except OSError:
+                pass
+            return
         while not self.stopping.is_set():
             request = conn.read_request()
             if request is None:
@@ -202,6 +210,15 @@ def oversize_streamed(conn: Connection, request: Request) -> None:
     conn.send(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n")
     conn.send(b'{"success": true, "pad": "' + b"x" * (1024 * 1024) + b'"}')
     conn.closing = True
+
+
+def slow_tls_handshake(conn: Connection) -> None:
+    """For an https client: the header of a 16 KB TLS handshake record, then its body one byte
+    at a time. Each of the client's reads gets a byte quickly, so only an overall deadline ends
+    the handshake (no certificate needed: the client never gets that far)."""
+    conn._recv()  # the ClientHello
+    conn.send(b"\x16\x03\x03\x40\x00")
+    conn.trickle(b"\x00")
 
 
 def answer_json(status: int, data: Any) -> Fault:

@@ -114,6 +114,16 @@ def test_slow_route_answer_ends_within_the_budget(faults, api_deps):
     assert elapsed < BUDGET_MS / 1000 + MARGIN_S
 
 
+def test_slow_tls_handshake_ends_within_the_budget(faults, make_deps):
+    faults.raw = fs.slow_tls_handshake
+    deps = make_deps(scrt_base_url=faults.url.replace("http://", "https://"))
+
+    exc, elapsed = timed(lambda: create_messaging_session(session_event(), FakeContext(BUDGET_MS), deps))
+
+    assert isinstance(exc, SalesforceTimeoutError)
+    assert elapsed < BUDGET_MS / 1000 + MARGIN_S
+
+
 def test_deadline_holds_on_a_reused_keep_alive_connection_and_the_next_call_works(faults, api_deps):
     faults.fault = fs.answer_json(202, CONVERSATION_OK)
     create_messaging_session(session_event(), FakeContext(), api_deps)  # opens the pooled connection
