@@ -9,9 +9,9 @@ urllib3's timeouts bound each socket operation (the connect, each read), not the
 a server that sends its headers or its body a few bytes at a time keeps every read short and
 the request alive as long as it likes. So each request also runs a watchdog timer: when the
 time given to the request is up, it shuts the connection's socket down, which ends whatever
-read or write is blocked on it at once, and the request fails with ``SALESFORCE_TIMEOUT``. The body is read in chunks, never decompressed, up to a size cap.
-(Name resolution happens before there is a socket to shut down; Lambda's resolver answers
-from its cache in microseconds.)
+read or write is blocked on it at once, and the request fails with ``SALESFORCE_TIMEOUT``.
+The body is read in chunks, never decompressed, up to a size cap. (Name resolution runs
+before there is a socket to shut down: it is the one step only the resolver bounds.)
 """
 
 from __future__ import annotations
