@@ -7,8 +7,8 @@ handler decides what to retry so the time budget holds.
 
 urllib3's timeouts bound each socket operation (the connect, each read), not the response:
 a server that sends its headers or its body a few bytes at a time keeps every read short and
-the request alive as long as it likes. So each request also runs a watchdog timer: when the
-time given to the request is up, it shuts the connection's socket down, which ends whatever
+the request alive as long as it likes. So each request also has a watchdog: when the time
+given to the request is up, it shuts the connection's socket down, which ends whatever
 read or write is blocked on it at once, and the request fails with ``SALESFORCE_TIMEOUT``.
 The body is read in chunks, never decompressed, up to a size cap. (Name resolution runs
 before there is a socket to shut down: it is the one step only the resolver bounds.)
@@ -17,8 +17,10 @@ before there is a socket to shut down: it is the one step only the resolver boun
 from __future__ import annotations
 
 import json
+import math
 import socket
 import threading
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -171,38 +173,36 @@ def _timeout(endpoint: Endpoint, timeout_s: float) -> SalesforceTimeoutError:
 
 
 class _Watchdog:
-    """Shuts down the socket of the request in flight once its time is up.
+    """One request's deadline: once it passes, the request's socket is shut down.
 
     It holds the socket object, not its descriptor number: once the connection really closes
-    the socket, ``fileno()`` is -1 and the timer has nothing to touch (a reused number would
-    belong to someone else).
+    the socket, ``fileno()`` is -1 and there is nothing to touch (a reused number would belong
+    to someone else). The deadlines of all requests are kept by one ``_Watcher`` thread.
     """
 
     def __init__(self, seconds: float) -> None:
-        self._lock = threading.Lock()
-        self._sock: socket.socket | None = None
+        self.ends_at = time.monotonic() + max(seconds, 0.0)
         self.fired = False
-        self._timer = threading.Timer(max(seconds, 0.0), self._fire)
-        self._timer.daemon = True
+        self._sock: socket.socket | None = None
 
     def start(self) -> None:
-        self._timer.start()
+        _WATCHER.add(self)
 
     def stop(self) -> None:
-        self._timer.cancel()
-        with self._lock:
-            self._sock = None
+        _WATCHER.remove(self)
 
     def watch(self, sock: socket.socket) -> None:
-        with self._lock:
+        with _WATCHER.lock:
             self._sock = sock
             if self.fired:  # connected after the deadline: end it now
                 self._shutdown()
 
-    def _fire(self) -> None:
-        with self._lock:
-            self.fired = True
-            self._shutdown()
+    def forget(self) -> None:  # with the watcher's lock held
+        self._sock = None
+
+    def fire(self) -> None:  # with the watcher's lock held
+        self.fired = True
+        self._shutdown()
 
     def _shutdown(self) -> None:
         sock = self._sock
@@ -217,6 +217,47 @@ class _Watchdog:
 
 
 _socket_shutdown = socket.socket.shutdown
+
+
+class _Watcher:
+    """One daemon thread per process that fires the deadlines whose time is up.
+
+    Started on first use and kept, so a request costs a lock and, at most, one wake-up of
+    this thread, not a thread of its own; it sleeps until the earliest deadline.
+    """
+
+    def __init__(self) -> None:
+        self.lock = threading.Condition()
+        self._pending: set[_Watchdog] = set()
+        self._wakes_at = math.inf
+        self._thread: threading.Thread | None = None
+
+    def add(self, watchdog: _Watchdog) -> None:
+        with self.lock:
+            self._pending.add(watchdog)
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="sccac-http-deadline", daemon=True)
+                self._thread.start()
+            elif watchdog.ends_at < self._wakes_at:
+                self.lock.notify()
+
+    def remove(self, watchdog: _Watchdog) -> None:
+        with self.lock:
+            self._pending.discard(watchdog)
+            watchdog.forget()
+
+    def _run(self) -> None:
+        with self.lock:
+            while True:
+                now = time.monotonic()
+                for watchdog in [w for w in self._pending if w.ends_at <= now]:
+                    self._pending.discard(watchdog)
+                    watchdog.fire()
+                self._wakes_at = min((w.ends_at for w in self._pending), default=math.inf)
+                self.lock.wait(None if self._wakes_at == math.inf else self._wakes_at - now)
+
+
+_WATCHER = _Watcher()
 
 
 class _Current(threading.local):
