@@ -34,6 +34,14 @@ class Settings:
         secret = _required(env, "SALESFORCE_SECRET_NAME", "the Secrets Manager secret name or ARN")
         context = _required(env, "AUTHORIZATION_CONTEXT", "the ConversationChannelDefinition "
                             "developer name of the messaging channel")
+        if not _DEVELOPER_NAME.match(context):
+            # It travels as the AuthorizationContext header: a developer name is all it can be.
+            raise ConfigurationError(
+                f"Environment variable AUTHORIZATION_CONTEXT='{quote(context, 80)}' is not a developer name.",
+                field="AUTHORIZATION_CONTEXT",
+                fix="Set AUTHORIZATION_CONTEXT to the ConversationChannelDefinition's developer name "
+                "(letters, digits and underscores, starting with a letter).",
+            )
         try:
             scrt_base_url = base_url(domain)
         except ValueError as problem:
@@ -81,6 +89,8 @@ def base_url(domain: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
+# A Salesforce developer name (what AUTHORIZATION_CONTEXT holds).
+_DEVELOPER_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,79}\Z")
 # A DNS name or an IP address (urlsplit gives an IPv6 literal without its brackets).
 _HOST = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?\Z|^[0-9A-Fa-f:.]+\Z")
 

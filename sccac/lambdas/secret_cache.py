@@ -31,6 +31,7 @@ from sccac.lambdas.errors import (
     SalesforceTimeoutError,
     SalesforceUnavailableError,
 )
+from sccac.lambdas.ids import is_salesforce_id
 
 DEFAULT_LOGIN_URL = "https://login.salesforce.com"
 # The only JWT audiences Salesforce accepts (besides an Experience Cloud site URL): a My
@@ -110,7 +111,7 @@ class SalesforceCredentials:
                 f"Secret '{secret_name}' privateKey is not a PEM private key.", field="privateKey", fix=_FIX
             )
         org_id = str(data["orgId"]).strip()
-        if len(org_id) not in (15, 18) or not org_id.startswith("00D"):
+        if not is_salesforce_id(org_id, "00D"):  # also keeps it safe to send as the OrgId header
             raise ConfigurationError(
                 f"Secret '{secret_name}' orgId is not a Salesforce org Id (00D..., 15 or 18 characters).",
                 field="orgId",

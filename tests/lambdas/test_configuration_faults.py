@@ -153,3 +153,14 @@ def test_oversize_contact_id_is_refused_and_not_logged_whole(service, deps, all_
     assert json.loads(str(raised.value))["field"] == "ContactId"
     assert service.requests == []
 
+
+
+@pytest.mark.parametrize("context", ["SCCAC Chat Channel", "SCCAC_Chat\r\nX-Injected: 1", "1SCCAC"])
+def test_authorization_context_that_is_not_a_developer_name_is_a_configuration_error(context):
+    # It is sent as a header: a line break would otherwise end in an unexpected internal error.
+    env = {"SF_SCRT_DOMAIN": "acme.my.salesforce-scrt.com", "SALESFORCE_SECRET_NAME": "s",
+           "AUTHORIZATION_CONTEXT": context}
+    with pytest.raises(ConfigurationError) as raised:
+        Settings.from_env(env)
+    detail = json.loads(str(raised.value))
+    assert detail["field"] == "AUTHORIZATION_CONTEXT" and "\n" not in detail["message"]
