@@ -7,7 +7,6 @@ option means the same in both and is checked in one place.
 from __future__ import annotations
 
 import contextlib
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,9 +21,9 @@ from sccac.connect.planner import PlanOptions
 from sccac.connect.applier import Progress
 from sccac.connect.quotas import Quotas, quotas_from_service_quotas
 from sccac.connect.session import aws_session, connect_client, resolve_instance
+from sccac.lambdas.ids import UUID_RE
 from sccac.mappings.model import DEFAULT_MAPPING_FILE
 
-_UUID_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
 @dataclass(frozen=True)
@@ -118,7 +117,7 @@ def open_run(options: WiringOptions) -> WiringRun:
         from sccac.testing.connect.responses import virtual_retry_sleep
 
         given = options.instance_id
-        is_id = _UUID_RE.fullmatch(given)
+        is_id = UUID_RE.match(given)
         world = fake_world(rate=options.rate, burst=options.burst, max_attempts=options.max_attempts,
                            alias="offline" if is_id else given, instance_id=given if is_id else None)
         client, meter, engine, quotas = world.engine.client, world.meter, world.engine, world.quotas()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import boto3
@@ -11,8 +10,8 @@ from botocore.exceptions import NoRegionError, ProfileNotFound
 
 from sccac.connect.errors import ConnectUsageError
 from sccac.connect.snapshot import paginate
+from sccac.lambdas.ids import UUID_RE
 
-_UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
 
 def aws_session(region: str | None, profile: str | None) -> Any:
@@ -39,7 +38,7 @@ def connect_client(session: Any, *, retry_mode: str = "standard", max_attempts: 
 
 def resolve_instance(client: Any, instance: str) -> str:
     """An instance id, ARN or alias -> the instance id (an alias costs one ListInstances page per 10 instances)."""
-    if _UUID_RE.match(instance):
+    if UUID_RE.match(instance):
         return instance
     if instance.startswith("arn:") and "/" in instance:
         return instance.rsplit("/", 1)[-1]
