@@ -51,3 +51,13 @@ def resolve_instance(client: Any, instance: str) -> str:
             f"--instance-id {instance}: not an instance id, ARN or alias in {client.meta.region_name} (aliases there: {known})"
         )
     return aliases[instance]
+
+
+def missing_aws_setup(region: str | None, profile: str | None) -> str | None:
+    """Why no AWS call can be made here (no credentials, no region), or None when one can: what a
+    flow step checks to skip the Connect side with one clear line instead of failing."""
+    try:
+        aws_session(region, profile)
+    except ConnectUsageError as exc:
+        return str(exc)
+    return None
