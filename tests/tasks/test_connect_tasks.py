@@ -52,7 +52,7 @@ def test_wiring_reads_the_channel_from_the_org_and_writes_the_document(tmp_path,
     assert doc == task.return_values
     assert doc["instance_id"] == INSTANCE and doc["task_routing_flow_id"]
     assert [q["omni_queue"] for q in doc["queues"]] == ["Support", "Billing"]
-    assert all(q["queue_arn"].startswith(f"arn:aws:connect:") for q in doc["queues"])
+    assert all(q["queue_arn"].startswith("arn:aws:connect:") for q in doc["queues"])
     assert "quick_connect_arn" in doc["queues"][0] and "quick_connect_arn" not in doc["queues"][1]
     assert any("MessagingChannel" in q for q in omni.queries)
 
