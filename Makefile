@@ -75,7 +75,8 @@ robot: setup
 	$(BIN)/robot --outputdir $(OUT)/robot --exclude org --loglevel INFO robot/SCCAC/tests
 
 lwc: setup
-	@echo "==> LWC Jest"
+	@echo "==> LWC: ESLint (@salesforce/eslint-config-lwc recommended), then LWC Jest with @sa11y/jest"
+	npx --no-install eslint force-app/main/default/lwc
 	@if compgen -G "force-app/main/default/lwc/*/__tests__" > /dev/null; then \
 		npx --no-install sfdx-lwc-jest; \
 	else \

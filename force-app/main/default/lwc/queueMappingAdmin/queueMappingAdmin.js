@@ -37,7 +37,7 @@ function errorText(error) {
 export default class QueueMappingAdmin extends LightningElement {
     loading = true;
     loadError;
-    page;
+    pageData;
     rules;
     connect;
     connectLoading = false;
@@ -80,7 +80,7 @@ export default class QueueMappingAdmin extends LightningElement {
         try {
             const page = await loadPage();
             this.rules = parseRules(page.rules);
-            this.page = page;
+            this.pageData = page;
             if (page.lastDeployment && !page.lastDeployment.done) {
                 this.startPolling(page.lastDeployment);
             }
@@ -88,7 +88,7 @@ export default class QueueMappingAdmin extends LightningElement {
             this.loadError = errorText(error);
         }
         this.loading = false;
-        if (this.page) {
+        if (this.pageData) {
             await this.loadConnectQueues(false);
         }
     }
@@ -111,11 +111,11 @@ export default class QueueMappingAdmin extends LightningElement {
     // ---- rows, filter, search
 
     get rows() {
-        if (!this.page || !this.rules) {
+        if (!this.pageData || !this.rules) {
             return [];
         }
         const listed = this.connect && this.connect.ok ? this.connect.queues : null;
-        return buildRows(this.rules, this.page, listed, this.draft);
+        return buildRows(this.rules, this.pageData, listed, this.draft);
     }
 
     get visibleRows() {
@@ -169,16 +169,16 @@ export default class QueueMappingAdmin extends LightningElement {
     }
 
     get ready() {
-        return !this.loading && !this.loadError && Boolean(this.page);
+        return !this.loading && !this.loadError && Boolean(this.pageData);
     }
 
     get instanceText() {
-        if (!this.page) {
+        if (!this.pageData) {
             return "";
         }
-        const instance = this.page.instanceId || "not set";
-        const region = this.page.region || "region not set";
-        return `Connect instance ${instance} (${region}) through Named Credential ${this.page.namedCredential || "(not set)"}`;
+        const instance = this.pageData.instanceId || "not set";
+        const region = this.pageData.region || "region not set";
+        return `Connect instance ${instance} (${region}) through Named Credential ${this.pageData.namedCredential || "(not set)"}`;
     }
 
     get connectSummary() {
@@ -437,7 +437,7 @@ export default class QueueMappingAdmin extends LightningElement {
         try {
             const page = await loadPage();
             this.rules = parseRules(page.rules);
-            this.page = page;
+            this.pageData = page;
         } catch (error) {
             this.loadError = errorText(error);
         }

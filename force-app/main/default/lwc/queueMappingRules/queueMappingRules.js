@@ -14,9 +14,10 @@ export function parseRules(json) {
 
 /** Replaces {name} placeholders; unknown ones become empty. */
 export function fill(template, values) {
-    return (template || "").replace(/\{(\w+)\}/g, (match, key) =>
-        values[key] === undefined || values[key] === null ? "" : String(values[key])
-    );
+    return (template || "").replace(/\{(\w+)\}/g, (match, key) => {
+        const value = values[key];
+        return value === undefined || value === null ? "" : String(value);
+    });
 }
 
 /** The ARN's parts and, when it cannot be used, why (checked against region, instance and account when known). */
