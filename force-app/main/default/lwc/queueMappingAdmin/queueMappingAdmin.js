@@ -67,9 +67,9 @@ export default class QueueMappingAdmin extends LightningElement {
         // Focus moves only after a user action asked for it (opening or closing the picker).
         if (this.focusSelector) {
             const target = this.template.querySelector(this.focusSelector);
+            this.focusSelector = null;
             if (target) {
                 target.focus();
-                this.focusSelector = null;
             }
         }
     }
@@ -121,12 +121,9 @@ export default class QueueMappingAdmin extends LightningElement {
     get visibleRows() {
         const search = this.searchText.trim().toLowerCase();
         return this.rows
-            .filter((row) => {
-                if (this.filterState === CHANGED) {
-                    return row.change !== null;
-                }
-                return this.filterState === ALL || row.state === this.filterState;
-            })
+            // A row with a pending change stays in view under any state filter: mapping an unmapped queue must not
+            // make it vanish (and take the keyboard focus with it) while the admin is working on it.
+            .filter((row) => this.filterState === ALL || row.change !== null || row.state === this.filterState)
             .filter(
                 (row) =>
                     !search ||
@@ -264,9 +261,13 @@ export default class QueueMappingAdmin extends LightningElement {
     }
 
     handlePickerKeydown(event) {
+        // preventDefault: focus moves back to the queue's button before the key's default action, which would
+        // otherwise press that button (Enter) and open the picker again.
         if (event.key === "Escape") {
+            event.preventDefault();
             this.closePicker();
         } else if (event.key === "Enter" && event.target.tagName === "SELECT" && !this.applyDisabled) {
+            event.preventDefault();
             this.handleApply();
         }
     }

@@ -133,13 +133,42 @@ describe("c-queue-mapping-admin", () => {
         expect(element.shadowRoot.activeElement).toBe($(element, "[data-map='Billing']"));
     });
 
+    it("applies the chosen Connect queue with Enter in the list", async () => {
+        const element = await mount();
+        await click(element, "[data-map='Escalations']");
+        await choose(element, "[data-id='picker-select']", arn(2));
+
+        const enter = new KeyboardEvent("keydown", { key: "Enter", bubbles: true, cancelable: true });
+        $(element, "[data-id='picker-select']").dispatchEvent(enter);
+        await settle();
+
+        expect(enter.defaultPrevented).toBe(true);
+        expect($(element, "[data-id='picker']")).toBeNull();
+        expect($(element, "tr[data-row='Escalations'] [data-id='connect-name']").textContent).toBe("Sales");
+        expect(statesShown(element).Escalations).toBe("ok");
+    });
+
+    it("keeps a queue just mapped in view under the Unmapped filter, with focus on its button", async () => {
+        const element = await mount();
+        await choose(element, "[data-id='state-filter']", "unmapped");
+
+        await mapBilling(element);
+
+        expect(Object.keys(statesShown(element))).toEqual(["Billing", "Escalations"]);
+        expect(statesShown(element).Billing).toBe("missing_external_routing");
+        expect(element.shadowRoot.activeElement).toBe($(element, "[data-map='Billing']"));
+        expect($(element, "[data-map='Billing']").getAttribute("aria-label")).toBe("Remap Billing");
+    });
+
     it("closes the picker with Escape and returns focus to the queue's button", async () => {
         const element = await mount();
 
         await click(element, "[data-map='Escalations']");
-        $(element, "[data-id='picker-filter']").dispatchEvent(new KeyboardEvent("keydown", { key: "Escape", bubbles: true }));
+        const escape = new KeyboardEvent("keydown", { key: "Escape", bubbles: true, cancelable: true });
+        $(element, "[data-id='picker-filter']").dispatchEvent(escape);
         await settle();
 
+        expect(escape.defaultPrevented).toBe(true); // the key must not also press the button that gets the focus
         expect($(element, "[data-id='picker']")).toBeNull();
         expect(element.shadowRoot.activeElement).toBe($(element, "[data-map='Escalations']"));
         expect($(element, "[data-id='save']").disabled).toBe(true);
