@@ -14,6 +14,13 @@ SAM_VENV := .venv-sam
 SAM_VERSION := 1.170.0
 SAM_STAMP := $(SAM_VENV)/.sccac-installed-$(SAM_VERSION)
 OUT := out
+# Every `sf` run under make (npm ci's install scripts, CumulusCI's scratch org calls): no self-update,
+# no new-version check, no telemetry. Names as read by @salesforce/cli and @salesforce/core;
+# `sccac check` sets the same for the `sf` it runs.
+export SF_AUTOUPDATE_DISABLE := true
+export SF_DISABLE_AUTOUPDATE := true
+export SF_DISABLE_TELEMETRY := true
+export SF_SKIP_NEW_VERSION_CHECK := true
 
 .PHONY: demo test setup lint check sam pytest robot lwc clean constraints
 
