@@ -86,3 +86,26 @@ def test_apex_record_names_are_the_renderers() -> None:
     assert QueueMapping("Customer_Support_Escalations_Priority_Platinum_Tier", GOOD, "x").record_name == (
         "Customer_Support_Escalations_Pr_49350fdd"
     )
+
+
+#: Each state of `sccac mappings status` and the admin page's state it corresponds to (None: the page does not
+#: read CallCenterRoutingMap). A new Python state fails the test below until it is placed here and, when the
+#: page should show it, in the static resource.
+SCCAC_STATE_ON_PAGE: dict[str, str | None] = {
+    "unknown queue": "not_omni_queue",
+    "missing routing configuration": "not_omni_queue",
+    "duplicate": "duplicate",
+    "stale": "stale_arn",
+    "unmapped": "unmapped",
+    "not mirrored": None,
+    "ok": "ok",
+}
+
+
+def test_every_sccac_mapping_state_has_its_place_on_the_page_in_the_same_order() -> None:
+    from sccac.mappings.status import MappingState
+
+    assert [s.value for s in MappingState] == list(SCCAC_STATE_ON_PAGE)
+    page_order = [state["id"] for state in RULES["states"]]
+    ranks = [page_order.index(target) for target in SCCAC_STATE_ON_PAGE.values() if target is not None]
+    assert ranks == sorted(ranks), "both list the worst state first"
