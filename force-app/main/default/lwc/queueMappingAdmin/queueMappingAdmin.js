@@ -82,7 +82,7 @@ export default class QueueMappingAdmin extends LightningElement {
             this.rules = parseRules(page.rules);
             this.pageData = page;
             if (page.lastDeployment && !page.lastDeployment.done) {
-                this.startPolling(page.lastDeployment);
+                this.startPolling(page.lastDeployment, "is still running");
             }
         } catch (error) {
             this.loadError = errorText(error);
@@ -390,10 +390,10 @@ export default class QueueMappingAdmin extends LightningElement {
         this.saving = false;
     }
 
-    startPolling(deployment) {
+    startPolling(deployment, what = "started") {
         this.deployment = deployment;
         this.pollCount = 0;
-        this.announce(`Deployment ${deployment.jobId} started. The page reports its result.`);
+        this.announce(`Deployment ${deployment.jobId} ${what}. The page reports its result.`);
         this.schedulePoll();
     }
 

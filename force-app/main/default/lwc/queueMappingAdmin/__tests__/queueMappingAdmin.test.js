@@ -271,6 +271,28 @@ describe("c-queue-mapping-admin", () => {
         expect($(element, "[data-id='deployment-failure']").textContent).toContain("Setup > Deployment Status");
     });
 
+    it("picks up a deployment still running when the page opens", async () => {
+        jest.useFakeTimers();
+        loadPage.mockResolvedValue(
+            pageData({ lastDeployment: { jobId: "0Af000000000004", status: "Queued", done: false, success: false } })
+        );
+        deploymentStatus.mockResolvedValue({
+            jobId: "0Af000000000004",
+            status: "Succeeded",
+            done: true,
+            success: true,
+            message: "Deployed 2 mapping record(s)."
+        });
+        const element = await mount();
+        expect($(element, "[data-id='deployment-progress']").textContent).toContain("0Af000000000004 is running");
+
+        jest.advanceTimersByTime(POLL_MS);
+        await settle();
+
+        expect($(element, "[data-id='deployment-success']").textContent).toContain("Deployed 2 mapping record(s).");
+        expect(loadPage).toHaveBeenCalledTimes(2);
+    });
+
     it("shows why nothing was deployed when the Apex refuses the changes", async () => {
         saveChanges.mockResolvedValue({
             ok: false,
