@@ -322,6 +322,9 @@ export default class QueueMappingAdmin extends LightningElement {
     }
 
     get saveLabel() {
+        if (this.changeCount === 0) {
+            return "Save changes";
+        }
         return this.changeCount === 1 ? "Save 1 change" : `Save ${this.changeCount} changes`;
     }
 

@@ -220,7 +220,7 @@ describe("c-queue-mapping-admin", () => {
         );
         expect(live(element)).toContain("Succeeded");
         expect(loadPage).toHaveBeenCalledTimes(2);
-        expect($(element, "[data-id='save']").textContent).toBe("Save 0 changes");
+        expect($(element, "[data-id='save']").textContent).toBe("Save changes");
         expect($(element, "tr[data-row='Billing'] [data-id='pending']")).toBeNull();
         expect(statesShown(element).Billing).toBe("missing_external_routing");
         jest.useRealTimers(); // axe-core needs real timers
