@@ -61,12 +61,13 @@ function stateById(rules) {
     return byId;
 }
 
-/** The account of the instance's queues (from the first ARN Connect listed), or null. */
-function connectAccount(rules, connectQueues) {
+/** The region and account of the instance's queues (from the first ARN Connect listed), or nulls. */
+function connectSide(rules, connectQueues) {
     if (!connectQueues || connectQueues.length === 0) {
-        return null;
+        return { region: null, account: null };
     }
-    return parseArn(rules, connectQueues[0].arn).account || null;
+    const first = parseArn(rules, connectQueues[0].arn);
+    return { region: first.region || null, account: first.account || null };
 }
 
 /**
@@ -90,10 +91,12 @@ export function buildRows(rules, page, connectQueues, draft = {}) {
         .forEach((name) => sources.push({ queue: { developerName: name }, isOmniQueue: false, name }));
 
     const connectArns = connectQueues ? new Map(connectQueues.map((queue) => [queue.arn, queue])) : null;
+    // The settings' region when set (Region__c is optional), else the region of the queues Connect listed.
+    const listed = connectSide(rules, connectQueues);
     const expected = {
-        region: page.region,
+        region: page.region || listed.region,
         instanceId: page.instanceId,
-        account: connectAccount(rules, connectQueues)
+        account: listed.account
     };
     return sources.map((source) =>
         evaluate(rules, states, source, activeByQueue[source.name] || [], draft[source.name], connectArns, expected)

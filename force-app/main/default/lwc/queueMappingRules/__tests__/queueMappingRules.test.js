@@ -71,6 +71,16 @@ describe("c-queue-mapping-rules", () => {
         ]);
     });
 
+    it("takes the region from Connect's queues when the settings have none", () => {
+        const rows = buildRows(
+            RULES,
+            { instanceId: INSTANCE, region: null, queues: [omni("Other")], mappings: [active("Other", arn(1, "eu-west-2"))] },
+            [{ arn: arn(1), name: "One" }]
+        );
+        expect(rows[0].state).toBe("invalid_arn");
+        expect(rows[0].problems[0].message).toContain("it is in region eu-west-2, the instance is in us-east-1.");
+    });
+
     it("does not call an ARN stale when Connect could not be asked", () => {
         expect(stateOf({ queues: [omni("Stale")], mappings: [active("Stale", arn(7))] }, null)).toEqual({ Stale: "ok" });
     });
