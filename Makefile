@@ -24,7 +24,11 @@ export SF_SKIP_NEW_VERSION_CHECK := true
 
 .PHONY: demo test setup lint check sam pytest robot lwc clean constraints
 
-setup: $(PY_STAMP) $(NODE_STAMP)
+# `make setup`, then `source .venv/bin/activate`: sccac, cci and sf (linked from node_modules) are on PATH.
+setup: $(PY_STAMP) $(NODE_STAMP) $(BIN)/sf
+
+$(BIN)/sf: | $(PY_STAMP) $(NODE_STAMP)
+	ln -sf ../../node_modules/.bin/sf $@
 
 # constraints.txt pins every Python package to the versions the suites last passed with, so a
 # new release on PyPI cannot break `make test` without a change here. Refresh it with
@@ -44,7 +48,8 @@ $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-demo: setup
+# The demo needs only the Python environment (no Node tools).
+demo: $(PY_STAMP)
 	$(BIN)/sccac demo --out $(OUT)/demo
 
 test: setup lint check sam pytest robot lwc

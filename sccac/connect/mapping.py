@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,9 +10,6 @@ from sccac.mappings.model import MappingEntry, MappingFileError
 from sccac.mappings.reader import read_mapping_file
 from sccac.mappings.validate import require_valid
 
-QUEUE_ARN_RE = re.compile(
-    r"^arn:aws[-a-z]*:connect:[a-z0-9-]+:\d{12}:instance/(?P<instance>[0-9a-f-]{36})/queue/(?P<queue>[0-9a-f-]{36})$"
-)
 
 
 @dataclass(frozen=True)
