@@ -34,25 +34,26 @@ ARNS = [
     " " + GOOD,
     GOOD.replace(QUEUE, "not-a-uuid"),
     "arn:aws:connect:us-east-1:123456789012:instance/" + INSTANCE,
+    GOOD + "\n",
     "",
 ]
 
 
 @pytest.mark.parametrize("arn", ARNS)
 def test_arn_pattern_decides_like_sccac_and_the_validation_rule(arn: str) -> None:
-    pattern = re.compile(RULES["arnPattern"])
+    pattern = re.compile(RULES["arnPattern"])  # matched against the whole value, as the resource says
     formula = etree.parse(str(VALIDATION_RULE)).getroot().findtext("{http://soap.sforce.com/2006/04/metadata}errorConditionFormula")
     assert formula is not None
     rule_regex = re.search(r'REGEX\(Connect_Queue_Arn__c, "(.*)"\)\)', formula)
     assert rule_regex is not None
     expected = QUEUE_ARN_RE.match(arn) is not None
-    assert (pattern.match(arn) is not None) == expected
+    assert (pattern.fullmatch(arn) is not None) == expected
     assert (re.fullmatch(rule_regex.group(1), arn) is not None) == expected
 
 
 def test_arn_groups_name_the_same_parts_as_sccac() -> None:
     arn = GOOD.replace("us-east-1", "eu-west-2")
-    ours = re.compile(RULES["arnPattern"]).match(arn)
+    ours = re.compile(RULES["arnPattern"]).fullmatch(arn)
     theirs = QUEUE_ARN_RE.match(arn)
     assert ours and theirs
     groups = RULES["arnGroups"]
@@ -60,7 +61,7 @@ def test_arn_groups_name_the_same_parts_as_sccac() -> None:
         theirs.group("region"),
         theirs.group("account"),
         theirs.group("instance"),
-        theirs.group("queue"),
+        theirs.group("id"),
     ]
 
 

@@ -9,7 +9,8 @@ const EXTERNAL = "EXTERNALROUTING";
 /** Parses the resource's JSON once; the pattern becomes a RegExp. */
 export function parseRules(json) {
     const rules = typeof json === "string" ? JSON.parse(json) : json;
-    return { ...rules, arnRegExp: new RegExp(rules.arnPattern) };
+    // The pattern is matched against the whole value.
+    return { ...rules, arnRegExp: new RegExp(`^(?:${rules.arnPattern})$`) };
 }
 
 /** Replaces {name} placeholders; unknown ones become empty. */
