@@ -1,7 +1,7 @@
 # sccac: the two commands. Each target installs what it needs (idempotently) and then runs.
 #   make demo   run the whole system offline and print what happened
 #   make test   run every test suite: ruff and mypy, offline Salesforce checks, sam build, pytest,
-#               Robot (offline), LWC Jest
+#               Robot (offline), LWC (ESLint, Jest, headless Chromium)
 
 SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
@@ -86,13 +86,24 @@ robot: setup
 	@echo "==> Robot Framework (offline suite; tests tagged org need a connected org)"
 	$(BIN)/robot --outputdir $(OUT)/robot --exclude org --loglevel INFO robot/SCCAC/tests
 
-lwc: setup
-	@echo "==> LWC Jest"
+# The real-browser suite drives Debian's chromium (the browser playwright-core downloads is not reachable here).
+CHROMIUM := /usr/bin/chromium
+
+$(CHROMIUM):
+	@echo "==> Debian's chromium for the LWC browser suite"
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+
+lwc: setup $(CHROMIUM)
+	@echo "==> LWC: ESLint (@salesforce/eslint-config-lwc recommended), then LWC Jest with @sa11y/jest"
+	npx --no-install eslint force-app/main/default/lwc tests/lwc
 	@if compgen -G "force-app/main/default/lwc/*/__tests__" > /dev/null; then \
 		npx --no-install sfdx-lwc-jest; \
 	else \
 		echo "no LWC components with __tests__ in force-app yet: nothing to run"; \
 	fi
+	@echo "==> LWC in headless Chromium: compiled component, Apex stand-in, keyboard-only walk, axe-core per state"
+	CHROMIUM_PATH=$(CHROMIUM) node --test tests/lwc/browser/
 
 clean:
 	rm -rf $(OUT) .pytest_cache
