@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from cumulusci.core.exceptions import CumulusCIFailure, TaskOptionsError
@@ -26,9 +28,14 @@ class RunOfflineChecks(BaseTask):
 
     def _run_task(self):
         root = Path(self.project_config.repo_root)
-        results = run_checks(root, self.checks, progress=lambda name: self.logger.info(f"Running check: {name}"))
+        results = run_checks(root, self.checks, progress=self._log_progress)
         for line in summarise(results, root).splitlines():
             self.logger.info(line)
         failed = [r.name for r in results if not r.ok and not r.skipped]
         if failed:
             raise CumulusCIFailure(f"Offline checks failed: {', '.join(failed)}")
+
+    @contextmanager
+    def _log_progress(self, name: str) -> Iterator[None]:
+        self.logger.info(f"Running check: {name}")
+        yield

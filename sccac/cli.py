@@ -6,7 +6,9 @@ import click
 
 from sccac import __version__
 from sccac.checks.cli import check
+from sccac.connect.cli import connect
 from sccac.flows.cli import flows
+from sccac.mappings.cli import mappings
 from sccac.offline.cli import demo
 from sccac.salesforce.cli import salesforce
 
@@ -18,8 +20,10 @@ def main() -> None:
 
 
 main.add_command(check)
+main.add_command(connect)
 main.add_command(demo)
 main.add_command(flows)
+main.add_command(mappings)
 main.add_command(salesforce)
 
 

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import subprocess
 import tempfile
 from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
 
 from sccac.checks import tools
-from sccac.checks.results import CheckResult, Problem
+from sccac.checks.results import CheckResult, Problem, ToolFailed
 from sccac.checks.source import package_directories
 
 # CheckForIssues prints "Error:"/"Missing:" lines for problems that stop a deploy; warnings are style.
@@ -18,7 +17,7 @@ _BLOCKING_CATEGORIES = {"Error", "Missing", "Syntax"}
 
 
 def apex_files(source_roots: Iterable[Path]) -> list[Path]:
-    return sorted(p for root in source_roots for p in root.rglob("*") if p.suffix in (".cls", ".trigger"))
+    return sorted(p for root in source_roots for p in root.rglob("*") if p.suffix in (".cls", ".trigger") and p.is_file())
 
 
 def typecheck(workspace: Path, project_root: Path) -> CheckResult:
@@ -27,13 +26,13 @@ def typecheck(workspace: Path, project_root: Path) -> CheckResult:
     result.checked = len(apex_files(package_directories(workspace)))
     jars = tools.apex_jars(project_root)
     with tempfile.TemporaryDirectory(prefix="sccac-apexls-") as cache:
-        proc = subprocess.run(
+        proc = tools.run_tool(
+            "apex-ls CheckForIssues",
             [tools.java(), "-cp", f"{jars}/*", "io.github.apexdevtools.apexls.CheckForIssues",
              "-n", "-f", "json", "-c", cache, "-w", str(workspace)],
-            capture_output=True, text=True, timeout=300, check=False,
         )
     if proc.returncode not in (0, 4):
-        raise RuntimeError(f"apex-ls CheckForIssues failed (exit {proc.returncode}): {proc.stderr.strip()[-1000:]}")
+        raise ToolFailed(f"apex-ls CheckForIssues failed (exit {proc.returncode}): {proc.stderr.strip()[-1000:]}")
     result.problems.extend(_parse_apexls(proc.stdout))
     return result
 
@@ -42,7 +41,10 @@ def _parse_apexls(output: str) -> list[Problem]:
     text = output[output.find("{"):] if "{" in output else ""
     if not text:
         return []
-    data = json.loads(text)
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ToolFailed(f"apex-ls CheckForIssues printed a report that is not JSON ({exc.msg}): {text[:300]}") from None
     problems = []
     for file in data.get("files", []):
         for message in file.get("messages", []):
@@ -70,13 +72,16 @@ def pmd(files: list[Path], project_root: Path, ruleset: Path | None = None) -> C
             "ruleSetInputFile": str(ruleset or default_ruleset()),
             "runDataPerLanguage": {"apex": {"filesToScan": [str(f.resolve()) for f in files]}},
         }))
-        proc = subprocess.run(
+        proc = tools.run_tool(
+            "PMD",
             [tools.java(), "-cp", f"{jars}/*", "com.salesforce.sfca.pmdwrapper.PmdWrapper", "run", str(request), str(report)],
-            capture_output=True, text=True, timeout=300, check=False,
         )
         if proc.returncode != 0 or not report.exists():
-            raise RuntimeError(f"PMD failed (exit {proc.returncode}): {(proc.stderr or proc.stdout).strip()[-1000:]}")
-        data = json.loads(report.read_text())
+            raise ToolFailed(f"PMD failed (exit {proc.returncode}): {(proc.stderr or proc.stdout).strip()[-1000:]}")
+        try:
+            data = json.loads(report.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise ToolFailed(f"PMD wrote a report that cannot be read ({exc})") from None
     for violation in data.get("violations", []):
         location = violation.get("codeLocation", {})
         result.problems.append(Problem(location.get("file", "?"), violation["message"], location.get("startLine"), f"pmd:{violation['rule']}"))

@@ -43,10 +43,24 @@ def private_statics(code: str) -> set[str]:
     return names
 
 
+def _read_all(files: list[Path], result: CheckResult) -> dict[Path, str]:
+    """Source of every readable file; a file that cannot be read is a problem of its own."""
+    sources = {}
+    for path in files:
+        try:
+            sources[path] = _code(path)
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = "not UTF-8 text" if isinstance(exc, UnicodeDecodeError) else (exc.strerror or str(exc))
+            result.problems.append(Problem(str(path), f"cannot read the Apex source ({reason})", rule="apex-visibility"))
+    return sources
+
+
 def check_visibility(files: Iterable[Path]) -> CheckResult:
-    classes = {path.stem: path for path in files if path.suffix == ".cls"}
-    sources = {path: _code(path) for path in [*classes.values(), *(f for f in files if f.suffix == ".trigger")]}
-    result = CheckResult("Apex visibility (private static members used across classes)", checked=len(sources))
+    paths = [f for f in files if f.suffix in (".cls", ".trigger")]
+    result = CheckResult("Apex visibility (private static members used across classes)")
+    sources = _read_all(paths, result)
+    result.checked = len(sources)
+    classes = {path.stem: path for path in sources if path.suffix == ".cls"}
     private = {name: private_statics(sources[path]) for name, path in classes.items()}
     for path, code in sources.items():
         if _TEST_CLASS.search(code):

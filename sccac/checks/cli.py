@@ -1,4 +1,4 @@
-"""`sccac check`: run the offline checks (metadata schema, Apex type check, PMD, source convert, cfn-lint)."""
+"""`sccac check`: run the offline checks (project files, metadata schema, Omni-Channel, Apex, PMD, source convert, cfn-lint)."""
 
 from __future__ import annotations
 
@@ -8,21 +8,34 @@ from pathlib import Path
 
 import click
 
+from sccac.checks.progress import for_stream
+from sccac.checks.results import ProjectFileError
 from sccac.checks.runner import CHECKS, find_project_root, run_checks, summarise
+from sccac.checks.source import read_project_file
+
+
+def _project_root(project: Path | None) -> Path:
+    """The project folder, with an sfdx-project.json that is a readable JSON object; else one line and exit 2."""
+    try:
+        root = (project or find_project_root(Path.cwd())).resolve()
+        read_project_file(root)
+    except ProjectFileError as exc:
+        click.echo(f"sccac check: {exc}", err=True)
+        sys.exit(2)
+    return root
 
 
 @click.command()
-@click.option("--only", "only", multiple=True, type=click.Choice(sorted(CHECKS)), help="Run only these checks (repeatable).")
+@click.option("--only", "only", multiple=True, type=click.Choice(list(CHECKS)), help="Run only these checks (repeatable).")
 @click.option("--project", type=click.Path(file_okay=False, path_type=Path), default=None, help="Project root (default: the folder with sfdx-project.json above the current one).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def check(only: tuple[str, ...], project: Path | None, fmt: str) -> None:
-    """Run the offline checks: Metadata API schema, Apex type check, PMD, `sf project convert`, cfn-lint.
+    """Run the offline checks: project files, Metadata API schema, Omni-Channel, Apex type check, PMD, `sf project convert`, cfn-lint.
 
-    Exit code 1 when any check finds a problem.
+    Exit code 1 when any check finds a problem, 2 when there is no readable sfdx-project.json.
     """
-    root = (project or find_project_root(Path.cwd())).resolve()
-    progress = (lambda name: click.echo(f"running {name} ...", err=True)) if fmt == "text" else None
-    results = run_checks(root, only or None, progress)
+    root = _project_root(project)
+    results = run_checks(root, only or None, for_stream(sys.stderr))
     if fmt == "json":
         click.echo(json.dumps([
             {"check": r.name, "ok": r.ok, "checked": r.checked, "skipped": r.skipped,

@@ -14,6 +14,8 @@ class Problem:
     message: str
     line: int | None = None
     rule: str | None = None
+    # "error" fails the check; "note" is printed but does not (e.g. metadata valid only in a later release).
+    severity: str = "error"
 
     def render(self, root: Path | None = None) -> str:
         path = self.file
@@ -24,7 +26,8 @@ class Problem:
                 pass
         where = f"{path}:{self.line}" if self.line else path
         rule = f" [{self.rule}]" if self.rule else ""
-        return f"{where}:{rule} {self.message}"
+        note = " note:" if self.severity == "note" else ""
+        return f"{where}:{rule}{note} {self.message}"
 
 
 @dataclass
@@ -37,9 +40,30 @@ class CheckResult:
     skipped: str | None = None
 
     @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity != "note"]
+
+    @property
+    def notes(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "note"]
+
+    @property
     def ok(self) -> bool:
-        return self.skipped is None and not self.problems
+        return self.skipped is None and not self.errors
 
 
 class ToolMissing(RuntimeError):
     """An external tool a check needs is not installed; the message says how to install it."""
+
+
+class ToolFailed(RuntimeError):
+    """An external tool could not be started, hung past its time limit, or failed without a report."""
+
+
+class ProjectFileError(ValueError):
+    """sfdx-project.json is missing, unreadable or does not say what the checks need; names the file and the key."""
+
+    def __init__(self, path: Path, detail: str, line: int | None = None) -> None:
+        self.path, self.detail, self.line = path, detail, line
+        where = f"{path}:{line}" if line else str(path)
+        super().__init__(f"{where}: {detail}")

@@ -3,24 +3,36 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 
 from sccac.checks import apex, schema, source
 from sccac.checks.apex_visibility import check_visibility
-from sccac.checks.results import CheckResult, Problem, ToolMissing
+from sccac.checks.project_files import check_project_files
+from sccac.checks.results import CheckResult, Problem, ProjectFileError, ToolMissing
+from sccac.checks.standard_channels import check_standard_channels
 
 SAM_TEMPLATE = Path("aws/template.yaml")
 
 
 def find_project_root(start: Path) -> Path:
     for folder in (start, *start.parents):
-        if (folder / "sfdx-project.json").exists():
+        if (folder / source.PROJECT_FILE).exists():
             return folder
-    raise FileNotFoundError(f"no sfdx-project.json in {start} or any parent folder; run from the project root")
+    raise ProjectFileError(start / source.PROJECT_FILE, "not found here or in any parent folder; run from the project root or pass --project")
+
+
+def _metadata_roots(root: Path) -> list[Path]:
+    return [*source.package_directories(root), root / "unpackaged"]
 
 
 def _schema(root: Path) -> CheckResult:
-    return schema.check_schema([*source.package_directories(root), root / "unpackaged"])
+    api_version = source.read_project_file(root).get("sourceApiVersion")
+    return schema.check_schema(_metadata_roots(root), root, api_version if isinstance(api_version, str) else None)
+
+
+def _channels(root: Path) -> CheckResult:
+    return check_standard_channels(_metadata_roots(root))
 
 
 def _typecheck(root: Path) -> CheckResult:
@@ -56,7 +68,9 @@ def _cfn_lint(root: Path) -> CheckResult:
 
 
 CHECKS: dict[str, Callable[[Path], CheckResult]] = {
+    "project": check_project_files,
     "schema": _schema,
+    "channels": _channels,
     "apex": _typecheck,
     "pmd": _pmd,
     "convert": _convert,
@@ -64,18 +78,28 @@ CHECKS: dict[str, Callable[[Path], CheckResult]] = {
 }
 
 
-def run_checks(root: Path, only: Sequence[str] | None = None, progress: Callable[[str], None] | None = None) -> list[CheckResult]:
+Progress = Callable[[str], AbstractContextManager[object]]
+
+
+def run_checks(root: Path, only: Sequence[str] | None = None, progress: Progress | None = None) -> list[CheckResult]:
+    """Run each check; one that cannot run (tool missing or hung, project file wrong, file unreadable) fails with the reason."""
     results = []
     for name in only or list(CHECKS):
-        if progress:
-            progress(name)
-        try:
-            results.append(CHECKS[name](root))
-        except (ToolMissing, RuntimeError, ValueError) as exc:
-            failed = CheckResult(name)
-            failed.problems.append(Problem(str(root), str(exc), rule="tool"))
-            results.append(failed)
+        with progress(name) if progress else nullcontext():
+            results.append(_run_one(name, root))
     return results
+
+
+def _run_one(name: str, root: Path) -> CheckResult:
+    try:
+        return CHECKS[name](root)
+    except ProjectFileError as exc:
+        return CheckResult(name, [Problem(str(exc.path), exc.detail, exc.line, rule="project")])
+    except (RuntimeError, ValueError) as exc:  # ToolMissing and ToolFailed are RuntimeErrors
+        return CheckResult(name, [Problem(str(root), str(exc), rule="tool")])
+    except OSError as exc:
+        where = exc.filename or root
+        return CheckResult(name, [Problem(str(where), f"cannot read: {exc.strerror or exc}", rule="io")])
 
 
 def summarise(results: Sequence[CheckResult], root: Path) -> str:
@@ -84,9 +108,11 @@ def summarise(results: Sequence[CheckResult], root: Path) -> str:
         if result.skipped:
             lines.append(f"SKIP  {result.name}: {result.skipped}")
         elif result.ok:
-            lines.append(f"PASS  {result.name}: {result.checked} checked, no problems")
+            notes = f", {len(result.notes)} note(s)" if result.notes else ""
+            lines.append(f"PASS  {result.name}: {result.checked} checked, no problems{notes}")
+            lines.extend(f"      {problem.render(root)}" for problem in result.notes)
         else:
-            lines.append(f"FAIL  {result.name}: {len(result.problems)} problem(s)")
+            lines.append(f"FAIL  {result.name}: {len(result.errors)} problem(s)")
             lines.extend(f"      {problem.render(root)}" for problem in result.problems)
     failed = sum(1 for r in results if not r.ok and not r.skipped)
     lines.append(f"{len(results) - failed} of {len(results)} checks passed" + (f", {failed} failed" if failed else ""))

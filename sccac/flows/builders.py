@@ -22,16 +22,13 @@ from sccac.flows.model import (
     MAX_SYNC_LAMBDA_TIMEOUT_SECONDS,
     Flow,
 )
+from sccac.lambdas.ids import CONNECT_FLOW_MODULE_ARN_RE as MODULE_ARN_RE
+from sccac.lambdas.ids import CONNECT_QUEUE_ARN_RE as QUEUE_ARN_RE
+from sccac.lambdas.ids import SALESFORCE_ID_RE, UUID_RE
 
-UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 LAMBDA_ARN_RE = re.compile(
     r"^arn:aws[-a-z]*:lambda:[a-z]{2}(-[a-z]+)+-\d:\d{12}:function:[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9_$-]+)?$"
 )
-_CONNECT_ARN = r"^arn:aws[-a-z]*:connect:[a-z]{2}(-[a-z]+)+-\d:\d{12}:instance/{uuid}/{kind}/{uuid}$"
-_UUID_BODY = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
-QUEUE_ARN_RE = re.compile(_CONNECT_ARN.replace("{uuid}", _UUID_BODY).replace("{kind}", "queue"))
-MODULE_ARN_RE = re.compile(_CONNECT_ARN.replace("{uuid}", _UUID_BODY).replace("{kind}", "flow-module"))
-SALESFORCE_ID_RE = re.compile(r"^[a-zA-Z0-9]{15}([a-zA-Z0-9]{3})?$")
 
 MAX_LOOP_COUNT = 100
 SCCAC_SOURCE = "SCCAC"

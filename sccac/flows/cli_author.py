@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -25,18 +27,25 @@ def _option(name: str) -> str:
     return "--" + name.replace("_", "-")
 
 
+def flow_setting_options(required: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """The flow settings options (Lambda ARNs, channel address, retry count, name prefix), shared with `sccac connect`."""
+
+    def decorate(command: Callable[..., Any]) -> Callable[..., Any]:
+        # Applied innermost first, so --help lists them in the reverse of this order.
+        command = click.option("--name-prefix", default="SCCAC", show_default=True)(command)
+        command = click.option("--retry-count", default=3, show_default=True, type=int,
+                               help="Lambda attempts in each retry loop (1..100).")(command)
+        for name in reversed(("session_lambda_arn", "routing_lambda_arn", "channel_address_identifier")):
+            command = click.option(_option(name), default=None, help=f"{_SETTING_HELP[name]} {required}")(command)
+        return command
+
+    return decorate
+
+
 @click.command()
 @click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path), help="Directory for <kind>.json files.")
-@click.option("--session-lambda-arn", default=None, help=_SETTING_HELP["session_lambda_arn"] + " Required unless --example.")
-@click.option("--routing-lambda-arn", default=None, help=_SETTING_HELP["routing_lambda_arn"] + " Required unless --example.")
-@click.option(
-    "--channel-address-identifier",
-    default=None,
-    help=_SETTING_HELP["channel_address_identifier"] + " Required unless --example.",
-)
 @click.option("--fallback-queue-arn", default=None, help=_SETTING_HELP["fallback_queue_arn"] + " Required unless --example.")
-@click.option("--retry-count", default=3, show_default=True, type=int, help="Lambda attempts in each retry loop (1..100).")
-@click.option("--name-prefix", default="SCCAC", show_default=True)
+@flow_setting_options("Required unless --example.")
 @click.option(
     "--example",
     is_flag=True,

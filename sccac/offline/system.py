@@ -225,10 +225,23 @@ class OfflineSystem:
             attributes["queueId"] = queue_arn
         return attributes
 
-    def case_task(self, case_id: str, owner_id: str) -> Trace:
-        """A Case is assigned: its task contact runs through the task-routing flow."""
+    @staticmethod
+    def case_client_token(case_id: str, assignment_number: int = 1) -> str:
+        """The StartTaskContact ClientToken of a Case assignment (stand-in for ``ConnectTaskRequestBuilder.clientToken``).
+
+        The same for every retry of one assignment whoever owns the Case now: an agent accepting the
+        routed work changes the owner, not the assignment, and must not make Connect create a second task.
+        """
+        return f"sfdc-case-{case_id}-{assignment_number}"
+
+    def case_task(self, case_id: str, owner_id: str, assignment_number: int = 1) -> Trace:
+        """A Case is assigned: its task contact runs through the task-routing flow.
+
+        The contact Id follows from the ClientToken, as Connect's idempotency does: the same
+        assignment gives the same task contact.
+        """
         contact = Contact(
-            contact_id=_stable_uuid(f"task:{case_id}:{owner_id}"),
+            contact_id=_stable_uuid(f"task:{self.case_client_token(case_id, assignment_number)}"),
             channel="TASK",
             attributes=self.case_task_attributes(case_id, owner_id),
             instance_arn=self.config.instance_arn,

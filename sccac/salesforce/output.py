@@ -19,6 +19,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from sccac.errors import SccacUsageError
+
 #: First words of the manifest comment in a rendered package.xml.
 MANIFEST_MARK = "Written by sccac salesforce render"
 PACKAGE_XML = "package.xml"
@@ -41,7 +43,7 @@ _ENTRY_RE = re.compile(r"^(?P<folder>[A-Za-z]+)/(?P<name>[A-Za-z0-9_][A-Za-z0-9_
 _MAX_PACKAGE_XML_BYTES = 1024 * 1024
 
 
-class RenderTargetError(ValueError):
+class RenderTargetError(SccacUsageError, ValueError):
     """The output folder cannot take this render without losing files the render did not write."""
 
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 
+from sccac.lambdas.ids import CONNECT_QUEUE_ARN_RE as QUEUE_ARN_RE
+from sccac.lambdas.ids import UUID_RE
+
 #: AWS regions where Amazon Connect is offered.
 CONNECT_REGIONS: tuple[str, ...] = (
     "us-east-1",
@@ -19,13 +22,6 @@ CONNECT_REGIONS: tuple[str, ...] = (
     "us-gov-west-1",
 )
 
-_UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
-#: A Connect queue ARN: arn:aws[-a-z]*:connect:<region>:<12 digits>:instance/<uuid>/queue/<uuid>
-QUEUE_ARN_RE = re.compile(
-    rf"^arn:aws[-a-z]*:connect:(?P<region>[a-z]{{2}}(?:-[a-z]+)+-\d):(?P<account>\d{{12}}):"
-    rf"instance/(?P<instance>{_UUID})/queue/(?P<queue>{_UUID})$"
-)
-UUID_RE = re.compile(rf"^{_UUID}$")
 # Salesforce developer names: letter first, letters/digits/underscores, no double or trailing underscore.
 DEVELOPER_NAME_RE = re.compile(r"^[A-Za-z](?:[A-Za-z0-9]|_(?!_))*(?<!_)$")
 

@@ -66,6 +66,23 @@ def test_case_task_attributes_stand_in_follows_the_contract_the_apex_tests_check
             assert attributes == expected, case["owner"]
 
 
+def test_case_client_token_stand_in_follows_the_contract_the_apex_tests_check():
+    """ConnectTaskRequestBuilderTest checks the Apex ClientToken against the same template."""
+    template = json.loads(CONTRACT.read_text())["clientToken"]
+    expected = template.replace("$case.assignmentNumber", "3").replace("$case.id", "500000000000009AAA")
+    assert OfflineSystem.case_client_token("500000000000009AAA", 3) == expected
+
+
+def test_case_task_is_the_same_contact_for_one_assignment_whoever_owns_the_case():
+    with OfflineSystem() as system:
+        billing = system.config.omni_queue("SCCAC_Billing").omni_queue_id
+        queued = system.case_task("500000000000003AAA", billing)
+        accepted = system.case_task("500000000000003AAA", "005000000000001AAA")  # an agent took the work: same assignment
+        reassigned = system.case_task("500000000000003AAA", billing, assignment_number=2)
+        assert queued.contact_id == accepted.contact_id
+        assert reassigned.contact_id != queued.contact_id
+
+
 def test_case_task_attributes_stand_in_follows_the_unified_routing_contract():
     with OfflineSystem() as system:
         billing = system.config.omni_queue("SCCAC_Billing").omni_queue_id

@@ -112,9 +112,12 @@ def test_credentials_per_region(tmp_path: Path, region: str) -> None:
     assert _text(ps, "allowRead") == ["true"]
     assert _text(ps, "allowEdit") == ["false"]
     psg = tmp_path / "c/permissionsetgroups/Connect_Routing_Administration.permissionsetgroup"
-    assert _text(psg, "permissionSets") == ["Connect_Routing_Admin", "Connect_Routing_Integration"]
+    # Least privilege: the routing subscriber's user holds the principal, admins do not.
+    assert _text(psg, "permissionSets") == ["Connect_Routing_Admin"]
     assert _package_members(tmp_path / "c")["PermissionSetGroup"] == {"Connect_Routing_Administration"}
     assert len(result.files) == 5
+    for path in (ps, psg):  # Salesforce stores at most 255 characters of a permission set (group) description
+        assert len(_text(path, "description")[0]) <= 255, path.name
     assert validate_tree(tmp_path / "c") == []
     body = "".join(p.read_text() for p in result.files).lower()
     for secret_word in ("secret", "accesskey", "awsaccesskey"):

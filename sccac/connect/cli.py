@@ -1,0 +1,148 @@
+"""`sccac connect plan|apply|pull`: wire an Amazon Connect instance for SCC-AC from the queue mappings."""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+from botocore.exceptions import BotoCoreError, ClientError
+from rich.console import Console
+
+from sccac.connect.drift import pull as pull_flows
+from sccac.connect.render import RichProgress, plan_document, plan_lines, summary_table
+from sccac.connect.run import WiringOptions, WiringRun, open_run
+from sccac.connect.snapshot import read_instance
+from sccac.errors import SccacError
+from sccac.mappings.model import DEFAULT_MAPPING_FILE
+from sccac.flows.cli_author import flow_setting_options
+
+
+def _common(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Options every sub-command takes: where the instance is, the mapping, the flow settings, pacing."""
+    options: list[Callable[[Callable[..., Any]], Callable[..., Any]]] = [
+        click.option("--instance-id", required=True, help="Connect instance id, ARN or alias."),
+        click.option("--region", default=None, help="AWS region of the instance (default: the profile's)."),
+        click.option("--profile", default=None, help="AWS profile (default: the environment's credentials)."),
+        click.option("--mapping", "mapping_path", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_MAPPING_FILE,
+                     show_default=True, help="The queue mapping file (see `sccac mappings validate`)."),
+        click.option("--fallback-queue", default=None, help="Queue name or ARN for contacts routing leaves unqueued (default: the first mapping's)."),
+        click.option("--no-transcription", is_flag=True, help="Do not deploy the transcription module or invoke it."),
+        click.option("--no-quick-connects", is_flag=True,
+                     help="Create no queue quick connects (entries can also say quick_connect: false)."),
+        click.option("--routing-profile", default=None,
+                     help="Add every mapped queue (chat and task) to this routing profile (entries can name their own)."),
+        click.option("--hours-of-operation", default="Basic Hours", show_default=True, help="Hours of operation of new queues."),
+        click.option("--project", default="sccac", show_default=True, help="Project name in the ownership tags."),
+        click.option("--rate", default=2.0, show_default=True, type=float, help="Requests a second (Connect's default quota)."),
+        click.option("--burst", default=5, show_default=True, type=int, help="Burst of requests (Connect's default quota)."),
+        click.option("--retry-mode", type=click.Choice(["standard", "adaptive"]), default="standard", show_default=True),
+        click.option("--max-attempts", default=10, show_default=True, type=int, help="botocore attempts per call, the first included (throttling, time-outs)."),
+        click.option("--skip-service-quotas", is_flag=True, help="Use Connect's default quotas without asking Service Quotas."),
+        click.option("--offline", is_flag=True,
+                     help="Run against a new in-memory Connect instance (no AWS, virtual time, nothing kept): try the commands."),
+        flow_setting_options("Required."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _errors(command: Callable[..., Any]) -> Callable[..., Any]:
+    """One clear line and the error's exit code (2: fix the input; 1: the run failed), no traceback."""
+
+    @functools.wraps(command)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except SccacError as exc:
+            click.echo(f"error: {exc}", err=True)
+            raise SystemExit(exc.exit_code) from None
+        except ClientError as exc:
+            error = exc.response.get("Error", {})
+            click.echo(f"error: {exc.operation_name}: {error.get('Code')}: {error.get('Message')}", err=True)
+            raise SystemExit(1) from None
+        except BotoCoreError as exc:
+            click.echo(f"error: {type(exc).__name__}: {exc}", err=True)
+            raise SystemExit(1) from None
+
+    return run
+
+
+def _options(kw: dict[str, Any]) -> WiringOptions:
+    """The command's flags as the library's options (the same names the wire_connect task takes)."""
+    return WiringOptions(
+        instance_id=kw["instance_id"], session_lambda_arn=kw["session_lambda_arn"], routing_lambda_arn=kw["routing_lambda_arn"],
+        channel_address_identifier=kw["channel_address_identifier"], region=kw["region"], profile=kw["profile"],
+        mapping_path=kw["mapping_path"], fallback_queue=kw["fallback_queue"], retry_count=kw["retry_count"],
+        name_prefix=kw["name_prefix"], transcription=not kw["no_transcription"], quick_connects=not kw["no_quick_connects"],
+        routing_profile=kw["routing_profile"], hours_of_operation=kw["hours_of_operation"], project=kw["project"],
+        rate=kw["rate"], burst=kw["burst"], retry_mode=kw["retry_mode"], max_attempts=kw["max_attempts"],
+        skip_service_quotas=kw["skip_service_quotas"], offline=kw["offline"],
+        take_ownership=kw.get("take_ownership", False), overwrite_console_edits=kw.get("overwrite_console_edits", False),
+    )
+
+
+def _open(kw: dict[str, Any]) -> WiringRun:
+    run = open_run(_options(kw))
+    if run.offline_instance:
+        click.echo(f"offline: an in-memory Connect instance {run.offline_instance}; nothing persists", err=True)
+    return run
+
+
+@click.group()
+def connect() -> None:
+    """Wire an Amazon Connect instance: Lambda functions, queues, the flows and module, quick connects."""
+
+
+@connect.command()
+@_common
+@click.option("--format", "output_format", type=click.Choice(["human", "json"]), default="human", show_default=True)
+@click.option("--take-ownership", is_flag=True, help="Plan updates of same-name resources sccac did not create.")
+@click.option("--overwrite-console-edits", is_flag=True, help="Plan updates of flows edited since sccac deployed them.")
+@_errors
+def plan(output_format: str, **kw: Any) -> None:
+    """Show what apply would do (reads only)."""
+    result = _open(kw).plan()
+    if output_format == "json":
+        click.echo(json.dumps(plan_document(result.plan, result.stats), indent=2))
+    else:
+        for line in plan_lines(result.plan, result.stats):
+            click.echo(line)
+
+
+@connect.command()
+@_common
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=Path("out/connect/wiring.json"),
+              show_default=True, help="JSON document for the Salesforce side: queue ARN per mapping, flow ids, instance.")
+@click.option("--take-ownership", is_flag=True, help="Update (and tag) same-name flows, module and quick connects sccac did not create.")
+@click.option("--overwrite-console-edits", is_flag=True, help="Replace flows edited in the console since sccac deployed them.")
+@_errors
+def apply(output: Path, **kw: Any) -> None:
+    """Apply the plan; a re-run makes no write calls."""
+    run = _open(kw)
+    console = Console(stderr=True)
+    result = run.apply(RichProgress(console))
+    console.print(summary_table(result))
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(json.dumps(result.output, indent=2) + "\n", encoding="utf-8")
+    click.echo(f"wrote {output}")
+
+
+@connect.command()
+@_common
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("out/connect/deployed"), show_default=True)
+@_errors
+def pull(out_dir: Path, **kw: Any) -> None:
+    """Write the deployed flows to files and show how they differ from the generated ones."""
+    run = _open(kw)
+    with run.virtual_time:
+        snap = read_instance(run.client, run.desired.instance_id, quick_connects=False)
+    for drift in pull_flows(run.desired, snap, out_dir):
+        where = f" -> {drift.path}" if drift.path else ""
+        click.echo(f"{drift.state:<15} {drift.kind} ({drift.name}){where}")
+        if drift.diff:
+            click.echo(drift.diff, nl=False)
