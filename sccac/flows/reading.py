@@ -44,7 +44,7 @@ def read_text(path: str | Path, limit: int = MAX_FILE_BYTES) -> str:
     if len(data) > limit:
         raise DocumentError(f"cannot read the file: it is larger than {limit // (1024 * 1024)} MB")
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8-sig")  # a byte-order mark (Windows editors) is not part of the text
     except UnicodeDecodeError as exc:
         raise DocumentError(f"cannot read the file: it is not UTF-8 text (byte {exc.start + 1})") from None
 

@@ -231,3 +231,9 @@ def test_file_names_that_are_not_utf8_are_reported_in_every_format(tmp_path: Pat
     sarif = json.loads(invoke("lint", "--format", "sarif", name).output)
     assert sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "flow%FF.json"
     assert "flow\\udcff.json" in invoke("lint", name).output
+
+
+def test_a_byte_order_mark_is_not_part_of_the_flow(tmp_path: Path, good: Path) -> None:
+    path = tmp_path / "bom.json"
+    path.write_bytes(b"\xef\xbb\xbf" + good.read_bytes())
+    assert invoke("simulate", str(path)).exit_code == 0
