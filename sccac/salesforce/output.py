@@ -123,7 +123,13 @@ def staging(target: Target) -> Iterator[Path]:
     """A fresh folder beside the target (same file system, so files move by rename); removed afterwards."""
     beside = target.directory.absolute()  # "--out ." has no name and no parent of its own
     beside.parent.mkdir(parents=True, exist_ok=True)
-    stage = Path(tempfile.mkdtemp(prefix=f".{beside.name or 'render'}.render-", dir=beside.parent))
+    try:
+        stage = Path(tempfile.mkdtemp(prefix=f".{beside.name or 'render'}.render-", dir=beside.parent))
+    except PermissionError:
+        if not beside.is_dir():
+            raise
+        # A writable --out in a read-only folder: stage inside it (still one file system, still a rename per file).
+        stage = Path(tempfile.mkdtemp(prefix=".render-", dir=beside))
     try:
         yield stage
     finally:

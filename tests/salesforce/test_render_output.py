@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from sccac.cli import main
+from sccac.salesforce import output as output_module
 from sccac.salesforce import render as render_module
 from sccac.salesforce.output import RenderTargetError, read_manifest
 from sccac.salesforce.render import CredentialOptions, MessagingOptions, RenderError, render_credentials, render_messaging
@@ -169,3 +170,19 @@ def test_missing_parent_folders_are_created(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert (tmp_path / "unpackaged/config/creds/package.xml").exists()
     assert sorted(p.name for p in (tmp_path / "unpackaged/config").iterdir()) == ["creds"]
+
+
+def test_an_out_folder_in_a_read_only_folder_stages_inside_itself(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "messaging"
+    render_messaging(MessagingOptions(queue="Q1"), out)
+    real_mkdtemp = output_module.tempfile.mkdtemp
+
+    def mkdtemp(prefix: str, dir: Path) -> str:  # noqa: A002 (tempfile's own parameter name)
+        if Path(dir) == tmp_path:  # permission bits do not stop root: refuse the parent here
+            raise PermissionError(13, "Permission denied", str(dir))
+        return real_mkdtemp(prefix=prefix, dir=dir)
+
+    monkeypatch.setattr(output_module.tempfile, "mkdtemp", mkdtemp)
+    render_messaging(MessagingOptions(queue="Q2"), out)
+    assert b"<sessionHandlerQueue>Q2</sessionHandlerQueue>" in (out / "messagingChannels/SCCAC_Amazon_Connect_Chat.messagingChannel").read_bytes()
+    assert not [p for p in out.iterdir() if p.name.startswith(".")], "the staging folder is removed"
