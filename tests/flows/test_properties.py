@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import json
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,9 +18,11 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from click.testing import CliRunner
 
 from sccac.flows import builders as b
 from sccac.flows.builders import FlowSettings
+from sccac.flows.cli import flows
 from sccac.flows.diagram import to_d2, to_mermaid
 from sccac.flows.files import EXAMPLE_SETTINGS as EXAMPLE_VALUES
 from sccac.flows.lint import lint_flow
@@ -227,3 +230,23 @@ def test_scenarios_that_crashed_or_hung_are_scenario_errors(text: str, message: 
     with pytest.raises(ScenarioError, match=message) as info:
         scenario_from_text(text, "bad.yaml")
     assert len(str(info.value)) < 400, "the message quotes at most a short part of the value"
+
+
+@settings(max_examples=int(__import__("os").environ.get("PROP_EXAMPLES", "30")), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(mutated_documents(BASE_FLOWS), st.sampled_from(["lint", "simulate", "simulate-json", "diagram", "diagram-d2"]))
+def test_the_cli_answers_any_mutated_flow_with_an_exit_code(doc: Any, command: str) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "flow.json"
+        path.write_text(_dump(doc), encoding="utf-8")
+        args = {
+            "lint": ["lint", str(path)],
+            "simulate": ["simulate", str(path), "--max-steps", "50"],
+            "simulate-json": ["simulate", str(path), "--max-steps", "50", "--format", "json"],
+            "diagram": ["diagram", str(path)],
+            "diagram-d2": ["diagram", str(path), "--format", "d2"],
+        }[command]
+        result = CliRunner().invoke(flows, args)
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert result.exit_code in (0, 1, 2)
+    assert "Traceback" not in result.output
