@@ -147,6 +147,7 @@ def install(stage: Path, target: Target, files: Sequence[str]) -> list[str]:
             "move it away or pass --force to replace it"
         )
     if not target.directory.exists():
+        os.chmod(stage, 0o777 & ~_umask())  # mkdtemp made it private; a new folder gets the usual mode
         os.rename(stage, target.directory)  # the whole render appears at once
         return []
     for relative in files:
@@ -174,6 +175,12 @@ def _conflicts(target: Target, files: Sequence[str]) -> list[str]:
         if destination.exists() and relative not in target.previous:
             conflicts.append(relative)
     return conflicts
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _remove_if_empty(folder: Path, root: Path) -> None:

@@ -6,6 +6,8 @@ replaced package.xml) is checked here: the user's unrelated files are byte-ident
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -186,3 +188,11 @@ def test_an_out_folder_in_a_read_only_folder_stages_inside_itself(tmp_path: Path
     render_messaging(MessagingOptions(queue="Q2"), out)
     assert b"<sessionHandlerQueue>Q2</sessionHandlerQueue>" in (out / "messagingChannels/SCCAC_Amazon_Connect_Chat.messagingChannel").read_bytes()
     assert not [p for p in out.iterdir() if p.name.startswith(".")], "the staging folder is removed"
+
+
+def test_a_new_render_folder_gets_the_usual_mode_not_the_staging_folders(tmp_path: Path) -> None:
+    out = tmp_path / "credentials"
+    render_credentials(CredentialOptions(region="us-east-1"), out)
+    mask = os.umask(0)
+    os.umask(mask)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o777 & ~mask
