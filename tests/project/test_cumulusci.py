@@ -49,7 +49,7 @@ SETUP_STEPS = ("deploy_messaging_channel", "deploy_connect_credentials", "valida
                "deploy_queue_mappings", "configure_case_routing", "queue_mapping_status")
 
 
-@pytest.mark.parametrize("flow", ["dev_org", "qa_org", "sccac_install"])
+@pytest.mark.parametrize("flow", ["dev_org", "qa_org", "ci_feature", "sccac_install"])
 def test_setup_flows_run_the_whole_chain_in_order(cci_env, flow):
     result = run_cci(["flow", "info", flow], cci_env)
     assert result.returncode == 0, result.stderr + result.stdout
