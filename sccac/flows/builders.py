@@ -16,6 +16,7 @@ from enum import Enum
 from typing import Any
 
 from sccac.flows.layout import canvas_metadata
+from sccac.flows.text import printable
 from sccac.flows.model import (
     FLOW_LANGUAGE_VERSION,
     MAX_SYNC_LAMBDA_TIMEOUT_SECONDS,
@@ -120,6 +121,8 @@ def validate_settings(s: FlowSettings) -> None:
         )
     if not isinstance(s.name_prefix, str) or not s.name_prefix.strip() or len(s.name_prefix) > 80:
         raise FlowSettingsError("name_prefix", "must be a non-blank string of at most 80 characters")
+    if printable(s.name_prefix) != s.name_prefix:
+        raise FlowSettingsError("name_prefix", f"'{printable(s.name_prefix)}' has control characters; a flow name is one line of text")
     if s.omni_flow_id is not None and not SALESFORCE_ID_RE.match(s.omni_flow_id):
         raise FlowSettingsError("omni_flow_id", f"{s.omni_flow_id!r} is not a 15/18-character Salesforce Id")
     if s.omni_queue_id is not None and not (SALESFORCE_ID_RE.match(s.omni_queue_id) and s.omni_queue_id.startswith("00G")):

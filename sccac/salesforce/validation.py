@@ -58,10 +58,23 @@ class RenderOptionError(ValueError):
         super().__init__(f"option {option_name(option)}: {problem}. {fix}")
 
 
+# Characters XML 1.0 cannot hold (C0 controls but tab/newline, lone surrogates, U+FFFE/U+FFFF), and every
+# other control: a label or name is one line of printable text.
+_UNUSABLE_CHAR_RE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
 def require_text(option: str, value: str | None, max_length: int = 80) -> str:
     if value is None or not str(value).strip():
         raise RenderOptionError(option, "is empty", f"Give a value for {option_name(option)}.")
     text = str(value).strip()
+    bad = _UNUSABLE_CHAR_RE.search(text)
+    if bad:
+        code = f"\\x{ord(bad.group()):02x}" if ord(bad.group()) <= 0xFF else f"\\u{ord(bad.group()):04x}"
+        raise RenderOptionError(
+            option,
+            f"has a control or non-text character ({code}) at position {bad.start() + 1}",
+            "Use printable text: metadata XML cannot hold control characters.",
+        )
     if len(text) > max_length:
         raise RenderOptionError(option, f"is {len(text)} characters long, more than {max_length}", "Use a shorter value.")
     return text
