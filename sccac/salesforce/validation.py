@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from sccac.errors import SccacUsageError
 from sccac.lambdas.ids import CONNECT_QUEUE_ARN_RE as QUEUE_ARN_RE
 from sccac.lambdas.ids import UUID_RE
 
@@ -47,7 +48,7 @@ def option_name(option: str) -> str:
     return f"'{option}' ({flag})" if flag else f"'{option}'"
 
 
-class RenderOptionError(ValueError):
+class RenderOptionError(SccacUsageError, ValueError):
     """A render option is missing or malformed; the message names the option (and its CLI flag) and the fix."""
 
     def __init__(self, option: str, problem: str, fix: str) -> None:

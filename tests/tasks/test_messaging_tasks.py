@@ -58,6 +58,7 @@ def test_a_channel_without_identifier_names_the_missing_piece(tmp_path, org):
 
 @pytest.mark.parametrize(("options", "named"), [
     ({"queue": "Not A Name"}, "queue"), ({"routing": "flow"}, "flow"), ({"channel_name": "9bad"}, "channel_developer_name"),
+    ({"channel_label": "bad\x07label"}, "channel_label"),
 ])
 def test_bad_channel_options_fail_before_anything_is_deployed(tmp_path, org, options, named):
     with pytest.raises(TaskOptionsError, match=named):
