@@ -45,6 +45,7 @@ class Agent:
     routing_profile_id: str
     status: str = OFFLINE
     idle_since: float = 0.0  # when the agent last became free (status Available, or a contact ended)
+    idle_order: int = 0  # ties at the same instant: who became free first
     contacts: dict[str, str] = field(default_factory=dict)  # contact id -> channel, offered or connected
 
     def load(self, channel: str) -> int:
@@ -88,6 +89,7 @@ class ContactRouter:
         self.waiting: list[QueuedContact] = []
         self.offers: list[Offer] = []
         self.listeners: list[Listener] = []
+        self._idle_counter = 0
 
     # -- set-up: routing profiles and users ---------------------------------------------------
 
@@ -123,7 +125,8 @@ class ContactRouter:
             known = ", ".join(sorted(p.name for p in self.instance.routing_profiles.values()))
             raise ResourceNotFoundException(f"user {username}: no routing profile {routing_profile} (known: {known})")
         user_id = self.backend.new_id()
-        agent = Agent(user_id, self.instance.arn_of("agent", user_id), username, profile.id, idle_since=self.now())
+        agent = Agent(user_id, self.instance.arn_of("agent", user_id), username, profile.id)
+        self._idle(agent)
         self.agents[user_id] = agent
         return agent
 
@@ -153,7 +156,7 @@ class ContactRouter:
             raise InvalidParameterException(f"agent status {status!r}: use {AVAILABLE} or {OFFLINE}")
         agent = self.user(user)
         if status == AVAILABLE and agent.status != AVAILABLE:
-            agent.idle_since = self.now()
+            self._idle(agent)
         agent.status = status
         return self.dispatch()
 
@@ -207,8 +210,12 @@ class ContactRouter:
         self._settle(offer, "ended")
         agent = self.agents[offer.agent_id]
         agent.contacts.pop(contact_id, None)
-        agent.idle_since = self.now()
+        self._idle(agent)
         return self.dispatch()
+
+    def abandon(self, contact_id: str) -> None:
+        """The customer leaves while the contact still waits in a queue."""
+        self.waiting = [w for w in self.waiting if w.contact_id != contact_id]
 
     def expire_offers(self) -> list[Offer]:
         """Offers older than the timeout are missed: the agent goes Missed and the contact is queued again."""
@@ -245,7 +252,7 @@ class ContactRouter:
         candidates = [a for a in self.agents.values() if a.id not in queued.refused_by and self._serves(a, queued)]
         if not candidates:
             return None
-        return min(candidates, key=lambda a: (a.idle_since, a.username))
+        return min(candidates, key=lambda a: (a.idle_since, a.idle_order))
 
     def _serves(self, agent: Agent, queued: QueuedContact) -> bool:
         if agent.status != AVAILABLE:
@@ -261,12 +268,16 @@ class ContactRouter:
         self._settle(offer, state)
         agent = self.agents[offer.agent_id]
         agent.contacts.pop(offer.contact_id, None)
-        agent.idle_since = self.now()
+        self._idle(agent)
         queued = QueuedContact(offer.contact_id, offer.channel, offer.queue_id,
                                None if offer.queue_id else offer.agent_id, offer.offered_at, {offer.agent_id})
         earlier = next((w for w in self.waiting if w.contact_id == offer.contact_id), None)
         if earlier is None:
             self.waiting.insert(0, queued)  # it keeps its place at the head of the queue
+
+    def _idle(self, agent: Agent) -> None:
+        self._idle_counter += 1
+        agent.idle_since, agent.idle_order = self.now(), self._idle_counter
 
     def _settle(self, offer: Offer, state: str) -> Offer:
         offer.state = state
