@@ -17,6 +17,7 @@ from robot.api.deco import keyword, library
 
 from backend import Backend, OfferRecord
 from offline_backend import OfflineBackend
+from org_backend import OrgBackend
 
 T = TypeVar("T")
 BACKENDS = ("offline", "org")
@@ -123,8 +124,6 @@ class ContactCenter:
         if self.backend_name == "offline":
             self._backend = OfflineBackend(self._mapping, self._staffing)
         else:
-            from org_backend import OrgBackend  # only the org backend needs CumulusCI's browser libraries
-
             self._backend = OrgBackend.from_robot()
         self._backend.start()
 

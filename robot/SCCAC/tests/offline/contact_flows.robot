@@ -10,7 +10,7 @@ Test Tags         offline
 
 *** Test Cases ***
 Chat Is Offered Through The Mapped Connect Queue
-    [Documentation]    The inbound flow calls both Lambdas once and queues the chat in the channel queue's Connect queue.
+    [Documentation]    Both Lambdas run once; the chat waits in the Connect queue of the channel's Omni-Queue.
     Customer Starts A Chat    0f6b1c2e-0000-4000-8000-0000000000a1    client_id=jane@example.com
     Chat Should Be Offered Through    Support
     Lambda Should Have Been Called    session    1
