@@ -207,7 +207,9 @@ class OfflineSystem:
         """The Connect instance's queues, routing profiles and users, and their Salesforce users."""
         c = self.config
         self.connect.create_instance("sccac-offline", instance_id=c.instance_id)
-        for name in c.connect_queue_names:
+        # The instance has the mapped queues, the fallback queue and every queue an agent serves.
+        served = {q for profile in self.staffing.routing_profiles for q in profile.queues}
+        for name in sorted(set(c.connect_queue_names) | served):
             adopt_queue(self.connect, c.instance_id, name, c.queue_arn(name).rsplit("/", 1)[-1])
         router = ContactRouter(self.connect, c.instance_id)
         for profile in self.staffing.routing_profiles:
