@@ -105,8 +105,8 @@ class OfflineConfig:
                                  "queue name, not an ARN")
         queues = []
         for queue in self.queues:
-            entry = mapping.entry(queue.developer_name)
-            name = entry.connect_queue if entry is not None and entry.active else None
+            mapped = mapping.entry(queue.developer_name)
+            name = mapped.connect_queue if mapped is not None and mapped.active else None
             queues.append(QueueMapping(queue.developer_name, queue.omni_queue_id, name))
         return replace(self, queues=tuple(queues))
 

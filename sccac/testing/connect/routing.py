@@ -90,6 +90,7 @@ class ContactRouter:
         self.offers: list[Offer] = []
         self.listeners: list[Listener] = []
         self._idle_counter = 0
+        self.refusals: dict[str, set[str]] = {}  # contact id -> agents who rejected or missed it
 
     # -- set-up: routing profiles and users ---------------------------------------------------
 
@@ -269,8 +270,10 @@ class ContactRouter:
         agent = self.agents[offer.agent_id]
         agent.contacts.pop(offer.contact_id, None)
         self._idle(agent)
+        self.refusals.setdefault(offer.contact_id, set()).add(offer.agent_id)
         queued = QueuedContact(offer.contact_id, offer.channel, offer.queue_id,
-                               None if offer.queue_id else offer.agent_id, offer.offered_at, {offer.agent_id})
+                               None if offer.queue_id else offer.agent_id, offer.offered_at,
+                               set(self.refusals[offer.contact_id]))
         earlier = next((w for w in self.waiting if w.contact_id == offer.contact_id), None)
         if earlier is None:
             self.waiting.insert(0, queued)  # it keeps its place at the head of the queue
