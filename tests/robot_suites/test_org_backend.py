@@ -122,3 +122,11 @@ def test_transfers_and_outages_skip_against_a_real_org(world, center):
                    center.salesforce_stops_answering, center.connect_retries_the_chat):
         with pytest.raises(SkipExecution):
             action()
+
+
+def test_agents_variable_parses_and_names_a_bad_entry():
+    from org_backend import parse_agents
+
+    assert parse_agents("maria=maria@acme.com;li=li@acme.com") == {"maria": "maria@acme.com", "li": "li@acme.com"}
+    with pytest.raises(ValueError, match="'li' is not name=username"):
+        parse_agents("maria=maria@acme.com;li")

@@ -16,6 +16,7 @@ Interaction Service outage) skips that test with one line saying so.
 from __future__ import annotations
 
 import os
+import re
 import uuid
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -131,7 +132,7 @@ class OrgBackend:
             skip(f"Set {', '.join(missing)} (Robot variables or SCCAC_<name> environment variables; see README)")
         agents = values["AGENTS"]
         if isinstance(agents, str):
-            agents = dict(pair.split("=", 1) for pair in agents.split(",") if "=" in pair)
+            agents = parse_agents(agents)
         try:
             builtin.import_library("cumulusci.robotframework.CumulusCI", str(values["ORG"]))
             sf = builtin.get_library_instance("cumulusci.robotframework.CumulusCI").sf
@@ -302,6 +303,17 @@ class OrgBackend:
 
     def task_attributes(self, task_contact_id: str) -> dict[str, str]:
         return self._attributes(task_contact_id)
+
+
+def parse_agents(text: str) -> dict[str, str]:
+    """``maria=maria@acme.com;li=li@acme.com`` (``;`` or ``,`` between agents: cci splits its vars on commas)."""
+    agents = {}
+    for pair in re.split(r"[;,\s]+", text.strip()):
+        name, sep, username = pair.partition("=")
+        if not sep or not name or not username:
+            raise ValueError(f"AGENTS: {pair!r} is not name=username (e.g. maria=maria@acme.com;li=li@acme.com)")
+        agents[name] = username
+    return agents
 
 
 def _aws_credentials() -> bool:
