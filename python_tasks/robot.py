@@ -13,7 +13,10 @@ from pathlib import Path
 
 from cumulusci.core.exceptions import RobotTestFailure
 from cumulusci.tasks.robotframework import Robot
-from robot import run as robot_run
+
+# Robot Framework's run(), as CumulusCI's robot task imports it. Importing `robot` here directly would
+# make mypy (run from the project root) resolve the project's robot/ folder instead of the library.
+from cumulusci.tasks.robotframework.robotframework import robot_run
 
 # Robot's exit codes (Robot Framework user guide, "Return codes").
 _EXIT_MEANINGS = {250: "250 or more tests failed.", 251: "Help or version information printed.",

@@ -121,11 +121,10 @@ class ContactCenter:
         Example:
         | Suite Setup | Start Contact Center |
         """
-        if self.backend_name == "offline":
-            self._backend = OfflineBackend(self._mapping, self._staffing)
-        else:
-            self._backend = OrgBackend.from_robot()
-        self._backend.start()
+        backend: Backend = (OfflineBackend(self._mapping, self._staffing) if self.backend_name == "offline"
+                            else OrgBackend.from_robot())
+        backend.start()
+        self._backend = backend
 
     @keyword
     def stop_contact_center(self) -> None:

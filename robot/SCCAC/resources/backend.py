@@ -33,9 +33,12 @@ class PendingRouting:
 
 
 class Backend(Protocol):
-    #: How long an assertion keeps trying (0: the answer is final at once, as offline).
-    poll_timeout: float
     name: str
+
+    @property
+    def poll_timeout(self) -> float:
+        """How long an assertion keeps trying (0: the answer is final at once, as offline)."""
+        ...
 
     def start(self) -> None: ...
     def stop(self) -> None: ...

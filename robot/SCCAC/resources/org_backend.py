@@ -135,7 +135,8 @@ class OrgBackend:
             agents = parse_agents(agents)
         try:
             builtin.import_library("cumulusci.robotframework.CumulusCI", str(values["ORG"]))
-            sf = builtin.get_library_instance("cumulusci.robotframework.CumulusCI").sf
+            cumulusci_library: Any = builtin.get_library_instance("cumulusci.robotframework.CumulusCI")
+            sf = cumulusci_library.sf
         except Exception as exc:  # noqa: BLE001 - any failure to reach the org means: no org to test
             skip(f"Cannot connect to org {values['ORG']}: {type(exc).__name__}")
         builtin.import_resource(os.path.join(os.path.dirname(__file__), "OmniWidget.resource"))
