@@ -96,6 +96,15 @@ class ContactRouter:
 
     def create_routing_profile(self, name: str, queues: list[str], concurrency: dict[str, int]) -> RoutingProfile:
         """A routing profile serving ``queues`` (names or ARNs) on each channel it has concurrency for."""
+        served = [self.queue(q) for q in queues]
+        if not served:
+            raise InvalidParameterException(f"routing profile {name} serves no queue")
+        pairs = [(q.id, channel) for q in served for channel, count in concurrency.items() if count]
+        return self.add_routing_profile(name, pairs, concurrency, served[0].id)
+
+    def add_routing_profile(self, name: str, queue_channels: list[tuple[str, str]], concurrency: dict[str, int],
+                            default_outbound_queue: str, description: str = "") -> RoutingProfile:
+        """CreateRoutingProfile: (queue, channel) pairs and MediaConcurrencies per channel."""
         for channel, count in concurrency.items():
             if channel not in CHANNELS:
                 raise InvalidParameterException(f"routing profile {name}: unknown channel {channel}; use one of {', '.join(CHANNELS)}")
@@ -104,15 +113,13 @@ class ContactRouter:
                     f"routing profile {name}: {channel} concurrency {count} is outside 0..{MAX_CONCURRENCY[channel]}")
         if any(p.name == name for p in self.instance.routing_profiles.values()):
             raise InvalidParameterException(f"routing profile {name} already exists")
-        served = [self.queue(q) for q in queues]
-        if not served:
-            raise InvalidParameterException(f"routing profile {name} serves no queue")
-        profile = RoutingProfile(self.backend.new_id(), "", name, default_outbound_queue_id=served[0].id)
+        profile = RoutingProfile(self.backend.new_id(), "", name, description,
+                                 default_outbound_queue_id=self.queue(default_outbound_queue).id)
         profile.arn = self.instance.arn_of("routing-profile", profile.id)
-        for queue in served:
-            for channel, count in concurrency.items():
-                if count:
-                    profile.queue_configs[(queue.id, channel)] = (1, 0)
+        for queue_ref, channel in queue_channels:
+            if channel not in concurrency:
+                raise InvalidParameterException(f"routing profile {name}: queue {queue_ref} on {channel}, which has no concurrency")
+            profile.queue_configs[(self.queue(queue_ref).id, channel)] = (1, 0)
         self.instance.routing_profiles[profile.id] = profile
         self.concurrency[profile.id] = dict(concurrency)
         return profile
