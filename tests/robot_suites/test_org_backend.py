@@ -41,6 +41,7 @@ def test_chat_offer_accept_through_the_org_backend(world, center):
     assert world.connect_backend.instances[world.instance_id].contacts[-1].attributes == {"clientId": "jane@example.com"}
 
     session = world.inbound_flow_runs(contact)
+    center.chat_contact_should_carry("workItemId", session)
     center.chat_should_be_queued_in("Support")
     center.chat_should_wait_for_an_agent()
     center.agent_should_be_offered_the_chat("maria")
@@ -98,6 +99,12 @@ def test_case_routing_failure_is_reported_with_the_cases_error(world, center):
         center.task_contact_should_carry("workItemId", case_id)
 
 
+def test_case_assigned_to_an_agents_user_is_owned_by_that_user(world, center):
+    case_id = center.assign_case_to_user("li")
+    assert world.org.tables["Case"][-1] == {"attributes": {"type": "Case"}, "Id": case_id, "Subject": "sccac robot: Omni-Channel offer",
+                                             "Origin": "Web", "OwnerId": world.users["li.agent"]}
+
+
 def test_unknown_omni_queue_names_the_fix(center):
     with pytest.raises(AssertionError, match="no Omni-Queue SCCAC_Nowhere in the org: deploy unpackaged/config/omni"):
         center.assign_case_to_queue("SCCAC_Nowhere")
@@ -119,7 +126,8 @@ def test_transfers_and_outages_skip_against_a_real_org(world, center):
     contact = center.start_chat_as_customer("rae@example.com")
     world.inbound_flow_runs(contact)
     for action in (lambda: center.transfer_the_chat_to_agent("li"), lambda: center.transfer_the_chat_to_queue("Billing"),
-                   center.salesforce_stops_answering, center.connect_retries_the_chat):
+                   center.salesforce_stops_answering, center.connect_retries_the_chat,
+                   lambda: center.lambda_should_have_been_called("session", 1)):
         with pytest.raises(SkipExecution):
             action()
 

@@ -236,6 +236,15 @@ class ContactCenter:
         self.backend.salesforce_down()
 
     @keyword
+    def salesforce_fails_the_next_tries(self, tries: int) -> None:
+        """The Interaction Service answers HTTP 503 to the next ``tries`` messaging session requests.
+
+        Example:
+        | Salesforce Fails The Next Tries | 2 |
+        """
+        self.backend.salesforce_fails(int(tries))
+
+    @keyword
     def transfer_the_chat_to_agent(self, agent: str) -> None:
         """The chat's agent transfers it to another agent (agent quick connect).
 
@@ -265,6 +274,56 @@ class ContactCenter:
             if actual != queue:
                 raise AssertionError(f"chat {self.chat} is in queue {actual or 'none'}, expected {queue}")
         self._eventually(check)
+
+    @keyword
+    def chat_should_be_queued_for_agent(self, agent: str) -> None:
+        """The chat waits in the agent's own queue (an agent transfer).
+
+        Example:
+        | Chat Should Be Queued For Agent | li |
+        """
+        actual = self.backend.queue_of(self.chat)
+        if actual != f"agent {agent}":
+            raise AssertionError(f"chat {self.chat} is in queue {actual or 'none'}, expected the agent queue of {agent}")
+
+    @keyword
+    def chat_contact_should_carry(self, name: str, value: str) -> None:
+        """The chat's Connect contact has the attribute with this value (set by the flow and its Lambdas).
+
+        Example:
+        | Chat Contact Should Carry | source | SCCAC |
+        """
+        def check() -> None:
+            attributes = self.backend.contact_attributes(self.chat)
+            if attributes.get(name) != value:
+                raise AssertionError(f"chat contact attribute {name} is {attributes.get(name)!r}, expected {value!r}")
+        self._eventually(check)
+
+    @keyword
+    def lambda_should_have_been_called(self, role: str, times: int) -> None:
+        """The chat's flow invoked the Lambda of this role (session, routing) so many times, retries included.
+
+        Offline only: against a real instance the test is skipped.
+
+        Example:
+        | Lambda Should Have Been Called | session | 3 |
+        """
+        calls = [c for c in self.backend.lambda_calls(self.chat) if c[0] == role]
+        if len(calls) != int(times):
+            raise AssertionError(f"{role} Lambda was called {len(calls)} time(s), expected {times}")
+
+    @keyword
+    def routing_should_have_been_requested_as(self, routing_type: str) -> None:
+        """Every Routing Lambda call of the chat's flow asked for this routingType (Initial, Transfer).
+
+        Offline only: against a real instance the test is skipped.
+
+        Example:
+        | Routing Should Have Been Requested As | Transfer |
+        """
+        types = [c[1].get("routingType") for c in self.backend.lambda_calls(self.chat) if c[0] == "routing"]
+        if not types or any(t != routing_type for t in types):
+            raise AssertionError(f"routing Lambda calls had routingType {types}, expected {routing_type}")
 
     @keyword
     def chat_should_wait_for_an_agent(self) -> None:
@@ -370,6 +429,17 @@ class ContactCenter:
         | ${case}= | Assign Case To Queue | SCCAC_Billing |
         """
         self._case = self.backend.assign_case(queue)
+        self._chat = None
+        return self._case
+
+    @keyword
+    def assign_case_to_user(self, agent: str) -> str:
+        """A new Case is owned by the agent's Salesforce user (no Omni-Queue: the fallback queue); returns its Id.
+
+        Example:
+        | ${case}= | Assign Case To User | sam |
+        """
+        self._case = self.backend.assign_case_to_user(agent)
         self._chat = None
         return self._case
 

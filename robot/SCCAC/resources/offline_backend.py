@@ -111,23 +111,32 @@ class OfflineBackend:
         return trace.contact_id
 
     def salesforce_down(self) -> None:
+        self.salesforce_fails(self.system.config.retry_count)
+
+    def salesforce_fails(self, tries: int) -> None:
         service = self.system.service
         assert service is not None
         # Both the conversation and the interactions endpoint: whichever the session Lambda calls.
         for path in ("/api/v1/conversation", "/api/v1/interactions"):
-            service.inject(path, status=503, count=self.system.config.retry_count)
+            service.inject(path, status=503, count=tries)
 
     # -- facts ----------------------------------------------------------------------------------
 
     def work_item_of(self, contact_id: str) -> str | None:
         return self._traces[contact_id].attributes.get("workItemId")
 
+    def contact_attributes(self, contact_id: str) -> dict[str, str]:
+        return dict(self._trace_of(contact_id).attributes)
+
+    def lambda_calls(self, contact_id: str) -> list[tuple[str | None, dict[str, object]]]:
+        return [(call.role, dict(call.parameters)) for call in self._trace_of(contact_id).lambda_calls]
+
     def queue_of(self, contact_id: str) -> str | None:
         outcome = self._trace_of(contact_id).outcome
         if outcome is None or outcome.kind is not OutcomeKind.TRANSFERRED_TO_QUEUE or outcome.queue is None:
             return None
         if outcome.queue_kind == "agent":
-            return f"agent:{outcome.queue}"
+            return f"agent {self.system.staffing.agent(outcome.queue).name}"
         return self.system.routing.queue(outcome.queue).name
 
     def is_disconnected(self, contact_id: str) -> bool:
@@ -167,10 +176,15 @@ class OfflineBackend:
     # -- Cases ----------------------------------------------------------------------------------
 
     def assign_case(self, queue: str) -> str:
+        return self._case_owned_by(self.system.config.omni_queue(queue).omni_queue_id)
+
+    def assign_case_to_user(self, agent: str) -> str:
+        return self._case_owned_by(self.system.salesforce_user_id(agent))
+
+    def _case_owned_by(self, owner_id: str) -> str:
         self._counter += 1
         case_id = f"5000000000{self._counter:05d}AAA"
-        owner = queue if queue.startswith("005") else self.system.config.omni_queue(queue).omni_queue_id
-        self._case_tasks[case_id] = self.system.case_task(case_id, owner)
+        self._case_tasks[case_id] = self.system.case_task(case_id, owner_id)
         return case_id
 
     def task_contact_of(self, case_id: str) -> str | None:

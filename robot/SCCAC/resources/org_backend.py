@@ -227,6 +227,15 @@ class OrgBackend:
     def salesforce_down(self) -> None:
         skip("A real Interaction Service cannot be made to fail from a test")
 
+    def salesforce_fails(self, tries: int) -> None:
+        skip("A real Interaction Service cannot be made to fail from a test")
+
+    def lambda_calls(self, contact_id: str) -> list[tuple[str | None, dict[str, object]]]:
+        skip("A flow's Lambda invocations are not visible to a test against a real instance (see CloudWatch Logs)")
+
+    def contact_attributes(self, contact_id: str) -> dict[str, str]:
+        return self._attributes(contact_id)
+
     # -- facts ------------------------------------------------------------------------------------
 
     def _attributes(self, contact_id: str) -> dict[str, str]:
@@ -289,6 +298,11 @@ class OrgBackend:
         if not rows:
             raise AssertionError(f"no Omni-Queue {queue} in the org: deploy unpackaged/config/omni")
         created = self.sf.Case.create({"Subject": SUBJECT, "Origin": "Web", "OwnerId": rows[0]["Id"]})
+        self.created_cases.append(created["id"])
+        return str(created["id"])
+
+    def assign_case_to_user(self, agent: str) -> str:
+        created = self.sf.Case.create({"Subject": SUBJECT, "Origin": "Web", "OwnerId": self._user_id(self._agent(agent))})
         self.created_cases.append(created["id"])
         return str(created["id"])
 
