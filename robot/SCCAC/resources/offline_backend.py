@@ -6,6 +6,8 @@ import logging
 import uuid
 from pathlib import Path
 
+from robot.api import logger
+
 from backend import OfferRecord, PendingRouting
 from sccac.flows.simulator_trace import OutcomeKind, Trace
 from sccac.mappings.reader import read_mapping_file
@@ -17,6 +19,13 @@ HERE = Path(__file__).resolve().parent
 DEFAULT_MAPPING = HERE / "offline" / "queue_mappings.yml"
 DEFAULT_STAFFING = HERE / "offline" / "staffing.yml"
 _NS = uuid.UUID("0ffe5c0c-8c1e-4b5e-9a0f-5ccac0ff0ffe")
+
+
+class _RobotLogHandler(logging.Handler):
+    """The Lambdas' JSON log lines go to the Robot log, not the console (failures are expected in some tests)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        logger.info(f"lambda log ({record.levelname}): {record.getMessage()}")
 
 
 class OfflineBackend:
@@ -42,7 +51,9 @@ class OfflineBackend:
     def start(self) -> None:
         config = OfflineConfig().with_mapping(read_mapping_file(self.mapping_path))
         lambda_logger = logging.getLogger("sccac.lambdas")
-        lambda_logger.propagate = False  # failures are expected in some tests; the Robot log has the trace
+        if not any(isinstance(h, _RobotLogHandler) for h in lambda_logger.handlers):
+            lambda_logger.addHandler(_RobotLogHandler())
+        lambda_logger.propagate = False
         self._system = OfflineSystem(config=config, staffing=read_staffing(self.staffing_path)).__enter__()
 
     def stop(self) -> None:

@@ -5,7 +5,6 @@ Documentation     Case unified routing in a real org: a Case assigned to a mappe
 ...               Credential with AWS keys, routing settings filled). Run: cci task run robot --org dev
 Resource          cumulusci/robotframework/Salesforce.robot
 Suite Setup       Require Connected Org
-    [Documentation]    Skips the suite with one line when no org is connected.
 Test Tags         org
 
 
