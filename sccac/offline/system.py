@@ -231,7 +231,11 @@ class OfflineSystem:
             if offer.state == "offered":
                 self.org.offer(ref.work_item_id, agent.arn, offer.contact_id, ref.service_channel)
             elif offer.state == "ended":
-                ended = omni.TRANSFERRED if offer.contact_id in self._transferred_away else omni.CLOSED
+                # The contact ended: accepted work is Closed (or Transferred), an unanswered offer Canceled.
+                if self.org.current(offer.contact_id).status == omni.ASSIGNED:
+                    ended = omni.CANCELED
+                else:
+                    ended = omni.TRANSFERRED if offer.contact_id in self._transferred_away else omni.CLOSED
                 self.org.set_status(offer.contact_id, ended)
             else:
                 self.org.set_status(offer.contact_id, _CLOSING_STATUS[offer.state])

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from sccac.mappings.reader import parse_mapping_text
-from sccac.offline.staffing import AgentSpec, RoutingProfileSpec, Staffing, StaffingError, read_staffing
+from sccac.offline.staffing import DEFAULT_STAFFING, AgentSpec, RoutingProfileSpec, Staffing, StaffingError, read_staffing
 from sccac.offline.system import OfflineConfig, OfflineSystem
 from sccac.testing import omni
 from sccac.testing.connect.exceptions import InvalidParameterException
@@ -128,3 +128,16 @@ def test_a_mapping_naming_an_omni_queue_the_offline_org_lacks_is_refused():
     mapping = parse_mapping_text("mappings:\n  - omni_queue: SCCAC_Sales\n    connect_queue: Sales\n", Path("m.yml"))
     with pytest.raises(ValueError, match="m.yml:2: Omni-Queue SCCAC_Sales is not in the offline org"):
         OfflineConfig().with_mapping(mapping)
+
+
+def test_the_robot_fixture_staffs_the_same_contact_center_as_the_demo():
+    fixture = Path(__file__).resolve().parents[2] / "robot/SCCAC/resources/offline/staffing.yml"
+    assert read_staffing(fixture) == DEFAULT_STAFFING
+
+
+def test_an_offer_that_ends_unanswered_is_canceled():
+    with OfflineSystem() as system:
+        system.set_agent_status("maria", "Available")
+        chat = system.chat(CHAT.format(9))
+        system.close(chat.contact_id)  # the customer left before maria answered
+        assert statuses(system, chat.attributes["workItemId"]) == [("maria", "Canceled")]

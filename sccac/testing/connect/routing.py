@@ -268,7 +268,7 @@ class ContactRouter:
         limit = self.concurrency.get(agent.routing_profile_id, {}).get(queued.channel, 0)
         if queued.agent_id is not None:
             # Agent queues bypass the profile's queues, not its concurrency.
-            return agent.id == queued.agent_id and agent.load(queued.channel) < max(limit, 1)
+            return agent.id == queued.agent_id and agent.load(queued.channel) < limit
         profile = self.instance.routing_profiles[agent.routing_profile_id]
         return (queued.queue_id, queued.channel) in profile.queue_configs and agent.load(queued.channel) < limit
 
