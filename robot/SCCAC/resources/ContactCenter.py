@@ -32,10 +32,12 @@ class ContactCenter:
     | robot --variable BACKEND:offline robot/SCCAC/tests/offers
     | cci task run robot --org dev      (cumulusci.yml passes BACKEND:org)
 
-    The org backend needs the variables ``CONNECT_INSTANCE_ID``, ``CONNECT_CHAT_FLOW_ID`` and
-    ``AGENTS`` (a dictionary of agent name to Salesforce username, each agent also a CumulusCI
-    user alias), AWS credentials in the environment, and an org from ``cci``; without them its
-    suites are skipped with one line saying what is missing.
+    The org backend needs ``CONNECT_INSTANCE_ID``, ``CONNECT_CHAT_FLOW_ID`` and ``AGENTS``
+    (``maria=maria@acme.com;li=li@acme.com``: each agent's Salesforce username; each agent is also
+    a CumulusCI user alias), as Robot variables or ``SCCAC_<name>`` environment variables, AWS
+    credentials in the environment, and an org from ``cci``; without them its suites are skipped
+    with one line saying what is missing. The offline backend reads its fixtures from
+    ``OFFLINE_MAPPING`` and ``OFFLINE_STAFFING`` (default: ``robot/SCCAC/resources/offline/``).
 
     Example:
     | Agent Goes Available              | maria            |
