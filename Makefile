@@ -1,7 +1,7 @@
 # sccac: the two commands. Each target installs what it needs (idempotently) and then runs.
 #   make demo   run the whole system offline and print what happened
 #   make test   run every test suite: ruff and mypy, offline Salesforce checks, sam build, pytest,
-#               robocop, actionlint, Robot (offline backend), LWC Jest
+#               robocop, actionlint, Robot (offline backend), LWC (ESLint, Jest, headless Chromium)
 
 SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
@@ -24,7 +24,11 @@ export SF_SKIP_NEW_VERSION_CHECK := true
 
 .PHONY: demo test setup lint check sam pytest robot lwc clean constraints
 
-setup: $(PY_STAMP) $(NODE_STAMP)
+# `make setup`, then `source .venv/bin/activate`: sccac, cci and sf (linked from node_modules) are on PATH.
+setup: $(PY_STAMP) $(NODE_STAMP) $(BIN)/sf
+
+$(BIN)/sf: | $(PY_STAMP) $(NODE_STAMP)
+	ln -sf ../../node_modules/.bin/sf $@
 
 # constraints.txt pins every Python package to the versions the suites last passed with, so a
 # new release on PyPI cannot break `make test` without a change here. Refresh it with
@@ -44,7 +48,8 @@ $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-demo: setup
+# The demo needs only the Python environment (no Node tools).
+demo: $(PY_STAMP)
 	$(BIN)/sccac demo --out $(OUT)/demo
 
 test: setup lint check sam pytest robot lwc
@@ -84,13 +89,24 @@ robot: setup
 	@echo "==> Robot Framework, offline backend (report: $(OUT)/robot; the org backend: cci task run robot --org dev)"
 	$(BIN)/robot --outputdir $(OUT)/robot --exclude org --variable BACKEND:offline --loglevel INFO robot/SCCAC/tests
 
-lwc: setup
-	@echo "==> LWC Jest"
+# The real-browser suite drives Debian's chromium (the browser playwright-core downloads is not reachable here).
+CHROMIUM := /usr/bin/chromium
+
+$(CHROMIUM):
+	@echo "==> Debian's chromium for the LWC browser suite"
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+
+lwc: setup $(CHROMIUM)
+	@echo "==> LWC: ESLint (@salesforce/eslint-config-lwc recommended), then LWC Jest with @sa11y/jest"
+	npx --no-install eslint force-app/main/default/lwc tests/lwc
 	@if compgen -G "force-app/main/default/lwc/*/__tests__" > /dev/null; then \
 		npx --no-install sfdx-lwc-jest; \
 	else \
 		echo "no LWC components with __tests__ in force-app yet: nothing to run"; \
 	fi
+	@echo "==> LWC in headless Chromium: compiled component, Apex stand-in, keyboard-only walk, axe-core per state"
+	CHROMIUM_PATH=$(CHROMIUM) node --test tests/lwc/browser/
 
 clean:
 	rm -rf $(OUT) .pytest_cache

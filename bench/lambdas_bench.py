@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import statistics
 import subprocess
@@ -164,7 +165,9 @@ def render(args: argparse.Namespace, rows: list[tuple[str, str]], imports: dict[
         "in-process because it is read once per container and is not a Salesforce call).",
         "",
         f"Machine: {platform.machine()}, Python {platform.python_version()}, {platform.system()}; "
-        f"{args.invocations} warm invocations per handler, local Interaction Service on 127.0.0.1.",
+        f"{args.invocations} warm invocations per handler, local Interaction Service on 127.0.0.1; "
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs when it ran (shared machine: "
+        "compare figures taken at similar load).",
         "",
         "| Salesforce round trips per invocation | count |",
         "|---|---|",
@@ -183,7 +186,10 @@ def render(args: argparse.Namespace, rows: list[tuple[str, str]], imports: dict[
         "costs one refresh and one retry (never more). The import figures are the cold-start import phase",
         "only; about 50 ms of the handler module's time is `urllib3`, which botocore imports anyway on the",
         "first invocation. Latency against a real org is dominated by the network round trip to",
-        "`*.my.salesforce-scrt.com`; these numbers are the handlers' own overhead.",
+        "`*.my.salesforce-scrt.com`; these numbers are the handlers' own overhead, which includes the",
+        "per-request deadline (one shared watcher thread; each request registers its deadline and the",
+        "socket the watcher shuts down if the answer is not complete in time), the body read in chunks",
+        "under a size cap, the strict answer checks and the redaction of logged text.",
     ]
     return "\n".join(lines) + "\n"
 

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from cumulusci.core.exceptions import CumulusCIFailure, TaskOptionsError
 from cumulusci.tasks.salesforce import BaseSalesforceApiTask
 
+from python_tasks import support
+from python_tasks.support import cumulusci_errors
 from sccac.mappings.export import dump_mapping_file, entries_from_records
+from sccac.mappings.records import resolve_mappings
 from sccac.mappings.model import DEFAULT_MAPPING_FILE, MappingFile, MappingFileError
 from sccac.mappings.reader import read_mapping_file
 from sccac.mappings.status import mapping_status
 from sccac.mappings.validate import check_mapping_file, omni_queues_by_name
 from sccac.salesforce import org as org_access
 from sccac.salesforce.org import OrgSetupError
+from sccac.salesforce.render import render_queue_mappings
 
 _PATH_OPTION = {"description": f"The mapping file (default: {DEFAULT_MAPPING_FILE})"}
 
@@ -74,3 +79,48 @@ class ExportQueueMappings(_MappingFileTask):
         temporary.write_text(text, encoding="utf-8")
         temporary.replace(self.path)
         self.logger.info(f"wrote {self.path}")
+
+
+class DeployQueueMappings(_MappingFileTask):
+    task_docs = (
+        "Deploys a Connect_Queue_Mapping__mdt record per entry of the mapping file, with the queue ARNs the Connect "
+        "wiring resolved (out/connect/wiring.json), and mirrors each mapping into the contact center's "
+        "CallCenterRoutingMap when the org has an Amazon Connect contact center. Entries named by queue name that "
+        "the wiring has not resolved yet are skipped with a warning."
+    )
+    task_options = {
+        "path": _PATH_OPTION,
+        "wiring": {"description": "The Connect wiring's output document (default: out/connect/wiring.json)"},
+        "render_path": {"description": "Folder the records are rendered into (default: out/render/queue_mappings)"},
+        "call_center": {"description": "Internal name of the contact center when the org has several"},
+    }
+
+    def _run_task(self):
+        mapping = self._read()
+        wiring_path = Path(self.options.get("wiring") or "out/connect/wiring.json")
+        wiring = json.loads(wiring_path.read_text(encoding="utf-8")) if wiring_path.is_file() else None
+        resolved = resolve_mappings(mapping, wiring)
+        for entry in resolved.unresolved:
+            self.logger.warning(f"{self.path}:{entry.line}: {entry.omni_queue}: no ARN for Connect queue "
+                                f"'{entry.connect_queue}' yet; run wire_connect, then this task again")
+        if not resolved.records:
+            self.logger.warning("No mapping with a known queue ARN: nothing deployed")
+            return
+        with cumulusci_errors():
+            queues = {q.developer_name: q for q in org_access.read_omni_queues(self.sf)}
+            unknown = [r.omni_queue for r in resolved.records if r.omni_queue not in queues]
+            if unknown:
+                raise OrgSetupError(f"{self.path}: the org has no queue {', '.join(unknown)}; run validate_queue_mappings")
+            rendered = render_queue_mappings(resolved.records, Path(self.options.get("render_path") or "out/render/queue_mappings"))
+            support.deploy_folder(self, rendered.directory)
+            center = org_access.find_contact_center(self.sf, self.options.get("call_center"))
+            mirrored = (0, 0)
+            if center:
+                wanted = [(queues[r.omni_queue], r.connect_queue_arn, resolved.quick_connects.get(r.omni_queue))
+                          for r in resolved.records if r.active]
+                mirrored = org_access.mirror_routing_map(self.sf, center, wanted)
+        self.logger.info(f"Deployed {len(resolved.records)} mapping record(s)"
+                         + (f"; routing map: {mirrored[0]} created, {mirrored[1]} updated" if center else
+                            "; the org has no Amazon Connect contact center: no routing map to mirror"))
+        self.return_values = {"deployed": len(resolved.records), "unresolved": [e.omni_queue for e in resolved.unresolved],
+                              "routing_map_created": mirrored[0], "routing_map_updated": mirrored[1]}

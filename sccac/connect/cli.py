@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import json
-import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -14,17 +12,9 @@ import click
 from botocore.exceptions import BotoCoreError, ClientError
 from rich.console import Console
 
-from sccac.clock import RealClock
-from sccac.connect.desired import DesiredState, FlowInputs
 from sccac.connect.drift import pull as pull_flows
-from sccac.connect.engine import Engine
-from sccac.connect.errors import ConnectUsageError
-from sccac.connect.mapping import load_mappings
-from sccac.connect.pacing import CallMeter, TokenBucket
-from sccac.connect.planner import PlanOptions
-from sccac.connect.quotas import Quotas, quotas_from_service_quotas
 from sccac.connect.render import RichProgress, plan_document, plan_lines, summary_table
-from sccac.connect.session import aws_session, connect_client, resolve_instance
+from sccac.connect.run import WiringOptions, WiringRun, open_run
 from sccac.connect.snapshot import read_instance
 from sccac.errors import SccacError
 from sccac.mappings.model import DEFAULT_MAPPING_FILE
@@ -82,49 +72,25 @@ def _errors(command: Callable[..., Any]) -> Callable[..., Any]:
     return run
 
 
-class _Run:
-    """What one invocation needs: the engine on a paced client, the desired state, the quotas."""
+def _options(kw: dict[str, Any]) -> WiringOptions:
+    """The command's flags as the library's options (the same names the wire_connect task takes)."""
+    return WiringOptions(
+        instance_id=kw["instance_id"], session_lambda_arn=kw["session_lambda_arn"], routing_lambda_arn=kw["routing_lambda_arn"],
+        channel_address_identifier=kw["channel_address_identifier"], region=kw["region"], profile=kw["profile"],
+        mapping_path=kw["mapping_path"], fallback_queue=kw["fallback_queue"], retry_count=kw["retry_count"],
+        name_prefix=kw["name_prefix"], transcription=not kw["no_transcription"], quick_connects=not kw["no_quick_connects"],
+        routing_profile=kw["routing_profile"], hours_of_operation=kw["hours_of_operation"], project=kw["project"],
+        rate=kw["rate"], burst=kw["burst"], retry_mode=kw["retry_mode"], max_attempts=kw["max_attempts"],
+        skip_service_quotas=kw["skip_service_quotas"], offline=kw["offline"],
+        take_ownership=kw.get("take_ownership", False), overwrite_console_edits=kw.get("overwrite_console_edits", False),
+    )
 
-    def __init__(self, kw: dict[str, Any]) -> None:
-        missing = [f"--{n.replace('_', '-')}" for n in ("session_lambda_arn", "routing_lambda_arn", "channel_address_identifier") if not kw[n]]
-        if missing:
-            raise ConnectUsageError(f"missing {', '.join(missing)}: the flows need the org's real values")
-        if kw["rate"] <= 0 or kw["burst"] < 1:
-            raise ConnectUsageError("--rate must be above 0 and --burst at least 1")
-        self.virtual_time: Any = contextlib.nullcontext()
-        if kw["offline"]:
-            self._offline(kw)
-        else:
-            session = aws_session(kw["region"], kw["profile"])
-            clock = RealClock()
-            self.meter = CallMeter(clock, TokenBucket(clock, kw["rate"], kw["burst"]))
-            self.client = self.meter.attach(connect_client(session, retry_mode=kw["retry_mode"], max_attempts=kw["max_attempts"]))
-            self.engine = Engine(self.client, self.meter, clock)
-            self.quotas = Quotas() if kw["skip_service_quotas"] else quotas_from_service_quotas(session.client("service-quotas"))
-        mappings = load_mappings(kw["mapping_path"])
-        inputs = FlowInputs(
-            session_lambda_arn=kw["session_lambda_arn"], routing_lambda_arn=kw["routing_lambda_arn"],
-            channel_address_identifier=kw["channel_address_identifier"], fallback_queue=kw["fallback_queue"],
-            retry_count=kw["retry_count"], name_prefix=kw["name_prefix"], transcription=not kw["no_transcription"],
-        )
-        self.desired = DesiredState(
-            resolve_instance(self.client, kw["instance_id"]), mappings, inputs, project=kw["project"],
-            quick_connects=not kw["no_quick_connects"], routing_profile=kw["routing_profile"],
-            hours_of_operation=kw["hours_of_operation"],
-        )
 
-    def _offline(self, kw: dict[str, Any]) -> None:
-        """A new in-memory instance answering through botocore's model, on a virtual clock; nothing persists."""
-        from sccac.testing.connect.harness import fake_world
-        from sccac.testing.connect.responses import virtual_retry_sleep
-
-        given = kw["instance_id"]
-        is_id = re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", given)
-        world = fake_world(rate=kw["rate"], burst=kw["burst"], max_attempts=kw["max_attempts"],
-                           alias="offline" if is_id else given, instance_id=given if is_id else None)
-        self.client, self.meter, self.engine, self.quotas = world.engine.client, world.meter, world.engine, world.quotas()
-        self.virtual_time = virtual_retry_sleep(world.clock)
-        click.echo(f"offline: an in-memory Connect instance {world.instance.id} (alias {world.instance.alias}); nothing persists", err=True)
+def _open(kw: dict[str, Any]) -> WiringRun:
+    run = open_run(_options(kw))
+    if run.offline_instance:
+        click.echo(f"offline: an in-memory Connect instance {run.offline_instance}; nothing persists", err=True)
+    return run
 
 
 @click.group()
@@ -138,11 +104,9 @@ def connect() -> None:
 @click.option("--take-ownership", is_flag=True, help="Plan updates of same-name resources sccac did not create.")
 @click.option("--overwrite-console-edits", is_flag=True, help="Plan updates of flows edited since sccac deployed them.")
 @_errors
-def plan(output_format: str, take_ownership: bool, overwrite_console_edits: bool, **kw: Any) -> None:
+def plan(output_format: str, **kw: Any) -> None:
     """Show what apply would do (reads only)."""
-    run = _Run(kw)
-    with run.virtual_time:
-        result = run.engine.plan(run.desired, run.quotas, PlanOptions(take_ownership, overwrite_console_edits))
+    result = _open(kw).plan()
     if output_format == "json":
         click.echo(json.dumps(plan_document(result.plan, result.stats), indent=2))
     else:
@@ -157,12 +121,11 @@ def plan(output_format: str, take_ownership: bool, overwrite_console_edits: bool
 @click.option("--take-ownership", is_flag=True, help="Update (and tag) same-name flows, module and quick connects sccac did not create.")
 @click.option("--overwrite-console-edits", is_flag=True, help="Replace flows edited in the console since sccac deployed them.")
 @_errors
-def apply(output: Path, take_ownership: bool, overwrite_console_edits: bool, **kw: Any) -> None:
+def apply(output: Path, **kw: Any) -> None:
     """Apply the plan; a re-run makes no write calls."""
-    run = _Run(kw)
+    run = _open(kw)
     console = Console(stderr=True)
-    with run.virtual_time:
-        result = run.engine.apply(run.desired, run.quotas, PlanOptions(take_ownership, overwrite_console_edits), RichProgress(console))
+    result = run.apply(RichProgress(console))
     console.print(summary_table(result))
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(json.dumps(result.output, indent=2) + "\n", encoding="utf-8")
@@ -175,7 +138,7 @@ def apply(output: Path, take_ownership: bool, overwrite_console_edits: bool, **k
 @_errors
 def pull(out_dir: Path, **kw: Any) -> None:
     """Write the deployed flows to files and show how they differ from the generated ones."""
-    run = _Run(kw)
+    run = _open(kw)
     with run.virtual_time:
         snap = read_instance(run.client, run.desired.instance_id, quick_connects=False)
     for drift in pull_flows(run.desired, snap, out_dir):

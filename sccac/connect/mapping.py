@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from sccac.connect.errors import ConnectUsageError
+from sccac.connect.session import aws_session, connect_client, resolve_instance
+from sccac.connect.snapshot import InstanceSnapshot, read_instance
 from sccac.mappings.model import MappingEntry, MappingFileError
+from sccac.mappings.sides import ConnectInstance, ConnectQueue
 from sccac.mappings.reader import read_mapping_file
 from sccac.mappings.validate import require_valid
 
-QUEUE_ARN_RE = re.compile(
-    r"^arn:aws[-a-z]*:connect:[a-z0-9-]+:\d{12}:instance/(?P<instance>[0-9a-f-]{36})/queue/(?P<queue>[0-9a-f-]{36})$"
-)
 
 
 @dataclass(frozen=True)
@@ -41,3 +40,18 @@ def load_mappings(path: Path) -> tuple[QueueMapping, ...]:
     except MappingFileError as exc:
         raise ConnectUsageError(str(exc)) from None
     return tuple(QueueMapping.from_entry(e) for e in mapping.entries if e.active)
+
+
+def instance_view(snapshot: InstanceSnapshot) -> ConnectInstance:
+    """What the mapping checks need of an instance read: its queues (name, ARN) and routing profile names."""
+    return ConnectInstance(
+        snapshot.instance_arn,
+        tuple(ConnectQueue(name, q.arn) for name, q in sorted(snapshot.queues.items())),
+        tuple(sorted(snapshot.routing_profiles)),
+    )
+
+
+def read_instance_view(instance: str, region: str | None, profile: str | None) -> ConnectInstance:
+    """Read the instance's queues and routing profiles with the caller's AWS credentials (a handful of calls)."""
+    client = connect_client(aws_session(region, profile))
+    return instance_view(read_instance(client, resolve_instance(client, instance), quick_connects=False, routing_profiles=True))

@@ -24,7 +24,8 @@ from sccac.connect.desired import (
     module_name,
 )
 from sccac.connect.errors import ConnectUsageError
-from sccac.connect.mapping import QUEUE_ARN_RE, QueueMapping
+from sccac.connect.mapping import QueueMapping
+from sccac.lambdas.ids import CONNECT_QUEUE_ARN_RE as QUEUE_ARN_RE
 from sccac.connect.quotas import Quotas
 from sccac.connect.snapshot import Existing, InstanceSnapshot
 from sccac.flows.builders import CONNECT_TYPES, FlowKind

@@ -68,3 +68,10 @@ def summary_table(run: ApplyRun) -> Table:
     o, s = run.result.outcomes, run.stats
     table.add_row(*(str(v) for v in (o["created"], o["updated"], o["unchanged"], o["adopted"], s.calls, s.reads, s.writes, s.throttled)))
     return table
+
+
+def summary_line(run: ApplyRun) -> str:
+    """The summary table's figures as one log line (CumulusCI tasks log lines, not tables)."""
+    o, s = run.result.outcomes, run.stats
+    return (f"Connect wiring: {o['created']} created, {o['updated']} updated, {o['unchanged']} unchanged, "
+            f"{o['adopted']} adopted; {s.calls} API calls ({s.reads} reads, {s.writes} writes, {s.throttled} throttled)")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import boto3
@@ -11,8 +10,8 @@ from botocore.exceptions import NoRegionError, ProfileNotFound
 
 from sccac.connect.errors import ConnectUsageError
 from sccac.connect.snapshot import paginate
+from sccac.lambdas.ids import UUID_RE
 
-_UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
 
 def aws_session(region: str | None, profile: str | None) -> Any:
@@ -39,7 +38,7 @@ def connect_client(session: Any, *, retry_mode: str = "standard", max_attempts: 
 
 def resolve_instance(client: Any, instance: str) -> str:
     """An instance id, ARN or alias -> the instance id (an alias costs one ListInstances page per 10 instances)."""
-    if _UUID_RE.match(instance):
+    if UUID_RE.match(instance):
         return instance
     if instance.startswith("arn:") and "/" in instance:
         return instance.rsplit("/", 1)[-1]
@@ -52,3 +51,13 @@ def resolve_instance(client: Any, instance: str) -> str:
             f"--instance-id {instance}: not an instance id, ARN or alias in {client.meta.region_name} (aliases there: {known})"
         )
     return aliases[instance]
+
+
+def missing_aws_setup(region: str | None, profile: str | None) -> str | None:
+    """Why no AWS call can be made here (no credentials, no region), or None when one can: what a
+    flow step checks to skip the Connect side with one clear line instead of failing."""
+    try:
+        aws_session(region, profile)
+    except ConnectUsageError as exc:
+        return str(exc)
+    return None

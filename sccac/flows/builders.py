@@ -16,21 +16,19 @@ from enum import Enum
 from typing import Any
 
 from sccac.flows.layout import canvas_metadata
+from sccac.flows.text import printable
 from sccac.flows.model import (
     FLOW_LANGUAGE_VERSION,
     MAX_SYNC_LAMBDA_TIMEOUT_SECONDS,
     Flow,
 )
+from sccac.lambdas.ids import CONNECT_FLOW_MODULE_ARN_RE as MODULE_ARN_RE
+from sccac.lambdas.ids import CONNECT_QUEUE_ARN_RE as QUEUE_ARN_RE
+from sccac.lambdas.ids import SALESFORCE_ID_RE, UUID_RE
 
-UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 LAMBDA_ARN_RE = re.compile(
     r"^arn:aws[-a-z]*:lambda:[a-z]{2}(-[a-z]+)+-\d:\d{12}:function:[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9_$-]+)?$"
 )
-_CONNECT_ARN = r"^arn:aws[-a-z]*:connect:[a-z]{2}(-[a-z]+)+-\d:\d{12}:instance/{uuid}/{kind}/{uuid}$"
-_UUID_BODY = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
-QUEUE_ARN_RE = re.compile(_CONNECT_ARN.replace("{uuid}", _UUID_BODY).replace("{kind}", "queue"))
-MODULE_ARN_RE = re.compile(_CONNECT_ARN.replace("{uuid}", _UUID_BODY).replace("{kind}", "flow-module"))
-SALESFORCE_ID_RE = re.compile(r"^[a-zA-Z0-9]{15}([a-zA-Z0-9]{3})?$")
 
 MAX_LOOP_COUNT = 100
 SCCAC_SOURCE = "SCCAC"
@@ -123,6 +121,8 @@ def validate_settings(s: FlowSettings) -> None:
         )
     if not isinstance(s.name_prefix, str) or not s.name_prefix.strip() or len(s.name_prefix) > 80:
         raise FlowSettingsError("name_prefix", "must be a non-blank string of at most 80 characters")
+    if printable(s.name_prefix) != s.name_prefix:
+        raise FlowSettingsError("name_prefix", f"'{printable(s.name_prefix)}' has control characters; a flow name is one line of text")
     if s.omni_flow_id is not None and not SALESFORCE_ID_RE.match(s.omni_flow_id):
         raise FlowSettingsError("omni_flow_id", f"{s.omni_flow_id!r} is not a 15/18-character Salesforce Id")
     if s.omni_queue_id is not None and not (SALESFORCE_ID_RE.match(s.omni_queue_id) and s.omni_queue_id.startswith("00G")):

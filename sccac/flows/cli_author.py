@@ -12,6 +12,8 @@ from sccac.flows.builders import FlowSettings, FlowSettingsError
 from sccac.flows.files import EXAMPLE_ACCOUNT, EXAMPLE_SETTINGS, REQUIRED_SETTINGS, lint_file, write_flows
 from sccac.flows.lint.kinds import KIND_CHOICES, parse_kind
 from sccac.flows.lint.report import RENDERERS, exit_code
+from sccac.flows.outputs import OutputPathError, check_file_target, check_folder_target, exit_with, write_failed
+from sccac.flows.text import printable
 
 _SETTING_HELP = {
     "session_lambda_arn": "CreateMessagingSession Lambda function ARN.",
@@ -41,7 +43,7 @@ def flow_setting_options(required: str) -> Callable[[Callable[..., Any]], Callab
 
 
 @click.command()
-@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path), help="Directory for <kind>.json files.")
+@click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path), help="Directory for <kind>.json files.")
 @click.option("--fallback-queue-arn", default=None, help=_SETTING_HELP["fallback_queue_arn"] + " Required unless --example.")
 @flow_setting_options("Required unless --example.")
 @click.option(
@@ -96,8 +98,15 @@ def build(
             "not for Connect, and `sccac flows lint` rejects the example channel address identifier (SCCAC-FLOW-026)",
             err=True,
         )
-    for built, path in write_flows(settings, out_dir):
-        click.echo(f"wrote {path} ({built.connect_type}, {built.name!r}, {len(built.flow.actions)} actions)")
+    try:
+        check_folder_target(out_dir, "--out")
+        written = write_flows(settings, out_dir)
+    except OutputPathError as exc:
+        exit_with(exc)
+    except OSError as exc:
+        exit_with(write_failed(out_dir, exc))
+    for built, path in written:
+        click.echo(printable(f"wrote {path} ({built.connect_type}, {built.name!r}, {len(built.flow.actions)} actions)"))
 
 
 @click.command()
@@ -109,18 +118,26 @@ def build(
     help="Lint as this SCC-AC flow, or 'generic' for the structural rules only (default: detect).",
 )
 @click.option("--format", "output_format", type=click.Choice(sorted(RENDERERS)), default="human", show_default=True)
-@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write the report here instead of stdout.")
+@click.option("--output", type=click.Path(path_type=Path), default=None, help="Write the report here instead of stdout.")
 def lint(files: tuple[Path, ...], kind: str | None, output_format: str, output: Path | None) -> None:
     """Lint flow JSON files against the flow language and the SCC-AC rules.
 
     Exit code 0: no errors; 1: error findings; 2: a file could not be read or parsed.
     """
     forced, generic = parse_kind(kind)
+    if output is not None:
+        try:
+            check_file_target(output, "--output", files)
+        except OutputPathError as exc:
+            exit_with(exc)
     reports = [lint_file(path, forced, generic=generic) for path in files]
     rendered = RENDERERS[output_format](reports)
     if output is not None:
-        output.write_text(rendered, encoding="utf-8")
-        click.echo(f"wrote {output}", err=True)
+        try:
+            output.write_text(rendered, encoding="utf-8")
+        except OSError as exc:
+            exit_with(write_failed(output, exc))
+        click.echo(printable(f"wrote {output}"), err=True)
     else:
         click.echo(rendered, nl=False)
     raise SystemExit(exit_code(reports))

@@ -9,10 +9,13 @@ import click
 
 from sccac.flows.diagram import DiagramRenderError, to_d2, to_mermaid, to_svg
 from sccac.flows.model import Flow, FlowFormatError, load_flow
+from sccac.flows.outputs import OutputPathError, check_file_target, exit_with, write_failed
 from sccac.flows.scenario import Scenario, ScenarioError, load_scenario
 from sccac.flows.shape import shape_problems
+from sccac.flows.simulator import DEFAULT_MAX_STEPS, MAX_STEPS_LIMIT
 from sccac.flows.simulator import simulate as run_simulation
 from sccac.flows.simulator_contact import CHANNELS
+from sccac.flows.text import printable
 
 EXIT_OK = 0
 EXIT_MISMATCH = 1
@@ -23,16 +26,25 @@ def _load(path: str) -> Flow:
     try:
         return load_flow(path)
     except FlowFormatError as exc:
-        click.echo(f"error: {exc}", err=True)
+        click.echo(f"error: {printable(str(exc))}", err=True)
         raise SystemExit(EXIT_BAD_INPUT) from None
+
+
+def _text_value(value: str, item: str, option: str) -> None:
+    # Arguments that are not valid UTF-8 arrive as lone surrogates, which no output can print.
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise click.BadParameter(f"{printable(item)!r} is not valid UTF-8 text", param_hint=option) from None
 
 
 def _pairs(values: tuple[str, ...], option: str) -> dict[str, str]:
     out: dict[str, str] = {}
     for item in values:
+        _text_value(item, item, option)
         key, sep, value = item.partition("=")
-        if not sep or not key:
-            raise click.BadParameter(f"{item!r} is not KEY=VALUE", param_hint=option)
+        if not sep or not key.strip():
+            raise click.BadParameter(f"{printable(item)!r} is not KEY=VALUE (with a non-empty KEY)", param_hint=option)
         out[key] = value
     return out
 
@@ -41,11 +53,27 @@ def _lambda_results(values: tuple[str, ...]) -> dict[str, dict[str, str]]:
     """``[ROLE_OR_ARN:]KEY=VALUE`` -> {role or "*": {key: value}}."""
     out: dict[str, dict[str, str]] = {}
     for item in values:
+        _text_value(item, item, "--lambda-result")
         left, sep, value = item.partition("=")
-        if not sep or not left:
-            raise click.BadParameter(f"{item!r} is not [ROLE:]KEY=VALUE", param_hint="--lambda-result")
         target, colon, key = left.rpartition(":")
+        if not sep or not key.strip() or (colon and not target.strip()):
+            raise click.BadParameter(
+                f"{printable(item)!r} is not [ROLE:]KEY=VALUE (ROLE is session, routing or a function ARN; KEY is not empty)",
+                param_hint="--lambda-result",
+            )
         out.setdefault(target if colon else "*", {})[key] = value
+    return out
+
+
+def _modules(values: tuple[str, ...]) -> dict[str, Path]:
+    """``ID=FILE`` -> {id: path}; each FILE must be an existing file (read when the flow invokes ID)."""
+    out: dict[str, Path] = {}
+    for key, value in _pairs(values, "--module").items():
+        path = Path(value)
+        if not value or not path.is_file():
+            problem = "is a folder" if path.is_dir() else "is not a regular file" if path.exists() else "does not exist"
+            raise click.BadParameter(f"{printable(key)}={printable(value)}: the file {problem}", param_hint="--module")
+        out[key] = path
     return out
 
 
@@ -71,7 +99,11 @@ def _lambda_results(values: tuple[str, ...]) -> dict[str, dict[str, str]]:
     metavar="ID=FILE",
     help="Flow module (or flow) to run when the flow invokes ID (repeatable).",
 )
-@click.option("--max-steps", type=click.IntRange(min=1), help="Step budget before the run counts as stuck (default 1000).")
+@click.option(
+    "--max-steps",
+    type=click.IntRange(min=1, max=MAX_STEPS_LIMIT),
+    help=f"Step budget before the run counts as stuck (default {DEFAULT_MAX_STEPS}, at most {MAX_STEPS_LIMIT:,}).",
+)
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def simulate(
     flow_file: str,
@@ -91,34 +123,42 @@ def simulate(
     Exit 0 when the run completes (and matches the scenario's `expect`), 1 when the outcome
     differs from `expect`, 2 when an input file cannot be used.
     """
+    # Options first: a bad value is a usage error, never "the simulator cannot run this flow".
+    for option, value in (("--agent", agent_user_name), ("--queue", queue_arn)):
+        if value is not None:
+            _text_value(value, value, option)
+    attribute_values = _pairs(attributes, "--attribute")
+    lambda_values = _lambda_results(lambda_results)
+    module_paths = _modules(modules)
     flow = _load(flow_file)
     problems = shape_problems(flow)
     if problems:
         shown = "; ".join(problems[:5]) + (f"; and {len(problems) - 5} more" if len(problems) > 5 else "")
-        click.echo(f"error: {flow_file}: cannot simulate this flow: {shown} (see `sccac flows lint {flow_file}`)", err=True)
+        message = f"error: {flow_file}: cannot simulate this flow: {shown} (see `sccac flows lint {flow_file}`)"
+        click.echo(printable(message), err=True)
         raise SystemExit(EXIT_BAD_INPUT)
     try:
         scenario = load_scenario(scenario_file) if scenario_file else Scenario(source="<command line>")
         scenario = scenario.with_overrides(
-            attributes=_pairs(attributes, "--attribute"),
             channel=channel,
             agent_user_name=agent_user_name,
             queue_arn=queue_arn,
             lambda_fails=lambda_fails,
-            lambda_results=_lambda_results(lambda_results),
             max_steps=max_steps,
-            modules={k: Path(v) for k, v in _pairs(modules, "--module").items()},
+            attributes=attribute_values,
+            lambda_results=lambda_values,
+            modules=module_paths,
         )
         trace = run_simulation(flow, scenario.contact, scenario.invoker(), scenario.options())
     except ScenarioError as exc:
-        click.echo(f"error: {exc}", err=True)
+        click.echo(f"error: {printable(str(exc))}", err=True)
         raise SystemExit(EXIT_BAD_INPUT) from None
     except Exception as exc:  # noqa: BLE001  (a malformed flow or module must not end in a traceback)
-        click.echo(
+        message = (
             f"error: {flow_file}: the simulator cannot run this flow ({type(exc).__name__}: {exc}); "
-            f"see `sccac flows lint {flow_file}` (and the --module files), and report it if lint finds no error",
-            err=True,
+            f"see `sccac flows lint {flow_file}` (and the --module files), and report it if lint finds no error"
         )
+        click.echo(printable(message), err=True)
         raise SystemExit(EXIT_BAD_INPUT) from None
     mismatches = scenario.expect.mismatches(trace) if scenario.expect else []
     if output_format == "json":
@@ -127,23 +167,28 @@ def simulate(
         click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
     else:
         if scenario.name:
-            click.echo(f"scenario: {scenario.name}")
+            click.echo(printable(f"scenario: {scenario.name}"))
         click.echo(trace.render())
         if scenario.expect:
             click.echo("expectation: " + ("met" if not mismatches else "NOT met"))
             for problem in mismatches:
-                click.echo(f"  - {problem}")
+                click.echo(printable(f"  - {problem}"))
     raise SystemExit(EXIT_MISMATCH if mismatches else EXIT_OK)
 
 
 @click.command()
 @click.argument("flow_file", type=click.Path(dir_okay=False))
 @click.option("--format", "output_format", type=click.Choice(["mermaid", "d2", "svg"]), default="mermaid", show_default=True)
-@click.option("--out", "out_path", type=click.Path(dir_okay=False), help="Write here instead of standard output.")
+@click.option("--out", "out_path", type=click.Path(), help="Write here instead of standard output.")
 @click.option("--title", help="Diagram title (default: the flow's Metadata name, else the file name).")
 @click.option("--layout", type=click.Choice(["dagre", "elk"]), default="dagre", show_default=True, help="D2 layout engine (svg).")
 def diagram(flow_file: str, output_format: str, out_path: str | None, title: str | None, layout: str) -> None:
     """Draw FLOW_FILE as Mermaid text, D2 text, or SVG (rendered by the bundled D2 binary)."""
+    if out_path:
+        try:
+            check_file_target(Path(out_path), "--out", [Path(flow_file)])
+        except OutputPathError as exc:
+            exit_with(exc)
     flow = _load(flow_file)
     metadata_name = flow.metadata.get("name") if isinstance(flow.metadata, dict) else None
     name = title or (metadata_name if isinstance(metadata_name, str) and metadata_name.strip() else None) or Path(flow_file).stem
@@ -157,15 +202,15 @@ def diagram(flow_file: str, output_format: str, out_path: str | None, title: str
     except click.ClickException:
         raise
     except Exception as exc:  # noqa: BLE001  (odd input must not end in a traceback)
-        click.echo(f"error: {flow_file}: cannot draw this flow ({type(exc).__name__}: {exc}); see `sccac flows lint {flow_file}`", err=True)
+        message = f"error: {flow_file}: cannot draw this flow ({type(exc).__name__}: {exc}); see `sccac flows lint {flow_file}`"
+        click.echo(printable(message), err=True)
         raise SystemExit(EXIT_BAD_INPUT) from None
     if out_path:
         try:
             Path(out_path).write_text(text, encoding="utf-8")
         except OSError as exc:
-            click.echo(f"error: {out_path}: cannot write ({exc.strerror})", err=True)
-            raise SystemExit(EXIT_BAD_INPUT) from None
-        click.echo(f"wrote {out_path}", err=True)
+            exit_with(write_failed(Path(out_path), exc))
+        click.echo(printable(f"wrote {out_path}"), err=True)
     else:
         click.echo(text, nl=False)
 

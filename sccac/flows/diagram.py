@@ -19,6 +19,7 @@ from typing import Any
 
 from sccac.flows.model import Action, Flow, is_dynamic
 from sccac.flows.simulator_lambda import function_name
+from sccac.flows.text import printable
 
 TITLES = {
     "InvokeLambdaFunction": "Invoke Lambda",
@@ -242,7 +243,8 @@ def _mermaid_text(text: str) -> str:
     escaped = text.replace("#", "#35;")  # first: the codes below start with "#"
     for char, code in (("&", "#amp;"), ('"', "#quot;"), ("<", "#lt;"), (">", "#gt;"), ("`", "#96;"), ("|", "#124;")):
         escaped = escaped.replace(char, code)
-    return "<br/>".join(escaped.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+    # Line breaks become <br/>; any other control (an escape sequence, a bidi override) is shown as its code.
+    return "<br/>".join(printable(line) for line in escaped.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
 
 
 def _mermaid_label(lines: list[str]) -> str:
@@ -256,7 +258,7 @@ def to_mermaid(flow: Flow, title: str | None = None) -> str:
     lines: list[str] = []
     if title:
         # A JSON string is a valid YAML double-quoted scalar: ":", "#", quotes and brackets are safe.
-        lines += ["---", f"title: {json.dumps(title, ensure_ascii=False)}", "---"]
+        lines += ["---", f"title: {json.dumps(printable(title), ensure_ascii=False)}", "---"]
     lines.append("flowchart TD")
     lines.append(f'    {START_NODE}(("Start"))')
     classes: dict[str, list[str]] = {"endpoint": [START_NODE]}
@@ -292,7 +294,7 @@ def to_mermaid(flow: Flow, title: str | None = None) -> str:
 
 
 def _mermaid_comment(text: str) -> str:
-    return " ".join(text.splitlines())
+    return " ".join(printable(line) for line in text.splitlines())
 
 
 # --- D2 ----------------------------------------------------------------------------------------
@@ -310,8 +312,10 @@ _D2_FILL = {
 
 def _d2_string(text: str) -> str:
     # Double-quoted D2 strings: backslash escapes, and "$" would start a substitution.
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("$", "\\$").replace("\n", "\\n")
-    return f'"{escaped}"'
+    # Each line made printable first: a control shows as its code (a literal backslash sequence in D2).
+    lines = [printable(line) for line in text.replace("\r\n", "\n").split("\n")]
+    escaped = [line.replace("\\", "\\\\").replace('"', '\\"').replace("$", "\\$") for line in lines]
+    return '"' + "\\n".join(escaped) + '"'
 
 
 def _d2_node(name: str, label: str, shape: str, style: str, dashed: bool = False) -> list[str]:

@@ -8,6 +8,7 @@ from sccac.flows.builders import EXAMPLE_CHANNEL_ADDRESS_IDENTIFIER, BuiltFlow, 
 from sccac.flows.lint import lint_flow
 from sccac.flows.lint.report import FileReport
 from sccac.flows.model import FlowFormatError, parse_flow
+from sccac.flows.reading import DocumentError, read_text
 
 # Obviously-example values (account 123456789012) for `build --example` (and the task's
 # `example: True`): no placeholder may reach Connect, so the example channel address
@@ -40,11 +41,9 @@ def write_flows(settings: FlowSettings, out_dir: Path) -> list[tuple[BuiltFlow, 
 def lint_file(path: Path, kind: FlowKind | None = None, *, generic: bool = False) -> FileReport:
     """Lint one file; unreadable or unparseable input becomes a report with the reason, not an exception."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        return FileReport(str(path), None, None, f"cannot read the file ({exc.strerror or exc})")
-    except UnicodeDecodeError:
-        return FileReport(str(path), None, None, "the file is not UTF-8 text")
+        text = read_text(path)
+    except DocumentError as exc:
+        return FileReport(str(path), None, None, str(exc))
     try:
         flow = parse_flow(text)
     except FlowFormatError as exc:

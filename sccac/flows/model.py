@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
+from sccac.flows.reading import DocumentError, parse_json, read_text
+
 FLOW_LANGUAGE_VERSION = "2019-10-30"
 
 # Connect limits that the linter and builders share.
@@ -36,6 +38,11 @@ class FlowFormatError(ValueError):
 def is_dynamic(value: Any) -> bool:
     """A flow-language value that is a JSONPath into the contact's data (``$.Attributes.x``)."""
     return isinstance(value, str) and value.startswith("$.")
+
+
+def _object(value: Any) -> dict[str, Any]:
+    """An optional object in the flow; a value of another type reads as absent (the linter reports it)."""
+    return value if isinstance(value, dict) else {}
 
 
 def _is_list_of_dicts(value: Any) -> bool:
@@ -346,13 +353,13 @@ class UpdateContactRecordingBehavior(Action):
 
     @property
     def chat_analytics_modes(self) -> list[str]:
-        analytics = self.parameters.get("AnalyticsBehavior") or {}
-        chat = (analytics.get("ChannelConfiguration") or {}).get("Chat") or {}
-        return list(chat.get("AnalyticsModes") or [])
+        analytics = _object(self.parameters.get("AnalyticsBehavior"))
+        modes = _object(_object(analytics.get("ChannelConfiguration")).get("Chat")).get("AnalyticsModes")
+        return [m for m in modes if isinstance(m, str)] if isinstance(modes, list) else []
 
     @property
     def analytics_enabled(self) -> bool:
-        return str((self.parameters.get("AnalyticsBehavior") or {}).get("Enabled", "")).lower() == "true"
+        return str(_object(self.parameters.get("AnalyticsBehavior")).get("Enabled", "")).lower() == "true"
 
 
 class UpdateFlowLoggingBehavior(Action):
@@ -446,12 +453,15 @@ def _unwrap(data: Any, source: str | None) -> Any:
             content = inner["Content"]
             if isinstance(content, str):
                 try:
-                    return json.loads(content)
-                except json.JSONDecodeError as exc:
-                    raise FlowFormatError(
-                        f"{wrapper}.Content is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})",
-                        source,
-                    ) from None
+                    content = parse_json(content, f"{wrapper}.Content")
+                except DocumentError as exc:
+                    raise FlowFormatError(f"cannot read the flow: {exc}", source) from None
+            if not isinstance(content, dict):
+                raise FlowFormatError(
+                    f"cannot read the flow: {wrapper}.Content is {_kind_of(content)}, not a flow object "
+                    "with 'Version', 'StartAction' and 'Actions'",
+                    source,
+                )
             return content
     if "modules" in data and "start" in data and "Actions" not in data:
         raise FlowFormatError(
@@ -472,9 +482,9 @@ def _unwrap(data: Any, source: str | None) -> Any:
 def parse_flow(text: str, source: str | None = None) -> Flow:
     """Parse flow JSON text (bare flow, DescribeContactFlow or DescribeContactFlowModule output)."""
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise FlowFormatError(f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})", source) from None
+        data = parse_json(text, "the file")
+    except DocumentError as exc:
+        raise FlowFormatError(f"cannot read the flow: {exc}", source) from None
     flow = Flow.from_dict(_unwrap(data, source), source)
     wrapper = data.get("ContactFlow") if isinstance(data, dict) else None
     if isinstance(wrapper, dict) and isinstance(wrapper.get("Type"), str):
@@ -483,11 +493,14 @@ def parse_flow(text: str, source: str | None = None) -> Flow:
 
 
 def load_flow(path: str | Path) -> Flow:
-    path = Path(path)
+    """Read and parse a flow file; every way it can be unusable is a :class:`FlowFormatError`."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise FlowFormatError(f"cannot read the file ({exc.strerror})", str(path)) from None
-    except UnicodeDecodeError:
-        raise FlowFormatError("the file is not UTF-8 text", str(path)) from None
+        text = read_text(path)
+    except DocumentError as exc:
+        raise FlowFormatError(str(exc), str(path)) from None
     return parse_flow(text, str(path))
+
+
+def _kind_of(value: Any) -> str:
+    names = {list: "a list", str: "a string", bool: "true or false", int: "a number", float: "a number"}
+    return "null" if value is None else names.get(type(value), type(value).__name__)

@@ -6,16 +6,14 @@ names the file and the field, because admins write these by hand.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from sccac.flows.model import Flow, FlowFormatError, load_flow
-from sccac.flows.simulator import SimulationOptions
+from sccac.flows.reading import DocumentError, check_tree, parse_json, parse_yaml, read_text
+from sccac.flows.simulator import DEFAULT_MAX_STEPS, MAX_STEPS_LIMIT, SimulationOptions
 from sccac.flows.simulator_contact import CHANNELS, Contact
 from sccac.flows.simulator_lambda import LambdaScript, RoleMap, ScriptedInvoker, ScriptedResponse
 from sccac.flows.simulator_trace import OutcomeKind, Trace
@@ -45,6 +43,8 @@ CONTACT_KEYS = {
 SCRIPT_KEYS = {"returns", "fail_first", "timeout_first", "error_message", "calls"}
 CALL_KEYS = {"returns", "error", "timeout"}
 EXPECT_KEYS = {"outcome", "queue", "lambda_calls", "attributes", "analytics_enabled"}
+#: Scenarios are written by hand: a megabyte is far more than any needs (and YAML parses slowly).
+MAX_SCENARIO_BYTES = 1024 * 1024
 
 
 class ScenarioError(ValueError):
@@ -175,23 +175,30 @@ class Scenario:
 
 
 def load_scenario(path: str | Path) -> Scenario:
+    """Read a YAML (or ``.json``) scenario file; every way it can be unusable is a :class:`ScenarioError`."""
     path = Path(path)
-    source = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ScenarioError(source, None, f"cannot read the file ({exc.strerror})") from None
-    except UnicodeDecodeError:
-        raise ScenarioError(source, None, "the file is not UTF-8 text") from None
+        text = read_text(path, MAX_SCENARIO_BYTES)
+    except DocumentError as exc:
+        raise ScenarioError(str(path), None, str(exc)) from None
+    return scenario_from_text(text, str(path), json_format=path.suffix.lower() == ".json", base_dir=path.parent)
+
+
+def scenario_from_text(text: str, source: str = "<scenario>", *, json_format: bool = False, base_dir: Path | None = None) -> Scenario:
+    """A scenario from YAML (or JSON) text; anything unusable is a :class:`ScenarioError`."""
     try:
-        data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
-    except (json.JSONDecodeError, yaml.YAMLError) as exc:
-        raise ScenarioError(source, None, f"not valid {'JSON' if path.suffix.lower() == '.json' else 'YAML'}: {exc}") from None
-    return parse_scenario(data if data is not None else {}, source, base_dir=path.parent)
+        data = parse_json(text) if json_format else parse_yaml(text)
+    except DocumentError as exc:
+        raise ScenarioError(source, None, str(exc)) from None
+    return parse_scenario(data if data is not None else {}, source, base_dir=base_dir)
 
 
 def parse_scenario(data: Any, source: str = "<scenario>", base_dir: Path | None = None) -> Scenario:
     reader = _Reader(source)
+    try:
+        check_tree(data, "the scenario")
+    except DocumentError as exc:
+        raise ScenarioError(source, None, str(exc)) from None
     top = reader.mapping(data, None)
     reader.known_keys(top, TOP_LEVEL_KEYS, None)
     roles = reader.mapping(top.get("roles", {}), "roles")
@@ -216,7 +223,7 @@ def parse_scenario(data: Any, source: str = "<scenario>", base_dir: Path | None 
         known_queues=None if known is None else frozenset(reader.str_list(known, "queues.known")),
         at_capacity_queues=frozenset(reader.str_list(queues.get("at_capacity", []), "queues.at_capacity")),
         hours_open=reader.boolean(top.get("hours_open", True), "hours_open"),
-        max_steps=reader.positive_int(top.get("max_steps", 1000), "max_steps"),
+        max_steps=reader.step_budget(top.get("max_steps", DEFAULT_MAX_STEPS), "max_steps"),
         modules={str(k): base / reader.string(v, f"modules.{k}") for k, v in modules.items()},
         expect=_expect(reader, top["expect"]) if "expect" in top else None,
     )
@@ -237,7 +244,7 @@ def _contact(reader: _Reader, raw: Any) -> Contact:
             values[target] = reader.string(value, where)
     channel = values.get("channel", "CHAT")
     if channel not in CHANNELS:
-        raise ScenarioError(reader.source, "contact.channel", f"{channel!r} is not one of {', '.join(CHANNELS)}")
+        raise ScenarioError(reader.source, "contact.channel", f"{_show(channel)} is not one of {', '.join(CHANNELS)}")
     return Contact(**values)
 
 
@@ -277,7 +284,7 @@ def _expect(reader: _Reader, raw: Any) -> Expectation:
             kind = OutcomeKind(outcome)
         except ValueError:
             allowed = ", ".join(k.value for k in OutcomeKind)
-            raise ScenarioError(reader.source, "expect.outcome", f"{outcome!r} is not one of {allowed}") from None
+            raise ScenarioError(reader.source, "expect.outcome", f"{_show(outcome)} is not one of {allowed}") from None
     calls = reader.mapping(data.get("lambda_calls", {}), "expect.lambda_calls")
     analytics = data.get("analytics_enabled")
     return Expectation(
@@ -340,16 +347,22 @@ class _Reader:
 
     def boolean(self, value: Any, where: str) -> bool:
         if not isinstance(value, bool):
-            raise self.fail(where, f"must be true or false, not {value!r}")
+            raise self.fail(where, f"must be true or false, not {_show(value)}")
         return value
 
     def count(self, value: Any, where: str) -> int:
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise self.fail(where, f"must be a whole number >= 0, not {value!r}")
+            raise self.fail(where, f"must be a whole number >= 0, not {_show(value)}")
         return value
 
-    def positive_int(self, value: Any, where: str) -> int:
+    def step_budget(self, value: Any, where: str) -> int:
         number = self.count(value, where)
-        if number == 0:
-            raise self.fail(where, "must be at least 1")
+        if not 1 <= number <= MAX_STEPS_LIMIT:
+            raise self.fail(where, f"must be between 1 and {MAX_STEPS_LIMIT:,}, not {number}")
         return number
+
+
+def _show(value: Any) -> str:
+    """A short repr for error messages: a value from a file can be a megabyte long."""
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."

@@ -36,6 +36,8 @@ from sccac.flows.simulator_trace import LambdaCall, Outcome, OutcomeKind, Step, 
 __all__ = ["Contact", "SimulationOptions", "Simulator", "simulate"]
 
 DEFAULT_MAX_STEPS = 1000
+#: Largest step budget accepted: a real contact takes tens of steps; a bigger budget only makes a loop run longer.
+MAX_STEPS_LIMIT = 100_000
 CONTACT_ATTRIBUTES_LIMIT_BYTES = 32 * 1024
 DEFAULT_LAMBDA_TIMEOUT_SECONDS = 3.0
 MAX_MODULE_DEPTH = 20  # the console's default when the block sets none
@@ -426,16 +428,16 @@ class Simulator:
         recording = self.state.recording
         behaviour = params.get("RecordingBehavior")
         if isinstance(behaviour, dict) and "RecordedParticipants" in behaviour:
-            recording.recorded_participants = list(behaviour.get("RecordedParticipants") or [])
+            recording.recorded_participants = _list(behaviour.get("RecordedParticipants"))
         analytics = params.get("AnalyticsBehavior")
         if isinstance(analytics, dict):
             recording.analytics_enabled = str(analytics.get("Enabled", "")).lower() == "true"
-            channels = analytics.get("ChannelConfiguration") or {}
-            recording.chat_analytics_modes = list((channels.get("Chat") or {}).get("AnalyticsModes") or [])
-            recording.voice_analytics_modes = list((channels.get("Voice") or {}).get("AnalyticsModes") or [])
+            channels = _dict(analytics.get("ChannelConfiguration"))
+            recording.chat_analytics_modes = _list(_dict(channels.get("Chat")).get("AnalyticsModes"))
+            recording.voice_analytics_modes = _list(_dict(channels.get("Voice")).get("AnalyticsModes"))
         recording.raw = dict(params)
         state = "on" if recording.analytics_enabled else "off"
-        modes = ", ".join(recording.chat_analytics_modes) or "none"
+        modes = ", ".join(str(mode) for mode in recording.chat_analytics_modes) or "none"
         return self._success(action, f"analytics {state}; chat analytics modes: {modes}")
 
     def _flow_logging(self, action: Action, label: str) -> _Branch:
@@ -501,6 +503,15 @@ def simulate(
 ) -> Trace:
     """Run ``flow`` for ``contact`` and return the trace (never raises for flow problems)."""
     return Simulator(contact or Contact(), invoker, options).run(flow)
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    """An optional object parameter; a value of another type counts as absent (lint reports it)."""
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value: Any) -> list[Any]:
+    return list(value) if isinstance(value, list) else []
 
 
 def _timeout_seconds(raw: Any, notes: list[str]) -> float:

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
+from sccac.flows.text import printable_lines
+
 
 class OutcomeKind(str, Enum):
     TRANSFERRED_TO_QUEUE = "transferred_to_queue"
@@ -174,4 +176,5 @@ class Trace:
             summary = "; ".join(f"{k}: {len(v)} call(s) [{', '.join(v)}]" for k, v in by_function.items())
             lines.append(f"Lambda calls: {summary}")
         lines.append(f"outcome: {self.outcome.describe() if self.outcome else 'none'}")
-        return "\n".join(lines)
+        # Identifiers, messages and values come from the flow and scenario: controls are shown escaped.
+        return printable_lines(lines)

@@ -9,18 +9,24 @@ answers 401, then fetched again once (see ``interaction_api``).
 
 from __future__ import annotations
 
+import re
 import threading
 import time
+from typing import Any
 from urllib.parse import urlencode
 
 from sccac.lambdas.budget import Deadline
-from sccac.lambdas.errors import SalesforceAuthError, SalesforceUnavailableError
+from sccac.lambdas.errors import SalesforceAuthError, SalesforceResponseError, SalesforceUnavailableError
+from sccac.lambdas.redact import quote
 from sccac.lambdas.secret_cache import SalesforceCredentials, SecretCache
-from sccac.lambdas.transport import Transport
+from sccac.lambdas.transport import Endpoint, HttpResponse, Transport
 
 JWT_BEARER_GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 # Salesforce accepts an assertion whose exp is at most 3 minutes ahead.
 ASSERTION_LIFETIME_S = 180
+# An access token goes into the Authorization header: visible ASCII only (a CR or LF would
+# end the header), and no longer than a JWT-based access token gets.
+_ACCESS_TOKEN = re.compile(r"^[\x21-\x7e]{1,8192}\Z")
 
 
 def sign_assertion(creds: SalesforceCredentials, now: float | None = None) -> str:
@@ -73,32 +79,57 @@ class TokenProvider:
     def _request_token(self, deadline: Deadline) -> str:
         creds = self._secrets.get(deadline)
         self.token_requests += 1
-        body = urlencode({"grant_type": JWT_BEARER_GRANT, "assertion": sign_assertion(creds)}).encode()
+        assertion = sign_assertion(creds)
+        body = urlencode({"grant_type": JWT_BEARER_GRANT, "assertion": assertion}).encode()
+        setting = f"the loginUrl in secret '{self._secrets.name}'"
+        endpoint = Endpoint("The Salesforce token endpoint", "loginUrl", setting)
         response = self._transport.request(
             "POST",
             creds.login_url + "/services/oauth2/token",
             headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"},
             body=body,
             timeout_s=deadline.call_timeout("the Salesforce token endpoint"),
-            what="The Salesforce token endpoint",
+            endpoint=endpoint,
         )
-        data = response.json()
-        if response.status >= 500:
-            raise SalesforceUnavailableError(
-                f"The Salesforce token endpoint answered HTTP {response.status}.",
-                status=response.status,
-                fix="The flow's retry loop will try again; check Salesforce status if it persists.",
-            )
-        if response.status != 200 or not isinstance(data, dict) or not data.get("access_token"):
-            error = data.get("error") if isinstance(data, dict) else None
-            description = data.get("error_description") if isinstance(data, dict) else None
-            raise SalesforceAuthError(
-                "Salesforce refused the JWT bearer token request"
-                f" (HTTP {response.status}, {str(error or 'no error code')[:60]}"
-                f"{': ' + str(description)[:160] if description else ''}).",
-                field="consumerKey",
-                status=response.status,
-                fix="Check the secret's consumerKey, username, loginUrl; that the connected app has the "
-                "interaction_api scope, the certificate matching privateKey, and the user pre-authorised.",
-            )
-        return str(data["access_token"])
+        return _access_token(response, setting, known=(assertion, creds.consumer_key))
+
+
+def _access_token(response: HttpResponse, setting: str, known: tuple[str, ...]) -> str:
+    """The access token of a token endpoint answer, or the error an admin can act on."""
+    status = response.status
+    data = response.json()
+    if status >= 500 or status == 429:
+        raise SalesforceUnavailableError(
+            f"The Salesforce token endpoint answered HTTP {status}"
+            f"{' (limiting requests)' if status == 429 else ''}.",
+            status=status,
+            fix="The flow's retry loop will try again; check Salesforce status if it persists.",
+        )
+    if not isinstance(data, dict) or (status == 200 and not _ACCESS_TOKEN.match(_text(data.get("access_token")))):
+        # Not an OAuth answer (a login page, a proxy page, an empty body): the URL is wrong.
+        raise SalesforceResponseError(
+            f"The Salesforce token endpoint answered HTTP {status} with "
+            f"{response.kind() if not isinstance(data, dict) else 'no usable access_token'}, "
+            "not an OAuth token response.",
+            status=status,
+            field="loginUrl",
+            fix=f"Set {setting} to https://login.salesforce.com, https://test.salesforce.com (sandbox) "
+            "or the org's My Domain URL (https://<MyDomain>.my.salesforce.com).",
+        )
+    if status != 200:
+        # Salesforce's OAuth error answers can quote the request: the assertion, the consumer key.
+        error = quote(data.get("error") or "no error code", 60, known)
+        description = quote(data["error_description"], 160, known) if data.get("error_description") else ""
+        raise SalesforceAuthError(
+            f"Salesforce refused the JWT bearer token request (HTTP {status}, {error}"
+            f"{': ' + description if description else ''}).",
+            field="consumerKey",
+            status=status,
+            fix="Check the secret's consumerKey, username and loginUrl; that the connected app has "
+            "the interaction_api scope, the certificate matching privateKey, and the user pre-authorised.",
+        )
+    return str(data["access_token"])
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""

@@ -8,11 +8,12 @@ clock also covers the cold-start INIT phase (runtime start and module imports).
 
 from __future__ import annotations
 
+import math
 import os
 import time
-from typing import Protocol
+from typing import Any, Protocol
 
-from sccac.lambdas.errors import SalesforceTimeoutError
+from sccac.lambdas.errors import ConfigurationError, SalesforceTimeoutError
 
 # Kept back from the deadline so the handler can still log and raise a clear error
 # before Connect (or the Lambda runtime) gives up on it.
@@ -81,7 +82,7 @@ class Deadline:
         begin = now if started is None else min(started, now)
         ends_at = begin + connect_timeout_ms / 1000.0
         if context is not None:
-            ends_at = min(ends_at, now + int(context.get_remaining_time_in_millis()) / 1000.0)
+            ends_at = min(ends_at, now + remaining_ms(context) / 1000.0)
         return cls((ends_at - begin) * 1000.0 - SAFETY_MARGIN_MS, started=begin)
 
     def remaining_s(self) -> float:
@@ -96,3 +97,25 @@ class Deadline:
                 fix="Raise the Lambda block timeout in the flow (up to 8 s) or check Salesforce latency.",
             )
         return left
+
+
+def remaining_ms(context: Any) -> float:
+    """The Lambda context's time left in ms, or a configuration error if it cannot say.
+
+    Only a caller outside the Lambda runtime (a test harness, a hand-written invoker) passes
+    a context without ``get_remaining_time_in_millis``; a retry cannot fix that.
+    """
+    getter = getattr(context, "get_remaining_time_in_millis", None)
+    try:
+        value = getter() if callable(getter) else None
+        remaining = float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else math.nan
+    except Exception:  # noqa: BLE001 - whatever a foreign context raises, the answer is the same
+        remaining = math.nan
+    if not math.isfinite(remaining):
+        raise ConfigurationError(
+            "The Lambda context has no usable get_remaining_time_in_millis() (milliseconds left).",
+            field="context",
+            fix="Invoke the handler through the AWS Lambda runtime, or pass a context object whose "
+            "get_remaining_time_in_millis() returns the milliseconds left.",
+        )
+    return remaining

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from sccac.lambdas.errors import ConfigurationError
+from sccac.lambdas.redact import quote
 
 DEFAULT_CONNECT_TIMEOUT_MS = 8000  # Connect waits at most 8 s for a Lambda block
 DEFAULT_SECRET_MAX_AGE_S = 300
@@ -30,8 +34,25 @@ class Settings:
         secret = _required(env, "SALESFORCE_SECRET_NAME", "the Secrets Manager secret name or ARN")
         context = _required(env, "AUTHORIZATION_CONTEXT", "the ConversationChannelDefinition "
                             "developer name of the messaging channel")
+        if not _DEVELOPER_NAME.match(context):
+            # It travels as the AuthorizationContext header: a developer name is all it can be.
+            raise ConfigurationError(
+                f"Environment variable AUTHORIZATION_CONTEXT='{quote(context, 80)}' is not a developer name.",
+                field="AUTHORIZATION_CONTEXT",
+                fix="Set AUTHORIZATION_CONTEXT to the ConversationChannelDefinition's developer name "
+                "(letters, digits and underscores, starting with a letter).",
+            )
+        try:
+            scrt_base_url = base_url(domain)
+        except ValueError as problem:
+            raise ConfigurationError(
+                f"Environment variable SF_SCRT_DOMAIN='{quote(domain, 80)}' {problem}.",
+                field="SF_SCRT_DOMAIN",
+                fix="Set SF_SCRT_DOMAIN to the org's Interaction Service domain, e.g. "
+                "mycompany.my.salesforce-scrt.com (SAM template parameter SalesforceScrtDomain).",
+            ) from None
         return cls(
-            scrt_base_url=base_url(domain),
+            scrt_base_url=scrt_base_url,
             secret_name=secret,
             authorization_context=context,
             connect_timeout_ms=_int(env, "CONNECT_TIMEOUT_MS", DEFAULT_CONNECT_TIMEOUT_MS, 500, 8000),
@@ -40,11 +61,47 @@ class Settings:
 
 
 def base_url(domain: str) -> str:
-    """``mydomain.my.salesforce-scrt.com`` or a full URL (the local service) to a base URL."""
-    domain = domain.strip().rstrip("/")
+    """``mydomain.my.salesforce-scrt.com`` or a full URL (the local service) to a base URL.
+
+    Raises ``ValueError`` saying what is wrong: only ``https://<host>[:port]`` is accepted, and
+    plain ``http://`` only on this machine (the local Interaction Service), because the token
+    and the JWT assertion must never cross a network unencrypted.
+    """
+    domain = domain.strip()
     if "://" not in domain:
         domain = "https://" + domain
-    return domain
+    if any(ch.isspace() or not ch.isprintable() for ch in domain):
+        raise ValueError("contains spaces or control characters")
+    try:
+        parts = urlsplit(domain)
+        host = parts.hostname or ""
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        raise ValueError("is not a URL") from None
+    if not _HOST.match(host):
+        raise ValueError("has no valid host name")
+    if parts.scheme == "http" and not _is_loopback(host):
+        raise ValueError("uses plain http; only https is allowed (http only for 127.0.0.1/localhost)")
+    if parts.scheme not in ("https", "http"):
+        raise ValueError(f"uses the scheme {quote(parts.scheme, 20)}; only https is allowed")
+    if parts.path not in ("", "/") or parts.query or parts.fragment or parts.username or parts.password:
+        raise ValueError("has a path, query or user part; give only the host name")
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+# A Salesforce developer name (what AUTHORIZATION_CONTEXT holds).
+_DEVELOPER_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,79}\Z")
+# A DNS name or an IP address (urlsplit gives an IPv6 literal without its brackets).
+_HOST = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?\Z|^[0-9A-Fa-f:.]+\Z")
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _required(env: Mapping[str, str], name: str, what: str) -> str:

@@ -20,6 +20,12 @@ import time
 from typing import Any
 
 from sccac.lambdas import runtime
+from sccac.lambdas.answers import (
+    MESSAGING_SESSION_PREFIX,
+    conversation_identifier,
+    optional_record_id,
+    require_success,
+)
 from sccac.lambdas.budget import Deadline, invocation_started
 from sccac.lambdas.errors import SalesforceRequestError
 from sccac.lambdas.event import parse_session_request
@@ -53,24 +59,26 @@ def _create(event: Any, context: Any, deps: runtime.Dependencies, started: float
         request_id_for(request.contact_id, "conversation"),
         deadline,
     )
-    conversation = data.get("conversationIdentifier")
-    if data.get("success") is False or not conversation:
+    what = "POST /api/v1/conversation"
+    if not require_success(data, what):
         raise SalesforceRequestError(
-            "POST /api/v1/conversation did not return a conversationIdentifier "
-            f"(success={data.get('success')!r}).",
+            f"{what} answered success=false: Salesforce did not open the conversation.",
             contact_id=request.contact_id,
             field="channelAddressIdentifier",
             fix="Check that the MessagingChannel with this channelAddressIdentifier is active and "
             "uses the channel definition named by AUTHORIZATION_CONTEXT.",
         )
-    session = next((str(data[k]) for k in SESSION_ID_KEYS if data.get(k)), "")
+    conversation = conversation_identifier(data, what)
+    session = next(
+        (optional_record_id(data, k, MESSAGING_SESSION_PREFIX, what) for k in SESSION_ID_KEYS if data.get(k)), ""
+    )
     if not session:
         log(logging.INFO, "create_messaging_session.no_work_item_id", contactId=request.contact_id,
-            conversationIdentifier=str(conversation),
+            conversationIdentifier=conversation,
             note="The conversation response has no MessagingSession Id; the Routing result's "
             "workItemId provides it.")
     return {
-        "conversationIdentifier": str(conversation),
+        "conversationIdentifier": conversation,
         "workItemId": session,
         "source": SOURCE,
     }

@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from sccac.lambdas.redact import redact
+
 
 class LambdaError(Exception):
     """Base of every error a handler raises on purpose.
@@ -32,7 +34,9 @@ class LambdaError(Exception):
         fix: str | None = None,
         status: int | None = None,
     ) -> None:
-        self.message = message
+        # Defence in depth: callers quote server text through redact.quote already, but no
+        # credential-shaped string may reach Connect or CloudWatch even if one forgets.
+        self.message = redact(message)
         self.contact_id = contact_id
         self.field = field
         self.fix = fix
@@ -101,6 +105,14 @@ class SalesforceRequestError(LambdaError):
     """Salesforce rejected the request (4xx other than 401), or answered success=false."""
 
     code = "SALESFORCE_REJECTED"
+
+
+class SalesforceResponseError(LambdaError):
+    """An answer the Interaction Service or the token endpoint never sends: not JSON (an HTML
+    login or proxy page, an empty body), too large, ``success`` not the boolean true, or an id of
+    the wrong shape. Usually the URL points at another host, so a retry does not help."""
+
+    code = "SALESFORCE_BAD_RESPONSE"
 
 
 class RoutingRejectedError(LambdaError):

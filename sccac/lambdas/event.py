@@ -4,37 +4,57 @@ Connect sends ``{"Details": {"ContactData": {..., "ContactId", "Attributes": {..
 "Parameters": {...}}, "Name": "ContactFlowEvent"}``. Parameters are the block's own
 inputs; Attributes are the contact attributes set earlier in the flow. When a name is in
 both, the block parameter wins because it is the more specific, explicit setting.
+
+Whatever the event holds, parsing returns a request or raises ``InvalidInputError`` (a
+property test feeds it arbitrary JSON); an error quotes at most a short, escaped excerpt.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sccac.lambdas.errors import InvalidInputError
+from sccac.lambdas.ids import UUID_RE, is_salesforce_id
+from sccac.lambdas.redact import quote
 
-_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
-_SF_ID = re.compile(r"^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$")
 _MAX_CLIENT_ID = 255  # Interaction Service limit for an end-user client identifier
+# A Connect ContactId is a 36-character UUID; the offline simulator uses short names. Anything
+# longer is not a contact id and is never echoed (it would be logged with every line).
+_MAX_CONTACT_ID = 128
+_MAX_CONVERSATION_ID = 255
 ROUTING_TYPES = ("Initial", "Transfer")
 
 
 @dataclass(frozen=True)
 class ContactEvent:
-    """The parts of a Connect event every handler needs."""
+    """The parts of a Connect event every handler needs.
+
+    ``not_text``: names whose value (parameter or attribute) is an object or a list, which
+    Connect never sends; reading one is an error, ignoring the others keeps a stray attribute
+    from failing a contact that does not need it.
+    """
 
     contact_id: str
     attributes: Mapping[str, str]
     parameters: Mapping[str, str]
+    not_text: frozenset[str] = field(default_factory=frozenset)
+    not_text_parameters: frozenset[str] = field(default_factory=frozenset)
 
     def value(self, name: str) -> str | None:
         """A non-blank value from the block parameters, else from the contact attributes."""
+        if name in self.not_text:
+            raise InvalidInputError(
+                f"{name} is not text (an object or a list).",
+                field=name,
+                contact_id=self.contact_id,
+                fix=f"Set {name} to a text value in the flow (block parameter or contact attribute).",
+            )
         for source in (self.parameters, self.attributes):
             raw = source.get(name)
-            if raw is not None and str(raw).strip():
-                return str(raw).strip()
+            if raw is not None and raw.strip():
+                return raw.strip()
         return None
 
 
@@ -90,9 +110,19 @@ def parse_contact_event(event: Any) -> ContactEvent:
             fix="Invoke the function from an Amazon Connect contact flow, which always sends it.",
         )
     contact_id = contact_id.strip()
-    attributes = _string_map(contact.get("Attributes"), "Details.ContactData.Attributes", contact_id)
-    parameters = _string_map(details.get("Parameters"), "Details.Parameters", contact_id)
-    return ContactEvent(contact_id=contact_id, attributes=attributes, parameters=parameters)
+    if len(contact_id) > _MAX_CONTACT_ID or not contact_id.isprintable():
+        raise InvalidInputError(
+            f"Details.ContactData.ContactId is not a contact id ({len(contact_id)} characters; "
+            f"at most {_MAX_CONTACT_ID} printable ones).",
+            field="ContactId",
+            fix="Invoke the function from an Amazon Connect contact flow, which sends the contact's UUID.",
+        )
+    attributes, bad_attributes = _string_map(contact.get("Attributes"), "Details.ContactData.Attributes", contact_id)
+    parameters, bad_parameters = _string_map(details.get("Parameters"), "Details.Parameters", contact_id)
+    # A text parameter hides a bad attribute of the same name (the parameter wins).
+    not_text = bad_parameters | (bad_attributes - parameters.keys())
+    return ContactEvent(contact_id=contact_id, attributes=attributes, parameters=parameters, not_text=not_text,
+                        not_text_parameters=bad_parameters)
 
 
 def parse_session_request(event: Any) -> SessionRequest:
@@ -107,7 +137,7 @@ def parse_session_request(event: Any) -> SessionRequest:
             fix="Set the contact attribute channelAddressIdentifier to the ChannelAddressIdentifier "
             "of the Salesforce MessagingChannel before the Lambda block.",
         )
-    if not _UUID.match(channel):
+    if not UUID_RE.match(channel):
         raise InvalidInputError(
             "channelAddressIdentifier is not a UUID (it may still be a placeholder).",
             field="channelAddressIdentifier",
@@ -146,7 +176,7 @@ def parse_route_request(event: Any) -> RouteRequest:
     routing_type = next((t for t in ROUTING_TYPES if t.lower() == raw_type.lower()), None)
     if routing_type is None:
         raise InvalidInputError(
-            f"routingType '{raw_type[:40]}' is not one of {', '.join(ROUTING_TYPES)}.",
+            f"routingType '{quote(raw_type, 40)}' is not one of {', '.join(ROUTING_TYPES)}.",
             field="routingType",
             contact_id=cid,
             fix="Set routingType to Initial or Transfer.",
@@ -159,6 +189,14 @@ def parse_route_request(event: Any) -> RouteRequest:
             contact_id=cid,
             fix="Run the CreateMessagingSession Lambda first and store its result "
             "conversationIdentifier as a contact attribute.",
+        )
+    if len(conversation) > _MAX_CONVERSATION_ID:
+        raise InvalidInputError(
+            f"conversationIdentifier is longer than {_MAX_CONVERSATION_ID} characters.",
+            field="conversationIdentifier",
+            contact_id=cid,
+            fix="Store CreateMessagingSession's conversationIdentifier result, unchanged, as the "
+            "contact attribute conversationIdentifier.",
         )
     flow_id = _optional_sf_id(contact, "omniFlowId", None)
     queue_id = _optional_sf_id(contact, "omniQueueId", "00G")
@@ -183,14 +221,16 @@ def parse_route_request(event: Any) -> RouteRequest:
 
 def _optional_sf_id(contact: ContactEvent, name: str, prefix: str | None) -> str | None:
     # Overrides are block parameters only: a stale contact attribute must not reroute a contact.
+    if name in contact.not_text_parameters:
+        contact.value(name)  # raises the "not text" error
     raw = contact.parameters.get(name)
-    if raw is None or not str(raw).strip():
+    if raw is None or not raw.strip():
         return None
-    value = str(raw).strip()
-    if not _SF_ID.match(value) or (prefix and not value.startswith(prefix)):
+    value = raw.strip()
+    if not is_salesforce_id(value, prefix):
         kind = "an Omni-Queue (Group) Id starting with 00G" if prefix else "a Salesforce record Id"
         raise InvalidInputError(
-            f"{name} '{value[:40]}' is not {kind} (15 or 18 characters).",
+            f"{name} '{quote(value, 40)}' is not {kind} (15 or 18 characters).",
             field=name,
             contact_id=contact.contact_id,
             fix=f"Set the block parameter {name} to the record Id, or remove it to use the "
@@ -199,9 +239,10 @@ def _optional_sf_id(contact: ContactEvent, name: str, prefix: str | None) -> str
     return value
 
 
-def _string_map(raw: Any, where: str, contact_id: str) -> dict[str, str]:
+def _string_map(raw: Any, where: str, contact_id: str) -> tuple[dict[str, str], frozenset[str]]:
+    """The text values of a map, and the names whose values are objects or lists."""
     if raw is None:
-        return {}
+        return {}, frozenset()
     if not isinstance(raw, Mapping):
         raise InvalidInputError(
             f"{where} is not a map of strings.",
@@ -209,5 +250,28 @@ def _string_map(raw: Any, where: str, contact_id: str) -> dict[str, str]:
             contact_id=contact_id,
             fix="Check the flow's Lambda block parameters.",
         )
+    values: dict[str, str] = {}
+    not_text: set[str] = set()
+    for key, value in raw.items():
+        if not isinstance(key, str):
+            continue  # JSON keys are strings; nothing we read can have another key
+        text = _text(value)
+        if text is None:
+            not_text.add(key)
+        else:
+            values[key] = text
+    return values, frozenset(not_text)
+
+
+def _text(value: Any) -> str | None:
     # Connect sends strings; tolerate numbers/booleans from hand-written test events.
-    return {str(k): "" if v is None else str(v) for k, v in raw.items()}
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (bool, int, float)):
+        try:
+            return str(value)
+        except ValueError:  # an integer past Python's digit limit for str()
+            return None
+    return None

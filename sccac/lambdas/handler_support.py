@@ -9,15 +9,22 @@ from typing import Any
 
 from sccac.lambdas.errors import InternalError, LambdaError
 from sccac.lambdas.log import log
+from sccac.lambdas.redact import clip, escape
+
+# Longer than any Connect ContactId (a 36-character UUID): enough to find the contact, never
+# a whole oversize value on every log line.
+_CONTACT_ID_LOG_CHARS = 64
 
 
 def contact_id_of(event: Any) -> str | None:
-    """The ContactId if the event has one, for logging even when parsing fails."""
+    """The ContactId if the event has one, for logging even when parsing fails (escaped, clipped)."""
     try:
         value = event["Details"]["ContactData"]["ContactId"]
-    except (KeyError, TypeError):
+    except Exception:  # noqa: BLE001 - any event shape; the parser reports what is wrong
         return None
-    return value if isinstance(value, str) and value else None
+    if not isinstance(value, str) or not value.strip():
+        return None
+    return clip(escape(value.strip()), _CONTACT_ID_LOG_CHARS)
 
 
 def run(

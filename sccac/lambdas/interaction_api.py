@@ -4,7 +4,9 @@ Every call carries ``Authorization: Bearer``, ``OrgId``, ``AuthorizationContext`
 ConversationChannelDefinition developer name) and ``RequestId``. The caller passes a
 RequestId derived from the Connect ContactId, so a repeated call for the same contact is
 recognisably the same request. A 401 (or error code 10004, token not valid) refreshes the
-token and repeats the call once; the error codes that say "Please retry" are retryable.
+token and repeats the call once; the error codes that say "Please retry" and HTTP 429 are
+retryable. An answer that is not the API's JSON (an HTML login or proxy page, an empty body)
+names SF_SCRT_DOMAIN; text quoted from an error answer has any credential redacted.
 """
 
 from __future__ import annotations
@@ -18,9 +20,11 @@ from sccac.lambdas.budget import Deadline
 from sccac.lambdas.errors import (
     SalesforceAuthError,
     SalesforceRequestError,
+    SalesforceResponseError,
     SalesforceUnavailableError,
 )
-from sccac.lambdas.transport import Transport
+from sccac.lambdas.redact import quote
+from sccac.lambdas.transport import Endpoint, HttpResponse, Transport
 
 # Fixed namespace so the same ContactId always maps to the same RequestId, in every
 # container and on every retry.
@@ -73,7 +77,7 @@ class InteractionApi:
         return self._post("/api/v1/route", body, request_id, deadline)
 
     def _post(self, path: str, body: dict[str, Any], request_id: str, deadline: Deadline) -> dict[str, Any]:
-        what = f"Interaction Service POST {path}"
+        endpoint = Endpoint(f"Interaction Service POST {path}", "SF_SCRT_DOMAIN", "SF_SCRT_DOMAIN")
         payload = json.dumps(body, separators=(",", ":")).encode()
         for attempt in (1, 2):
             creds = self._tokens.credentials(deadline)
@@ -90,19 +94,21 @@ class InteractionApi:
                     "Accept": "application/json",
                 },
                 body=payload,
-                timeout_s=deadline.call_timeout(what),
-                what=what,
+                timeout_s=deadline.call_timeout(endpoint.what),
+                endpoint=endpoint,
             )
             data = response.json()
             if attempt == 1 and (response.status == 401 or error_code(data) == TOKEN_INVALID):
                 # Expired or revoked session: one fresh token, one more try.
                 self._tokens.invalidate(token)
                 continue
-            return self._result(response.status, data, what)
+            return self._result(response, data, endpoint.what, token)
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _result(self, status: int, data: Any, what: str) -> dict[str, Any]:
-        message = _error_message(data)
+    def _result(self, response: HttpResponse, data: Any, what: str, token: str) -> dict[str, Any]:
+        status = response.status
+        # The server may quote the request back (the Authorization header among it).
+        message = _error_message(data, known=(token,))
         code = error_code(data)
         where = f"HTTP {status}" + (f", Interaction API code {code}" if code is not None else "")
         if status == 401 or code == TOKEN_INVALID:
@@ -113,13 +119,31 @@ class InteractionApi:
                 fix="Check that AUTHORIZATION_CONTEXT names the channel definition the connected app "
                 "is linked to, and that the secret's orgId is this org's Id.",
             )
+        if status == 429:
+            raise SalesforceUnavailableError(
+                f"{what} is limiting requests ({where}: {message}).",
+                status=status,
+                fix="The flow's retry loop will try again; if it persists, check the org's Interaction "
+                "Service limits and how many contacts call it at once.",
+            )
         if status >= 500 or code in RETRYABLE_CODES:
             raise SalesforceUnavailableError(
                 f"{what} failed ({where}: {message}).",
                 status=status,
                 fix="The flow's retry loop will try again; check Salesforce status if it persists.",
             )
-        if status >= 400 or not isinstance(data, dict):
+        if data is None or (status < 400 and not isinstance(data, dict)):
+            # Not the API's JSON at all: another host answered (a login page, a proxy), which
+            # no channel or routing setting explains.
+            raise SalesforceResponseError(
+                f"{what} answered HTTP {status} with {response.kind()}, not the Interaction API's JSON.",
+                status=status,
+                field="SF_SCRT_DOMAIN",
+                fix="Set SF_SCRT_DOMAIN to the org's Interaction Service domain "
+                "(<MyDomain>.my.salesforce-scrt.com, Setup > My Domain); an HTML page usually is the "
+                "login page of another Salesforce host or a proxy's page.",
+            )
+        if status >= 400:
             field, fix = _REJECTION_HINTS.get(code or 0, (None, _DEFAULT_FIX))
             raise SalesforceRequestError(
                 f"{what} rejected the request ({where}: {message}).",
@@ -177,16 +201,16 @@ def error_code(data: Any) -> int | None:
         return None
     try:
         return int(raw) if raw is not None else None
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # Python's json reads Infinity
         return None
 
 
-def _error_message(data: Any) -> str:
-    # Interaction Service errors are {"code": int, "message": str}; keep them short.
+def _error_message(data: Any, known: tuple[str, ...] = ()) -> str:
+    # Interaction Service errors are {"code": int, "message": str}; quoted redacted and short.
     if isinstance(data, dict):
         text = data.get("message") or data.get("reasonForNotRouting") or data.get("errorMessage")
         if text:
-            return str(text)[:200]
+            return quote(text, known=known)
     if isinstance(data, list) and data and isinstance(data[0], dict) and data[0].get("message"):
-        return str(data[0]["message"])[:200]
+        return quote(data[0]["message"], known=known)
     return "no error message"

@@ -7,10 +7,15 @@ import logging
 import os
 from typing import Any
 
+from sccac.lambdas.redact import clip, redact
+
 # Names whose values must never be written, whatever a caller passes by mistake.
 _SECRET_KEYS = frozenset(
     {"authorization", "access_token", "token", "assertion", "jwt", "privatekey", "private_key", "secret"}
 )
+
+# No value is logged longer than this (error messages and fixes fit; an oversize id does not).
+MAX_VALUE_CHARS = 600
 
 logger = logging.getLogger("sccac.lambdas")
 logger.setLevel(os.environ.get("LOG_LEVEL", "INFO").upper())
@@ -22,12 +27,14 @@ for _name in ("botocore.parsers", "botocore.endpoint", "botocore.hooks", "botoco
 
 
 def log(level: int, event: str, **fields: Any) -> None:
-    """Write ``{"event": ..., **fields}`` as one line; secret-looking keys are dropped."""
+    """Write ``{"event": ..., **fields}`` as one line; secret-looking keys and values are redacted."""
     if not logger.isEnabledFor(level):
         return
-    record = {"event": event}
+    record: dict[str, Any] = {"event": event}
     for key, value in fields.items():
         if key.lower() in _SECRET_KEYS:
             value = "[redacted]"
+        elif isinstance(value, str):
+            value = clip(redact(value), MAX_VALUE_CHARS)
         record[key] = value
     logger.log(level, json.dumps(record, default=str, separators=(",", ":")))

@@ -16,21 +16,26 @@ block's Error branch (the fallback queue), whereas a Lambda error disconnects th
 from __future__ import annotations
 
 import logging
-import re
 import time
 from typing import Any
 
 from sccac.lambdas import runtime
+from sccac.lambdas.answers import (
+    PSR_PREFIX,
+    QUEUE_PREFIX,
+    optional_opaque_id,
+    optional_record_id,
+    require_success,
+)
 from sccac.lambdas.budget import Deadline, invocation_started
 from sccac.lambdas.errors import RoutingRejectedError
 from sccac.lambdas.event import RouteRequest, parse_route_request
 from sccac.lambdas.handler_support import run
+from sccac.lambdas.ids import CONNECT_QUEUE_ARN_RE
 from sccac.lambdas.interaction_api import request_id_for
 from sccac.lambdas.log import log
+from sccac.lambdas.redact import quote
 
-CONNECT_QUEUE_ARN = re.compile(
-    r"^arn:aws[-a-z]*:connect:[a-z0-9-]+:\d{12}:instance/[0-9a-f-]{36}/queue/[0-9a-f-]{36}$"
-)
 MAPPED = "MAPPED_QUEUE"
 NOT_MAPPED = "NO_MAPPED_QUEUE"
 
@@ -73,12 +78,14 @@ def _route(event: Any, context: Any, deps: runtime.Dependencies, started: float)
         request_id_for(request.contact_id, f"route/{request.routing_type}"),
         deadline,
     )
-    if not data.get("success"):
+    what = "POST /api/v1/route"
+    if not require_success(data, what):
         raw_errors = data.get("errors")
         errors = raw_errors if isinstance(raw_errors, dict) else {}
         reason = data.get("reasonForNotRouting") or errors.get("errorMessage") or "no reason given"
         raise RoutingRejectedError(
-            f"Salesforce did not route conversation {request.conversation_identifier[:64]}: {str(reason)[:200]}",
+            f"Salesforce did not route conversation {quote(request.conversation_identifier, 64)}: "
+            f"{quote(reason, 200)}",
             contact_id=request.contact_id,
             field="omniFlowId" if request.omni_flow_id else "omniQueueId" if request.omni_queue_id else None,
             fix="Check the messaging channel's routing (Omni-Flow or Omni-Queue) or the block's "
@@ -87,20 +94,21 @@ def _route(event: Any, context: Any, deps: runtime.Dependencies, started: float)
     raw_context = data.get("contextParamMap")
     context_map = raw_context if isinstance(raw_context, dict) else {}
     result = {
-        "workItemId": str(data.get("workItemId") or ""),
-        "routingCorrelationId": str(data.get("routingCorrelationId") or ""),
-        "psrId": str(data.get("psrId") or ""),
-        "omniQueueId": str(context_map.get("queueId") or ""),
+        "workItemId": optional_record_id(data, "workItemId", None, what),
+        "routingCorrelationId": optional_opaque_id(data, "routingCorrelationId", what),
+        "psrId": optional_record_id(data, "psrId", PSR_PREFIX, what),
+        "omniQueueId": optional_record_id(context_map, "queueId", QUEUE_PREFIX, what),
     }
-    external = str(context_map.get("externalQueueId") or "")
-    if CONNECT_QUEUE_ARN.match(external):
+    raw_external = context_map.get("externalQueueId")
+    external = raw_external if isinstance(raw_external, str) else ""
+    if CONNECT_QUEUE_ARN_RE.match(external):
         result["routingStatus"] = MAPPED
         result["externalQueueId"] = external
         return result
     queue = result["omniQueueId"] or "the routed queue"
     why = (
-        f"is mapped to '{external[:80]}', which is not a Connect queue ARN"
-        if external
+        f"is mapped to '{quote(raw_external, 80)}', which is not a Connect queue ARN"
+        if raw_external not in (None, "")
         else "is not mapped to an Amazon Connect queue"
     )
     result["routingStatus"] = NOT_MAPPED

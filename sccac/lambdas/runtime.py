@@ -76,11 +76,13 @@ def _default_secrets_client(connect_timeout_s: float, read_timeout_s: float) -> 
     import boto3
     from botocore.config import Config
 
-    # Timeouts capped by the time budget left (SecretCache decides them); one attempt, so the
-    # worst case is connect + read and the flow's retry loop does any retrying.
+    # Timeouts capped by the time budget left (SecretCache decides them); exactly one attempt,
+    # so the worst case is connect + read and the flow's retry loop does any retrying.
+    # total_max_attempts counts the first try; botocore's older max_attempts counts retries
+    # only (max_attempts=1 means two attempts).
     config = Config(
         connect_timeout=connect_timeout_s,
         read_timeout=read_timeout_s,
-        retries={"max_attempts": 1, "mode": "standard"},
+        retries={"total_max_attempts": 1, "mode": "standard"},
     )
     return boto3.client("secretsmanager", config=config)

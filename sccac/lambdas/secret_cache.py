@@ -25,11 +25,13 @@ from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from sccac.lambdas.budget import Deadline
+from sccac.lambdas.config import base_url
 from sccac.lambdas.errors import (
     ConfigurationError,
     SalesforceTimeoutError,
     SalesforceUnavailableError,
 )
+from sccac.lambdas.ids import is_salesforce_id
 
 DEFAULT_LOGIN_URL = "https://login.salesforce.com"
 # The only JWT audiences Salesforce accepts (besides an Experience Cloud site URL): a My
@@ -44,6 +46,8 @@ MIN_SECRETS_CALL_S = 0.1
 # Exception class names (botocore) that mean "no answer in time" / "not reachable".
 _TIMEOUT_ERRORS = frozenset({"ConnectTimeoutError", "ReadTimeoutError", "TimeoutError"})
 _UNREACHABLE_ERRORS = frozenset({"EndpointConnectionError", "ConnectionClosedError", "ConnectionError"})
+# Secrets Manager error codes that a later try can clear (throttling, a service fault).
+_RETRYABLE_CODES = frozenset({"ThrottlingException", "InternalServiceError", "ServiceUnavailable"})
 _REQUIRED = ("consumerKey", "username", "privateKey", "orgId")
 _FIX = (
     "Store a JSON object with consumerKey, username, privateKey (PEM), orgId and optionally "
@@ -107,13 +111,23 @@ class SalesforceCredentials:
                 f"Secret '{secret_name}' privateKey is not a PEM private key.", field="privateKey", fix=_FIX
             )
         org_id = str(data["orgId"]).strip()
-        if len(org_id) not in (15, 18) or not org_id.startswith("00D"):
+        if not is_salesforce_id(org_id, "00D"):  # also keeps it safe to send as the OrgId header
             raise ConfigurationError(
                 f"Secret '{secret_name}' orgId is not a Salesforce org Id (00D..., 15 or 18 characters).",
                 field="orgId",
                 fix=_FIX,
             )
-        login_url = str(data.get("loginUrl") or DEFAULT_LOGIN_URL).strip().rstrip("/")
+        try:
+            login_url = base_url(str(data.get("loginUrl") or DEFAULT_LOGIN_URL))
+        except ValueError as problem:
+            # Named, not quoted: the convention for every value read from the secret.
+            raise ConfigurationError(
+                f"Secret '{secret_name}' loginUrl {problem}.",
+                field="loginUrl",
+                fix=f"Set loginUrl in secret '{secret_name}' to https://login.salesforce.com, "
+                "https://test.salesforce.com (sandbox) or the org's My Domain URL "
+                "(https://<MyDomain>.my.salesforce.com), or remove it for login.salesforce.com.",
+            ) from None
         return cls(
             consumer_key=str(data["consumerKey"]).strip(),
             username=str(data["username"]).strip(),
@@ -153,6 +167,11 @@ class SecretCache:
         self.fetch_count = 0  # observable for tests and the benchmark
         self.clients_built = 0
 
+    @property
+    def name(self) -> str:
+        """The secret's name or ARN (SALESFORCE_SECRET_NAME), for error messages."""
+        return self._name
+
     def get(self, deadline: Deadline | None = None, *, force: bool = False) -> SalesforceCredentials:
         """The cached credentials, read from Secrets Manager within ``deadline`` when stale."""
         with self._lock:
@@ -174,10 +193,28 @@ class SecretCache:
         too_slow = current is not None and sum(current) > left
         too_tight = current is not None and sum(current) < connect + read
         if self._client is None or too_slow or too_tight:
-            self._client = self._factory(connect, read)
+            self._client = self._build_client(connect, read)
             self._client_timeouts = (connect, read)
             self.clients_built += 1
         return self._client
+
+    def _build_client(self, connect_s: float, read_s: float) -> SecretsClient:
+        assert self._factory is not None
+        try:
+            return self._factory(connect_s, read_s)
+        except Exception as exc:  # botocore NoRegionError and friends: configuration, not a fault
+            if type(exc).__name__ == "NoRegionError":
+                raise ConfigurationError(
+                    "No AWS region is set, so the Secrets Manager client cannot be created.",
+                    field="AWS_REGION",
+                    fix="The Lambda runtime sets AWS_REGION; when running the handler elsewhere, set "
+                    "AWS_REGION (or AWS_DEFAULT_REGION) to the secret's region.",
+                ) from None
+            raise ConfigurationError(
+                f"The Secrets Manager client could not be created ({type(exc).__name__}).",
+                field="AWS_REGION",
+                fix="Check the function's AWS settings (AWS_REGION, AWS_* environment variables).",
+            ) from None
 
     def _fetch(self, deadline: Deadline | None) -> SalesforceCredentials:
         what = f"Secrets Manager (secret '{self._name}')"
@@ -219,6 +256,13 @@ class SecretCache:
         response = getattr(exc, "response", None)
         error = response.get("Error") if isinstance(response, dict) else None
         code = error.get("Code") if isinstance(error, dict) and error.get("Code") else type(exc).__name__
+        if code in _RETRYABLE_CODES:
+            return SalesforceUnavailableError(
+                f"Secrets Manager could not return secret '{self._name}' now ({code}).",
+                field="SALESFORCE_SECRET_NAME",
+                fix="The flow's retry loop will try again (the secret is cached once read); if it "
+                "persists, check Secrets Manager's health and call volume in the region.",
+            )
         return ConfigurationError(
             f"Could not read secret '{self._name}' from Secrets Manager ({code}).",
             field="SALESFORCE_SECRET_NAME",

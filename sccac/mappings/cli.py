@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import click
@@ -11,14 +12,35 @@ import click
 from sccac.mappings.export import dump_mapping_file, entries_from_records
 from sccac.mappings.model import DEFAULT_MAPPING_FILE, MappingFileError
 from sccac.mappings.reader import read_mapping_file
-from sccac.mappings.sides import OmniQueue
+from sccac.errors import SccacError
+from sccac.mappings.sides import ConnectInstance, OmniQueue
 from sccac.mappings.status import mapping_status
 from sccac.mappings.validate import check_mapping_file, omni_queues_by_name
 from sccac.salesforce import org as org_access
-from sccac.salesforce.org import OrgSetupError
 
 EXIT_BAD_INPUT = 2
 _org_option = click.option("--org", "org_name", default=None, help="CumulusCI org name (cci org list) to check against.")
+_connect_options = [
+    click.option("--instance-id", default=None, help="Connect instance id, ARN or alias to check against (reads its queues)."),
+    click.option("--region", default=None, help="AWS region of the instance (default: the profile's)."),
+    click.option("--profile", default=None, help="AWS profile (default: the environment's credentials)."),
+]
+
+
+def _with_connect(command: Callable[..., Any]) -> Callable[..., Any]:
+    for option in reversed(_connect_options):
+        command = option(command)
+    return command
+
+
+def _instance(instance_id: str | None, region: str | None, profile: str | None) -> ConnectInstance | None:
+    if not instance_id:
+        return None
+    from sccac.connect.mapping import read_instance_view
+
+    return read_instance_view(instance_id, region, profile)
+
+
 _file_argument = click.argument("mapping_file", type=click.Path(path_type=Path), default=DEFAULT_MAPPING_FILE, required=False)
 
 
@@ -43,22 +65,27 @@ def _org_queues(org_name: str) -> tuple[Any, list[OmniQueue]]:
 @mappings.command("validate")
 @_file_argument
 @_org_option
-def validate_cmd(mapping_file: Path, org_name: str | None) -> None:
-    """Check MAPPING_FILE (default: unpackaged/config/queue_mappings.yml); with --org, against the org's queues.
+@_with_connect
+def validate_cmd(mapping_file: Path, org_name: str | None, instance_id: str | None, region: str | None,
+                 profile: str | None) -> None:
+    """Check MAPPING_FILE (default: unpackaged/config/queue_mappings.yml); with --org against the org's queues,
+    with --instance-id against the Connect instance's queues and routing profiles.
 
     Exit 0 when it can be deployed (warnings allowed), 1 when it has errors, 2 when it cannot be read.
     """
     try:
         mapping = read_mapping_file(mapping_file)
         queues = omni_queues_by_name(_org_queues(org_name)[1]) if org_name else None
-    except (MappingFileError, OrgSetupError) as exc:
+        instance = _instance(instance_id, region, profile)
+    except SccacError as exc:
         _fail(exc)
         return
-    problems = check_mapping_file(mapping, queues)
+    problems = check_mapping_file(mapping, queues, instance)
     for problem in problems:
         click.echo(str(problem))
     errors = sum(p.severity == "error" for p in problems)
-    checked = "against the org" if org_name else "file only (add --org to check the org's queues)"
+    sides = [side for side, used in (("the org", org_name), ("the Connect instance", instance_id)) if used]
+    checked = f"against {' and '.join(sides)}" if sides else "file only (add --org and --instance-id to check both sides)"
     click.echo(f"{mapping_file}: {len(mapping.entries)} mappings, {errors} errors, {len(problems) - errors} warnings; {checked}")
     raise SystemExit(1 if errors else 0)
 
@@ -67,7 +94,9 @@ def validate_cmd(mapping_file: Path, org_name: str | None) -> None:
 @_org_option
 @click.option("--call-center", default=None, help="Internal name of the contact center when the org has several.")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def status_cmd(org_name: str | None, call_center: str | None, output_format: str) -> None:
+@_with_connect
+def status_cmd(org_name: str | None, call_center: str | None, output_format: str, instance_id: str | None,
+               region: str | None, profile: str | None) -> None:
     """Every Omni-Queue of the org with its Connect queue and state (ok, unmapped, duplicate, ...)."""
     if not org_name:
         _fail("status reads the org: give --org <cci org name>")
@@ -76,8 +105,8 @@ def status_cmd(org_name: str | None, call_center: str | None, output_format: str
         sf, queues = _org_queues(org_name)
         center = org_access.find_contact_center(sf, call_center)
         routing_map = org_access.read_routing_map(sf, center) if center else None
-        rows = mapping_status(queues, org_access.read_deployed_mappings(sf), None, routing_map)
-    except OrgSetupError as exc:
+        rows = mapping_status(queues, org_access.read_deployed_mappings(sf), _instance(instance_id, region, profile), routing_map)
+    except SccacError as exc:
         _fail(exc)
         return
     if output_format == "json":
@@ -106,7 +135,7 @@ def export_cmd(org_name: str | None, out_file: Path) -> None:
         from sccac.salesforce.connection import org_client
 
         text = dump_mapping_file(entries_from_records(org_access.read_deployed_mappings(org_client(org_name)), current))
-    except (MappingFileError, OrgSetupError) as exc:
+    except SccacError as exc:
         _fail(exc)
         return
     if out_file.is_dir() or not out_file.parent.is_dir():

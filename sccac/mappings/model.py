@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
+
+from sccac.errors import SccacUsageError
 
 #: The default place of the admin's mapping file in a project.
 DEFAULT_MAPPING_FILE = Path("unpackaged/config/queue_mappings.yml")
@@ -60,11 +62,9 @@ class Problem:
         return f"{where}:{subject} {self.severity}: {self.message}. {self.fix}"
 
 
-@dataclass
-class MappingFileError(ValueError):
+class MappingFileError(SccacUsageError, ValueError):
     """The mapping file cannot be used; every problem found is listed, not only the first."""
 
-    problems: list[Problem] = field(default_factory=list)
-
-    def __str__(self) -> str:
-        return "\n".join(str(p) for p in self.problems)
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sccac.salesforce.validation import QUEUE_ARN_RE
+from sccac.lambdas.ids import CONNECT_QUEUE_ARN_RE as QUEUE_ARN_RE
 
 #: QueueRoutingConfig.RoutingModel as SOQL returns it (the Metadata API spells it EXTERNAL_ROUTING).
 EXTERNAL_ROUTING = "ExternalRouting"

@@ -6,17 +6,34 @@ from pathlib import Path
 
 import click
 
+from sccac.flows.outputs import OutputPathError, check_folder_target, exit_with, write_failed
 from sccac.offline.demo import run_demo
 
 
+def _check_out(out: Path) -> None:
+    """Every path the demo writes, checked before the demo starts (a file where a folder goes, ...)."""
+    check_folder_target(out, "--out")
+    for folder in ("flows", "diagrams"):
+        if (out / folder).exists() and not (out / folder).is_dir():
+            raise OutputPathError(f"--out {out}: {out / folder} is a file where the demo writes a folder")
+    if (out / "traces.json").is_dir():
+        raise OutputPathError(f"--out {out}: {out / 'traces.json'} is a folder where the demo writes a file")
+
+
 @click.command()
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("out/demo"), show_default=True,
+@click.option("--out", type=click.Path(path_type=Path), default=Path("out/demo"), show_default=True,
               help="Where to write the flows, diagrams and traces.")
 @click.option("--verbose", "-v", is_flag=True, help="Print every block each contact visits.")
 @click.option("--no-svg", is_flag=True, help="Write Mermaid diagrams only (skip the D2 SVG rendering).")
 def demo(out: Path, verbose: bool, no_svg: bool) -> None:
     """Run the whole SCC-AC system offline: flows, Lambdas, Interaction Service, Case routing."""
     try:
+        _check_out(out)
+    except OutputPathError as exc:
+        exit_with(exc)
+    try:
         run_demo(out, echo=click.echo, verbose=verbose, svg=not no_svg)
     except RuntimeError as exc:
         raise click.ClickException(str(exc)) from exc
+    except OSError as exc:
+        exit_with(write_failed(Path(exc.filename) if exc.filename else out, exc))

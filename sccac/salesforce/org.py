@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any, Protocol
 
+from sccac.errors import SccacUsageError
 from sccac.mappings.sides import OmniQueue
 from sccac.mappings.status import RoutingMapEntry
 from sccac.salesforce.render import QueueMapping
@@ -21,7 +22,7 @@ class SalesforceClient(Protocol):
     def query_all(self, query: str, include_deleted: bool = False, **kwargs: Any) -> dict[str, Any]: ...
 
 
-class OrgSetupError(RuntimeError):
+class OrgSetupError(SccacUsageError):
     """The org lacks something the setup needs; the message names it and where to set it up."""
 
 
@@ -89,16 +90,7 @@ def read_routing_map(sf: SalesforceClient, call_center_id: str) -> list[RoutingM
 
 def read_channel_address_identifier(sf: SalesforceClient, channel_developer_name: str) -> str:
     """The ChannelAddressIdentifier Salesforce gave the MessagingChannel when it was deployed."""
-    rows = _records(sf, "SELECT Id, ChannelAddressIdentifier FROM MessagingChannel "
-                        f"WHERE DeveloperName = {soql_quote(channel_developer_name)}")
-    if not rows:
-        raise OrgSetupError(f"the org has no messaging channel '{channel_developer_name}'; deploy it first "
-                            "(cci task run deploy_messaging_channel)")
-    identifier = rows[0].get("ChannelAddressIdentifier")
-    if not identifier:
-        raise OrgSetupError(f"messaging channel '{channel_developer_name}' has no ChannelAddressIdentifier yet; "
-                            "check that it is active in Setup > Messaging Settings")
-    return str(identifier)
+    return read_messaging_channel(sf, channel_developer_name)[1]
 
 
 def omni_queue_ids(queues: Iterable[OmniQueue]) -> dict[str, str]:
@@ -153,3 +145,25 @@ def ensure_custom_msg_channel(sf: Any, messaging_channel_id: str, channel_defini
                             f"({rows[0].get('ChannelDefinitionId')}); unlink it in Setup before linking it to this one")
     sf.CustomMsgChannel.create({"MessagingChannelId": messaging_channel_id, "ChannelDefinitionId": channel_definition_id})
     return True
+
+
+def read_messaging_channel(sf: SalesforceClient, channel_developer_name: str) -> tuple[str, str]:
+    """(record Id, ChannelAddressIdentifier) of the deployed MessagingChannel."""
+    rows = _records(sf, "SELECT Id, ChannelAddressIdentifier FROM MessagingChannel "
+                        f"WHERE DeveloperName = {soql_quote(channel_developer_name)}")
+    if not rows:
+        raise OrgSetupError(f"the org has no messaging channel '{channel_developer_name}'; deploy it first "
+                            "(cci task run deploy_messaging_channel)")
+    identifier = rows[0].get("ChannelAddressIdentifier")
+    if not identifier:
+        raise OrgSetupError(f"messaging channel '{channel_developer_name}' has no ChannelAddressIdentifier yet; "
+                            "check that it is active in Setup > Messaging Settings")
+    return str(rows[0]["Id"]), str(identifier)
+
+
+def find_channel_definition(sf: SalesforceClient, developer_name: str | None = None, label: str | None = None) -> tuple[str, str] | None:
+    """(Id, DeveloperName) of a ConversationChannelDefinition by developer name or label; None when absent."""
+    where = (f"DeveloperName = {soql_quote(developer_name)}" if developer_name
+             else f"MasterLabel = {soql_quote(label or '')}")
+    rows = _records(sf, f"SELECT Id, DeveloperName FROM ConversationChannelDefinition WHERE {where}")
+    return (str(rows[0]["Id"]), str(rows[0]["DeveloperName"])) if rows else None

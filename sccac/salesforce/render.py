@@ -7,7 +7,6 @@ format folders, deployable with ``cci task run deploy --path <dir>``.
 from __future__ import annotations
 
 import hashlib
-import shutil
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -15,6 +14,7 @@ from pathlib import Path
 import jinja2
 
 from sccac.salesforce import validation as v
+from sccac.salesforce.output import PACKAGE_XML, Target, inspect_target, install, manifest_comment, staging
 from sccac.checks.schema import schema_version, validate_file
 
 #: Label of the channel definition the SCC-AC guided setup creates; when the org has it, the channel uses it instead of the package's own.
@@ -163,6 +163,8 @@ class RenderResult:
     files: list[Path] = field(default_factory=list)
     channel_definition: str | None = None
     uses_existing_definition: bool = False
+    #: Files replaced that no earlier render wrote (only with force).
+    replaced: list[Path] = field(default_factory=list)
 
     @property
     def custom_msg_channel(self) -> dict[str, str] | None:
@@ -176,11 +178,19 @@ class RenderResult:
         return {"channel_definition": self.channel_definition}
 
 
-def render_messaging(options: MessagingOptions, out_dir: Path) -> RenderResult:
-    """Render the messaging channel (and, without an existing SCC-AC definition, the package's own)."""
+def render_messaging(options: MessagingOptions, out_dir: Path, *, force: bool = False) -> RenderResult:
+    """Render the messaging channel (and, without an existing SCC-AC definition, the package's own).
+
+    Only the files an earlier messaging render wrote into ``out_dir`` are replaced; see
+    :mod:`sccac.salesforce.output` for what ``force`` allows.
+    """
     o = options.validated()
-    out = _fresh(out_dir)
-    result = RenderResult(out)
+    target = inspect_target(Path(out_dir), "messaging", force)
+    with staging(target) as stage:
+        return _install(target, _render_messaging(o, RenderResult(stage)))
+
+
+def _render_messaging(o: MessagingOptions, result: RenderResult) -> RenderResult:
     types: dict[str, list[str]] = {"MessagingChannel": [o.channel_developer_name]}
     _write(result, f"messagingChannels/{o.channel_developer_name}.messagingChannel", "messagingChannel.j2", o=o)
     if o.existing_definition:
@@ -205,18 +215,25 @@ def render_messaging(options: MessagingOptions, out_dir: Path) -> RenderResult:
         types["CustomObject"] = [PLATFORM_EVENT]
         types["ConversationVendorInfo"] = [o.vendor_info_developer_name]
         types["ConversationChannelDefinition"] = [o.definition_developer_name]
-    _write_package(result, types)
+    _write_package(result, types, "messaging")
     return result
 
 
-def render_credentials(options: CredentialOptions, out_dir: Path) -> RenderResult:
+def render_credentials(options: CredentialOptions, out_dir: Path, *, force: bool = False) -> RenderResult:
     """Render the Named Credential, External Credential, integration permission set and the admin permission set
-    group (force-app's Connect_Routing_Admin + the integration set) for one region. Deploy after force-app."""
+    group (force-app's Connect_Routing_Admin + the integration set) for one region. Deploy after force-app.
+
+    Only the files an earlier credentials render wrote into ``out_dir`` are replaced.
+    """
     o = options.validated()
+    target = inspect_target(Path(out_dir), "credentials", force)
+    with staging(target) as stage:
+        return _install(target, _render_credentials(o, RenderResult(stage)))
+
+
+def _render_credentials(o: CredentialOptions, result: RenderResult) -> RenderResult:
     # validated() fills the defaulted names.
     assert o.external_credential is not None and o.named_credential is not None
-    out = _fresh(out_dir)
-    result = RenderResult(out)
     _write(result, f"externalCredentials/{o.external_credential}.externalCredential", "externalCredential.j2", o=o)
     _write(
         result, f"namedCredentials/{o.named_credential}.namedCredential", "namedCredential.j2", o=o, endpoint=o.endpoint
@@ -236,11 +253,14 @@ def render_credentials(options: CredentialOptions, out_dir: Path) -> RenderResul
             "PermissionSet": [o.permission_set],
             "PermissionSetGroup": [o.permission_set_group],
         },
+        "credentials",
     )
     return result
 
 
-def render_queue_mappings(mappings: Sequence[QueueMapping], out_dir: Path, region: str | None = None) -> RenderResult:
+def render_queue_mappings(
+    mappings: Sequence[QueueMapping], out_dir: Path, region: str | None = None, *, force: bool = False
+) -> RenderResult:
     """Render Connect_Queue_Mapping__mdt records; one mapping per Omni-Queue, all ARNs in one instance."""
     if not mappings:
         raise v.RenderOptionError("mappings", "is empty", "Give at least one Omni-Queue to Connect queue mapping.")
@@ -277,37 +297,26 @@ def render_queue_mappings(mappings: Sequence[QueueMapping], out_dir: Path, regio
             f"the ARNs belong to {len(instances)} Connect instances ({', '.join(sorted(instances))})",
             "Map every Omni-Queue to queues of one Connect instance.",
         )
-    out = _fresh(out_dir)
-    result = RenderResult(out)
-    for m in clean:
-        _write(result, f"customMetadata/Connect_Queue_Mapping.{m.record_name}.md", "queueMapping.md.j2", m=m)
-    _write_package(result, {"CustomMetadata": [f"Connect_Queue_Mapping.{m.record_name}" for m in clean]})
-    return result
+    target = inspect_target(Path(out_dir), "queue-mappings", force)
+    with staging(target) as stage:
+        result = RenderResult(stage)
+        for m in clean:
+            _write(result, f"customMetadata/Connect_Queue_Mapping.{m.record_name}.md", "queueMapping.md.j2", m=m)
+        members = [f"Connect_Queue_Mapping.{m.record_name}" for m in clean]
+        _write_package(result, {"CustomMetadata": members}, "queue-mappings")
+        return _install(target, result)
 
 
-#: Folders a render owns inside its output directory (only these and package.xml are replaced).
-_RENDERED_FOLDERS = (
-    "messagingChannels",
-    "objects",
-    "ConversationVendorInformation",
-    "conversationChannelDefinitions",
-    "externalCredentials",
-    "namedCredentials",
-    "permissionsets",
-    "permissionsetgroups",
-    "customMetadata",
-)
-
-
-def _fresh(out_dir: Path) -> Path:
-    """Clear what an earlier render wrote (never anything else) so a re-render leaves no stale files."""
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    for name in _RENDERED_FOLDERS:
-        if (out / name).is_dir():
-            shutil.rmtree(out / name)
-    (out / "package.xml").unlink(missing_ok=True)
-    return out
+def _install(target: Target, staged: RenderResult) -> RenderResult:
+    """Move a complete render from its staging folder into the target (see sccac.salesforce.output)."""
+    relative = [p.relative_to(staged.directory).as_posix() for p in staged.files]
+    replaced = install(staged.directory, target, relative)
+    return replace(
+        staged,
+        directory=target.directory,
+        files=[target.directory / r for r in relative],
+        replaced=[target.directory / r for r in replaced],
+    )
 
 
 def _write(result: RenderResult, relative: str, template: str, **context: object) -> Path:
@@ -324,11 +333,15 @@ def _write(result: RenderResult, relative: str, template: str, **context: object
     return path
 
 
-def _write_package(result: RenderResult, types: dict[str, list[str]]) -> None:
+def _write_package(result: RenderResult, types: dict[str, list[str]], kind: str) -> None:
+    """package.xml, last: its first comment is the manifest of every file this render wrote."""
     ordered: Iterable[tuple[str, list[str]]] = sorted((k, sorted(vs)) for k, vs in types.items())
-    path = result.directory / "package.xml"
+    written = sorted(p.relative_to(result.directory).as_posix() for p in result.files)
+    path = result.directory / PACKAGE_XML
     path.write_text(
-        _env.get_template("package.xml.j2").render(types=list(ordered), api_version=schema_version()),
+        _env.get_template("package.xml.j2").render(
+            types=list(ordered), api_version=schema_version(), manifest=manifest_comment(kind, written)
+        ),
         encoding="utf-8",
     )
     result.files.append(path)

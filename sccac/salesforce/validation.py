@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import re
 
+from sccac.errors import SccacUsageError
+from sccac.lambdas.ids import CONNECT_QUEUE_ARN_RE as QUEUE_ARN_RE
+from sccac.lambdas.ids import UUID_RE
+
 #: AWS regions where Amazon Connect is offered.
 CONNECT_REGIONS: tuple[str, ...] = (
     "us-east-1",
@@ -19,13 +23,6 @@ CONNECT_REGIONS: tuple[str, ...] = (
     "us-gov-west-1",
 )
 
-_UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
-#: A Connect queue ARN: arn:aws[-a-z]*:connect:<region>:<12 digits>:instance/<uuid>/queue/<uuid>
-QUEUE_ARN_RE = re.compile(
-    rf"^arn:aws[-a-z]*:connect:(?P<region>[a-z]{{2}}(?:-[a-z]+)+-\d):(?P<account>\d{{12}}):"
-    rf"instance/(?P<instance>{_UUID})/queue/(?P<queue>{_UUID})$"
-)
-UUID_RE = re.compile(rf"^{_UUID}$")
 # Salesforce developer names: letter first, letters/digits/underscores, no double or trailing underscore.
 DEVELOPER_NAME_RE = re.compile(r"^[A-Za-z](?:[A-Za-z0-9]|_(?!_))*(?<!_)$")
 
@@ -51,7 +48,7 @@ def option_name(option: str) -> str:
     return f"'{option}' ({flag})" if flag else f"'{option}'"
 
 
-class RenderOptionError(ValueError):
+class RenderOptionError(SccacUsageError, ValueError):
     """A render option is missing or malformed; the message names the option (and its CLI flag) and the fix."""
 
     def __init__(self, option: str, problem: str, fix: str) -> None:
@@ -62,10 +59,23 @@ class RenderOptionError(ValueError):
         super().__init__(f"option {option_name(option)}: {problem}. {fix}")
 
 
+# Characters XML 1.0 cannot hold (C0 controls but tab/newline, lone surrogates, U+FFFE/U+FFFF), and every
+# other control: a label or name is one line of printable text.
+_UNUSABLE_CHAR_RE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
 def require_text(option: str, value: str | None, max_length: int = 80) -> str:
     if value is None or not str(value).strip():
         raise RenderOptionError(option, "is empty", f"Give a value for {option_name(option)}.")
     text = str(value).strip()
+    bad = _UNUSABLE_CHAR_RE.search(text)
+    if bad:
+        code = f"\\x{ord(bad.group()):02x}" if ord(bad.group()) <= 0xFF else f"\\u{ord(bad.group()):04x}"
+        raise RenderOptionError(
+            option,
+            f"has a control or non-text character ({code}) at position {bad.start() + 1}",
+            "Use printable text: metadata XML cannot hold control characters.",
+        )
     if len(text) > max_length:
         raise RenderOptionError(option, f"is {len(text)} characters long, more than {max_length}", "Use a shorter value.")
     return text

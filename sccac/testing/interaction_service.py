@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import secrets
 import socket
 import threading
@@ -42,8 +41,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs
 
+from sccac.lambdas.ids import UUID_RE
+
 JWT_BEARER_GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer"
-_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 _ID_SUFFIX_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
 # What a production org's token endpoint accepts as the JWT aud (sandboxes: test.salesforce.com).
 DEFAULT_AUDIENCE = "https://login.salesforce.com"
@@ -368,7 +368,7 @@ class LocalInteractionService:
         if headers.get("AuthorizationContext") != self.config.authorization_context:
             raise _HttpError(403, 10005)
         request_id = headers.get("RequestId", "")
-        if not _UUID.match(request_id):
+        if not UUID_RE.match(request_id):
             raise _HttpError(400, 10016)
         with self._lock:
             replay = self._replies.get((path, request_id))

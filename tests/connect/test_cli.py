@@ -29,7 +29,7 @@ class FakeSession:
 def fake(monkeypatch: pytest.MonkeyPatch) -> ConnectFake:
     fake = ConnectFake(ConnectBackend(rate=1e9, burst=10**9))  # the CLI paces on the real clock
     fake.backend.create_instance(alias="sccac-dev")
-    monkeypatch.setattr("sccac.connect.cli.aws_session", lambda region, profile: FakeSession(fake))
+    monkeypatch.setattr("sccac.connect.run.aws_session", lambda region, profile: FakeSession(fake))
     return fake
 
 
@@ -143,7 +143,7 @@ def test_refused_apply_names_the_option(fake: ConnectFake, mapping: Path, tmp_pa
 
 
 def test_offline_apply_runs_without_aws_on_virtual_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("sccac.connect.cli.aws_session", lambda region, profile: pytest.fail("offline must not touch AWS"))
+    monkeypatch.setattr("sccac.connect.run.aws_session", lambda region, profile: pytest.fail("offline must not touch AWS"))
     path = tmp_path / "m.yml"
     path.write_text("mappings:\n" + "".join(f"  - omni_queue: Q{i}\n    connect_queue: Queue {i}\n    create: true\n" for i in range(20)))
     out = tmp_path / "wiring.json"

@@ -92,7 +92,7 @@ def test_lint_exit_code_2_names_the_unparseable_file(tmp_path: Path) -> None:
     garbage.write_text("{not json")
     result = CliRunner().invoke(flows, ["lint", str(garbage), str(REAL / "chat-disconnect-legacy-export.json"), str(tmp_path / "missing.json")])
     assert result.exit_code == 2
-    assert f"{garbage}: error cannot lint: not valid JSON" in result.output
+    assert f"{garbage}: error cannot lint: cannot read the flow: the file is not valid JSON" in result.output
     assert "legacy console export format" in result.output
     assert "missing.json: error cannot lint: cannot read the file" in result.output
     assert "Traceback" not in result.output

@@ -12,10 +12,12 @@ from sccac.lambdas.errors import (
     InvalidInputError,
     SalesforceAuthError,
     SalesforceRequestError,
+    SalesforceResponseError,
     SalesforceTimeoutError,
     SalesforceUnavailableError,
 )
 from sccac.lambdas.routing import route
+from sccac.lambdas.transport import Endpoint
 from sccac.testing.interaction_service import LocalInteractionService
 from tests.lambdas.conftest import CHANNEL, CHANNEL_INACTIVE, FakeContext, connect_event, service_config
 
@@ -152,7 +154,7 @@ def test_inactive_channel_is_rejected_with_code_10031(service, deps):
 def test_error_bodies_carry_interaction_api_codes_not_http_statuses(service, deps):
     response = deps.transport.request(
         "POST", service.base_url + CONVERSATION, headers={"Authorization": "Bearer nope"}, body=b"{}",
-        timeout_s=2, what="probe",
+        timeout_s=2, endpoint=Endpoint("probe", "SF_SCRT_DOMAIN", "SF_SCRT_DOMAIN"),
     )
     assert response.status == 401
     assert response.json() == {"code": 10004, "message": "The supplied Authorization access token is not valid."}
@@ -306,7 +308,9 @@ def test_conversation_response_with_work_item_id_key_is_used(service, deps, monk
     assert result["workItemId"] == "0Mw000000000042AAA"
 
 
-def test_conversation_response_without_conversation_identifier_is_rejected(service, deps, monkeypatch):
+def test_conversation_response_without_conversation_identifier_is_a_bad_response(service, deps, monkeypatch):
+    # Not "check the channel": Salesforce said success, the answer itself is wrong.
     monkeypatch.setattr(deps.api, "post_conversation", lambda *a, **k: {"success": True})
-    with pytest.raises(SalesforceRequestError, match="conversationIdentifier"):
+    with pytest.raises(SalesforceResponseError, match="conversationIdentifier") as raised:
         create_messaging_session(session_event(), FakeContext(), deps)
+    assert json.loads(str(raised.value))["field"] == "conversationIdentifier"

@@ -83,3 +83,23 @@ def test_export_round_trips_the_deployed_file(write, org):
     result = _run("export", "--org", "dev", "--out", str(path))
     assert result.exit_code == 0, result.output
     assert path.read_text(encoding="utf-8").split("version: 1\n", 1)[1] == text.split("version: 1\n", 1)[1]
+
+
+def test_validate_and_status_against_the_connect_instance(write, org, monkeypatch):
+    from sccac.testing.connect import ConnectBackend, ConnectFake
+    from tests.connect.test_cli import FakeSession
+
+    fake = ConnectFake(ConnectBackend(rate=1e9, burst=10**9))
+    instance = fake.backend.create_instance(alias="sccac-dev")
+    monkeypatch.setattr("sccac.connect.mapping.aws_session", lambda region, profile: FakeSession(fake))
+    path = write("mappings:\n  - omni_queue: Support\n    connect_queue: BasicQueue\n"
+                 "  - omni_queue: Billing\n    connect_queue: Billing Queue\n")
+    result = _run("validate", str(path), "--org", "dev", "--instance-id", "sccac-dev")
+    assert result.exit_code == 1, result.output
+    assert f"{path}:4: (Billing) error: the Connect instance has no queue named 'Billing Queue'" in result.output
+    assert "1 errors, 0 warnings; against the org and the Connect instance" in result.output
+    gone = f"{instance.arn}/queue/9e4d2b7a-9c1f-4a6e-8b3d-5f7a9c2e1b49"
+    org.add("Connect_Queue_Mapping__mdt", Omni_Queue__c="Support", Connect_Queue_Arn__c=gone,
+            Connect_Queue_Name__c="Old", Active__c=True)
+    result = _run("status", "--org", "dev", "--instance-id", "sccac-dev", "--format", "json")
+    assert {r["omni_queue"]: r["state"] for r in json.loads(result.output)}["Support"] == "stale"

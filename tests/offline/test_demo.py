@@ -113,3 +113,23 @@ def test_transfers_route_the_existing_conversation_with_routing_type_transfer():
         routed = [(r.routing_type, r.work_item_id) for r in system.service.routings]
         work_item = chat.attributes["workItemId"]
         assert routed == [("Initial", work_item), ("Transfer", work_item), ("Transfer", work_item)]
+
+
+def test_demo_out_paths_that_cannot_be_written_are_one_line_before_the_demo_runs(tmp_path):
+    a_file = tmp_path / "a-file"
+    a_file.write_text("mine")
+    blocked = tmp_path / "blocked"
+    (blocked / "flows").parent.mkdir()
+    (blocked / "flows").write_text("a file where the demo writes a folder")
+    cases = {
+        a_file: "is a file; give a folder",
+        a_file / "demo": "is a file, not a folder",
+        blocked: "flows is a file where the demo writes a folder",
+    }
+    for out, message in cases.items():
+        result = CliRunner().invoke(main, ["demo", "--out", str(out), "--no-svg"])
+        assert result.exit_code == 2, result.output
+        assert "Traceback" not in result.output and "sccac offline demo" not in result.output
+        assert result.stderr.count("\n") == 1 and message in result.stderr
+    assert a_file.read_text() == "mine"
+    assert (blocked / "flows").read_text() == "a file where the demo writes a folder"

@@ -3,24 +3,18 @@
 from __future__ import annotations
 
 import pytest
-import responses
 from cumulusci.core.exceptions import CumulusCIFailure, TaskOptionsError
 from cumulusci.tasks.salesforce.tests.util import create_task
 
 from python_tasks.mappings import ExportQueueMappings, QueueMappingStatus, ValidateQueueMappings
-from tests.salesforce.fake_org import FakeOrg
 
 ARN = "arn:aws:connect:eu-west-2:123456789012:instance/5f1c9c1e-2a8b-4d6e-9c3f-7b2a1d4e6f80/queue/0e4d2b7a-9c1f-4a6e-8b3d-5f7a9c2e1b40"
 
 
-@pytest.fixture
-def org(monkeypatch):
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        fake = FakeOrg(mock)
-        fake.add("QueueRoutingConfig", Id="0K71", DeveloperName="Ext", RoutingModel="ExternalRouting")
-        fake.add("Group", Id="00G1", DeveloperName="Support", Name="Support", QueueRoutingConfigId="0K71", Type="Queue")
-        monkeypatch.setattr("cumulusci.tasks.salesforce.BaseSalesforceApiTask._init_api", lambda self, base_url=None: fake.sf)
-        yield fake
+@pytest.fixture(autouse=True)
+def queues(org):
+    org.add("QueueRoutingConfig", Id="0K71", DeveloperName="Ext", RoutingModel="ExternalRouting")
+    org.add("Group", Id="00G1", DeveloperName="Support", Name="Support", QueueRoutingConfigId="0K71", Type="Queue")
 
 
 def test_validate_passes_and_fails_on_the_org(tmp_path, org):

@@ -9,7 +9,24 @@ from typing import Any
 
 from sccac.flows.builders import FlowKind
 from sccac.flows.lint.graph import FlowGraph
-from sccac.flows.model import Action, Flow, is_dynamic
+from sccac.flows.model import MAX_ACTIONS, Action, Flow, is_dynamic
+
+#: Past this many actions, or MAX_LINTED_BRANCHES branches, lint runs only the size rules: Connect
+#: refuses such a flow anyway, and the path rules take time quadratic in the branches (15,000
+#: blocks, or 250 blocks with 200 error branches each, took minutes). A real flow has a few hundred.
+MAX_LINTED_ACTIONS = 4 * MAX_ACTIONS
+MAX_LINTED_BRANCHES = 2_500
+#: The rules that still run on a flow past those limits (action count, content size).
+SIZE_RULE_IDS = frozenset({"SCCAC-FLOW-005", "SCCAC-FLOW-006"})
+
+
+def branch_count(flow: Flow) -> int:
+    """Outgoing branches of every action: NextAction, each error and each condition."""
+    total = 0
+    for action in flow.actions:
+        transitions = action.transitions
+        total += (transitions.next_action is not None) + len(transitions.errors or []) + len(transitions.conditions or [])
+    return total
 
 _SESSION_ARN = re.compile(r"messagingsession", re.IGNORECASE)
 _ROUTING_ARN = re.compile(r"routing", re.IGNORECASE)

@@ -6,10 +6,10 @@ from dataclasses import dataclass, field
 
 import sccac.flows.lint.rules  # noqa: F401  (registers the rules)
 from sccac.flows.builders import FlowKind
-from sccac.flows.lint.context import LintContext
+from sccac.flows.lint.context import MAX_LINTED_ACTIONS, MAX_LINTED_BRANCHES, SIZE_RULE_IDS, LintContext, branch_count
 from sccac.flows.lint.findings import RULES, Finding, Rule
 from sccac.flows.lint.kinds import detect_kind
-from sccac.flows.model import Flow
+from sccac.flows.model import MAX_ACTIONS, Flow
 
 INTERNAL_RULE_ID = "SCCAC-LINT-000"
 _SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
@@ -50,8 +50,21 @@ def lint_flow(flow: Flow, kind: FlowKind | None = None, *, generic: bool = False
         content_chars = len(flow.to_json(indent=None))
     ctx = LintContext(flow=flow, kind=detected, content_chars=content_chars)
     findings: list[Finding] = []
+    branches = branch_count(flow)
+    too_large = len(flow.actions) > MAX_LINTED_ACTIONS or branches > MAX_LINTED_BRANCHES
+    if too_large:
+        findings.append(
+            Finding(
+                INTERNAL_RULE_ID,
+                "error",
+                None,
+                f"the flow has {len(flow.actions)} blocks and {branches} branches, more than lint checks "
+                f"({MAX_LINTED_ACTIONS} blocks, {MAX_LINTED_BRANCHES} branches); only the size rules were run",
+                f"Split the flow: Connect accepts at most {MAX_ACTIONS} blocks in one flow.",
+            )
+        )
     for rule in RULES.values():
-        if not applies(rule, detected):
+        if not applies(rule, detected) or (too_large and rule.rule_id not in SIZE_RULE_IDS):
             continue
         try:
             for block, message in rule.check(ctx):

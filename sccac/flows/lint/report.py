@@ -13,6 +13,7 @@ from urllib.parse import quote
 from sccac import __version__
 from sccac.flows.lint.engine import INTERNAL_RULE_ID, LintResult
 from sccac.flows.lint.findings import RULES
+from sccac.flows.text import printable_lines
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
@@ -73,7 +74,8 @@ def render_human(reports: list[FileReport]) -> str:
     if failed:
         summary += f", {failed} file(s) could not be read or parsed"
     lines.append(summary)
-    return "\n".join(lines) + "\n"
+    # Identifiers and values come from the flow: escape controls so none can rewrite the terminal or fake a line.
+    return printable_lines(lines) + "\n"
 
 
 def render_json(reports: list[FileReport]) -> str:
@@ -138,7 +140,9 @@ def artifact_location(path: str, cwd: Path | None = None) -> dict[str, Any]:
         relative = absolute.relative_to(base)
     except ValueError:
         return {"uri": absolute.as_uri()}
-    return {"uri": quote(PurePosixPath(*relative.parts).as_posix(), safe="/"), "uriBaseId": SRCROOT}
+    # surrogateescape: a file name that is not UTF-8 keeps its original bytes (percent-encoded).
+    uri = quote(PurePosixPath(*relative.parts).as_posix(), safe="/", errors="surrogateescape")
+    return {"uri": uri, "uriBaseId": SRCROOT}
 
 
 def _location(path: str, line: int) -> dict[str, Any]:

@@ -14,11 +14,11 @@ from sccac.flows.model import (
 )
 from sccac.flows.lint.findings import rule
 from sccac.flows.builders import EXAMPLE_CHANNEL_ADDRESS_IDENTIFIER, FlowKind
+from sccac.lambdas.ids import UUID_RE
 
 Hits = Iterator[tuple[str | None, str]]
 
 _INT = re.compile(r"^\d+$")
-_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 _SINGLE_JSONPATH = re.compile(r"^\$\.[A-Za-z0-9_.\-\[\]'\"]+$")
 _PLACEHOLDER = re.compile(r"replace|changeme|todo|placeholder|your[-_ ]|example|xxxx|<|>|\{\{|%%", re.IGNORECASE)
 
@@ -148,7 +148,7 @@ def _placeholder_problem(value: object) -> str | None:
         return f"{text!r} is the documented example value (sccac flows build --example), not a real channel"
     if _PLACEHOLDER.search(text):
         return f"{text!r} looks like a placeholder"
-    if not _UUID.match(text):
+    if not UUID_RE.match(text):
         return f"{text!r} is not a UUID"
     if set(text.replace("-", "")) <= {"0"}:
         return "is the all-zero UUID"

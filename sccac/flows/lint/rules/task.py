@@ -47,9 +47,10 @@ def checks_queue_id(ctx: LintContext) -> Hits:
     TASK,
 )
 def queue_from_attribute(ctx: LintContext) -> Hits:
-    dynamic = {a.identifier for a in _dynamic_queues(ctx)}
+    dynamic = {a.identifier for a in _dynamic_queues(ctx) if isinstance(a.identifier, str)}
     for action in _checks(ctx):
-        targets = {c.next_action for c in action.transitions.conditions or []}
+        # A NextAction of the wrong type (a list, a number) leads nowhere; other rules report it.
+        targets = {c.next_action for c in action.transitions.conditions or [] if isinstance(c.next_action, str)}
         if not targets & dynamic:
             yield action.identifier, f"no condition branch leads to Set working queue {QUEUE_ID_PATH}"
     if not _checks(ctx) and not dynamic:

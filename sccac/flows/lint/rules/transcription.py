@@ -39,7 +39,9 @@ def _chat_analytics_on(parameters: dict[str, Any], action_type: str) -> bool:
 def chat_analytics(ctx: LintContext) -> Hits:
     blocks = [a for a in ctx.flow.actions if a.type in ("UpdateContactRecordingBehavior", "UpdateContactRecordingAndAnalyticsBehavior")]
     reached = ctx.graph.from_start()
-    if not any(_chat_analytics_on(a.parameters, a.type) and a.identifier in reached for a in blocks):
+    # A non-string Identifier (reported by the document rules) is never reached.
+    on = [a for a in blocks if _chat_analytics_on(a.parameters, a.type) and isinstance(a.identifier, str)]
+    if not any(a.identifier in reached for a in on):
         target = blocks[0].identifier if blocks else None
         yield target, "no reachable recording/analytics block enables chat analytics with Contact Lens"
 
