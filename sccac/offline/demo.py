@@ -119,6 +119,37 @@ def _run_contacts(system: OfflineSystem, echo: Echo, verbose: bool) -> dict[str,
     return traces
 
 
+def _run_offers(echo: Echo) -> list[str]:
+    """Agents in Connect, offers in Salesforce: a fresh contact center, so earlier contacts do not queue first."""
+    echo("4. Offers: Connect picks the agent, Omni-Channel shows the offer as AgentWork")
+    problems: list[str] = []
+    with OfflineSystem() as system:
+        def work(work_item: str) -> str:
+            names = {system.salesforce_user_id(a.name): a.name for a in system.staffing.agents}
+            return ", ".join(f"{names.get(w.user_id, w.user_id)} {w.status}" for w in system.org.work_for(work_item)) or "none"
+
+        for agent in system.staffing.agents:
+            echo(f"   agent {agent.name}: Connect user {agent.connect_user} ({agent.routing_profile}) = Salesforce user {agent.salesforce_user}")
+        chat = system.chat("0f6b1c2e-0000-4000-8000-0000000000d1", {"clientId": "ann@example.com"})
+        session = chat.attributes.get("workItemId", "")
+        echo(f"   ann's chat waits in Support with every agent offline; AgentWork: {work(session)}")
+        system.set_agent_status("maria", "Available")
+        system.set_agent_status("li", "Available")
+        echo(f"   maria, then li go Available: the chat goes to maria (idle longest); AgentWork: {work(session)}")
+        system.decline(chat.contact_id)
+        echo(f"   maria declines: the chat goes to li; AgentWork: {work(session)}")
+        system.accept(chat.contact_id)
+        echo(f"   li accepts: AgentWork: {work(session)}; PendingServiceRouting left: {session in system.org.psrs}")
+        system.set_agent_status("sam", "Available")
+        system.case_task("500000000000004AAA", system.config.omni_queue("SCCAC_Billing").omni_queue_id)
+        echo(f"   Case on SCCAC_Billing: task contact in Billing, AgentWork: {work('500000000000004AAA')}")
+        if work(session) != "maria Declined, li Opened":
+            problems.append(f"offers: expected maria Declined, li Opened for the chat, got {work(session)}")
+        if work("500000000000004AAA") != "sam Assigned":
+            problems.append(f"offers: expected the Case offered to sam, got {work('500000000000004AAA')}")
+    return problems
+
+
 def _expect(traces: dict[str, Trace], system: OfflineSystem) -> list[str]:
     """The demo's own acceptance: what a user would check by reading the output."""
     config = system.config
@@ -178,7 +209,8 @@ def run_demo(out: Path, echo: Echo = print, verbose: bool = False, svg: bool = T
         traces = _run_contacts(system, echo, verbose)
         _write(out / "traces.json", json.dumps({k: t.to_dict() for k, t in traces.items()}, indent=2) + "\n", files)
         problems = _expect(traces, system)
-    echo(f"4. Wrote {len(files)} files under {out}/ (flows/, diagrams/, traces.json)")
+        problems += _run_offers(echo)
+    echo(f"5. Wrote {len(files)} files under {out}/ (flows/, diagrams/, traces.json)")
     if findings:
         problems.append(f"the generated flows have {findings} lint findings")
     if problems:
