@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from sccac.flows.outputs import OutputPathError, check_folder_target, exit_with, write_failed
-from sccac.offline.demo import run_demo
+from sccac.offline.demo import SAMPLE_MAPPING, run_demo
 
 
 def _check_out(out: Path) -> None:
@@ -25,14 +25,16 @@ def _check_out(out: Path) -> None:
               help="Where to write the flows, diagrams and traces.")
 @click.option("--verbose", "-v", is_flag=True, help="Print every block each contact visits.")
 @click.option("--no-svg", is_flag=True, help="Write Mermaid diagrams only (skip the D2 SVG rendering).")
-def demo(out: Path, verbose: bool, no_svg: bool) -> None:
+@click.option("--mapping", type=click.Path(path_type=Path), default=SAMPLE_MAPPING, show_default="the sample mapping",
+              help="The queue mapping file the offline instance is wired from.")
+def demo(out: Path, verbose: bool, no_svg: bool, mapping: Path) -> None:
     """Run the whole SCC-AC system offline: flows, Lambdas, Interaction Service, Case routing."""
     try:
         _check_out(out)
     except OutputPathError as exc:
         exit_with(exc)
     try:
-        run_demo(out, echo=click.echo, verbose=verbose, svg=not no_svg)
+        run_demo(out, echo=click.echo, verbose=verbose, svg=not no_svg, mapping=mapping)
     except RuntimeError as exc:
         raise click.ClickException(str(exc)) from exc
     except OSError as exc:

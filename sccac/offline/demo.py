@@ -12,7 +12,13 @@ from pathlib import Path
 from sccac.flows.diagram import DiagramRenderError, to_mermaid, to_svg
 from sccac.flows.lint import lint_flow
 from sccac.flows.simulator_trace import Trace
-from sccac.offline.system import OfflineSystem
+from sccac.mappings.reader import read_mapping_file
+from sccac.mappings.sides import EXTERNAL_ROUTING, OmniQueue
+from sccac.mappings.validate import require_valid
+from sccac.offline.system import OfflineConfig, OfflineSystem
+
+#: The mapping file the demo starts from unless --mapping names another.
+SAMPLE_MAPPING = Path(__file__).with_name("sample_queue_mappings.yaml")
 
 Echo = Callable[[str], None]
 
@@ -200,11 +206,35 @@ def _lambda_logs(echo: Echo, verbose: bool) -> Iterator[None]:
         lambda_logger.propagate = saved
 
 
-def run_demo(out: Path, echo: Echo = print, verbose: bool = False, svg: bool = True) -> DemoResult:
+def _mapping(path: Path, echo: Echo) -> OfflineConfig:
+    """Read and check the mapping file against the offline org's Omni-Queues; stop with every problem."""
+    base = OfflineConfig()
+    mapping = read_mapping_file(path)
+    omni_queues = {q.developer_name: OmniQueue(q.omni_queue_id, q.developer_name, q.developer_name,
+                                               "SCCAC_External_Routing", EXTERNAL_ROUTING) for q in base.queues}
+    warnings = require_valid(mapping, omni_queues)
+    echo(f"0. Mapping file {path}: {len(mapping.entries)} mappings valid against the offline org's Omni-Queues")
+    for problem in warnings:
+        echo(f"   {problem}")
+    return base.with_mapping(mapping)
+
+
+def _show_wiring(system: OfflineSystem, echo: Echo) -> None:
+    assert system.wiring is not None
+    echo("   Connect wiring plan (sccac connect plan):")
+    for line in system.wiring.plan:
+        echo(f"     {line}")
+    echo(f"   applied: {system.wiring.summary}; the contacts below run through the flows as the instance holds them")
+
+
+def run_demo(out: Path, echo: Echo = print, verbose: bool = False, svg: bool = True,
+             mapping: Path = SAMPLE_MAPPING) -> DemoResult:
     files: list[Path] = []
-    with OfflineSystem() as system, _lambda_logs(echo, verbose):
+    config = _mapping(mapping, echo)
+    with OfflineSystem(config) as system, _lambda_logs(echo, verbose):
         echo(f"sccac offline demo: Connect instance {system.config.instance_arn} (simulated), "
              f"Salesforce org {system.config.org_id} (local Interaction Service at {system.service.base_url if system.service else '?'})")
+        _show_wiring(system, echo)
         findings = _author_flows(system, out, echo, files, svg)
         traces = _run_contacts(system, echo, verbose)
         _write(out / "traces.json", json.dumps({k: t.to_dict() for k, t in traces.items()}, indent=2) + "\n", files)

@@ -25,7 +25,10 @@ from sccac.flows.simulator_lambda import HandlerInvoker, RoleMap
 from sccac.flows.simulator_trace import OutcomeKind, Trace
 from sccac.lambdas import create_messaging_session, routing, runtime
 from sccac.lambdas.config import Settings
+from sccac.connect.desired import FlowInputs
+from sccac.connect.mapping import QueueMapping as ConnectMapping
 from sccac.mappings.model import MappingFile
+from sccac.offline.wiring import OfflineWiring, wire_offline
 from sccac.offline.staffing import DEFAULT_STAFFING, Staffing
 from sccac.clock import VirtualClock
 from sccac.testing import omni
@@ -68,6 +71,8 @@ class OfflineConfig:
     channel_queue: str = "SCCAC_Support"  # the Omni-Queue the messaging channel routes to
     fallback_queue_name: str = "BasicQueue"
     retry_count: int = 3
+    #: Queue ARNs by name as the wired instance has them; until then, made-up stable ones.
+    queue_arns: tuple[tuple[str, str], ...] = ()
 
     @property
     def instance_id(self) -> str:
@@ -78,6 +83,9 @@ class OfflineConfig:
         return f"arn:aws:connect:{self.region}:{self.account}:instance/{self.instance_id}"
 
     def queue_arn(self, connect_queue_name: str) -> str:
+        wired = dict(self.queue_arns)
+        if connect_queue_name in wired:
+            return wired[connect_queue_name]
         return f"{self.instance_arn}/queue/{_stable_uuid(f'queue:{connect_queue_name}')}"
 
     def lambda_arn(self, function: str) -> str:
@@ -160,6 +168,7 @@ class OfflineSystem:
     router: ContactRouter | None = None
     org: omni.OmniChannel = field(default_factory=omni.OmniChannel)
     work: dict[str, WorkRef] = field(default_factory=dict)  # Connect contact id -> Salesforce work item
+    wiring: OfflineWiring | None = None
     offer_errors: list[str] = field(default_factory=list)  # offers the org could not show to anyone
     _transferred_away: set[str] = field(default_factory=set)
 
@@ -175,6 +184,7 @@ class OfflineSystem:
         )
 
     def __enter__(self) -> OfflineSystem:
+        self._wire()
         c = self.config
         keys = generate_key_pair()
         private_pem, public_pem = keys.private_pem, keys.public_pem
@@ -199,17 +209,32 @@ class OfflineSystem:
             authorization_context=CHANNEL_DEFINITION,
         )
         runtime.install(runtime.build(settings, secrets_client=_InMemorySecrets(SECRET_NAME, secret)))
-        self.flows = {built.kind: built for built in build_all(self.flow_settings)}
         self._staff()
         return self
 
-    def _staff(self) -> None:
-        """The Connect instance's queues, routing profiles and users, and their Salesforce users."""
+    def _wire(self) -> None:
+        """Wire the instance from the mapping as dev_org would (queues, flows, quick connects), then take the
+        queue ARNs and the flows as deployed from it."""
         c = self.config
         self.connect.create_instance("sccac-offline", instance_id=c.instance_id)
-        # The instance has the mapped queues, the fallback queue and every queue an agent serves.
+        mappings = [ConnectMapping(q.developer_name, q.connect_queue_name, create=True) for q in c.queues if q.connect_queue_name]
+        inputs = FlowInputs(
+            c.lambda_arn("sccac-CreateMessagingSession"), c.lambda_arn("sccac-Routing"), c.channel_address_identifier,
+            fallback_queue=c.fallback_queue_name, retry_count=c.retry_count,
+            # The simulator runs no module invocation; the module is drawn and linted, not deployed, offline.
+            transcription=False,
+        )
+        self.wiring = wire_offline(self.connect, c.instance_id, mappings, inputs)
+        self.config = replace(c, queue_arns=tuple(sorted(self.wiring.queue_arns.items())))
+        module = {b.kind: b for b in build_all(self.flow_settings) if b.kind not in self.wiring.flows}
+        self.flows = {**self.wiring.flows, **module}
+
+    def _staff(self) -> None:
+        """The Connect instance's routing profiles and users, and their Salesforce users."""
+        c = self.config
+        # Every queue an agent serves exists too (the wiring made the mapped ones and Connect the BasicQueue).
         served = {q for profile in self.staffing.routing_profiles for q in profile.queues}
-        for name in sorted(set(c.connect_queue_names) | served):
+        for name in sorted(served - set(self.wiring.queue_arns if self.wiring else ())):
             adopt_queue(self.connect, c.instance_id, name, c.queue_arn(name).rsplit("/", 1)[-1])
         router = ContactRouter(self.connect, c.instance_id)
         for profile in self.staffing.routing_profiles:
