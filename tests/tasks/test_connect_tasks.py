@@ -163,6 +163,5 @@ def test_the_channel_identifier_read_back_is_in_the_deployed_inbound_flow(tmp_pa
     task = _wire(tmp_path, mapping)
     run = runs[0]
     inbound_id = task.return_values["inbound_chat_flow_id"]
-    with run.virtual_time:
-        content = run.client.describe_contact_flow(InstanceId=INSTANCE, ContactFlowId=inbound_id)["ContactFlow"]["Content"]
+    content = run.client.describe_contact_flow(InstanceId=INSTANCE, ContactFlowId=inbound_id)["ContactFlow"]["Content"]
     assert IDENTIFIER in content
