@@ -23,7 +23,7 @@ from typing import Any, Protocol
 
 from sccac.lambdas.budget import Deadline
 from sccac.lambdas.errors import ConfigurationError, InvalidInputError, LambdaError
-from sccac.lambdas.redact import quote
+from sccac.lambdas.redact import clip, escape, quote
 
 # A day-long chat with attachments stays far below this; more is not a Connect transcript.
 MAX_TRANSCRIPT_BYTES = 8 * 1024 * 1024
@@ -163,7 +163,8 @@ def find_transcript(
             break
         clock.sleep(plan.interval_s)
     raise TranscriptNotFoundError(
-        f"No chat transcript under s3://{quote(location.bucket, 63)}/{quote(prefixes[0], 200)} after "
+        # Bucket and key are names, not server text: escaped and clipped, not redacted as credentials.
+        f"No chat transcript under s3://{clip(escape(location.bucket), 63)}/{clip(escape(prefixes[0]), 300)} after "
         f"{looks} looks over {waited:.0f} s.",
         field="ChatTranscriptBucket",
         fix="Connect writes the transcript shortly after the chat ends; the event's next delivery "
@@ -196,7 +197,7 @@ def _read(s3: Any, bucket: str, key: str, deadline: Deadline) -> Any:
 
 def _not_a_transcript(key: str, why: str) -> InvalidInputError:
     return InvalidInputError(
-        f"The object {quote(key, 200)} is {why}: not a Connect chat transcript.",
+        f"The object {clip(escape(key), 300)} is {why}: not a Connect chat transcript.",
         field="ChatTranscriptBucket",
         fix="Check that the bucket and prefix of the instance's chat transcript storage hold only "
         "what Connect writes there.",
