@@ -317,3 +317,22 @@ def test_run_for_contact_is_what_the_offline_demo_calls(world, service, ddeps):
     result = run_for_contact(world.instance_arn, contact, ddeps)
 
     assert result["status"] == "SUCCESS" and result["entriesSent"] == 2
+
+
+def test_a_contact_connect_does_not_know_is_an_input_error_naming_the_instance(world, service, ddeps):
+    unknown = str(uuid.uuid4())
+
+    with pytest.raises(InvalidInputError, match="ResourceNotFoundException") as raised:
+        run(world, unknown, ddeps)
+
+    assert raised.value.as_dict()["field"] == "ConnectInstanceArn" and service.requests == []
+
+
+def test_settings_need_the_call_center_id_and_sane_poll_numbers():
+    with pytest.raises(ConfigurationError) as raised:
+        DisconnectSettings.from_env({})
+    assert raised.value.as_dict()["field"] == "CALL_CENTER_ID"
+    with pytest.raises(ConfigurationError, match="TRANSCRIPT_POLL_ATTEMPTS"):
+        DisconnectSettings.from_env({"CALL_CENTER_ID": "X", "TRANSCRIPT_POLL_ATTEMPTS": "0"})
+    settings = DisconnectSettings.from_env({"CALL_CENTER_ID": " X ", "TRANSCRIPT_POLL_INTERVAL_SECONDS": "2.5"})
+    assert settings.call_center_id == "X" and settings.plan.interval_s == 2.5 and settings.plan.attempts == 3
