@@ -76,12 +76,18 @@ class ChatWorld:
         """A Connect instance whose chat transcripts go to ``bucket`` (created here)."""
         fake = ConnectFake(backend or ConnectBackend(rate=1000.0, burst=1000))
         instance = fake.backend.create_instance("sccac-transcripts")
+        flow = fake.backend.create_contact_flow(instance.id, "Inbound chat", "CONTACT_FLOW", _MINIMAL_FLOW)
+        return cls.attach(fake, instance.id, s3, bucket, flow.id)
+
+    @classmethod
+    def attach(cls, fake: ConnectFake, instance_id: str, s3: Any, bucket: str, flow_id: str = "") -> ChatWorld:
+        """Chat transcript storage in ``bucket`` (created here) for an instance that exists (the offline demo's)."""
+        instance = fake.backend.instance(instance_id)
         s3.create_bucket(Bucket=bucket)
         fake.backend.associate_storage_config(instance.id, "CHAT_TRANSCRIPTS", {
             "StorageType": "S3", "S3Config": {"BucketName": bucket, "BucketPrefix": TRANSCRIPT_PREFIX},
         })
-        flow = fake.backend.create_contact_flow(instance.id, "Inbound chat", "CONTACT_FLOW", _MINIMAL_FLOW)
-        return cls(fake, instance.id, instance.arn, s3, bucket, flow.id)
+        return cls(fake, instance.id, instance.arn, s3, bucket, flow_id)
 
     def start_chat(self, attributes: dict[str, str]) -> str:
         """A chat contact with these contact attributes; returns its ContactId."""

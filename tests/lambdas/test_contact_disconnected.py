@@ -336,3 +336,32 @@ def test_settings_need_the_call_center_id_and_sane_poll_numbers():
         DisconnectSettings.from_env({"CALL_CENTER_ID": "X", "TRANSCRIPT_POLL_ATTEMPTS": "0"})
     settings = DisconnectSettings.from_env({"CALL_CENTER_ID": " X ", "TRANSCRIPT_POLL_INTERVAL_SECONDS": "2.5"})
     assert settings.call_center_id == "X" and settings.plan.interval_s == 2.5 and settings.plan.attempts == 3
+
+
+def test_at_most_three_history_requests_are_in_flight_at_once(world, service, ddeps):
+    import threading
+    import time
+
+    contact = chat(world)
+    world.store_transcript(contact, bot_only_transcript(contact, 40, ENDED), ENDED)
+    lock, in_flight, most = threading.Lock(), [0], [0]
+    original = service.handle
+
+    def slow_history(method, path, headers, body):
+        if path != HISTORY:
+            return original(method, path, headers, body)
+        with lock:
+            in_flight[0] += 1
+            most[0] = max(most[0], in_flight[0])
+        time.sleep(0.03)  # long enough for the others to start if they were going to
+        try:
+            return original(method, path, headers, body)
+        finally:
+            with lock:
+                in_flight[0] -= 1
+
+    service.handle = slow_history
+    result = run(world, contact, ddeps)
+
+    assert result["batchesSent"] == 8
+    assert most[0] == 3
