@@ -67,7 +67,7 @@ def parse_disconnect_event(event: Any) -> DisconnectEvent:
     return DisconnectEvent(
         contact_id=contact_id,
         initial_contact_id=initial_id,
-        instance_arn=instance_arn,  # type: ignore[arg-type]  # matched above
+        instance_arn=match.string,
         instance_id=match.group("instance").lower(),
         event_type=str(detail.get("eventType") or ""),
         channel=str(detail.get("channel") or ""),
