@@ -1,8 +1,9 @@
 """A bot-only chat for the ContactDisconnected function against local services: tests, bench, offline demo.
 
-``ChatWorld`` holds the Connect fake (with the chat transcript storage configured and the chat
-contact started with its attributes), an S3 bucket (moto's, or any boto3 S3 client), and
-writes Connect-shaped transcripts (``bot_only_transcript``) where Connect would.
+``ChatWorld`` holds the Connect fake (contact APIs from ``connect.contacts``, the chat transcript
+storage from ``connect.storage``), chat contacts started with their attributes, an S3 bucket
+(moto's, or any boto3 S3 client), and writes Connect-shaped transcripts (``bot_only_transcript``)
+where Connect would.
 ``run_for_contact`` in ``sccac.lambdas.contact_disconnected`` runs the function for the contact.
 """
 
@@ -15,6 +16,9 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from sccac.testing.connect import ConnectBackend, ConnectFake
+from sccac.testing.connect.contacts import ContactOperations
+from sccac.testing.connect.models import Contact
+from sccac.testing.connect.storage import StorageConfigs
 
 BOT_PARTICIPANT = "b07b07b0-0000-4000-8000-00000000b07b"
 CUSTOMER_PARTICIPANT = "c0570000-0000-4000-8000-0000c0570000"
@@ -69,32 +73,42 @@ class ChatWorld:
     instance_arn: str
     s3: Any
     bucket: str
+    storage: StorageConfigs
     flow_id: str
 
     @classmethod
     def create(cls, s3: Any, bucket: str, *, backend: ConnectBackend | None = None) -> ChatWorld:
         """A Connect instance whose chat transcripts go to ``bucket`` (created here)."""
         fake = ConnectFake(backend or ConnectBackend(rate=1000.0, burst=1000))
+        ContactOperations(fake)
         instance = fake.backend.create_instance("sccac-transcripts")
         flow = fake.backend.create_contact_flow(instance.id, "Inbound chat", "CONTACT_FLOW", _MINIMAL_FLOW)
-        return cls.attach(fake, instance.id, s3, bucket, flow.id)
+        return cls.attach(fake, instance.id, s3, bucket, flow_id=flow.id)
 
     @classmethod
-    def attach(cls, fake: ConnectFake, instance_id: str, s3: Any, bucket: str, flow_id: str = "") -> ChatWorld:
-        """Chat transcript storage in ``bucket`` (created here) for an instance that exists (the offline demo's)."""
+    def attach(cls, fake: ConnectFake, instance_id: str, s3: Any, bucket: str, *,
+               storage: StorageConfigs | None = None, flow_id: str = "") -> ChatWorld:
+        """Chat transcript storage in ``bucket`` (created here) for an instance that exists (the offline demo's).
+
+        The fake must answer GetContactAttributes (a ``ContactOperations`` attached, as the demo's is).
+        """
         instance = fake.backend.instance(instance_id)
+        storage = storage or StorageConfigs(fake)
         s3.create_bucket(Bucket=bucket)
-        fake.backend.associate_storage_config(instance.id, "CHAT_TRANSCRIPTS", {
+        storage.associate(instance.id, "CHAT_TRANSCRIPTS", {
             "StorageType": "S3", "S3Config": {"BucketName": bucket, "BucketPrefix": TRANSCRIPT_PREFIX},
         })
-        return cls(fake, instance.id, instance.arn, s3, bucket, flow_id)
+        return cls(fake, instance.id, instance.arn, s3, bucket, storage, flow_id)
 
     def start_chat(self, attributes: dict[str, str]) -> str:
         """A chat contact with these contact attributes; returns its ContactId."""
         return self.fake.backend.start_contact(self.instance_id, "CHAT", self.flow_id, attributes, "Customer").id
 
+    def contact(self, contact_id: str) -> Contact:
+        return next(c for c in self.fake.backend.instance(self.instance_id).contacts if c.id == contact_id)
+
     def attributes(self, contact_id: str) -> dict[str, str]:
-        return dict(self.fake.backend.contact(self.instance_id, contact_id).attributes)
+        return dict(self.contact(contact_id).attributes)
 
     def store_transcript(self, contact_id: str, document: dict[str, Any], at: datetime) -> str:
         """Write the transcript where Connect writes it; returns the key."""

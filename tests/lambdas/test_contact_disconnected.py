@@ -263,8 +263,8 @@ def test_same_contact_gives_the_same_request_ids(world, service, ddeps):
     run(world, contact, ddeps)
     first_ids = sorted(c.request_id for c in service.calls(HISTORY))
     # A lost marker (UpdateContactAttributes failed): the event's next delivery repeats the requests.
-    world.fake.backend.contact(world.instance_id, contact).attributes.pop(COMPLETE_ATTRIBUTE)
-    world.fake.backend.contact(world.instance_id, contact).attributes.pop(SENT_ATTRIBUTE)
+    world.contact(contact).attributes.pop(COMPLETE_ATTRIBUTE)
+    world.contact(contact).attributes.pop(SENT_ATTRIBUTE)
 
     run(world, contact, ddeps)
 
@@ -300,7 +300,7 @@ def test_warm_up_events_return_at_once():
 
 
 def test_missing_transcript_storage_is_a_configuration_error_naming_where_to_turn_it_on(world, ddeps):
-    world.fake.backend.instances[world.instance_id].storage_configs.clear()
+    world.storage.configs.clear()
     contact = chat(world)
 
     with pytest.raises(ConfigurationError) as raised:

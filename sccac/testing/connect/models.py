@@ -30,7 +30,7 @@ from sccac.testing.connect.exceptions import (
 )
 
 # Operations that are not management APIs: their rate limits are separate and much higher.
-CONTACT_OPERATIONS = frozenset({"StartChatContact", "StartTaskContact", "GetContactAttributes", "UpdateContactAttributes"})
+CONTACT_OPERATIONS = frozenset({"StartChatContact", "StartTaskContact"})
 _TOLERANCE = 1e-6  # float slack so a caller pacing at exactly the same rate is never throttled
 
 
@@ -150,8 +150,6 @@ class Instance:
     quick_connects: dict[str, QuickConnect] = field(default_factory=dict)
     lambda_functions: list[str] = field(default_factory=list)
     contacts: list[Contact] = field(default_factory=list)
-    # resource type (CHAT_TRANSCRIPTS, ...) -> storage configs as ListInstanceStorageConfigs returns them
-    storage_configs: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
     def arn_of(self, kind: str, resource_id: str) -> str:
         return f"{self.arn}/{kind}/{resource_id}"
@@ -414,31 +412,6 @@ class ConnectBackend:
         contact = Contact(self.new_id(), channel, flow.id, dict(attributes), name)
         inst.contacts.append(contact)
         return contact
-
-    def contact(self, instance_id: str, initial_contact_id: str) -> Contact:
-        inst = self.instance(instance_id)
-        for contact in inst.contacts:
-            if contact.id == initial_contact_id:
-                return contact
-        raise ResourceNotFoundException(f"Contact not found: {initial_contact_id}")
-
-    def update_contact_attributes(self, instance_id: str, initial_contact_id: str, attributes: dict[str, str]) -> None:
-        """Add or replace attributes, also on an ended contact (as Connect allows)."""
-        for key in attributes:
-            if not key or not all(ch.isalnum() or ch in "-_" for ch in key):
-                raise InvalidRequestException(f"Attribute keys may hold only letters, digits, - and _: {key}")
-        self.contact(instance_id, initial_contact_id).attributes.update(attributes)
-
-    # -- data storage -----------------------------------------------------------------------------
-
-    def associate_storage_config(self, instance_id: str, resource_type: str, config: dict[str, Any]) -> str:
-        """Store ``config`` (``StorageType`` plus e.g. ``S3Config``) for ``resource_type``; returns its AssociationId."""
-        inst = self.instance(instance_id)
-        if resource_type == "CHAT_TRANSCRIPTS" and inst.storage_configs.get(resource_type):
-            raise ResourceConflictException("The instance already has a storage config for CHAT_TRANSCRIPTS")
-        association = self.new_id()
-        inst.storage_configs.setdefault(resource_type, []).append({"AssociationId": association, **config})
-        return association
 
     # -- what an admin does in the console (for drift tests) -------------------------------------
 

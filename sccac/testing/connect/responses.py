@@ -105,10 +105,6 @@ class ConnectFake:
             "UntagResource": self._untag_resource,
             "StartTaskContact": self._start_task_contact,
             "StartChatContact": self._start_chat_contact,
-            "GetContactAttributes": self._get_contact_attributes,
-            "UpdateContactAttributes": self._update_contact_attributes,
-            "ListInstanceStorageConfigs": self._list_storage_configs,
-            "AssociateInstanceStorageConfig": self._associate_storage_config,
         }
         self._page_sizes: dict[str, int] = {}
 
@@ -308,24 +304,6 @@ class ConnectFake:
         c = self.backend.start_contact(p["InstanceId"], "CHAT", p["ContactFlowId"], p.get("Attributes", {}),
                                        p["ParticipantDetails"]["DisplayName"])
         return {"ContactId": c.id, "ParticipantId": self.backend.new_id(), "ParticipantToken": f"token-{c.id}"}
-
-
-    def _get_contact_attributes(self, p: dict[str, Any]) -> dict[str, Any]:
-        return {"Attributes": dict(self.backend.contact(p["InstanceId"], p["InitialContactId"]).attributes)}
-
-    def _update_contact_attributes(self, p: dict[str, Any]) -> dict[str, Any]:
-        self.backend.update_contact_attributes(p["InstanceId"], p["InitialContactId"], p["Attributes"])
-        return {}
-
-    # -- data storage -------------------------------------------------------------------------
-
-    def _list_storage_configs(self, p: dict[str, Any]) -> dict[str, Any]:
-        configs = self._instance(p).storage_configs.get(p["ResourceType"], [])
-        page, extra = self._page("ListInstanceStorageConfigs", p, list(configs))
-        return {"StorageConfigs": page, **extra}
-
-    def _associate_storage_config(self, p: dict[str, Any]) -> dict[str, Any]:
-        return {"AssociationId": self.backend.associate_storage_config(p["InstanceId"], p["ResourceType"], p["StorageConfig"])}
 
 
 # -- search criteria (the subset the engine and tests use: name conditions, type, tags) ----------
