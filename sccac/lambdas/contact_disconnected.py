@@ -36,7 +36,7 @@ from sccac.lambdas.create_messaging_session import create_messaging_session
 from sccac.lambdas.disconnect_event import DisconnectEvent, is_warm_up, parse_disconnect_event
 from sccac.lambdas.errors import ConfigurationError, InternalError, InvalidInputError, LambdaError
 from sccac.lambdas.history import HistoryBatch, batches, send_all
-from sccac.lambdas.ids import UUID_RE
+from sccac.lambdas.ids import UUID_RE, is_salesforce_id
 from sccac.lambdas.log import log
 from sccac.lambdas.redact import quote
 from sccac.lambdas.transcript import convert
@@ -59,19 +59,21 @@ COMPLETE_ATTRIBUTE = "sccacHistoryComplete"  # "true" once every batch is in
 class DisconnectSettings:
     """This function's own settings (besides the Salesforce ones in ``config.Settings``)."""
 
-    call_center_id: str
+    # The CallCenter record Id CreateMessagingSession stores as the callCenterId attribute; ""
+    # (unset) handles the chats that carry none, as the flows store "" then.
+    call_center_id: str = ""
     plan: PollPlan = field(default_factory=PollPlan)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> DisconnectSettings:
         env = os.environ if env is None else env
         call_center = env.get("CALL_CENTER_ID", "").strip()
-        if not call_center:
+        if call_center and not is_salesforce_id(call_center):
             raise ConfigurationError(
-                "Environment variable CALL_CENTER_ID is not set.",
+                f"Environment variable CALL_CENTER_ID='{quote(call_center, 40)}' is not a Salesforce record Id.",
                 field="CALL_CENTER_ID",
-                fix="Set CALL_CENTER_ID to the call center id the flows store in the callCenterId contact "
-                "attribute (SAM template parameter CallCenterId).",
+                fix="Set CALL_CENTER_ID to the Id of the org's Amazon Connect CallCenter record (15 or 18 "
+                "characters, Setup > Call Centers), the value the flows store as callCenterId, or leave it empty.",
             )
         return cls(call_center, PollPlan(
             attempts=_number(env, "TRANSCRIPT_POLL_ATTEMPTS", 3, 1, 10, int),
@@ -179,7 +181,7 @@ def _handle(event: DisconnectEvent, deadline: Deadline, deps: DisconnectDependen
     call_center = attributes.get("callCenterId", "")
     if call_center != deps.settings.call_center_id:
         return _ignored(event, "OTHER_CALL_CENTER", f"callCenterId '{quote(call_center, 80)}' is not this "
-                        "function's CALL_CENTER_ID")
+                        f"function's CALL_CENTER_ID '{deps.settings.call_center_id}'")
     channel = attributes.get("channelAddressIdentifier", "").strip()
     if not channel:
         return _ignored(event, "NO_CHANNEL_ADDRESS", "the contact has no channelAddressIdentifier "

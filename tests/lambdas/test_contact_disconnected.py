@@ -31,7 +31,7 @@ from tests.lambdas.conftest import AUTH_CONTEXT, CHANNEL, SECRET_NAME, FakeConte
 
 HISTORY = "/api/v1/conversationHistory"
 TOKEN = "/services/oauth2/token"
-CALL_CENTER = "SCCAC_Main"
+CALL_CENTER = "04v5g000000CcAbAAC"  # a CallCenter record Id
 ENDED = utc("2026-12-02T10:15:00")
 EVENT_TIME = "2026-12-02T10:15:01Z"
 
@@ -142,7 +142,7 @@ def test_a_chat_that_reached_an_agent_is_ignored_without_any_call(world, service
 
 
 @pytest.mark.parametrize(("overrides", "reason"), [
-    ({"callCenterId": "Another_Center"}, "OTHER_CALL_CENTER"),
+    ({"callCenterId": "04v5g000000OtHeAAC"}, "OTHER_CALL_CENTER"),
     ({"callCenterId": ""}, "OTHER_CALL_CENTER"),
     ({"channelAddressIdentifier": ""}, "NO_CHANNEL_ADDRESS"),
 ])
@@ -330,14 +330,27 @@ def test_a_contact_connect_does_not_know_is_an_input_error_naming_the_instance(w
     assert raised.value.as_dict()["field"] == "ConnectInstanceArn" and service.requests == []
 
 
-def test_settings_need_the_call_center_id_and_sane_poll_numbers():
+def test_settings_check_the_call_center_id_and_the_poll_numbers():
+    assert DisconnectSettings.from_env({}).call_center_id == ""
     with pytest.raises(ConfigurationError) as raised:
-        DisconnectSettings.from_env({})
+        DisconnectSettings.from_env({"CALL_CENTER_ID": "Main call center"})
     assert raised.value.as_dict()["field"] == "CALL_CENTER_ID"
     with pytest.raises(ConfigurationError, match="TRANSCRIPT_POLL_ATTEMPTS"):
-        DisconnectSettings.from_env({"CALL_CENTER_ID": "X", "TRANSCRIPT_POLL_ATTEMPTS": "0"})
-    settings = DisconnectSettings.from_env({"CALL_CENTER_ID": " X ", "TRANSCRIPT_POLL_INTERVAL_SECONDS": "2.5"})
-    assert settings.call_center_id == "X" and settings.plan.interval_s == 2.5 and settings.plan.attempts == 3
+        DisconnectSettings.from_env({"CALL_CENTER_ID": CALL_CENTER, "TRANSCRIPT_POLL_ATTEMPTS": "0"})
+    settings = DisconnectSettings.from_env({"CALL_CENTER_ID": f" {CALL_CENTER} ",
+                                            "TRANSCRIPT_POLL_INTERVAL_SECONDS": "2.5"})
+    assert settings.call_center_id == CALL_CENTER and settings.plan.interval_s == 2.5 and settings.plan.attempts == 3
+
+
+def test_without_a_call_center_id_the_chats_that_carry_none_are_handled(world, service, make_disconnect_deps):
+    deps = make_disconnect_deps()
+    deps.settings = DisconnectSettings("", deps.settings.plan)
+    mine, other = chat(world, callCenterId=""), chat(world)
+    for contact in (mine, other):
+        world.store_transcript(contact, bot_only_transcript(contact, 2, ENDED), ENDED)
+
+    assert run(world, mine, deps)["status"] == "SUCCESS"
+    assert run(world, other, deps)["reason"] == "OTHER_CALL_CENTER"
 
 
 def test_at_most_three_history_requests_are_in_flight_at_once(world, service, ddeps):
