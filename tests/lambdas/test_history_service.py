@@ -16,7 +16,6 @@ from sccac.testing.transcripts import bot_only_transcript, utc
 from tests.lambdas.conftest import CHANNEL, FakeContext, connect_event
 
 CONTACT = "1846d424-c17c-4279-a3c6-612f48268673"
-HISTORY = "/api/v1/conversationHistory"
 
 
 @pytest.fixture
@@ -36,8 +35,14 @@ def test_the_history_is_kept_on_the_end_users_conversation(service, deps, body):
 
 
 def test_without_the_authorization_context_type_header_the_service_refuses(service, deps, body):
+    send = deps.transport.request
+
+    def without_the_header(method, url, *, headers, **rest):
+        return send(method, url, headers={k: v for k, v in headers.items() if k != "AuthorizationContextType"}, **rest)
+
+    deps.transport.request = without_the_header
     with pytest.raises(SalesforceRequestError, match="code 10016"):
-        deps.api._post(HISTORY, body, request_id_for(CONTACT, "h2"), Deadline(2000))
+        deps.api.post_conversation_history(body, request_id_for(CONTACT, "h2"), Deadline(2000))
     [conversation] = service.conversations.values()
     assert conversation.history == []
 

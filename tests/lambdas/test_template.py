@@ -143,10 +143,10 @@ def test_the_event_rule_runs_contact_disconnected_for_ended_chats_of_this_instan
     }
     [target] = rule["Targets"]
     assert target["Arn"] == {"Fn::GetAtt": ["ContactDisconnectedFunction", "Arn"]}
-    [permission] = [r["Properties"] for r in resources.values()
-                    if r["Type"] == "AWS::Lambda::Permission" and r["Properties"]["Principal"] == "events.amazonaws.com"]
+    [permission] = [r["Properties"] for r in resources.values() if r["Type"] == "AWS::Lambda::Permission"
+                    and r["Properties"]["FunctionName"] == {"Fn::GetAtt": ["ContactDisconnectedFunction", "Arn"]}]
+    assert permission["Principal"] == "events.amazonaws.com"
     assert permission["SourceArn"] == {"Fn::GetAtt": ["ContactDisconnectedRule", "Arn"]}
-    assert permission["FunctionName"] == {"Fn::GetAtt": ["ContactDisconnectedFunction", "Arn"]}
     function = resources["ContactDisconnectedFunction"]["Properties"]
     assert function["Environment"]["Variables"]["CALL_CENTER_ID"] == {"Ref": "CallCenterId"}
     assert 30 <= function["Timeout"] <= 900  # room for the looks at the transcript, not a flow block
