@@ -53,6 +53,9 @@ from sccac.lambdas.transcript_store import (
 NAME = "contact_disconnected"
 SENT_ATTRIBUTE = "sccacHistorySent"  # comma-separated keys of the batches Salesforce accepted
 COMPLETE_ATTRIBUTE = "sccacHistoryComplete"  # "true" once every batch is in
+# One history request may take this long: a hung answer must not hold its slot (one of three)
+# for the whole minute the function has.
+HISTORY_CALL_TIMEOUT_S = 10.0
 
 
 @dataclass(frozen=True)
@@ -220,7 +223,8 @@ def _copy(event: DisconnectEvent, attributes: dict[str, str], channel: str, dead
     all_batches = batches(conversion, channel, event.initial_contact_id)
     done = set(filter(None, attributes.get(SENT_ATTRIBUTE, "").split(",")))
     pending = [b for b in all_batches if b.key not in done]
-    outcome = send_all(pending, lambda b: deps.core.api.post_conversation_history(b.body, b.request_id, deadline))
+    outcome = send_all(pending, lambda b: deps.core.api.post_conversation_history(
+        b.body, b.request_id, _call_deadline(deadline)))
     _mark_sent(deps, event, done | {b.key for b in outcome.sent}, all_batches, deadline)
     if outcome.failed:
         first = outcome.failed[0][1]
@@ -255,6 +259,11 @@ def _ensure_session(event: DisconnectEvent, attributes: dict[str, str], deadline
         },
     }
     return create_messaging_session(flow_event, _Remaining(deadline), deps.core)
+
+
+def _call_deadline(deadline: Deadline) -> Deadline:
+    """The function's deadline, or ``HISTORY_CALL_TIMEOUT_S`` from now if that comes first."""
+    return Deadline(min(deadline.remaining_s(), HISTORY_CALL_TIMEOUT_S) * 1000.0)
 
 
 class _Remaining:

@@ -380,3 +380,22 @@ def test_at_most_three_history_requests_are_in_flight_at_once(world, service, dd
 
     assert result["batchesSent"] == 8
     assert most[0] == 3
+
+
+def test_a_hung_history_request_ends_at_its_own_time_cap_not_at_the_functions_deadline(
+        world, service, ddeps, monkeypatch):
+    import time
+
+    from sccac.lambdas import contact_disconnected as module
+
+    monkeypatch.setattr(module, "HISTORY_CALL_TIMEOUT_S", 0.3)
+    contact = chat(world)
+    world.store_transcript(contact, bot_only_transcript(contact, 3, ENDED), ENDED)
+    service.inject(HISTORY, delay_s=2.0)
+    started = time.monotonic()
+
+    with pytest.raises(SalesforceUnavailableError, match="did not answer within 300 ms") as raised:
+        run(world, contact, ddeps)
+
+    assert time.monotonic() - started < 1.5  # the function had 60 s
+    assert raised.value.retryable and SENT_ATTRIBUTE not in world.attributes(contact)
