@@ -76,7 +76,13 @@ class InteractionApi:
             body["routingInfo"] = routing_info
         return self._post("/api/v1/route", body, request_id, deadline)
 
-    def _post(self, path: str, body: dict[str, Any], request_id: str, deadline: Deadline) -> dict[str, Any]:
+    def post_conversation_history(self, body: dict[str, Any], request_id: str, deadline: Deadline) -> dict[str, Any]:
+        """``AddConversationHistoryRequest``; this call alone also needs AuthorizationContextType."""
+        return self._post("/api/v1/conversationHistory", body, request_id, deadline,
+                          {"AuthorizationContextType": "ConversationChannelDefinition"})
+
+    def _post(self, path: str, body: dict[str, Any], request_id: str, deadline: Deadline,
+              extra_headers: dict[str, str] | None = None) -> dict[str, Any]:
         endpoint = Endpoint(f"Interaction Service POST {path}", "SF_SCRT_DOMAIN", "SF_SCRT_DOMAIN")
         payload = json.dumps(body, separators=(",", ":")).encode()
         for attempt in (1, 2):
@@ -92,6 +98,7 @@ class InteractionApi:
                     "RequestId": request_id,
                     "Content-Type": "application/json",
                     "Accept": "application/json",
+                    **(extra_headers or {}),
                 },
                 body=payload,
                 timeout_s=deadline.call_timeout(endpoint.what),

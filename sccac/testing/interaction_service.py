@@ -13,6 +13,9 @@ salesforce-misc/interaction-service-apis ``inbound-interaction-api.yaml``:
   session and resolves the Omni-Queue (directly, by Omni-Flow, or from the channel's
   setup); ``contextParamMap`` carries ``queueId`` and, when the queue is mapped,
   ``externalQueueId`` (the Connect queue ARN).
+- ``POST /api/v1/conversationHistory``: ``AddConversationHistoryRequest`` (at most 5 entries and
+  3 participants, header ``AuthorizationContextType: ConversationChannelDefinition``); the
+  entries are kept on the conversation of the request's end user (``Conversation.history``).
 
 Errors use the published ``Error`` body ``{"code": int, "message": str}`` with the
 Interaction API error codes and descriptions of ERRORCODES.md (10004 token not valid,
@@ -148,6 +151,7 @@ class Conversation:
     channel_address_identifier: str
     subject: str
     sessions: list[MessagingSession] = field(default_factory=list)
+    history: list[dict[str, Any]] = field(default_factory=list)  # conversationHistory entries, as sent
 
     def open_session(self) -> MessagingSession | None:
         return next((s for s in self.sessions if s.status == "Active"), None)
@@ -295,7 +299,7 @@ class LocalInteractionService:
                 raise _HttpError(405, 405, f"{method} is not supported on {path}")
             if path == "/services/oauth2/token":
                 return 200, json.dumps(self._token(body)).encode(), "application/json"
-            if path in ("/api/v1/conversation", "/api/v1/route"):
+            if path in ("/api/v1/conversation", "/api/v1/route", HISTORY_PATH):
                 return self._api(path, headers, body)
             raise _HttpError(404, 404, f"No resource at {path}")
         except _TokenError as exc:
@@ -367,6 +371,8 @@ class LocalInteractionService:
             raise _HttpError(401, 10004)  # the OrgId header does not match the token's org
         if headers.get("AuthorizationContext") != self.config.authorization_context:
             raise _HttpError(403, 10005)
+        if path == HISTORY_PATH and headers.get("AuthorizationContextType") != "ConversationChannelDefinition":
+            raise _HttpError(400, 10016, "Enter a valid header: AuthorizationContextType must be ConversationChannelDefinition.")
         request_id = headers.get("RequestId", "")
         if not UUID_RE.match(request_id):
             raise _HttpError(400, 10016)
@@ -384,7 +390,8 @@ class LocalInteractionService:
         if not isinstance(data, dict):
             raise _HttpError(400, 10089)
         with self._lock:
-            result = self._conversation(data) if path == "/api/v1/conversation" else self._route(data)
+            handler = {"/api/v1/conversation": self._conversation, HISTORY_PATH: self._history}.get(path, self._route)
+            result = handler(data)
             encoded = json.dumps(result).encode()
             self._replies[(path, request_id)] = (body, 202, encoded)
         return 202, encoded, "application/json"
@@ -428,6 +435,31 @@ class LocalInteractionService:
             "messagingSessionId": session.id,
             "success": True,
         }
+
+    def _history(self, data: dict[str, Any]) -> dict[str, Any]:
+        """AddConversationHistoryRequest -> AddConversationHistoryResponse; the entries join the conversation."""
+        channel = str(data.get("channelAddressIdentifier") or "").lower()
+        if channel not in self.config.channels:
+            raise _HttpError(400, 10017)
+        if not self.config.channels[channel].active:
+            raise _HttpError(400, 10031)
+        participants = data.get("conversationParticipants")
+        entries = data.get("conversationEntries")
+        if not isinstance(participants, list) or not 1 <= len(participants) <= HISTORY_MAX_PARTICIPANTS:
+            raise _HttpError(400, 10089, f"conversationParticipants must hold 1 to {HISTORY_MAX_PARTICIPANTS} participants.")
+        if not isinstance(entries, list) or not 1 <= len(entries) <= HISTORY_MAX_ENTRIES:
+            raise _HttpError(400, 10089, f"conversationEntries must hold 1 to {HISTORY_MAX_ENTRIES} entries.")
+        people = [_history_participant(p) for p in participants]
+        end_users = [p for p in people if p["role"] == "EndUser"]
+        if len(end_users) != 1:
+            raise _HttpError(400, 10053, "conversationParticipants must name exactly one EndUser.")
+        conversation = self.conversations.get(self._by_participant.get((channel, end_users[0]["subject"]), ""))
+        if conversation is None or not conversation.sessions:
+            raise _HttpError(400, 10018, "No conversation with this end user on this channel.")
+        for entry in entries:
+            _check_history_entry(entry, people)
+        conversation.history.extend(entries)
+        return {"success": True}
 
     def _route(self, data: dict[str, Any]) -> dict[str, Any]:
         conversation = self.conversations.get(str(data.get("conversationIdentifier") or ""))
@@ -495,6 +527,44 @@ class LocalInteractionService:
         if queue_id not in self.config.queues:
             raise _HttpError(400, 10032)
         return queue_id
+
+
+HISTORY_PATH = "/api/v1/conversationHistory"
+# AddConversationHistoryRequest: maxItems of conversationEntries and conversationParticipants.
+HISTORY_MAX_ENTRIES = 5
+HISTORY_MAX_PARTICIPANTS = 3
+
+
+def _history_participant(raw: Any) -> dict[str, str]:
+    """A ConversationParticipant's ``participant``, checked (joinedTime is required)."""
+    if not isinstance(raw, dict) or not isinstance(raw.get("joinedTime"), int) or isinstance(raw.get("joinedTime"), bool):
+        raise _HttpError(400, 10089, "Each conversationParticipant needs a participant and an integer joinedTime.")
+    participant = raw.get("participant")
+    if not isinstance(participant, dict) or participant.get("appType") != "custom":
+        raise _HttpError(400, 10037)
+    if participant.get("role") not in ("EndUser", "Chatbot"):
+        raise _HttpError(400, 10038)
+    subject = participant.get("subject")
+    if not isinstance(subject, str) or not subject or len(subject) > 255:
+        raise _HttpError(400, 10054)
+    return {"appType": "custom", "role": participant["role"], "subject": subject}
+
+
+def _check_history_entry(entry: Any, people: list[dict[str, str]]) -> None:
+    """A ConversationEntry: integer clientTimestamp, a sender among the participants, a Message payload."""
+    if not isinstance(entry, dict) or not isinstance(entry.get("clientTimestamp"), int):
+        raise _HttpError(400, 10089, "Each conversationEntry needs an integer clientTimestamp.")
+    if entry.get("sender") not in people:
+        raise _HttpError(400, 10089, "A conversationEntry's sender is not one of the conversationParticipants.")
+    payload = entry.get("entryPayload")
+    if not isinstance(payload, dict) or payload.get("entryType") != "Message" or not UUID_RE.match(str(payload.get("id"))):
+        raise _HttpError(400, 10089, "entryPayload must be a Message entry with a UUID id.")
+    message = payload.get("abstractMessage")
+    content = message.get("staticContent") if isinstance(message, dict) else None
+    if (not isinstance(message, dict) or message.get("messageType") != "StaticContentMessage"
+            or not isinstance(content, dict) or content.get("formatType") != "Text"
+            or not isinstance(content.get("text"), str)):
+        raise _HttpError(400, 10089, "abstractMessage must be a StaticContentMessage with Text content.")
 
 
 class _TokenError(Exception):
