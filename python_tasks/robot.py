@@ -53,3 +53,23 @@ class OfflineRobot(Robot):
             raise RobotTestFailure(_EXIT_MEANINGS[failed])
         if failed > 253:
             raise RobotTestFailure("Unexpected internal error")
+
+
+class SccacRobot(OfflineRobot):
+    """`cci task run robot`: CumulusCI's robot task with an org (the org backend, as configured in cumulusci.yml),
+    and the offline backend without one, instead of refusing to start."""
+
+    task_docs = "With --org: the suites on the org backend. Without an org: the same suites on the offline backend."
+
+    def _update_credentials(self) -> None:
+        if self.org_config is not None:
+            Robot._update_credentials(self)
+
+    def _run_task(self) -> None:
+        if self.org_config is not None:
+            Robot._run_task(self)
+            return
+        self.logger.info("No org: running the suites on the offline backend (BACKEND:offline)")
+        self.options["exclude"] = ["org"]
+        self.options["vars"] = [v for v in self.options.get("vars", []) if not str(v).startswith("BACKEND:")]
+        super()._run_task()
