@@ -9,19 +9,16 @@ the contact reached an agent. Whatever the event holds, parsing returns the even
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
 from sccac.lambdas.errors import InvalidInputError
-from sccac.lambdas.ids import AWS_REGION, UUID, UUID_RE
+from sccac.lambdas.ids import CONNECT_INSTANCE_ARN_RE as INSTANCE_ARN_RE
+from sccac.lambdas.ids import UUID_RE
 from sccac.lambdas.redact import quote
 
-INSTANCE_ARN_RE = re.compile(
-    rf"^arn:aws[-a-z]*:connect:{AWS_REGION}:\d{{12}}:instance/(?P<instance>{UUID})\Z"
-)
 WARM_UP_SOURCE = "aws.events"
 
 
