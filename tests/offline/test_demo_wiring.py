@@ -51,3 +51,19 @@ def test_demo_prints_the_wiring_and_stops_on_a_bad_mapping(tmp_path):
     assert result.exit_code == 2
     assert f"{bad}:2: (SCCAC_Nope) error: no queue with this developer name in the org" in result.output
     assert not (tmp_path / "bad").exists()
+
+
+def test_demo_never_replaces_a_file_it_did_not_write(tmp_path):
+    out = tmp_path / "d1"
+    (out / "flows").mkdir(parents=True)
+    mine = out / "flows" / "inbound_chat.json"
+    mine.write_text("mine", encoding="utf-8")
+    result = CliRunner().invoke(main, ["demo", "--out", str(out), "--no-svg"])
+    assert result.exit_code == 2 and f"{mine} was not written by the demo" in result.output
+    assert mine.read_text(encoding="utf-8") == "mine"
+    mine.unlink()
+    assert CliRunner().invoke(main, ["demo", "--out", str(out), "--no-svg"]).exit_code == 0
+    assert CliRunner().invoke(main, ["demo", "--out", str(out), "--no-svg"]).exit_code == 0  # its own files: replaced
+    mine.write_text("mine again", encoding="utf-8")
+    assert CliRunner().invoke(main, ["demo", "--out", str(out), "--no-svg", "--force"]).exit_code == 0
+    assert mine.read_text(encoding="utf-8") != "mine again"
