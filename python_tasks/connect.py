@@ -45,6 +45,7 @@ class WireConnect(BaseSalesforceApiTask):
         "overwrite_console_edits": {"description": "True: replace flows edited in the console since sccac deployed them"},
         "output": {"description": f"The output document for the Salesforce side (default: {DEFAULT_WIRING_OUTPUT})"},
         "offline": {"description": "True: wire a new in-memory Connect instance (no AWS; to try the flow)"},
+        "skip_service_quotas": {"description": "True: use Connect's default quotas without asking Service Quotas"},
     }
 
     def _init_options(self, kwargs):
@@ -96,6 +97,7 @@ class WireConnect(BaseSalesforceApiTask):
             session_lambda_arn=session_arn, routing_lambda_arn=routing_arn, channel_address_identifier=identifier,
             mapping_path=Path(o.get("mapping") or DEFAULT_MAPPING_FILE), fallback_queue=o.get("fallback_queue"),
             routing_profile=o.get("routing_profile"), offline=self.offline,
+            skip_service_quotas=process_bool_arg(o.get("skip_service_quotas") or False),
             take_ownership=process_bool_arg(o.get("take_ownership") or False),
             overwrite_console_edits=process_bool_arg(o.get("overwrite_console_edits") or False),
         )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sccac.connect.errors import ConnectUsageError
@@ -22,14 +22,16 @@ class QueueMapping:
     create: bool = True  # create the Connect queue when no queue has that name
     quick_connect: bool = True  # a queue quick connect (queue transfer) for this queue
     routing_profile: str | None = None  # add the queue (chat and task) to this routing profile
+    where: str = field(default="", compare=False)  # "<file>:<line>" of the entry, for messages
 
     @property
     def is_arn(self) -> bool:
         return self.connect_queue.startswith("arn:")
 
     @classmethod
-    def from_entry(cls, entry: MappingEntry) -> QueueMapping:
-        return cls(entry.omni_queue, entry.connect_queue, entry.create, entry.quick_connect, entry.routing_profile)
+    def from_entry(cls, entry: MappingEntry, path: Path | None = None) -> QueueMapping:
+        where = f"{path}:{entry.line}" if path is not None and entry.line else ""
+        return cls(entry.omni_queue, entry.connect_queue, entry.create, entry.quick_connect, entry.routing_profile, where)
 
 
 def load_mappings(path: Path) -> tuple[QueueMapping, ...]:
@@ -39,7 +41,7 @@ def load_mappings(path: Path) -> tuple[QueueMapping, ...]:
         require_valid(mapping)
     except MappingFileError as exc:
         raise ConnectUsageError(str(exc)) from None
-    return tuple(QueueMapping.from_entry(e) for e in mapping.entries if e.active)
+    return tuple(QueueMapping.from_entry(e, path) for e in mapping.entries if e.active)
 
 
 def instance_view(snapshot: InstanceSnapshot) -> ConnectInstance:

@@ -137,16 +137,17 @@ def _queue_steps(desired: DesiredState, snap: InstanceSnapshot, problems: list[s
     names: dict[str, str] = {}
     creating = False
     for number, m in enumerate(desired.mappings, start=1):
+        entry = f"{m.where}: ({m.omni_queue})" if m.where else f"mapping {number} ({m.omni_queue})"
         if m.is_arn:
             existing = snap.queue_by_arn(m.connect_queue)
             if existing is None:
-                problems.append(_missing_arn(f"mapping {number} ({m.omni_queue})", m.connect_queue, desired.instance_id))
+                problems.append(_missing_arn(entry, m.connect_queue, desired.instance_id))
                 continue
         else:
             existing = snap.queues.get(m.connect_queue)
             if existing is None and not m.create:
                 problems.append(
-                    f"mapping {number} ({m.omni_queue}): Connect queue {m.connect_queue!r} does not exist and create is "
+                    f"{entry}: Connect queue {m.connect_queue!r} does not exist and create is "
                     "false; set create: true, create the queue, or map an existing queue"
                 )
                 continue
