@@ -39,6 +39,11 @@ class ResourceConflictException(ConnectError):
     status = 409
 
 
+class ResourceInUseException(ConnectError):
+    code = "ResourceInUseException"
+    status = 409
+
+
 class InvalidParameterException(ConnectError):
     code = "InvalidParameterException"
     status = 400
@@ -97,6 +102,7 @@ ALL_ERRORS: tuple[type[ConnectError], ...] = (
     ResourceNotFoundException,
     DuplicateResourceException,
     ResourceConflictException,
+    ResourceInUseException,
     InvalidParameterException,
     InvalidRequestException,
     ThrottlingException,
