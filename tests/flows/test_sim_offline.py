@@ -95,7 +95,7 @@ def test_salesforce_outage_is_retried_by_the_flow_loop_and_creates_one_session(
     settings: FlowSettings, service: LocalInteractionService, invoker: HandlerInvoker
 ) -> None:
     # One Salesforce round trip per invocation: each 503 fails one Lambda call.
-    service.inject("/api/v1/conversation", status=503, count=settings.retry_count - 1)
+    service.inject("/api/v1/interactions", status=503, count=settings.retry_count - 1)
     trace = simulate(build_inbound_chat(settings), Contact(channel="CHAT"), invoker)
     statuses = [c.status for c in trace.calls_to("session")]
     assert statuses == ["error"] * (settings.retry_count - 1) + ["ok"], trace.render()
@@ -106,7 +106,7 @@ def test_salesforce_outage_is_retried_by_the_flow_loop_and_creates_one_session(
 def test_salesforce_down_for_good_disconnects_after_retry_count_invocations(
     settings: FlowSettings, service: LocalInteractionService, invoker: HandlerInvoker
 ) -> None:
-    service.inject("/api/v1/conversation", status=503, count=1000)
+    service.inject("/api/v1/interactions", status=503, count=1000)
     flow_settings = replace(settings, retry_count=2)
     trace = simulate(build_inbound_chat(flow_settings), Contact(channel="CHAT"), invoker)
     assert trace.outcome.kind is OutcomeKind.DISCONNECTED
