@@ -24,6 +24,14 @@ from sccac.flows.model import (
 )
 from sccac.lambdas.ids import CONNECT_FLOW_MODULE_ARN_RE as MODULE_ARN_RE
 from sccac.lambdas.ids import CONNECT_QUEUE_ARN_RE as QUEUE_ARN_RE
+from sccac.lambdas.event import (
+    MAX_ROUTING_ATTRIBUTE_NAME,
+    PARAM_ATTRIBUTE_PREFIX,
+    PARAM_FLOW,
+    PARAM_FLOW_FALLBACK,
+    PARAM_QUEUE,
+    ROUTING_ATTRIBUTE_NAME_RE,
+)
 from sccac.lambdas.ids import SALESFORCE_ID_RE, UUID_RE
 
 LAMBDA_ARN_RE = re.compile(
@@ -39,13 +47,16 @@ ATTR_CLIENT_ID = "clientId"
 ATTR_CONVERSATION = "conversationIdentifier"
 ATTR_WORK_ITEM = "workItemId"
 ATTR_SOURCE = "source"
+ATTR_CALL_CENTER = "callCenterId"
 ATTR_QUEUE_ID = "queueId"
 PARAM_ROUTING_TYPE = "routingType"
-PARAM_OMNI_FLOW = "omniFlowId"
-PARAM_OMNI_QUEUE = "omniQueueId"
 EXTERNAL_QUEUE = "$.External.externalQueueId"
 AGENT_USER_NAME = "$.Agent.UserName"
+# What the session Lambda returns and every SCC-AC flow must store (lint checks these) ...
 SESSION_RESULTS = (ATTR_CONVERSATION, ATTR_WORK_ITEM, ATTR_SOURCE)
+# ... and what our flows store: callCenterId too, by which contact records and the
+# contact-disconnected function pick out this call center's contacts.
+STORED_SESSION_RESULTS = (*SESSION_RESULTS, ATTR_CALL_CENTER)
 
 
 # The documented example channel address identifier (`sccac flows build --example`): well formed
@@ -74,10 +85,14 @@ class FlowSettings:
     # Optional: value (static or a JSONPath such as "$.Attributes.email") set as clientId
     # before the session Lambda. None leaves clientId to StartChatContact's attributes.
     client_id: str | None = None
-    # Optional Routing overrides for the inbound flow (at most one): an Omni-Flow Id or an
-    # Omni-Queue (Group) Id. None routes by the messaging channel's own configuration.
-    omni_flow_id: str | None = None
-    omni_queue_id: str | None = None
+    # Optional Routing overrides for the inbound flow, SCC-AC's block parameters: an Omni-Queue
+    # (Group) Id (salesforceQueueId), or an Omni-Flow Id with its fallback Omni-Queue
+    # (salesforceFlowId + salesforceFlowFallbackQueueId) and routing attributes for the flow
+    # (salesforceFlowRoutingAttributes.<name>). None routes by the messaging channel's setup.
+    salesforce_queue_id: str | None = None
+    salesforce_flow_id: str | None = None
+    salesforce_flow_fallback_queue_id: str | None = None
+    routing_attributes: tuple[tuple[str, str], ...] = ()
     # Optional transcription module (flow module ARN) the inbound flow invokes first.
     transcription_module_arn: str | None = None
     # What a chat customer reads before the contact is disconnected on a final error.
@@ -123,13 +138,7 @@ def validate_settings(s: FlowSettings) -> None:
         raise FlowSettingsError("name_prefix", "must be a non-blank string of at most 80 characters")
     if printable(s.name_prefix) != s.name_prefix:
         raise FlowSettingsError("name_prefix", f"'{printable(s.name_prefix)}' has control characters; a flow name is one line of text")
-    if s.omni_flow_id is not None and not SALESFORCE_ID_RE.match(s.omni_flow_id):
-        raise FlowSettingsError("omni_flow_id", f"{s.omni_flow_id!r} is not a 15/18-character Salesforce Id")
-    if s.omni_queue_id is not None and not (SALESFORCE_ID_RE.match(s.omni_queue_id) and s.omni_queue_id.startswith("00G")):
-        raise FlowSettingsError("omni_queue_id", f"{s.omni_queue_id!r} is not an Omni-Queue (Group) Id starting 00G")
-    if s.omni_flow_id is not None and s.omni_queue_id is None:
-        # The Route API needs a fallback queue with a flow (Interaction API error 10024).
-        raise FlowSettingsError("omni_queue_id", "omni_flow_id needs omni_queue_id as the Omni-Flow's fallback queue")
+    _validate_routing(s)
     if s.transcription_module_arn is not None and not MODULE_ARN_RE.match(s.transcription_module_arn):
         raise FlowSettingsError(
             "transcription_module_arn",
@@ -140,6 +149,44 @@ def validate_settings(s: FlowSettings) -> None:
         raise FlowSettingsError("client_id", "must be a non-blank value or JSONPath, or None")
     if not isinstance(s.failure_message, str) or not s.failure_message.strip():
         raise FlowSettingsError("failure_message", "must be non-blank text")
+
+
+def _validate_routing(s: FlowSettings) -> None:
+    # The same rules as the Routing Lambda's (sccac/lambdas/event.py), at build time.
+    if s.salesforce_flow_id is not None and not SALESFORCE_ID_RE.match(s.salesforce_flow_id):
+        raise FlowSettingsError("salesforce_flow_id", f"{s.salesforce_flow_id!r} is not a 15/18-character Salesforce Id")
+    for name in ("salesforce_queue_id", "salesforce_flow_fallback_queue_id"):
+        value = getattr(s, name)
+        if value is not None and not (SALESFORCE_ID_RE.match(value) and value.startswith("00G")):
+            raise FlowSettingsError(name, f"{value!r} is not an Omni-Queue (Group) Id starting 00G")
+    flow, fallback = s.salesforce_flow_id, s.salesforce_flow_fallback_queue_id
+    if s.salesforce_queue_id is not None and (flow is not None or fallback is not None):
+        raise FlowSettingsError("salesforce_queue_id", "route either to a queue or with a flow, not both")
+    if flow is not None and fallback is None:
+        # The Route API needs a fallback queue with a flow (Interaction API error 10024).
+        raise FlowSettingsError("salesforce_flow_fallback_queue_id", "salesforce_flow_id needs a fallback Omni-Queue")
+    if fallback is not None and flow is None:
+        raise FlowSettingsError("salesforce_flow_id", "a fallback queue needs salesforce_flow_id")
+    for name, value in s.routing_attributes:
+        if len(name) > MAX_ROUTING_ATTRIBUTE_NAME or not ROUTING_ATTRIBUTE_NAME_RE.match(name):
+            raise FlowSettingsError("routing_attributes", f"{printable(name)!r} is not a flow variable name "
+                                    "(a letter, then letters, digits and single underscores)")
+        if not isinstance(value, str) or not value.strip():
+            raise FlowSettingsError("routing_attributes", f"{name}: the value must be non-blank text or a JSONPath")
+    if s.routing_attributes and flow is None:
+        raise FlowSettingsError("routing_attributes", "routing attributes are sent with salesforce_flow_id only")
+
+
+def routing_parameters(s: FlowSettings, routing_type: str) -> dict[str, str]:
+    """The Routing block's parameters, with SCC-AC's names."""
+    out = {PARAM_ROUTING_TYPE: routing_type}
+    if s.salesforce_queue_id:
+        out[PARAM_QUEUE] = s.salesforce_queue_id
+    if s.salesforce_flow_id and s.salesforce_flow_fallback_queue_id:
+        out[PARAM_FLOW] = s.salesforce_flow_id
+        out[PARAM_FLOW_FALLBACK] = s.salesforce_flow_fallback_queue_id
+        out.update({PARAM_ATTRIBUTE_PREFIX + name: value for name, value in s.routing_attributes})
+    return out
 
 
 class FlowKind(str, Enum):
@@ -271,11 +318,7 @@ def build_inbound_chat(s: FlowSettings) -> Flow:
     if s.client_id is not None:
         attributes[ATTR_CLIENT_ID] = s.client_id
     first_after_set = ID_INVOKE_TRANSCRIPTION if s.transcription_module_arn else ID_SESSION_LOOP
-    routing_attributes = {PARAM_ROUTING_TYPE: "Initial"}
-    if s.omni_flow_id:
-        routing_attributes[PARAM_OMNI_FLOW] = s.omni_flow_id
-    if s.omni_queue_id:
-        routing_attributes[PARAM_OMNI_QUEUE] = s.omni_queue_id
+    routing_attributes = routing_parameters(s, "Initial")
     actions = [
         _action(
             ID_SET_CHANNEL,
@@ -307,7 +350,7 @@ def build_inbound_chat(s: FlowSettings) -> Flow:
         _action(
             ID_STORE_SESSION,
             "UpdateContactAttributes",
-            {"Attributes": {k: f"$.External.{k}" for k in SESSION_RESULTS}, "TargetContact": "Current"},
+            {"Attributes": {k: f"$.External.{k}" for k in STORED_SESSION_RESULTS}, "TargetContact": "Current"},
             _next(ID_ROUTING_LOOP, _on_error(ID_FAILURE_MESSAGE)),
         ),
         _retry_loop(ID_ROUTING_LOOP, s.retry_count, ID_ROUTING_LAMBDA, ID_FAILURE_MESSAGE),

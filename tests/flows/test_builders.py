@@ -69,6 +69,7 @@ def test_inbound_chat_stores_session_results_and_routes_with_initial(settings: F
         "conversationIdentifier": "$.External.conversationIdentifier",
         "workItemId": "$.External.workItemId",
         "source": "$.External.source",
+        "callCenterId": "$.External.callCenterId",
     }
     routing = flow.action(b.ID_ROUTING_LAMBDA)
     assert isinstance(routing, InvokeLambdaFunction)
@@ -87,7 +88,8 @@ def test_inbound_chat_optional_client_id_overrides_and_module(settings: FlowSett
         "flow-module/77777777-2222-4333-8444-555555555555"
     )
     custom = dataclasses.replace(
-        settings, client_id="$.Attributes.email", omni_queue_id="00G5e000001AbCdEAF", transcription_module_arn=module_arn
+        settings, client_id="$.Attributes.email", salesforce_queue_id="00G5e000001AbCdEAF",
+        transcription_module_arn=module_arn
     )
     flow = b.build_inbound_chat(custom)
     start = flow.action(flow.start_action or "")
@@ -96,7 +98,7 @@ def test_inbound_chat_optional_client_id_overrides_and_module(settings: FlowSett
     assert flow.action(b.ID_INVOKE_TRANSCRIPTION).parameters == {"FlowModuleId": module_arn}
     routing = flow.action(b.ID_ROUTING_LAMBDA)
     assert isinstance(routing, InvokeLambdaFunction)
-    assert routing.invocation_attributes == {"routingType": "Initial", "omniQueueId": "00G5e000001AbCdEAF"}
+    assert routing.invocation_attributes == {"routingType": "Initial", "salesforceQueueId": "00G5e000001AbCdEAF"}
 
 
 def test_agent_transfer_uses_max_timeout_and_agent_user_name(settings: FlowSettings) -> None:
@@ -208,8 +210,9 @@ def test_built_flows_round_trip(settings: FlowSettings) -> None:
         ("lambda_timeout_seconds", 9),
         ("lambda_timeout_seconds", 0),
         ("name_prefix", " "),
-        ("omni_flow_id", "not-an-id"),
-        ("omni_queue_id", "3015e000001AbCdEAF"),
+        ("salesforce_flow_id", "not-an-id"),
+        ("salesforce_queue_id", "3015e000001AbCdEAF"),
+        ("salesforce_flow_fallback_queue_id", "3015e000001AbCdEAF"),
         ("transcription_module_arn", "arn:aws:connect:us-east-1:123456789012:instance/x"),
     ],
 )
@@ -221,11 +224,29 @@ def test_invalid_settings_raise_an_error_naming_the_field(settings: FlowSettings
 
 
 def test_flow_override_needs_its_fallback_queue(settings: FlowSettings) -> None:
-    with pytest.raises(FlowSettingsError, match="fallback queue") as info:
-        dataclasses.replace(settings, omni_flow_id="3015e000001AbCdEAF")
-    assert info.value.field == "omni_queue_id"
-    flow = b.build_inbound_chat(dataclasses.replace(settings, omni_flow_id="3015e000001AbCdEAF", omni_queue_id="00G5e000001AbCdEAF"))
+    with pytest.raises(FlowSettingsError, match="fallback") as info:
+        dataclasses.replace(settings, salesforce_flow_id="3015e000001AbCdEAF")
+    assert info.value.field == "salesforce_flow_fallback_queue_id"
+    flow = b.build_inbound_chat(dataclasses.replace(
+        settings, salesforce_flow_id="3015e000001AbCdEAF", salesforce_flow_fallback_queue_id="00G5e000001AbCdEAF",
+        routing_attributes=(("Tier", "$.Attributes.tier"),)))
     routing = flow.action(b.ID_ROUTING_LAMBDA)
     assert routing.parameters["LambdaInvocationAttributes"] == {
-        "routingType": "Initial", "omniFlowId": "3015e000001AbCdEAF", "omniQueueId": "00G5e000001AbCdEAF",
+        "routingType": "Initial", "salesforceFlowId": "3015e000001AbCdEAF",
+        "salesforceFlowFallbackQueueId": "00G5e000001AbCdEAF",
+        "salesforceFlowRoutingAttributes.Tier": "$.Attributes.tier",
     }
+
+
+@pytest.mark.parametrize(("changes", "field"), [
+    ({"salesforce_queue_id": "00G5e000001AbCdEAF", "salesforce_flow_id": "3015e000001AbCdEAF",
+      "salesforce_flow_fallback_queue_id": "00G5e000001AbCdEAF"}, "salesforce_queue_id"),
+    ({"salesforce_flow_fallback_queue_id": "00G5e000001AbCdEAF"}, "salesforce_flow_id"),
+    ({"salesforce_flow_id": "3015e000001AbCdEAF", "salesforce_flow_fallback_queue_id": "00G5e000001AbCdEAF",
+      "routing_attributes": (("2fast", "x"),)}, "routing_attributes"),
+    ({"salesforce_queue_id": "00G5e000001AbCdEAF", "routing_attributes": (("Tier", "x"),)}, "routing_attributes"),
+])
+def test_routing_overrides_follow_the_lambdas_rules(settings: FlowSettings, changes: dict, field: str) -> None:
+    with pytest.raises(FlowSettingsError) as info:
+        dataclasses.replace(settings, **changes)
+    assert info.value.field == field

@@ -114,6 +114,15 @@ ALSO_FIRES: dict[str, dict[str, str]] = {
     "SCCAC-INBOUND-010": {"SCCAC-FLOW-012": "the give-up path ends in EndFlowExecution, a warning in contact flows"},
 }
 
+QUEUE = "00G5e000001AbCdEAF"
+FLOW = "3015e000001AbCdEAF"
+
+
+def routing_params(**extra: str) -> Callable[[Doc], None]:
+    """Add block parameters to the Routing Lambda, as an admin would in the designer."""
+    return lambda d: act(d, b.ID_ROUTING_LAMBDA)["Parameters"]["LambdaInvocationAttributes"].update(extra)
+
+
 MUTATIONS: list[tuple[str, FlowKind, Callable[[Doc], None]]] = [
     ("SCCAC-FLOW-001", K.INBOUND_CHAT, lambda d: d.update(Version="2020-01-01")),
     ("SCCAC-FLOW-002", K.INBOUND_CHAT, lambda d: d.update(StartAction="nowhere")),
@@ -204,6 +213,14 @@ MUTATIONS: list[tuple[str, FlowKind, Callable[[Doc], None]]] = [
     ("SCCAC-TASK-003", K.TASK_ROUTING, lambda d: errors(act(d, b.ID_CHECK_QUEUE_ID), "NoMatchingCondition", b.ID_QUEUE_FROM_ATTRIBUTE)),
     ("SCCAC-TASK-004", K.TASK_ROUTING, lambda d: errors(act(d, b.ID_QUEUE_FROM_ATTRIBUTE), "NoMatchingError", b.ID_DISCONNECT)),
     ("SCCAC-TASK-005", K.TASK_ROUTING, no_transfer),
+    ("SCCAC-ROUTING-001", K.INBOUND_CHAT, routing_params(omniQueueId=QUEUE)),
+    ("SCCAC-ROUTING-002", K.QUEUE_TRANSFER, routing_params(salesforceQueueID=QUEUE)),
+    ("SCCAC-ROUTING-003", K.INBOUND_CHAT, routing_params(salesforceFlowId=FLOW)),
+    ("SCCAC-ROUTING-004", K.INBOUND_CHAT, routing_params(salesforceQueueId=QUEUE, salesforceFlowId=FLOW,
+                                                         salesforceFlowFallbackQueueId=QUEUE)),
+    ("SCCAC-ROUTING-005", K.AGENT_TRANSFER, routing_params(salesforceFlowId=FLOW, salesforceFlowFallbackQueueId=QUEUE,
+                                                           **{"salesforceFlowRoutingAttributes.Tier__c": "Gold"})),
+    ("SCCAC-ROUTING-006", K.INBOUND_CHAT, routing_params(**{"salesforceFlowRoutingAttributes.Tier": "Gold"})),
 ]
 
 
@@ -246,3 +263,24 @@ def test_every_rule_is_in_the_docs_rules_table() -> None:
     docs = (Path(__file__).resolve().parents[2] / "docs" / "flows.md").read_text(encoding="utf-8")
     for rule in RULES.values():
         assert f"`{rule.rule_id}` | {rule.severity} |" in docs, f"{rule.rule_id} missing from docs/flows.md"
+
+
+def test_old_parameter_names_are_reported_with_the_new_name_as_the_fix(settings: FlowSettings) -> None:
+    flow = mutated(settings, K.INBOUND_CHAT, routing_params(omniFlowId=FLOW, omniQueueId=QUEUE))
+    messages = {f.message for f in lint_flow(flow, K.INBOUND_CHAT).findings if f.rule_id == "SCCAC-ROUTING-001"}
+    assert any("omniFlowId" in m and "rename it salesforceFlowId" in m for m in messages)
+    # Next to a flow, the old omniQueueId was the flow's fallback queue.
+    assert any("omniQueueId" in m and "rename it salesforceFlowFallbackQueueId" in m for m in messages)
+
+
+def test_a_misspelt_parameter_gets_the_right_spelling(settings: FlowSettings) -> None:
+    flow = mutated(settings, K.QUEUE_TRANSFER, routing_params(salesforceQueueID=QUEUE))
+    [finding] = [f for f in lint_flow(flow, K.QUEUE_TRANSFER).findings if f.rule_id == "SCCAC-ROUTING-002"]
+    assert "did you mean salesforceQueueId?" in finding.message
+
+
+def test_a_valid_sccac_routing_block_is_clean(settings: FlowSettings) -> None:
+    flow = mutated(settings, K.INBOUND_CHAT, routing_params(
+        salesforceFlowId=FLOW, salesforceFlowFallbackQueueId=QUEUE,
+        **{"salesforceFlowRoutingAttributes.Language_Code": "$.Attributes.language"}))
+    assert not [f for f in lint_flow(flow, K.INBOUND_CHAT).findings if f.rule_id.startswith("SCCAC-ROUTING")]

@@ -5,6 +5,7 @@ from sccac.flows.lint.rules import (  # noqa: F401  (imported for their @rule re
     branches,
     document,
     inbound,
+    routing_parameters,
     task,
     transcription,
     transfer,
