@@ -15,6 +15,7 @@ from sccac.lambdas.redact import quote
 
 DEFAULT_CONNECT_TIMEOUT_MS = 8000  # Connect waits at most 8 s for a Lambda block
 DEFAULT_SECRET_MAX_AGE_S = 300
+DEFAULT_QUEUE_MAPPING_TTL_S = 300  # a remap reaches every container within 5 minutes
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,9 @@ class Settings:
     # The Salesforce CallCenter this deployment serves, returned beside source=SCCAC so contact
     # records can be picked out per call center, as SCC-AC's own functions do ("" when unset).
     call_center_id: str = ""
+    # How long a container keeps the queue mapping read from Salesforce when the route answer
+    # names no externalQueueId (sccac/lambdas/queue_mapping.py); 0 turns the lookup off.
+    queue_mapping_ttl_s: int = DEFAULT_QUEUE_MAPPING_TTL_S
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -70,6 +74,7 @@ class Settings:
             authorization_context=context,
             connect_timeout_ms=_int(env, "CONNECT_TIMEOUT_MS", DEFAULT_CONNECT_TIMEOUT_MS, 500, 8000),
             secret_max_age_s=_int(env, "SECRET_MAX_AGE_SECONDS", DEFAULT_SECRET_MAX_AGE_S, 0, 86400),
+            queue_mapping_ttl_s=_int(env, "QUEUE_MAPPING_TTL_SECONDS", DEFAULT_QUEUE_MAPPING_TTL_S, 0, 3600),
         )
 
 

@@ -7,6 +7,9 @@ Input, as SCC-AC's own routing function reads it: ``routingType`` (``Initial`` |
 error 10024), and ``salesforceFlowRoutingAttributes.<name>`` parameters sent with the flow as
 ``routingInfo.routingAttributes``. One ``POST /api/v1/route`` call.
 
+When the answer's ``contextParamMap`` has no ``externalQueueId``, the routed Omni-Queue is looked
+up in the org's mapping (``queue_mapping``: at most one extra round trip per container per TTL).
+
 Output (flat string map): ``routingStatus``, ``workItemId`` (``PostRouteResponse.workItemId``,
 the MessagingSession Id), ``routingCorrelationId``, ``psrId``, ``routedQueueId`` (the Omni-Queue
 Salesforce routed to) and, when the queue is mapped to a Connect queue, ``externalQueueId``
@@ -112,6 +115,12 @@ def _route(event: Any, context: Any, deps: runtime.Dependencies, started: float)
     }
     raw_external = context_map.get("externalQueueId")
     external = raw_external if isinstance(raw_external, str) else ""
+    if raw_external in (None, "") and result["routedQueueId"]:
+        # Salesforce did not name the Connect queue: look the Omni-Queue up in the mapping.
+        external = deps.mappings.resolve(result["routedQueueId"], deadline, request.contact_id) or ""
+        if external:
+            log(logging.INFO, "routing.queue_from_mapping", contactId=request.contact_id,
+                routedQueueId=result["routedQueueId"], externalQueueId=external)
     if CONNECT_QUEUE_ARN_RE.match(external):
         result["routingStatus"] = MAPPED
         result["externalQueueId"] = external

@@ -23,6 +23,12 @@ salesforce-misc/interaction-service-apis ``inbound-interaction-api.yaml``:
   published reference does not list that key; an org whose contact center does not hold the
   mapping does not send it). ``routingInfo.routingAttributes`` are kept with the routing.
 
+- ``POST /services/data/v62.0/composite`` (the org's REST API at the token's ``instance_url``):
+  the two queries the Routing function's mapping lookup sends, answered from ``queues``
+  (``Connect_Queue_Mapping__mdt`` records, active ones with an ARN) and ``queue_names``
+  (Group DeveloperName per Omni-Queue Id). A token without the ``api`` scope
+  (``api_scope`` off) gets 401 ``INVALID_SESSION_ID``, as Salesforce answers.
+
 Errors use the published ``Error`` body ``{"code": int, "message": str}`` with the
 Interaction API error codes and descriptions of ERRORCODES.md (10004 token not valid,
 10017 unknown channel, 10018 bad conversation, 10024 flow without fallback queue, 10031
@@ -54,6 +60,7 @@ from urllib.parse import parse_qs
 from sccac.lambdas.ids import UUID_RE
 
 INTERACTIONS = "/api/v1/interactions"
+REST_COMPOSITE = "/services/data/v62.0/composite"
 JWT_BEARER_GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 _ID_SUFFIX_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
 # What a production org's token endpoint accepts as the JWT aud (sandboxes: test.salesforce.com).
@@ -110,6 +117,10 @@ class ServiceConfig:
     strict_published_shapes: bool = False
     # Send contextParamMap.externalQueueId on /route (SCC-AC's function reads it; not published).
     send_external_queue_id: bool = True
+    # Omni-Queue Id -> Group DeveloperName (the mapping records name queues by developer name).
+    queue_names: dict[str, str] = field(default_factory=dict)
+    # Tokens carry the api scope too, so the REST API (the mapping lookup) accepts them.
+    api_scope: bool = True
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ServiceConfig:
@@ -131,7 +142,13 @@ class ServiceConfig:
             flows=dict(data.get("flows") or {}),
             strict_published_shapes=bool(data.get("strictPublishedShapes", False)),
             send_external_queue_id=bool(data.get("sendExternalQueueId", True)),
+            queue_names=dict(data.get("queueNames") or {}),
+            api_scope=bool(data.get("apiScope", True)),
         )
+
+    def queue_name(self, queue_id: str) -> str:
+        """The Omni-Queue's developer name (a made-up one when the config names none)."""
+        return self.queue_names.get(queue_id) or f"Queue_{queue_id[:15]}"
 
 
 @dataclass
@@ -321,6 +338,8 @@ class LocalInteractionService:
                 return 200, json.dumps(self._token(body)).encode(), "application/json"
             if path in (INTERACTIONS, "/api/v1/conversation", "/api/v1/route"):
                 return self._api(path, headers, body)
+            if path == REST_COMPOSITE:
+                return self._composite(headers, body)
             raise _HttpError(404, 404, f"No resource at {path}")
         except _TokenError as exc:
             payload = {"error": exc.error, "error_description": exc.description}
@@ -374,7 +393,7 @@ class LocalInteractionService:
             self.tokens.add(token)
         return {
             "access_token": token,
-            "scope": "interaction_api",
+            "scope": "interaction_api api" if self.config.api_scope else "interaction_api",
             "instance_url": self.base_url,
             "id": f"{self.base_url}/id/{self.config.org_id}/005000000000001",
             "token_type": "Bearer",
@@ -421,6 +440,40 @@ class LocalInteractionService:
             encoded = json.dumps(result).encode()
             self._replies[(path, request_id)] = (same, 202, encoded)
         return 202, encoded, "application/json"
+
+    def _composite(self, headers: Mapping[str, str], body: bytes) -> tuple[int, bytes, str]:
+        """The REST composite request of the mapping lookup: each subrequest a SOQL query."""
+        auth = headers.get("Authorization", "")
+        with self._lock:
+            valid = auth.startswith("Bearer ") and auth[7:] in self.tokens
+        if not valid or not self.config.api_scope:
+            error = [{"message": "This session is not valid for use with the REST API", "errorCode": "INVALID_SESSION_ID"}]
+            return 401, json.dumps(error).encode(), "application/json"
+        try:
+            data = json.loads(body or b"null")
+            requests = data["compositeRequest"]
+            answers = [self._query(r) for r in requests]
+        except (ValueError, KeyError, TypeError):
+            error = [{"message": "Malformed composite request", "errorCode": "JSON_PARSER_ERROR"}]
+            return 400, json.dumps(error).encode(), "application/json"
+        return 200, json.dumps({"compositeResponse": answers}).encode(), "application/json"
+
+    def _query(self, request: Mapping[str, Any]) -> dict[str, Any]:
+        url = str(request["url"])
+        soql = parse_qs(url.partition("?")[2]).get("q", [""])[0]
+        reference = request["referenceId"]
+        with self._lock:
+            queues = dict(self.config.queues)
+        if "FROM Connect_Queue_Mapping__mdt" in soql:
+            records = [{"Omni_Queue__c": self.config.queue_name(q), "Connect_Queue_Arn__c": arn}
+                       for q, arn in queues.items() if arn]
+        elif "FROM Group" in soql:
+            records = [{"Id": q, "DeveloperName": self.config.queue_name(q)} for q in queues]
+        else:
+            error = [{"message": "unsupported query in the local service", "errorCode": "MALFORMED_QUERY"}]
+            return {"body": error, "httpHeaders": {}, "httpStatusCode": 400, "referenceId": reference}
+        result = {"totalSize": len(records), "done": True, "records": records}
+        return {"body": result, "httpHeaders": {}, "httpStatusCode": 200, "referenceId": reference}
 
     def _next_id(self, prefix: str) -> str:
         self._counter += 1
