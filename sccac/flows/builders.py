@@ -414,29 +414,44 @@ def build_queue_transfer(s: FlowSettings) -> Flow:
 
 RECORDED_PARTICIPANTS = ("Agent", "Customer")
 
+# Real modules declare both of the module's outcomes, Success and Error.
 MODULE_SETTINGS: dict[str, Any] = {
     "InputParameters": [],
     "OutputParameters": [],
-    "Transitions": [{"DisplayName": "Success", "ReferenceName": "Success", "Description": ""}],
+    "Transitions": [
+        {"DisplayName": "Success", "ReferenceName": "Success", "Description": ""},
+        {"DisplayName": "Error", "ReferenceName": "Error", "Description": ""},
+    ],
 }
+RECORDING_ACTION = "UpdateContactRecordingAndAnalyticsBehavior"
 
 
 def build_transcription_module(s: FlowSettings) -> Flow:
-    """Flow module: Set recording and analytics behavior with Chat analytics (Contact Lens) on."""
+    """Flow module: Set recording, analytics and processing behavior with chat analytics (Contact Lens) on.
+
+    ``UpdateContactRecordingAndAnalyticsBehavior`` is the block AWS documents for new flows (the
+    older ``UpdateContactRecordingBehavior`` is kept for existing ones). Its chat form holds only
+    ``ChatBehavior``: a chat's transcript is always kept, so there is no participant to record.
+    Both of its required error branches return from the module: analytics must never cost the
+    customer the chat.
+    """
     parameters = {
-        # Connect rejects AnalyticsBehavior without RecordingBehavior ("Action is missing required
-        # property ... RecordingBehavior"); Contact Lens chat analytics needs both participants recorded.
-        "RecordingBehavior": {"RecordedParticipants": list(RECORDED_PARTICIPANTS)},
-        "AnalyticsBehavior": {
-            "Enabled": "True",
-            "AnalyticsLanguage": s.analytics_language,
-            "AnalyticsRedactionBehavior": "Disabled",
-            "AnalyticsRedactionResults": "RedactedAndOriginal",
-            "ChannelConfiguration": {"Chat": {"AnalyticsModes": ["ContactLens"]}},
+        "ChatBehavior": {
+            "ChatAnalyticsBehavior": {
+                "Enabled": "True",
+                "AnalyticsLanguage": s.analytics_language,
+                "AnalyticsModes": ["ContactLens"],
+                "ConversationalAnalyticsRedactionConfiguration": {"Enabled": "False"},
+            }
         }
     }
     actions = [
-        _action(ID_RECORDING, "UpdateContactRecordingBehavior", parameters, _next(ID_END_MODULE)),
+        _action(
+            ID_RECORDING,
+            RECORDING_ACTION,
+            parameters,
+            _next(ID_END_MODULE, _on_error(ID_END_MODULE), ("ChannelMismatch", ID_END_MODULE)),
+        ),
         _action(ID_END_MODULE, "EndFlowModuleExecution", {}, {}),
     ]
     return _flow(

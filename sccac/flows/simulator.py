@@ -440,6 +440,25 @@ class Simulator:
         modes = ", ".join(str(mode) for mode in recording.chat_analytics_modes) or "none"
         return self._success(action, f"analytics {state}; chat analytics modes: {modes}")
 
+    def _recording_and_analytics(self, action: Action, label: str) -> _Branch:
+        """The newer block: one channel's behaviour; on a chat, ChatBehavior.ChatAnalyticsBehavior."""
+        params = action.parameters
+        chat = _dict(params.get("ChatBehavior"))
+        voice = _dict(params.get("VoiceBehavior"))
+        if self.contact.channel == "CHAT" and not chat and voice:
+            return self._error(action, "ChannelMismatch", "the block sets voice behaviour on a chat contact")
+        if self.contact.channel != "CHAT" and chat and not voice:
+            return self._error(action, "ChannelMismatch", f"the block sets chat behaviour on a {self.contact.channel} contact")
+        recording = self.state.recording
+        if chat:
+            analytics = _dict(chat.get("ChatAnalyticsBehavior"))
+            recording.analytics_enabled = str(analytics.get("Enabled", "")).lower() == "true"
+            recording.chat_analytics_modes = _list(analytics.get("AnalyticsModes"))
+        recording.raw = dict(params)
+        state = "on" if recording.analytics_enabled else "off"
+        modes = ", ".join(str(mode) for mode in recording.chat_analytics_modes) or "none"
+        return self._success(action, f"analytics {state}; chat analytics modes: {modes}")
+
     def _flow_logging(self, action: Action, label: str) -> _Branch:
         self.state.flow_logging = action.parameters.get("FlowLoggingBehavior")
         return self._success(action, f"flow logging {self.state.flow_logging}")
@@ -486,6 +505,7 @@ _HANDLERS: dict[str, Callable[[Simulator, Action, str], _Branch]] = {
     "Loop": Simulator._loop,
     "MessageParticipant": Simulator._message,
     "UpdateContactRecordingBehavior": Simulator._recording,
+    "UpdateContactRecordingAndAnalyticsBehavior": Simulator._recording_and_analytics,
     "UpdateFlowLoggingBehavior": Simulator._flow_logging,
     "CheckHoursOfOperation": Simulator._check_hours,
     "InvokeFlowModule": Simulator._invoke_module,

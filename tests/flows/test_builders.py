@@ -128,11 +128,33 @@ def test_transcription_module_enables_contact_lens_chat_analytics(settings: Flow
     flow = b.build_transcription_module(settings)
     assert flow.is_module and flow.settings == b.MODULE_SETTINGS
     behaviour = flow.action(flow.start_action or "")
-    assert isinstance(behaviour, UpdateContactRecordingBehavior)
-    assert behaviour.analytics_enabled and behaviour.chat_analytics_modes == ["ContactLens"]
-    # Connect requires RecordingBehavior beside AnalyticsBehavior; chat analytics need both participants.
-    assert behaviour.parameters["RecordingBehavior"] == {"RecordedParticipants": ["Agent", "Customer"]}
-    assert isinstance(flow.action(behaviour.transitions.next_action or ""), EndFlowModuleExecution)
+    # The block AWS documents for new flows, in its chat form.
+    assert behaviour.type == "UpdateContactRecordingAndAnalyticsBehavior"
+    analytics = behaviour.parameters["ChatBehavior"]["ChatAnalyticsBehavior"]
+    assert analytics["Enabled"] == "True" and analytics["AnalyticsModes"] == ["ContactLens"]
+    assert set(behaviour.parameters) == {"ChatBehavior"}
+    end = flow.action(behaviour.transitions.next_action or "")
+    assert isinstance(end, EndFlowModuleExecution)
+    # Both required error branches return from the module.
+    assert behaviour.transitions.error_target("NoMatchingError") == end.identifier
+    assert behaviour.transitions.error_target("ChannelMismatch") == end.identifier
+    assert [t["ReferenceName"] for t in flow.settings["Transitions"]] == ["Success", "Error"]  # type: ignore[index]
+
+
+def test_built_flows_carry_what_the_designer_reads(settings: FlowSettings) -> None:
+    inbound = b.build_inbound_chat(settings).to_dict()["Metadata"]["ActionMetadata"]
+    dynamic = inbound[b.ID_QUEUE_FROM_ROUTING]
+    assert dynamic["useDynamic"] is True and dynamic["parameters"] == {"QueueId": {"useDynamic": True}}
+    assert "useDynamic" not in inbound[b.ID_FALLBACK_QUEUE]  # a queue chosen by hand
+    assert all(entry["isFriendlyName"] is True for entry in inbound.values())
+    agent = b.build_agent_transfer(settings).to_dict()["Metadata"]["ActionMetadata"][b.ID_QUEUE_BY_AGENT]
+    assert agent["parameters"] == {"AgentId": {"useDynamic": True}}
+    task = b.build_task_routing(settings).to_dict()["Metadata"]["ActionMetadata"][b.ID_CHECK_QUEUE_ID]
+    [condition] = task["conditionMetadata"]
+    assert condition["operator"] == {"name": "Starts with", "value": "TextStartsWith", "shortDisplay": "starts with"}
+    assert condition["value"] == "arn:"
+    again = b.build_task_routing(settings).to_dict()["Metadata"]["ActionMetadata"][b.ID_CHECK_QUEUE_ID]
+    assert again["conditionMetadata"][0]["id"] == condition["id"]  # deterministic
 
 
 def test_task_routing_checks_queue_id_with_fallback(settings: FlowSettings) -> None:

@@ -112,7 +112,35 @@ ALSO_FIRES: dict[str, dict[str, str]] = {
     # In an inbound contact flow the only non-disconnect end the structural rules accept on an error
     # path is EndFlowExecution, which FLOW-012 warns about in contact flows.
     "SCCAC-INBOUND-010": {"SCCAC-FLOW-012": "the give-up path ends in EndFlowExecution, a warning in contact flows"},
+    # Both keys set, one of them dynamic, and the built metadata marks neither: the designer cannot show it either.
+    "SCCAC-FLOW-024": {"SCCAC-DESIGNER-001": "the added dynamic AgentId has no useDynamic marker"},
+    # The fallback made dynamic by hand has no useDynamic marker in the built metadata.
+    "SCCAC-INBOUND-007": {"SCCAC-DESIGNER-001": "the fallback queue made dynamic has no useDynamic marker"},
+    # The older recording block is what these rules check, and DESIGNER-005 warns about it.
+    "SCCAC-FLOW-027": {"SCCAC-DESIGNER-005": "the mutation uses the older recording block"},
+    "SCCAC-TRANSCRIPTION-004": {"SCCAC-DESIGNER-005": "the mutation uses the older recording block"},
 }
+
+
+def legacy_recording(**parameters: Any) -> Callable[[Doc], None]:
+    """Replace the module's recording block with the older UpdateContactRecordingBehavior."""
+    def mutate(doc: Doc) -> None:
+        block = act(doc, b.ID_RECORDING)
+        block["Type"] = "UpdateContactRecordingBehavior"
+        block["Parameters"] = {
+            "RecordingBehavior": {"RecordedParticipants": ["Agent", "Customer"]},
+            "AnalyticsBehavior": {"Enabled": "True", "AnalyticsLanguage": "en-US",
+                                  "ChannelConfiguration": {"Chat": {"AnalyticsModes": ["ContactLens"]}}},
+            **parameters,
+        }
+        errors(block, "ChannelMismatch", None)
+        for key in [k for k, v in parameters.items() if v is _DELETE]:
+            del block["Parameters"][key]
+    return mutate
+
+
+def metadata_of(ident: str) -> Callable[[Doc], Doc]:
+    return lambda d: d["Metadata"]["ActionMetadata"][ident]
 
 QUEUE = "00G5e000001AbCdEAF"
 FLOW = "3015e000001AbCdEAF"
@@ -169,7 +197,7 @@ MUTATIONS: list[tuple[str, FlowKind, Callable[[Doc], None]]] = [
     ("SCCAC-FLOW-024", K.TASK_ROUTING, set_param(b.ID_FALLBACK_QUEUE, ["AgentId"], "$.Agent.UserName")),
     ("SCCAC-FLOW-025", K.TASK_ROUTING, lambda d: errors(act(d, b.ID_FALLBACK_QUEUE), "NoMatchingError", b.ID_TRANSFER)),
     ("SCCAC-FLOW-026", K.INBOUND_CHAT, set_param(b.ID_SET_CHANNEL, ["Attributes", "channelAddressIdentifier"], "REPLACE_ME")),
-    ("SCCAC-FLOW-027", K.TRANSCRIPTION, set_param(b.ID_RECORDING, ["RecordingBehavior"], _DELETE)),
+    ("SCCAC-FLOW-027", K.TRANSCRIPTION, legacy_recording(RecordingBehavior=_DELETE)),
     ("SCCAC-FLOW-028", K.INBOUND_CHAT, set_param(b.ID_FAILURE_MESSAGE, ["Text"], ["Sorry"])),
     ("SCCAC-INBOUND-001", K.INBOUND_CHAT, set_param(b.ID_SET_CHANNEL, ["Attributes"], {"clientId": "$.Attributes.email"})),
     (
@@ -199,11 +227,16 @@ MUTATIONS: list[tuple[str, FlowKind, Callable[[Doc], None]]] = [
     (
         "SCCAC-TRANSCRIPTION-001",
         K.TRANSCRIPTION,
-        set_param(b.ID_RECORDING, ["AnalyticsBehavior", "ChannelConfiguration", "Chat", "AnalyticsModes"], []),
+        set_param(b.ID_RECORDING, ["ChatBehavior", "ChatAnalyticsBehavior", "Enabled"], "False"),
     ),
     ("SCCAC-TRANSCRIPTION-002", K.TRANSCRIPTION, lambda d: act(d, b.ID_END_MODULE).update(Type="DisconnectParticipant")),
     ("SCCAC-TRANSCRIPTION-003", K.TRANSCRIPTION, lambda d: d.pop("Settings")),
-    ("SCCAC-TRANSCRIPTION-004", K.TRANSCRIPTION, set_param(b.ID_RECORDING, ["RecordingBehavior", "RecordedParticipants"], ["Agent"])),
+    ("SCCAC-TRANSCRIPTION-004", K.TRANSCRIPTION, legacy_recording(RecordingBehavior={"RecordedParticipants": ["Agent"]})),
+    ("SCCAC-DESIGNER-001", K.INBOUND_CHAT, lambda d: metadata_of(b.ID_QUEUE_FROM_ROUTING)(d).pop("useDynamic")),
+    ("SCCAC-DESIGNER-002", K.TASK_ROUTING, lambda d: metadata_of(b.ID_CHECK_QUEUE_ID)(d).pop("conditionMetadata")),
+    ("SCCAC-DESIGNER-003", K.QUEUE_TRANSFER, lambda d: metadata_of(b.ID_TRANSFER)(d).pop("isFriendlyName")),
+    ("SCCAC-DESIGNER-004", K.TRANSCRIPTION, lambda d: d["Settings"]["Transitions"].pop()),
+    ("SCCAC-DESIGNER-005", K.TRANSCRIPTION, legacy_recording()),
     ("SCCAC-TASK-001", K.TASK_ROUTING, set_param(b.ID_CHECK_QUEUE_ID, ["ComparisonValue"], "$.Attributes.queue")),
     (
         "SCCAC-TASK-002",

@@ -3,6 +3,7 @@
 from sccac.flows.lint.rules import (  # noqa: F401  (imported for their @rule registrations)
     actions,
     branches,
+    designer,
     document,
     inbound,
     routing_parameters,
