@@ -20,7 +20,6 @@ from sccac.flows.model import (
     Loop,
     TransferContactToQueue,
     UpdateContactAttributes,
-    UpdateContactRecordingBehavior,
     UpdateContactTargetQueue,
     parse_flow,
 )
