@@ -58,6 +58,8 @@ def _name_values(pairs: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
 @flow_setting_options("Required unless --example.")
 @click.option("--transcription-module-arn", default=None,
               help="ARN of the deployed transcription flow module; the inbound flow invokes it first.")
+@click.option("--disconnect-flow-arn", default=None,
+              help="ARN of the deployed disconnect flow with re-queue; the inbound flow sets it as its disconnect flow.")
 @click.option("--salesforce-queue-id", default=None,
               help="Routing override: the Omni-Queue (00G...) to route to (Routing block parameter salesforceQueueId).")
 @click.option("--salesforce-flow-id", default=None,
@@ -81,13 +83,14 @@ def build(
     retry_count: int,
     name_prefix: str,
     transcription_module_arn: str | None,
+    disconnect_flow_arn: str | None,
     salesforce_queue_id: str | None,
     salesforce_flow_id: str | None,
     salesforce_flow_fallback_queue_id: str | None,
     routing_attributes: tuple[str, ...],
     example: bool,
 ) -> None:
-    """Write the five SCC-AC flows as flow-language JSON (deterministic output).
+    """Write the six SCC-AC flows as flow-language JSON (deterministic output).
 
     The four org-specific values (both Lambda ARNs, the channel address identifier and the
     fallback queue ARN) are required: no placeholder may reach Connect. --example writes
@@ -115,6 +118,7 @@ def build(
             retry_count=retry_count,
             name_prefix=name_prefix,
             transcription_module_arn=transcription_module_arn,
+            disconnect_flow_arn=disconnect_flow_arn,
             salesforce_queue_id=salesforce_queue_id,
             salesforce_flow_id=salesforce_flow_id,
             salesforce_flow_fallback_queue_id=salesforce_flow_fallback_queue_id,

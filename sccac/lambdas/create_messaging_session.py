@@ -1,7 +1,8 @@
 """CreateMessagingSession Lambda: find or create the Salesforce conversation and messaging session.
 
 Input (Connect event): ContactId (and InitialContactId); ``channelAddressIdentifier`` and
-optional ``clientId`` from the block parameters or contact attributes. Output (flat string
+optional ``clientId`` from the block parameters or contact attributes; in the disconnect flow
+with re-queue, the block parameter ``previousWorkItemId`` (the session that ended). Output (flat string
 map, stored as contact attributes): ``conversationIdentifier``, ``workItemId`` (the
 MessagingSession Id, ``workItemIds[0]`` of the answer), ``source`` = ``SCCAC`` and
 ``callCenterId`` (the function's CALL_CENTER_ID setting), the attributes SCC-AC's own
@@ -53,9 +54,9 @@ def _create(event: Any, context: Any, deps: runtime.Dependencies, started: float
         request.participant_subject,
         # The entry's id and the RequestId come from the ContactId: the flow's retry loop (or
         # Connect's own retry) repeats this very entry, never a second one (docs/lambdas.md).
-        request_id_for(request.contact_id, "interactions/entry"),
+        request_id_for(request.contact_id, f"interactions/{request.request_key}"),
         int(time.time() * 1000),
-        request_id_for(request.contact_id, "interactions"),
+        request_id_for(request.contact_id, f"interactions/{request.request_key}/request"),
         deadline,
     )
     what = "POST " + INTERACTIONS_PATH

@@ -69,6 +69,15 @@ class SessionRequest:
     channel_address_identifier: str
     client_id: str | None
     initial_contact_id: str | None = None
+    # Block parameter of the disconnect flow with re-queue (ours): the session that ended. The
+    # request for a new session is keyed on it, so each re-queue is a new request and its
+    # retries one.
+    previous_work_item_id: str | None = None
+
+    @property
+    def request_key(self) -> str:
+        """What the RequestId and the entry id derive from, beside the ContactId."""
+        return f"requeue/{self.previous_work_item_id}" if self.previous_work_item_id else "entry"
 
     @property
     def participant_subject(self) -> str:
@@ -91,6 +100,9 @@ class RouteRequest:
     fallback_queue_id: str | None = None  # salesforceFlowFallbackQueueId: ... and this fallback queue
     # salesforceFlowRoutingAttributes.<name> = value, sent as routingInfo.routingAttributes
     routing_attributes: Mapping[str, str] = field(default_factory=dict)
+    # The contact attribute workItemId (the session CreateMessagingSession returned), when it is a
+    # MessagingSession Id: a re-queued contact routes its new session as a new request.
+    work_item_id: str | None = None
 
 
 # SCC-AC's block parameter names (its routing function reads exactly these).
@@ -189,6 +201,7 @@ def parse_session_request(event: Any) -> SessionRequest:
         channel_address_identifier=channel.lower(),
         client_id=client_id,
         initial_contact_id=contact.initial_contact_id,
+        previous_work_item_id=_optional_sf_id(contact, "previousWorkItemId", "0Mw"),
     )
 
 
@@ -279,7 +292,13 @@ def parse_route_request(event: Any) -> RouteRequest:
         flow_id=flow_id,
         fallback_queue_id=fallback_id,
         routing_attributes=_routing_attributes(contact),
+        work_item_id=_session_attribute(contact),
     )
+
+
+def _session_attribute(contact: ContactEvent) -> str | None:
+    raw = contact.attributes.get("workItemId", "").strip()
+    return raw if is_salesforce_id(raw, "0Mw") else None
 
 
 def _routing_attributes(contact: ContactEvent) -> dict[str, str]:

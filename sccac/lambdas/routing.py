@@ -88,8 +88,9 @@ def _route(event: Any, context: Any, deps: runtime.Dependencies, started: float)
         request.conversation_identifier,
         request.routing_type,
         routing_info(request),
-        # Same RequestId for Connect's own retries of this contact's routing request.
-        request_id_for(request.contact_id, f"route/{request.routing_type}"),
+        # Same RequestId for Connect's own retries of this contact's routing request; a new one
+        # for each session (a re-queued contact routes its new session).
+        request_id_for(request.contact_id, f"route/{request.routing_type}/{request.work_item_id or ''}"),
         deadline,
     )
     what = "POST /api/v1/route"

@@ -27,7 +27,7 @@ from sccac.flows.model import (
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_build_all_gives_five_flows_with_their_connect_types(settings: FlowSettings) -> None:
+def test_build_all_gives_six_flows_with_their_connect_types(settings: FlowSettings) -> None:
     built = b.build_all(settings)
     assert {f.kind: f.connect_type for f in built} == {
         FlowKind.INBOUND_CHAT: "CONTACT_FLOW",
@@ -35,6 +35,7 @@ def test_build_all_gives_five_flows_with_their_connect_types(settings: FlowSetti
         FlowKind.QUEUE_TRANSFER: "QUEUE_TRANSFER",
         FlowKind.TRANSCRIPTION: "MODULE",
         FlowKind.TASK_ROUTING: "CONTACT_FLOW",
+        FlowKind.DISCONNECT_REQUEUE: "CONTACT_FLOW",
     }
     for item in built:
         assert item.name.startswith("SCCAC ")

@@ -169,7 +169,7 @@ def test_build_out_that_is_a_file_or_under_a_file_is_one_line(tmp_path: Path) ->
 def test_build_creates_missing_parent_folders(tmp_path: Path) -> None:
     result = invoke("build", "--example", "--out", str(tmp_path / "a" / "b"))
     assert result.exit_code == 0
-    assert len(list((tmp_path / "a" / "b").glob("*.json"))) == 5
+    assert len(list((tmp_path / "a" / "b").glob("*.json"))) == 6
 
 
 def test_read_only_folder_is_reported_before_any_work(tmp_path: Path, good: Path, monkeypatch: pytest.MonkeyPatch) -> None:

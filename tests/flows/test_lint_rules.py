@@ -116,6 +116,10 @@ ALSO_FIRES: dict[str, dict[str, str]] = {
     "SCCAC-FLOW-024": {"SCCAC-DESIGNER-001": "the added dynamic AgentId has no useDynamic marker"},
     # The fallback made dynamic by hand has no useDynamic marker in the built metadata.
     "SCCAC-INBOUND-007": {"SCCAC-DESIGNER-001": "the fallback queue made dynamic has no useDynamic marker"},
+    # Sent straight to routing, the session Lambda (and its loop) are no longer reachable at all.
+    "SCCAC-REQUEUE-002": {"SCCAC-FLOW-008": "the skipped session blocks are unreachable"},
+    # The timeout's dead end is an EndFlowExecution, which FLOW-012 warns about in contact flows.
+    "SCCAC-REQUEUE-003": {"SCCAC-FLOW-012": "the timeout path ends in EndFlowExecution"},
     # The older recording block is what these rules check, and DESIGNER-005 warns about it.
     "SCCAC-FLOW-027": {"SCCAC-DESIGNER-005": "the mutation uses the older recording block"},
     "SCCAC-TRANSCRIPTION-004": {"SCCAC-DESIGNER-005": "the mutation uses the older recording block"},
@@ -232,6 +236,12 @@ MUTATIONS: list[tuple[str, FlowKind, Callable[[Doc], None]]] = [
     ("SCCAC-TRANSCRIPTION-002", K.TRANSCRIPTION, lambda d: act(d, b.ID_END_MODULE).update(Type="DisconnectParticipant")),
     ("SCCAC-TRANSCRIPTION-003", K.TRANSCRIPTION, lambda d: d.pop("Settings")),
     ("SCCAC-TRANSCRIPTION-004", K.TRANSCRIPTION, legacy_recording(RecordingBehavior={"RecordedParticipants": ["Agent"]})),
+    ("SCCAC-REQUEUE-001", K.DISCONNECT_REQUEUE,
+     lambda d: act(d, b.ID_WAIT_FOR_CUSTOMER)["Transitions"]["Conditions"][0]["Condition"].update(Operands=["Returned"])),
+    ("SCCAC-REQUEUE-002", K.DISCONNECT_REQUEUE,
+     lambda d: act(d, b.ID_WAIT_FOR_CUSTOMER)["Transitions"]["Conditions"][0].update(NextAction=b.ID_ROUTING_LOOP)),
+    ("SCCAC-REQUEUE-003", K.DISCONNECT_REQUEUE,
+     lambda d: (add(d, "Just end", "EndFlowExecution"), errors(act(d, b.ID_WAIT_FOR_CUSTOMER), "WaitCompleted", "Just end"))),
     ("SCCAC-DESIGNER-001", K.INBOUND_CHAT, lambda d: metadata_of(b.ID_QUEUE_FROM_ROUTING)(d).pop("useDynamic")),
     ("SCCAC-DESIGNER-002", K.TASK_ROUTING, lambda d: metadata_of(b.ID_CHECK_QUEUE_ID)(d).pop("conditionMetadata")),
     ("SCCAC-DESIGNER-003", K.QUEUE_TRANSFER, lambda d: metadata_of(b.ID_TRANSFER)(d).pop("isFriendlyName")),

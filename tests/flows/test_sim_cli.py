@@ -20,6 +20,7 @@ KIND_BY_PREFIX = {
     "queue-transfer": FlowKind.QUEUE_TRANSFER,
     "task-routing": FlowKind.TASK_ROUTING,
     "transcription": FlowKind.TRANSCRIPTION,
+    "disconnect-requeue": FlowKind.DISCONNECT_REQUEUE,
 }
 
 

@@ -251,3 +251,28 @@ def test_warm_up_reaches_neither_secrets_manager_nor_salesforce(service, deps, m
     assert session_module.handler(WARM_UP, FakeContext()) == {}
     assert routing_module.handler(WARM_UP, FakeContext()) == {}
     assert service.requests == [] and deps.salesforce_round_trips == 0
+
+
+def test_the_requeue_flow_gets_a_new_session_once_per_ended_session(service, deps):
+    first = create_messaging_session(transferred_event(), FakeContext(), deps)
+    service.end_session(first["conversationIdentifier"])  # the agent left; Salesforce ended the session
+    requeue = transferred_event()
+    requeue["Details"]["Parameters"] = {"previousWorkItemId": first["workItemId"]}
+
+    again = create_messaging_session(requeue, FakeContext(), deps)
+    retried = create_messaging_session(requeue, FakeContext(), deps)  # the flow's retry loop
+
+    assert again["workItemId"] != first["workItemId"] and again["workItemId"].startswith("0Mw")
+    assert retried == again and len(service.sessions()) == 2
+    assert again["conversationIdentifier"] == first["conversationIdentifier"]
+    # Without the parameter the same contact's request is the first one again (nothing new).
+    assert create_messaging_session(transferred_event(), FakeContext(), deps)["workItemId"] == first["workItemId"]
+
+
+def test_a_previous_work_item_id_that_is_not_a_session_id_is_refused(service, deps):
+    event = transferred_event()
+    event["Details"]["Parameters"] = {"previousWorkItemId": "005000000000001AAA"}
+    with pytest.raises(InvalidInputError) as raised:
+        create_messaging_session(event, FakeContext(), deps)
+    assert json.loads(str(raised.value))["field"] == "previousWorkItemId"
+    assert service.requests == []

@@ -6,6 +6,7 @@ from sccac.flows.lint.rules import (  # noqa: F401  (imported for their @rule re
     designer,
     document,
     inbound,
+    requeue,
     routing_parameters,
     task,
     transcription,
