@@ -348,9 +348,12 @@ class LocalInteractionService:
             return self._error(exc.status, exc.code, exc.message)
 
     def _take_fault(self, path: str) -> Fault | None:
+        # The session-creating call moved from /conversation to /interactions: a fault injected
+        # for the old path (callers written before the move) applies to the new one too.
+        paths = {path, "/api/v1/conversation"} if path == INTERACTIONS else {path}
         with self._lock:
             for fault in self.faults:
-                if fault.path == path and fault.count > 0:
+                if fault.path in paths and fault.count > 0:
                     fault.count -= 1
                     return fault
         return None

@@ -276,3 +276,12 @@ def test_a_previous_work_item_id_that_is_not_a_session_id_is_refused(service, de
         create_messaging_session(event, FakeContext(), deps)
     assert json.loads(str(raised.value))["field"] == "previousWorkItemId"
     assert service.requests == []
+
+
+def test_a_fault_injected_for_the_old_conversation_path_reaches_the_interactions_call(service, deps):
+    from sccac.lambdas.errors import SalesforceUnavailableError
+
+    service.inject("/api/v1/conversation", status=503)  # callers written before the move
+    with pytest.raises(SalesforceUnavailableError):
+        create_messaging_session(transferred_event(), FakeContext(), deps)
+    assert [c.status for c in service.calls(INTERACTIONS)] == [503]
