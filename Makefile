@@ -1,7 +1,7 @@
 # sccac: the two commands. Each target installs what it needs (idempotently) and then runs.
 #   make demo   run the whole system offline and print what happened
 #   make test   run every test suite: ruff and mypy, offline Salesforce checks, sam build, pytest,
-#               Robot (offline), LWC (ESLint, Jest, headless Chromium)
+#               robocop, actionlint, Robot (offline backend), LWC (ESLint, Jest, headless Chromium)
 
 SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
@@ -83,8 +83,11 @@ pytest: setup
 	$(BIN)/pytest
 
 robot: setup
-	@echo "==> Robot Framework (offline suite; tests tagged org need a connected org)"
-	$(BIN)/robot --outputdir $(OUT)/robot --exclude org --loglevel INFO robot/SCCAC/tests
+	@echo "==> robocop (Robot suites and keyword resources) and actionlint (GitHub Actions workflows)"
+	$(BIN)/robocop check robot
+	$(BIN)/actionlint .github/workflows/*.yml
+	@echo "==> Robot Framework, offline backend (report: $(OUT)/robot; the org backend: cci task run robot --org dev)"
+	$(BIN)/robot --outputdir $(OUT)/robot --exclude org --variable BACKEND:offline --loglevel INFO robot/SCCAC/tests
 
 # The real-browser suite drives Debian's chromium (the browser playwright-core downloads is not reachable here).
 CHROMIUM := /usr/bin/chromium

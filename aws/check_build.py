@@ -3,8 +3,8 @@
 Run after `sam build -t aws/template.yaml --build-dir DIR`: ``python aws/check_build.py DIR``.
 Each function runs in a fresh interpreter that sees only its artifact and the libraries the
 Lambda Python runtime provides (boto3, botocore, urllib3 and their dependencies), as in AWS.
-The handler gets an incomplete event (no channelAddressIdentifier, no conversationIdentifier) and must raise the structured
-INVALID_INPUT error the flow's Error branch handles.
+The handler gets an incomplete event (a flow's event without channelAddressIdentifier or conversationIdentifier; for
+ContactDisconnected, an EventBridge contact event without contactId) and must raise the structured INVALID_INPUT error.
 """
 
 from __future__ import annotations
@@ -25,19 +25,29 @@ BUNDLED = ("jwt", "cryptography")
 
 _PROBE = """
 import json, os, sys
-artifact, runtime_libs, handler = sys.argv[1:4]
+artifact, runtime_libs, handler, event = sys.argv[1:5]
 sys.path[:0] = [artifact, runtime_libs]
 os.environ.update(SF_SCRT_DOMAIN="example.my.salesforce-scrt.com", SALESFORCE_SECRET_NAME="sccac/check", AUTHORIZATION_CONTEXT="SCCAC_Check")
 module_name, _, function = handler.rpartition(".")
 module = __import__(module_name, fromlist=[function])
-event = {"Name": "ContactFlowEvent", "Details": {"ContactData": {"ContactId": "check-build", "Attributes": {}}, "Parameters": {"routingType": "Initial"}}}
 try:
-    getattr(module, function)(event, None)
+    getattr(module, function)(json.loads(event), None)
 except Exception as exc:
     print(json.dumps({"file": module.__file__, "error": type(exc).__name__, "message": str(exc)}))
 else:
     print(json.dumps({"file": module.__file__, "error": None}))
 """
+
+
+# What each handler is invoked with; an incomplete event of that kind.
+FLOW_EVENT = {"Name": "ContactFlowEvent", "Details": {"ContactData": {"ContactId": "check-build", "Attributes": {}},
+                                                      "Parameters": {"routingType": "Initial"}}}
+EVENTS = {
+    "sccac.lambdas.contact_disconnected.handler": {
+        "source": "aws.connect", "detail-type": "Amazon Connect Contact Event",
+        "detail": {"eventType": "DISCONNECTED", "channel": "CHAT"},
+    },
+}
 
 
 class _Loader(yaml.SafeLoader):
@@ -68,7 +78,8 @@ def check(build_dir: Path) -> list[str]:
         for name, props in functions.items():
             artifact = build_dir / props["CodeUri"]
             problems += [f"{name}: {lib} is not bundled in {artifact}" for lib in BUNDLED if not (artifact / lib).is_dir()]
-            proc = subprocess.run([sys.executable, "-S", "-c", _PROBE, str(artifact), str(runtime_libs), props["Handler"]],
+            event = json.dumps(EVENTS.get(props["Handler"], FLOW_EVENT))
+            proc = subprocess.run([sys.executable, "-S", "-c", _PROBE, str(artifact), str(runtime_libs), props["Handler"], event],
                                   capture_output=True, text=True, timeout=60, check=False)
             if proc.returncode != 0 or not proc.stdout.strip():
                 problems.append(f"{name}: {props['Handler']} does not import from {artifact}: {proc.stderr.strip()[-800:]}")

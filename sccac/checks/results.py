@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sccac.errors import SccacFailure, SccacUsageError
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -52,15 +54,15 @@ class CheckResult:
         return self.skipped is None and not self.errors
 
 
-class ToolMissing(RuntimeError):
+class ToolMissing(SccacFailure, RuntimeError):
     """An external tool a check needs is not installed; the message says how to install it."""
 
 
-class ToolFailed(RuntimeError):
+class ToolFailed(SccacFailure, RuntimeError):
     """An external tool could not be started, hung past its time limit, or failed without a report."""
 
 
-class ProjectFileError(ValueError):
+class ProjectFileError(SccacUsageError, ValueError):
     """sfdx-project.json is missing, unreadable or does not say what the checks need; names the file and the key."""
 
     def __init__(self, path: Path, detail: str, line: int | None = None) -> None:

@@ -11,6 +11,7 @@ from sccac.checks.apex_visibility import check_visibility
 from sccac.checks.project_files import check_project_files
 from sccac.checks.results import CheckResult, Problem, ProjectFileError, ToolMissing
 from sccac.checks.standard_channels import check_standard_channels
+from sccac.errors import SccacError
 
 SAM_TEMPLATE = Path("aws/template.yaml")
 
@@ -57,7 +58,9 @@ def _cfn_lint(root: Path) -> CheckResult:
         result.skipped = f"no {SAM_TEMPLATE}"
         return result
     try:
-        from cfnlint.api import lint_file  # imported here: cfn-lint loads its rule set at import time
+        from cfnlint.api import (
+            lint_file,  # imported here: cfn-lint loads its rule set at import time
+        )
     except ImportError:
         raise ToolMissing("cfn-lint is not installed: pip install 'cfn-lint>=1.20,<2' (make setup installs it)") from None
 
@@ -95,7 +98,7 @@ def _run_one(name: str, root: Path) -> CheckResult:
         return CHECKS[name](root)
     except ProjectFileError as exc:
         return CheckResult(name, [Problem(str(exc.path), exc.detail, exc.line, rule="project")])
-    except (RuntimeError, ValueError) as exc:  # ToolMissing and ToolFailed are RuntimeErrors
+    except SccacError as exc:  # a tool missing or failed; a bug in a check is not caught here: it is a bug
         return CheckResult(name, [Problem(str(root), str(exc), rule="tool")])
     except OSError as exc:
         where = exc.filename or root

@@ -24,7 +24,7 @@ from pathlib import Path
 from lxml import etree
 
 from sccac.checks.metadata_model import MetadataModel, from_xsd, installed_types_models
-from sccac.checks.results import CheckResult, Problem
+from sccac.checks.results import CheckResult, Problem, ToolFailed
 
 MD_NS = "http://soap.sforce.com/2006/04/metadata"
 XSD_NS = "http://www.w3.org/2001/XMLSchema"
@@ -51,7 +51,7 @@ def metadata_schema() -> tuple[etree.XMLSchema, frozenset[str]]:
     wsdl = etree.parse(str(wsdl_path()))
     schema_el = wsdl.find(f".//{{{XSD_NS}}}schema")
     if schema_el is None:
-        raise RuntimeError(f"no xsd:schema in {wsdl_path()}")
+        raise ToolFailed(f"no xsd:schema in {wsdl_path()}; reinstall simple-salesforce (make setup)")
     type_names = {el.get("name") for el in schema_el.findall(f"{{{XSD_NS}}}complexType")}
     declared = {el.get("name") for el in schema_el.findall(f"{{{XSD_NS}}}element")}
     # Re-root the schema so the prefixes it uses (tns, xsd) stay declared.
@@ -68,7 +68,7 @@ def schema_model() -> MetadataModel:
     """Element names and enumerations of the 63.0 schema, to look each element of a file up in it."""
     schema_el = etree.parse(str(wsdl_path())).find(f".//{{{XSD_NS}}}schema")
     if schema_el is None:
-        raise RuntimeError(f"no xsd:schema in {wsdl_path()}")
+        raise ToolFailed(f"no xsd:schema in {wsdl_path()}; reinstall simple-salesforce (make setup)")
     return from_xsd(schema_el, f"Metadata API {schema_version()}")
 
 

@@ -52,6 +52,8 @@ def check_standard_channels(roots: Iterable[Path]) -> CheckResult:
             continue
         result.checked += 1
         entity, line = found
+        # Object names are case-insensitive in Salesforce: 'case' names the Case object too.
+        entity = next((name for name in STANDARD_CHANNELS if name.lower() == entity.lower()), entity)
         if entity in STANDARD_CHANNELS:
             result.problems.append(Problem(
                 str(path),

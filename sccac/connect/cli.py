@@ -139,7 +139,7 @@ def apply(output: Path, **kw: Any) -> None:
 def pull(out_dir: Path, **kw: Any) -> None:
     """Write the deployed flows to files and show how they differ from the generated ones."""
     run = _open(kw)
-    with run.virtual_time:
+    with run.virtual_time():
         snap = read_instance(run.client, run.desired.instance_id, quick_connects=False)
     for drift in pull_flows(run.desired, snap, out_dir):
         where = f" -> {drift.path}" if drift.path else ""

@@ -7,7 +7,10 @@ option means the same in both and is checked in one place.
 from __future__ import annotations
 
 import contextlib
-from dataclasses import dataclass, field
+import functools
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -61,7 +64,8 @@ class WiringOptions:
 
 @dataclass
 class WiringRun:
-    """Start with :func:`open_run`; ``virtual_time`` wraps calls when the run is on the in-memory fake."""
+    """Start with :func:`open_run`. On the in-memory fake, ``virtual_time()`` puts botocore's retry sleeps on
+    the fake's clock around each call (a new context each time: a run may plan, then apply)."""
 
     options: WiringOptions
     client: Any
@@ -69,15 +73,15 @@ class WiringRun:
     engine: Engine
     quotas: Quotas
     desired: DesiredState
-    virtual_time: Any = field(default_factory=contextlib.nullcontext)
+    virtual_time: Callable[[], AbstractContextManager[Any]] = contextlib.nullcontext
     offline_instance: str | None = None
 
     def plan(self) -> PlanRun:
-        with self.virtual_time:
+        with self.virtual_time():
             return self.engine.plan(self.desired, self.quotas, self.options.plan_options)
 
     def apply(self, progress: Progress | None = None) -> ApplyRun:
-        with self.virtual_time:
+        with self.virtual_time():
             return self.engine.apply(self.desired, self.quotas, self.options.plan_options, progress)
 
 
@@ -110,7 +114,7 @@ def open_run(options: WiringOptions) -> WiringRun:
         channel_address_identifier=options.channel_address_identifier or "", fallback_queue=options.fallback_queue,
         retry_count=options.retry_count, name_prefix=options.name_prefix, transcription=options.transcription,
     )
-    virtual_time: Any = contextlib.nullcontext()
+    virtual_time: Callable[[], AbstractContextManager[Any]] = contextlib.nullcontext
     offline_instance = None
     if options.offline:
         from sccac.testing.connect.harness import fake_world
@@ -121,7 +125,7 @@ def open_run(options: WiringOptions) -> WiringRun:
         world = fake_world(rate=options.rate, burst=options.burst, max_attempts=options.max_attempts,
                            alias="offline" if is_id else given, instance_id=given if is_id else None)
         client, meter, engine, quotas = world.engine.client, world.meter, world.engine, world.quotas()
-        virtual_time = virtual_retry_sleep(world.clock)
+        virtual_time = functools.partial(virtual_retry_sleep, world.clock)
         offline_instance = f"{world.instance.id} (alias {world.instance.alias})"
     else:
         session = aws_session(options.region, options.profile)

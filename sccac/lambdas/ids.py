@@ -19,8 +19,9 @@ UUID_RE = re.compile(rf"^{UUID}\Z", re.IGNORECASE)
 #: A Salesforce record Id: 15 case-sensitive characters, or the 18-character case-safe form.
 SALESFORCE_ID_RE = re.compile(r"^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?\Z")
 
-#: An AWS region name such as us-east-1 or us-gov-west-1.
-AWS_REGION = r"[a-z]{2}(?:-[a-z]+)+-\d"
+#: An AWS region name such as us-east-1 or us-gov-west-1. Digits are [0-9], never \\d, which also
+#: matches the digits of other scripts (an ARN with Arabic-Indic digits names no AWS resource).
+AWS_REGION = r"[a-z]{2}(?:-[a-z]+)+-[0-9]"
 
 
 def connect_arn_re(kind: str) -> re.Pattern[str]:
@@ -32,11 +33,13 @@ def connect_arn_re(kind: str) -> re.Pattern[str]:
     edited by hand and names no resource. Groups: region, account, instance, id.
     """
     return re.compile(
-        rf"^arn:aws[-a-z]*:connect:(?P<region>{AWS_REGION}):(?P<account>\d{{12}}):"
+        rf"^arn:aws[-a-z]*:connect:(?P<region>{AWS_REGION}):(?P<account>[0-9]{{12}}):"
         rf"instance/(?P<instance>{UUID})/{re.escape(kind)}/(?P<id>{UUID})\Z"
     )
 
 
+#: An Amazon Connect instance ARN (``arn:aws:connect:<region>:<12 digits>:instance/<uuid>``); group: instance.
+CONNECT_INSTANCE_ARN_RE = re.compile(rf"^arn:aws[-a-z]*:connect:{AWS_REGION}:[0-9]{{12}}:instance/(?P<instance>{UUID})\Z")
 #: A Connect queue ARN (``.../queue/<uuid>``).
 CONNECT_QUEUE_ARN_RE = connect_arn_re("queue")
 #: A Connect flow module ARN (``.../flow-module/<uuid>``).

@@ -133,8 +133,15 @@ class InteractionApi:
         payload = json.dumps(body, separators=(",", ":")).encode()
         return self._post(ROUTE_PATH, payload, "application/json", request_id, deadline)
 
+    def post_conversation_history(self, body: dict[str, Any], request_id: str, deadline: Deadline) -> dict[str, Any]:
+        """``AddConversationHistoryRequest``; this call alone also needs AuthorizationContextType."""
+        payload = json.dumps(body, separators=(",", ":")).encode()
+        return self._post("/api/v1/conversationHistory", payload, "application/json", request_id, deadline,
+                          {"AuthorizationContextType": "ConversationChannelDefinition"})
+
     def _post(
-        self, path: str, payload: bytes, content_type: str, request_id: str, deadline: Deadline
+        self, path: str, payload: bytes, content_type: str, request_id: str, deadline: Deadline,
+        extra_headers: dict[str, str] | None = None,
     ) -> dict[str, Any]:
         endpoint = Endpoint(f"Interaction Service POST {path}", "SF_SCRT_DOMAIN", "SF_SCRT_DOMAIN")
         for attempt in (1, 2):
@@ -150,6 +157,7 @@ class InteractionApi:
                     "RequestId": request_id,
                     "Content-Type": content_type,
                     "Accept": "application/json",
+                    **(extra_headers or {}),
                 },
                 body=payload,
                 timeout_s=deadline.call_timeout(endpoint.what),

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
 
-from sccac.mappings.sides import ConnectInstance, OmniQueue
+from sccac.mappings.sides import ConnectInstance, OmniQueue, instance_of
 from sccac.salesforce.render import QueueMapping
 
 
@@ -17,7 +17,9 @@ class MappingState(str, Enum):
     UNKNOWN_QUEUE = "unknown queue"
     MISSING_ROUTING_CONFIGURATION = "missing routing configuration"
     DUPLICATE = "duplicate"
+    INVALID_ARN = "invalid arn"
     STALE = "stale"
+    NOT_EXTERNAL_ROUTING = "not external routing"
     UNMAPPED = "unmapped"
     NOT_MIRRORED = "not mirrored"
     OK = "ok"
@@ -27,7 +29,10 @@ _ADVICE = {
     MappingState.UNKNOWN_QUEUE: "a mapping names a queue the org does not have: remove it from the mapping file",
     MappingState.MISSING_ROUTING_CONFIGURATION: "give the queue a routing configuration with External Routing",
     MappingState.DUPLICATE: "keep one mapping record for this queue",
+    MappingState.INVALID_ARN: "the mapped ARN is not a queue ARN of this Connect instance: remap the queue",
     MappingState.STALE: "the Connect queue is gone: re-run the wiring or remap the queue",
+    MappingState.NOT_EXTERNAL_ROUTING: "its routing configuration does not use External Routing, so Omni-Channel, "
+                                       "not Connect, picks the agent: set the routing model to External Routing",
     MappingState.UNMAPPED: "add the queue to the mapping file (its work goes to the fallback queue until then)",
     MappingState.NOT_MIRRORED: "re-run deploy_queue_mappings to write the contact center's routing map",
     MappingState.OK: "",
@@ -97,8 +102,13 @@ def _state(
     if not mapped:
         return MappingState.UNMAPPED
     arn = mapped[0].connect_queue_arn
+    owner = instance_of(arn)
+    if owner is None or (instance is not None and owner != instance.arn):
+        return MappingState.INVALID_ARN
     if instance is not None and not instance.has_queue_arn(arn):
         return MappingState.STALE
+    if not queue.routes_externally:
+        return MappingState.NOT_EXTERNAL_ROUTING
     if routing_map is not None and (queue.id, arn) not in mirrored:
         return MappingState.NOT_MIRRORED
     return MappingState.OK

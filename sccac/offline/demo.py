@@ -12,7 +12,14 @@ from pathlib import Path
 from sccac.flows.diagram import DiagramRenderError, to_mermaid, to_svg
 from sccac.flows.lint import lint_flow
 from sccac.flows.simulator_trace import Trace
-from sccac.offline.system import OfflineSystem
+from sccac.mappings.reader import read_mapping_file
+from sccac.mappings.sides import EXTERNAL_ROUTING, OmniQueue
+from sccac.mappings.validate import require_valid
+from sccac.offline.system import OfflineConfig, OfflineSystem
+from sccac.offline.written import record
+
+#: The mapping file the demo starts from unless --mapping names another.
+SAMPLE_MAPPING = Path(__file__).with_name("sample_queue_mappings.yaml")
 
 Echo = Callable[[str], None]
 
@@ -119,6 +126,37 @@ def _run_contacts(system: OfflineSystem, echo: Echo, verbose: bool) -> dict[str,
     return traces
 
 
+def _run_offers(echo: Echo) -> list[str]:
+    """Agents in Connect, offers in Salesforce: a fresh contact center, so earlier contacts do not queue first."""
+    echo("4. Offers: Connect picks the agent, Omni-Channel shows the offer as AgentWork")
+    problems: list[str] = []
+    with OfflineSystem() as system:
+        def work(work_item: str) -> str:
+            names = {system.salesforce_user_id(a.name): a.name for a in system.staffing.agents}
+            return ", ".join(f"{names.get(w.user_id, w.user_id)} {w.status}" for w in system.org.work_for(work_item)) or "none"
+
+        for agent in system.staffing.agents:
+            echo(f"   agent {agent.name}: Connect user {agent.connect_user} ({agent.routing_profile}) = Salesforce user {agent.salesforce_user}")
+        chat = system.chat("0f6b1c2e-0000-4000-8000-0000000000d1", {"clientId": "ann@example.com"})
+        session = chat.attributes.get("workItemId", "")
+        echo(f"   ann's chat waits in Support with every agent offline; AgentWork: {work(session)}")
+        system.set_agent_status("maria", "Available")
+        system.set_agent_status("li", "Available")
+        echo(f"   maria, then li go Available: the chat goes to maria (idle longest); AgentWork: {work(session)}")
+        system.decline(chat.contact_id)
+        echo(f"   maria declines: the chat goes to li; AgentWork: {work(session)}")
+        system.accept(chat.contact_id)
+        echo(f"   li accepts: AgentWork: {work(session)}; PendingServiceRouting left: {session in system.org.psrs}")
+        system.set_agent_status("sam", "Available")
+        system.case_task("500000000000004AAA", system.config.omni_queue("SCCAC_Billing").omni_queue_id)
+        echo(f"   Case on SCCAC_Billing: task contact in Billing, AgentWork: {work('500000000000004AAA')}")
+        if work(session) != "maria Declined, li Opened":
+            problems.append(f"offers: expected maria Declined, li Opened for the chat, got {work(session)}")
+        if work("500000000000004AAA") != "sam Assigned":
+            problems.append(f"offers: expected the Case offered to sam, got {work('500000000000004AAA')}")
+    return problems
+
+
 def _expect(traces: dict[str, Trace], system: OfflineSystem) -> list[str]:
     """The demo's own acceptance: what a user would check by reading the output."""
     config = system.config
@@ -169,16 +207,42 @@ def _lambda_logs(echo: Echo, verbose: bool) -> Iterator[None]:
         lambda_logger.propagate = saved
 
 
-def run_demo(out: Path, echo: Echo = print, verbose: bool = False, svg: bool = True) -> DemoResult:
+def _mapping(path: Path, echo: Echo) -> OfflineConfig:
+    """Read and check the mapping file against the offline org's Omni-Queues; stop with every problem."""
+    base = OfflineConfig()
+    mapping = read_mapping_file(path)
+    omni_queues = {q.developer_name: OmniQueue(q.omni_queue_id, q.developer_name, q.developer_name,
+                                               "SCCAC_External_Routing", EXTERNAL_ROUTING) for q in base.queues}
+    warnings = require_valid(mapping, omni_queues)
+    echo(f"0. Mapping file {path}: {len(mapping.entries)} mappings valid against the offline org's Omni-Queues")
+    for problem in warnings:
+        echo(f"   {problem}")
+    return base.with_mapping(mapping)
+
+
+def _show_wiring(system: OfflineSystem, echo: Echo) -> None:
+    assert system.wiring is not None
+    echo("   Connect wiring plan (sccac connect plan):")
+    for line in system.wiring.plan:
+        echo(f"     {line}")
+    echo(f"   applied: {system.wiring.summary}; the contacts below run through the flows as the instance holds them")
+
+
+def run_demo(out: Path, echo: Echo = print, verbose: bool = False, svg: bool = True,
+             mapping: Path = SAMPLE_MAPPING) -> DemoResult:
     files: list[Path] = []
-    with OfflineSystem() as system, _lambda_logs(echo, verbose):
+    config = _mapping(mapping, echo)
+    with OfflineSystem(config) as system, _lambda_logs(echo, verbose):
         echo(f"sccac offline demo: Connect instance {system.config.instance_arn} (simulated), "
              f"Salesforce org {system.config.org_id} (local Interaction Service at {system.service.base_url if system.service else '?'})")
+        _show_wiring(system, echo)
         findings = _author_flows(system, out, echo, files, svg)
         traces = _run_contacts(system, echo, verbose)
         _write(out / "traces.json", json.dumps({k: t.to_dict() for k, t in traces.items()}, indent=2) + "\n", files)
         problems = _expect(traces, system)
-    echo(f"4. Wrote {len(files)} files under {out}/ (flows/, diagrams/, traces.json)")
+        problems += _run_offers(echo)
+    record(out, files)  # before any verdict: a re-run may replace these, and only these
+    echo(f"5. Wrote {len(files)} files under {out}/ (flows/, diagrams/, traces.json)")
     if findings:
         problems.append(f"the generated flows have {findings} lint findings")
     if problems:

@@ -167,3 +167,11 @@ def find_channel_definition(sf: SalesforceClient, developer_name: str | None = N
              else f"MasterLabel = {soql_quote(label or '')}")
     rows = _records(sf, f"SELECT Id, DeveloperName FROM ConversationChannelDefinition WHERE {where}")
     return (str(rows[0]["Id"]), str(rows[0]["DeveloperName"])) if rows else None
+
+
+def has_connected_app(sf: SalesforceClient, developer_name: str) -> bool:
+    """Whether the org has the connected app (ConnectedApplication carries its name, not the developer name's
+    label; the package's app has the same name and developer name but for underscores)."""
+    label = developer_name.replace("_", " ")
+    rows = _records(sf, f"SELECT Id FROM ConnectedApplication WHERE Name IN ({soql_quote(label)}, {soql_quote(developer_name)})")
+    return bool(rows)

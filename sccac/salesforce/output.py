@@ -36,6 +36,7 @@ RENDERED_FOLDERS = frozenset(
         "permissionsets",
         "permissionsetgroups",
         "customMetadata",
+        "connectedApps",
     }
 )
 _MANIFEST_RE = re.compile(r"<!--\s*" + re.escape(MANIFEST_MARK) + r" (?P<kind>[a-z][a-z-]*)\b[^\n]*\n(?P<files>.*?)-->", re.S)

@@ -307,6 +307,53 @@ def render_queue_mappings(
         return _install(target, result)
 
 
+@dataclass(frozen=True)
+class ConnectedAppOptions:
+    """The connected app the Lambdas sign in with (JWT bearer, scope Interaction API): pre-authorized for the
+    integration user through ``profiles`` or ``permission_sets``."""
+
+    contact_email: str
+    consumer_key: str
+    developer_name: str = "SCCAC_Interaction_Service"
+    label: str = "SCCAC Interaction Service"
+    profiles: tuple[str, ...] = ("System Administrator",)
+    permission_sets: tuple[str, ...] = ()
+
+    def validated(self) -> ConnectedAppOptions:
+        email = v.require_text("contact_email", self.contact_email, 80)
+        if "@" not in email:
+            raise v.RenderOptionError("contact_email", f"'{email}' is not an email address", "Give the admin's email.")
+        key = v.require_text("consumer_key", self.consumer_key, 256)
+        if not key.isalnum():
+            raise v.RenderOptionError("consumer_key", "has characters other than letters and digits", "Generate a new one.")
+        if not self.profiles and not self.permission_sets:
+            raise v.RenderOptionError("profiles", "no profile or permission set pre-authorizes the integration user",
+                                      "Name the profile or permission set of the user the Lambdas sign in as.")
+        return replace(
+            self,
+            contact_email=email,
+            consumer_key=key,
+            developer_name=v.developer_name("developer_name", self.developer_name),
+            label=v.require_text("label", self.label),
+            profiles=tuple(v.require_text("profiles", p) for p in self.profiles),
+            permission_sets=tuple(v.developer_name("permission_sets", p) for p in self.permission_sets),
+        )
+
+
+def render_connected_app(options: ConnectedAppOptions, certificate_pem: str, out_dir: Path, *, force: bool = False) -> RenderResult:
+    """Render the connected app with the certificate of the key the Lambdas sign with (the key itself never)."""
+    o = options.validated()
+    if "PRIVATE KEY" in certificate_pem or "BEGIN CERTIFICATE" not in certificate_pem:
+        raise v.RenderOptionError("certificate", "is not a PEM certificate", "Pass the certificate, never the private key.")
+    target = inspect_target(Path(out_dir), "connected-app", force)
+    with staging(target) as stage:
+        result = RenderResult(stage)
+        _write(result, f"connectedApps/{o.developer_name}.connectedApp", "connectedApp.j2", o=o,
+               certificate=certificate_pem.strip())
+        _write_package(result, {"ConnectedApp": [o.developer_name]}, "connected-app")
+        return _install(target, result)
+
+
 def _install(target: Target, staged: RenderResult) -> RenderResult:
     """Move a complete render from its staging folder into the target (see sccac.salesforce.output)."""
     relative = [p.relative_to(staged.directory).as_posix() for p in staged.files]

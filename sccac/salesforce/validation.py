@@ -132,7 +132,7 @@ def uuid(option: str, value: str | None) -> str:
 
 def aws_account_id(option: str, value: str | None) -> str:
     text = require_text(option, value, 12)
-    if not re.fullmatch(r"\d{12}", text):
+    if not re.fullmatch(r"[0-9]{12}", text):
         raise RenderOptionError(option, f"'{text}' is not a 12-digit AWS account id", "Use the account that owns the IAM role.")
     return text
 

@@ -22,12 +22,14 @@ salesforce-misc/interaction-service-apis ``inbound-interaction-api.yaml``:
   ``externalQueueId`` (the Connect queue ARN) unless ``send_external_queue_id`` is off (the
   published reference does not list that key; an org whose contact center does not hold the
   mapping does not send it). ``routingInfo.routingAttributes`` are kept with the routing.
-
 - ``POST /services/data/v62.0/composite`` (the org's REST API at the token's ``instance_url``):
   the two queries the Routing function's mapping lookup sends, answered from ``queues``
   (``Connect_Queue_Mapping__mdt`` records, active ones with an ARN) and ``queue_names``
   (Group DeveloperName per Omni-Queue Id). A token without the ``api`` scope
   (``api_scope`` off) gets 401 ``INVALID_SESSION_ID``, as Salesforce answers.
+- ``POST /api/v1/conversationHistory``: ``AddConversationHistoryRequest`` (at most 5 entries and
+  3 participants, header ``AuthorizationContextType: ConversationChannelDefinition``); the
+  entries are kept on the conversation of the request's end user (``Conversation.history``).
 
 Errors use the published ``Error`` body ``{"code": int, "message": str}`` with the
 Interaction API error codes and descriptions of ERRORCODES.md (10004 token not valid,
@@ -180,6 +182,7 @@ class Conversation:
     subject: str
     sessions: list[MessagingSession] = field(default_factory=list)
     entries: list[str] = field(default_factory=list)  # ids of the entries /interactions added
+    history: list[dict[str, Any]] = field(default_factory=list)  # conversationHistory entries, as sent
 
     def open_session(self) -> MessagingSession | None:
         return next((s for s in self.sessions if s.status == "Active"), None)
@@ -336,7 +339,7 @@ class LocalInteractionService:
                 raise _HttpError(405, 405, f"{method} is not supported on {path}")
             if path == "/services/oauth2/token":
                 return 200, json.dumps(self._token(body)).encode(), "application/json"
-            if path in (INTERACTIONS, "/api/v1/conversation", "/api/v1/route"):
+            if path in (INTERACTIONS, "/api/v1/conversation", "/api/v1/route", HISTORY_PATH):
                 return self._api(path, headers, body)
             if path == REST_COMPOSITE:
                 return self._composite(headers, body)
@@ -413,6 +416,8 @@ class LocalInteractionService:
             raise _HttpError(401, 10004)  # the OrgId header does not match the token's org
         if headers.get("AuthorizationContext") != self.config.authorization_context:
             raise _HttpError(403, 10005)
+        if path == HISTORY_PATH and headers.get("AuthorizationContextType") != "ConversationChannelDefinition":
+            raise _HttpError(400, 10016, "Enter a valid header: AuthorizationContextType must be ConversationChannelDefinition.")
         request_id = headers.get("RequestId", "")
         if not UUID_RE.match(request_id):
             raise _HttpError(400, 10016)
@@ -439,7 +444,8 @@ class LocalInteractionService:
             if path == INTERACTIONS:
                 result = self._interaction(data)
             else:
-                result = self._conversation(data) if path == "/api/v1/conversation" else self._route(data)
+                handler = {"/api/v1/conversation": self._conversation, HISTORY_PATH: self._history}.get(path, self._route)
+                result = handler(data)
             encoded = json.dumps(result).encode()
             self._replies[(path, request_id)] = (same, 202, encoded)
         return 202, encoded, "application/json"
@@ -556,6 +562,31 @@ class LocalInteractionService:
             "success": True,
         }
 
+    def _history(self, data: dict[str, Any]) -> dict[str, Any]:
+        """AddConversationHistoryRequest -> AddConversationHistoryResponse; the entries join the conversation."""
+        channel = str(data.get("channelAddressIdentifier") or "").lower()
+        if channel not in self.config.channels:
+            raise _HttpError(400, 10017)
+        if not self.config.channels[channel].active:
+            raise _HttpError(400, 10031)
+        participants = data.get("conversationParticipants")
+        entries = data.get("conversationEntries")
+        if not isinstance(participants, list) or not 1 <= len(participants) <= HISTORY_MAX_PARTICIPANTS:
+            raise _HttpError(400, 10089, f"conversationParticipants must hold 1 to {HISTORY_MAX_PARTICIPANTS} participants.")
+        if not isinstance(entries, list) or not 1 <= len(entries) <= HISTORY_MAX_ENTRIES:
+            raise _HttpError(400, 10089, f"conversationEntries must hold 1 to {HISTORY_MAX_ENTRIES} entries.")
+        people = [_history_participant(p) for p in participants]
+        end_users = [p for p in people if p["role"] == "EndUser"]
+        if len(end_users) != 1:
+            raise _HttpError(400, 10053, "conversationParticipants must name exactly one EndUser.")
+        conversation = self.conversations.get(self._by_participant.get((channel, end_users[0]["subject"]), ""))
+        if conversation is None or not conversation.sessions:
+            raise _HttpError(400, 10018, "No conversation with this end user on this channel.")
+        for entry in entries:
+            _check_history_entry(entry, people)
+        conversation.history.extend(entries)
+        return {"success": True}
+
     def _route(self, data: dict[str, Any]) -> dict[str, Any]:
         conversation = self.conversations.get(str(data.get("conversationIdentifier") or ""))
         if conversation is None:
@@ -656,6 +687,44 @@ def _without_timestamps(data: Any) -> Any:
     return {**data, "interactions": [
         {k: v for k, v in i.items() if k != "timestamp"} if isinstance(i, dict) else i for i in data["interactions"]
     ]}
+
+
+HISTORY_PATH = "/api/v1/conversationHistory"
+# AddConversationHistoryRequest: maxItems of conversationEntries and conversationParticipants.
+HISTORY_MAX_ENTRIES = 5
+HISTORY_MAX_PARTICIPANTS = 3
+
+
+def _history_participant(raw: Any) -> dict[str, str]:
+    """A ConversationParticipant's ``participant``, checked (joinedTime is required)."""
+    if not isinstance(raw, dict) or not isinstance(raw.get("joinedTime"), int) or isinstance(raw.get("joinedTime"), bool):
+        raise _HttpError(400, 10089, "Each conversationParticipant needs a participant and an integer joinedTime.")
+    participant = raw.get("participant")
+    if not isinstance(participant, dict) or participant.get("appType") != "custom":
+        raise _HttpError(400, 10037)
+    if participant.get("role") not in ("EndUser", "Chatbot"):
+        raise _HttpError(400, 10038)
+    subject = participant.get("subject")
+    if not isinstance(subject, str) or not subject or len(subject) > 255:
+        raise _HttpError(400, 10054)
+    return {"appType": "custom", "role": participant["role"], "subject": subject}
+
+
+def _check_history_entry(entry: Any, people: list[dict[str, str]]) -> None:
+    """A ConversationEntry: integer clientTimestamp, a sender among the participants, a Message payload."""
+    if not isinstance(entry, dict) or not isinstance(entry.get("clientTimestamp"), int):
+        raise _HttpError(400, 10089, "Each conversationEntry needs an integer clientTimestamp.")
+    if entry.get("sender") not in people:
+        raise _HttpError(400, 10089, "A conversationEntry's sender is not one of the conversationParticipants.")
+    payload = entry.get("entryPayload")
+    if not isinstance(payload, dict) or payload.get("entryType") != "Message" or not UUID_RE.match(str(payload.get("id"))):
+        raise _HttpError(400, 10089, "entryPayload must be a Message entry with a UUID id.")
+    message = payload.get("abstractMessage")
+    content = message.get("staticContent") if isinstance(message, dict) else None
+    if (not isinstance(message, dict) or message.get("messageType") != "StaticContentMessage"
+            or not isinstance(content, dict) or content.get("formatType") != "Text"
+            or not isinstance(content.get("text"), str)):
+        raise _HttpError(400, 10089, "abstractMessage must be a StaticContentMessage with Text content.")
 
 
 class _TokenError(Exception):

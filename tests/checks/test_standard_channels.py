@@ -35,3 +35,15 @@ def test_channel_for_a_custom_object_passes(project):
                      CHANNEL.format(label="Refunds", entity="Refund_Request__c"))
     (result,) = run_checks(project.root, ["channels"])
     assert result.ok and result.checked == 1
+
+
+def test_object_names_match_whatever_their_case(tmp_path):
+    from sccac.checks.standard_channels import check_standard_channels
+
+    folder = tmp_path / "unpackaged" / "config" / "omni" / "serviceChannels"
+    folder.mkdir(parents=True)
+    (folder / "Cases.serviceChannel").write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<ServiceChannel xmlns="http://soap.sforce.com/2006/04/metadata">\n'
+        "    <label>Cases</label>\n    <relatedEntityType>case</relatedEntityType>\n</ServiceChannel>\n", encoding="utf-8")
+    result = check_standard_channels([tmp_path / "unpackaged"])
+    assert [p.rule for p in result.problems] == ["standard-service-channel"]

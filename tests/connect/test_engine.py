@@ -216,3 +216,20 @@ def test_a_flow_connect_rejects_stops_the_run_naming_step_resource_code_and_prob
     assert [q.name for q in world.instance.queues.values()] == ["BasicQueue", "Queue 0"]  # earlier steps stay applied
     world.apply(desired)
     assert_complete(world, 1)
+
+
+def test_content_the_service_returns_reformatted_is_neither_a_change_nor_a_console_edit(tmp_path) -> None:
+    """Connect may hand content back with other key order and whitespace than it was sent with: a re-run
+    must still make no write, and pull must not call the flows edited."""
+    from sccac.connect.drift import pull
+
+    world = fake_world()
+    world.backend.reformat_content = True
+    desired = world.desired(2)
+    world.apply(desired)
+    inbound = next(f for f in world.instance.flows.values() if f.name == "SCCAC Inbound Chat")
+    assert inbound.content.startswith("{\n")  # stored as the service would return it, not as sent
+    again = world.apply(desired)
+    assert again.stats.writes == 0 and set(again.result.outcomes) == {"unchanged"}
+    snap = world.engine.read(desired)
+    assert {d.state for d in pull(desired, snap, tmp_path)} == {"same"}

@@ -170,3 +170,30 @@ def test_module_content_naming_a_missing_resource_is_an_invalid_module() -> None
     code, status, response = code_of(lambda: client.create_contact_flow_module(InstanceId=iid, Name="M", Content=content))
     assert (code, status) == ("InvalidContactFlowModuleException", 400)
     assert "is not associated" in response["Problems"][0]["message"]
+
+
+def test_every_answer_the_engine_reads_has_the_models_output_shape() -> None:
+    """botocore parses whatever the fake sends; this checks each parsed answer against the operation's output
+    shape (member names, types, nesting), as the real service's answers are, for a first run and a re-run."""
+    from botocore.validate import ParamValidator
+
+    world = fake_world()
+    checked: dict[str, int] = {}
+    problems: list[str] = []
+
+    def check(http_response: Any, parsed: dict[str, Any], model: Any, **_: Any) -> None:
+        if model.output_shape is None or "Error" in parsed:
+            return
+        body = {k: v for k, v in parsed.items() if k != "ResponseMetadata"}
+        report = ParamValidator().validate(body, model.output_shape)
+        if report.has_errors():
+            problems.append(f"{model.name}: {report.generate_report()}")
+        checked[model.name] = checked.get(model.name, 0) + 1
+
+    world.engine.client.meta.events.register("after-call.connect", check)
+    desired = world.desired(3, routing_profile="Basic Routing Profile")
+    world.apply(desired)
+    world.apply(desired)
+    assert problems == []
+    assert {"SearchQueues", "SearchContactFlows", "SearchQuickConnects", "SearchRoutingProfiles", "ListLambdaFunctions",
+            "CreateQueue", "CreateContactFlow", "CreateQuickConnect", "DescribeInstance"} <= set(checked)

@@ -78,3 +78,24 @@ def test_a_uuid_pasted_in_uppercase_is_read_as_the_same_uuid():
     assert validation.uuid("instance_id", upper) == CHANNEL
     with pytest.raises(FlowSettingsError):
         flow_settings(channel=CHANNEL + "\n")
+
+
+def test_digits_of_other_scripts_are_not_account_or_region_digits():
+    from sccac.lambdas.ids import CONNECT_INSTANCE_ARN_RE, CONNECT_QUEUE_ARN_RE
+
+    uuid = "0e4d2b7a-9c1f-4a6e-8b3d-5f7a9c2e1b40"
+    arabic_indic = "\u0661" * 12
+    assert CONNECT_QUEUE_ARN_RE.match(f"arn:aws:connect:us-east-1:123456789012:instance/{uuid}/queue/{uuid}")
+    assert not CONNECT_QUEUE_ARN_RE.match(f"arn:aws:connect:us-east-1:{arabic_indic}:instance/{uuid}/queue/{uuid}")
+    assert not CONNECT_QUEUE_ARN_RE.match(f"arn:aws:connect:us-east-\u0661:123456789012:instance/{uuid}/queue/{uuid}")
+    assert CONNECT_INSTANCE_ARN_RE.match(f"arn:aws:connect:us-east-1:123456789012:instance/{uuid}")
+    assert not CONNECT_INSTANCE_ARN_RE.match(f"arn:aws:connect:us-east-1:{arabic_indic}:instance/{uuid}")
+
+
+def test_render_refuses_an_account_id_with_other_digits():
+    import pytest
+
+    from sccac.salesforce.validation import RenderOptionError, aws_account_id
+
+    with pytest.raises(RenderOptionError, match="12-digit AWS account id"):
+        aws_account_id("aws_account_id", "12345678901\u0661")

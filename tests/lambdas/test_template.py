@@ -1,4 +1,5 @@
-"""The SAM template is cfn-lint clean and grants each function only logs + one secret."""
+"""The SAM template is cfn-lint clean and grants each function only logs + one secret (ContactDisconnected:
+also this instance's contact attributes and chat transcripts), and the event rule matches only ended chats."""
 
 from __future__ import annotations
 
@@ -53,13 +54,19 @@ def _actions(statements: list[dict]) -> set[str]:
     return {a for s in statements for a in ([s["Action"]] if isinstance(s["Action"], str) else s["Action"])}
 
 
+FLOW_ROLE_ACTIONS = {"logs:CreateLogStream", "logs:PutLogEvents", "secretsmanager:GetSecretValue"}
+TRANSCRIPT_ACTIONS = {"connect:GetContactAttributes", "connect:UpdateContactAttributes",
+                      "connect:ListInstanceStorageConfigs", "s3:ListBucket", "s3:GetObject"}
+
+
 def test_each_function_role_only_writes_logs_and_reads_the_one_secret(template):
     resources = template["Resources"]
     roles = [name for name, r in resources.items() if r["Type"] == "AWS::IAM::Role"]
-    assert sorted(roles) == ["CreateMessagingSessionRole", "RoutingRole"]
+    assert sorted(roles) == ["ContactDisconnectedRole", "CreateMessagingSessionRole", "RoutingRole"]
     for name in roles:
         statements, conditional = _statements(resources[name])
-        assert _actions(statements) == {"logs:CreateLogStream", "logs:PutLogEvents", "secretsmanager:GetSecretValue"}
+        extra = TRANSCRIPT_ACTIONS if name == "ContactDisconnectedRole" else set()
+        assert _actions(statements) == FLOW_ROLE_ACTIONS | extra
         for statement in statements + conditional:
             assert statement["Resource"] != "*"
             assert "*" not in str(statement["Action"])
@@ -71,9 +78,9 @@ def test_kms_decrypt_only_on_the_given_key_and_only_when_it_is_given(template):
     parameter = template["Parameters"]["SecretKmsKeyArn"]
     assert parameter["Default"] == "" and parameter["AllowedPattern"].startswith("^$|")
     assert template["Conditions"]["HasSecretKmsKey"] == {"Fn::Not": [{"Fn::Equals": [{"Ref": "SecretKmsKeyArn"}, ""]}]}
-    for name in ("CreateMessagingSessionRole", "RoutingRole"):
+    for name in ("CreateMessagingSessionRole", "RoutingRole", "ContactDisconnectedRole"):
         _, conditional = _statements(template["Resources"][name])
-        [kms] = conditional
+        [kms] = [c for c in conditional if c["_if"] == "HasSecretKmsKey"]
         assert kms["_if"] == "HasSecretKmsKey"
         assert kms["Action"] == "kms:Decrypt" and kms["Resource"] == {"Ref": "SecretKmsKeyArn"}
         # Decrypt only through Secrets Manager in this region.
@@ -94,10 +101,10 @@ def test_no_explicit_function_or_log_group_names_so_long_stack_names_deploy(temp
 
 
 def test_only_connect_from_the_given_instance_may_invoke_the_functions(template):
-    resources = [r for r in template["Resources"].values() if r["Type"] == "AWS::Lambda::Permission"]
-    connect = [r["Properties"] for r in resources if "Condition" not in r]
-    assert len(connect) == 2
-    for p in connect:
+    permissions = [r["Properties"] for r in template["Resources"].values()
+                   if r["Type"] == "AWS::Lambda::Permission" and r["Properties"]["Principal"] != "events.amazonaws.com"]
+    assert len(permissions) == 2
+    for p in permissions:
         assert p["Principal"] == "connect.amazonaws.com"
         assert p["SourceArn"] == {"Ref": "ConnectInstanceArn"}
 
@@ -117,8 +124,40 @@ def test_functions_point_at_the_real_handlers(template):
     import importlib
 
     functions = [r["Properties"] for r in template["Resources"].values() if r["Type"] == "AWS::Serverless::Function"]
-    assert len(functions) == 2
+    assert len(functions) == 3
     for f in functions:
         module, attr = f["Handler"].rsplit(".", 1)
         assert callable(getattr(importlib.import_module(module), attr))
     assert template["Globals"]["Function"]["Timeout"] <= 8
+
+
+def test_contact_disconnected_reads_only_this_instances_contacts_and_the_transcript_folder(template):
+    statements, conditional = _statements(template["Resources"]["ContactDisconnectedRole"])
+    by_action = {a: s for s in statements for a in ([s["Action"]] if isinstance(s["Action"], str) else s["Action"])}
+    assert by_action["connect:GetContactAttributes"]["Resource"] == {"Fn::Sub": "${ConnectInstanceArn}/contact/*"}
+    assert by_action["connect:ListInstanceStorageConfigs"]["Resource"] == {"Ref": "ConnectInstanceArn"}
+    assert by_action["s3:GetObject"]["Resource"] == {
+        "Fn::Sub": "arn:${AWS::Partition}:s3:::${ChatTranscriptBucket}/${ChatTranscriptPrefix}*"}
+    assert by_action["s3:ListBucket"]["Condition"] == {"StringLike": {"s3:prefix": {"Fn::Sub": "${ChatTranscriptPrefix}*"}}}
+    [kms] = [c for c in conditional if c["_if"] == "HasTranscriptKmsKey"]
+    assert kms["Resource"] == {"Ref": "ChatTranscriptKmsKeyArn"}
+    assert kms["Condition"]["StringEquals"]["kms:ViaService"] == {"Fn::Sub": "s3.${AWS::Region}.amazonaws.com"}
+
+
+def test_the_event_rule_runs_contact_disconnected_for_ended_chats_of_this_instance_only(template):
+    resources = template["Resources"]
+    rule = resources["ContactDisconnectedRule"]["Properties"]
+    assert rule["EventPattern"] == {
+        "source": ["aws.connect"],
+        "detail-type": ["Amazon Connect Contact Event"],
+        "detail": {"eventType": ["DISCONNECTED"], "channel": ["CHAT"], "instanceArn": [{"Ref": "ConnectInstanceArn"}]},
+    }
+    [target] = rule["Targets"]
+    assert target["Arn"] == {"Fn::GetAtt": ["ContactDisconnectedFunction", "Arn"]}
+    [permission] = [r["Properties"] for r in resources.values() if r["Type"] == "AWS::Lambda::Permission"
+                    and r["Properties"]["FunctionName"] == {"Fn::GetAtt": ["ContactDisconnectedFunction", "Arn"]}]
+    assert permission["Principal"] == "events.amazonaws.com"
+    assert permission["SourceArn"] == {"Fn::GetAtt": ["ContactDisconnectedRule", "Arn"]}
+    function = resources["ContactDisconnectedFunction"]["Properties"]
+    assert function["Environment"]["Variables"]["CALL_CENTER_ID"] == {"Ref": "CallCenterId"}
+    assert 30 <= function["Timeout"] <= 900  # room for the looks at the transcript, not a flow block

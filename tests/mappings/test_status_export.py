@@ -90,3 +90,17 @@ def test_any_entries_survive_dump_and_read(tmp_path_factory, items):
     assert [(e.omni_queue, e.connect_queue, e.create, e.quick_connect, e.active) for e in read] == [
         (e.omni_queue, e.connect_queue, e.create, e.quick_connect, e.active) for e in entries
     ]
+
+
+def test_invalid_arns_and_queues_omni_channel_routes_itself(omni_queues, instance):
+    from .conftest import OTHER_INSTANCE
+
+    queues = list(omni_queues.values())
+    other = f"{OTHER_INSTANCE}/queue/2e4d2b7a-9c1f-4a6e-8b3d-5f7a9c2e1b42"
+    deployed = [QueueMapping("Support", other, "Support"), QueueMapping("Billing", "arn:aws:connect:bad", "Billing"),
+                QueueMapping("Sales", SUPPORT_ARN, "Support")]
+    states = _states(mapping_status(queues, deployed, instance))
+    assert states["Support"] == MappingState.INVALID_ARN and states["Billing"] == MappingState.INVALID_ARN
+    assert states["Sales"] == MappingState.NOT_EXTERNAL_ROUTING
+    # Without the instance read, a well-formed ARN of another instance cannot be told apart.
+    assert _states(mapping_status(queues, deployed, None))["Support"] == MappingState.OK

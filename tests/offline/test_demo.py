@@ -24,6 +24,8 @@ def test_demo_command_prints_each_step_and_writes_artefacts(tmp_path):
     assert "Salesforce keeps failing (3 attempts)\n      -> disconnected" in result.output
     assert "transferred to agent queue of maria.agent" in result.output
     assert "All contacts ended where SCC-AC says they should." in result.output
+    assert "maria declines: the chat goes to li; AgentWork: maria Declined, li Assigned" in result.output
+    assert "Case on SCCAC_Billing: task contact in Billing, AgentWork: sam Assigned" in result.output
     for kind in FlowKind:
         assert (out / "flows" / f"{kind.value}.json").exists()
         assert (out / "diagrams" / f"{kind.value}.mmd").exists()

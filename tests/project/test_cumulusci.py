@@ -45,7 +45,7 @@ def test_custom_task_options_are_documented(cci_env):
     assert "--checks" in result.stdout
 
 
-SETUP_STEPS = ("deploy_messaging_channel", "deploy_connect_credentials", "validate_queue_mappings", "wire_connect",
+SETUP_STEPS = ("deploy_messaging_channel", "setup_interaction_auth", "deploy_connect_credentials", "validate_queue_mappings", "wire_connect",
                "deploy_queue_mappings", "configure_case_routing", "queue_mapping_status")
 
 

@@ -13,5 +13,7 @@ def org(monkeypatch):
         fake = FakeOrg(mock)
         fake.deployed = []
         monkeypatch.setattr("cumulusci.tasks.salesforce.BaseSalesforceApiTask._init_api", lambda self, base_url=None: fake.sf)
+        # An org config given to create_task would otherwise refresh its token against the real login server.
+        monkeypatch.setattr("cumulusci.tasks.salesforce.BaseSalesforceTask._update_credentials", lambda self: None)
         monkeypatch.setattr("python_tasks.support.deploy_folder", lambda task, path: fake.deployed.append(path))
         yield fake

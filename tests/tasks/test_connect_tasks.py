@@ -152,3 +152,16 @@ def test_rendered_settings_record_passes_the_metadata_schema(tmp_path):
     assert validate_file(folder / "customMetadata" / "Connect_Routing_Setting.Default.md") == []
     with pytest.raises(ValueError, match="no field Nope__c"):
         render_routing_settings({"Nope__c": "x"}, tmp_path / "t")
+
+
+def test_the_channel_identifier_read_back_is_in_the_deployed_inbound_flow(tmp_path, mapping, omni, monkeypatch):
+    import python_tasks.connect as connect_task
+
+    runs = []
+    real_open = connect_task.open_run
+    monkeypatch.setattr(connect_task, "open_run", lambda options: runs.append(real_open(options)) or runs[-1])
+    task = _wire(tmp_path, mapping)
+    run = runs[0]
+    inbound_id = task.return_values["inbound_chat_flow_id"]
+    content = run.client.describe_contact_flow(InstanceId=INSTANCE, ContactFlowId=inbound_id)["ContactFlow"]["Content"]
+    assert IDENTIFIER in content

@@ -176,8 +176,12 @@ class ConnectBackend:
         burst: int = 5,
         faults: Faults | None = None,
         seed: int = 0,
+        reformat_content: bool = False,
     ) -> None:
         self.account_id, self.region = account_id, region
+        # True: store flow content re-serialised (other key order and whitespace), as a service that keeps
+        # the document rather than the text would return it.
+        self.reformat_content = reformat_content
         self.clock: Clock = clock or VirtualClock()
         self.limiter = TokenBucket(rate, burst, self.clock)
         self.faults = faults or Faults()
@@ -305,7 +309,7 @@ class ConnectBackend:
         if problems:
             raise InvalidContactFlowException(problems)
         _check_tags(tags)
-        flow = ContactFlow(self.new_id(), "", name, description, dict(tags or {}), type=flow_type, content=content, status=status)
+        flow = ContactFlow(self.new_id(), "", name, description, dict(tags or {}), type=flow_type, content=self._stored(content), status=status)
         flow.arn = inst.arn_of("contact-flow", flow.id)
         inst.flows[flow.id] = flow
         return flow
@@ -322,7 +326,7 @@ class ConnectBackend:
         problems = flow_content_problems(inst, content)
         if problems:
             raise InvalidContactFlowException(problems)
-        flow.content = content
+        flow.content = self._stored(content)
 
     def create_flow_module(self, instance_id: str, name: str, content: str, *, description: str = "",
                            settings: str | None = None, tags: dict[str, str] | None = None) -> FlowModule:
@@ -335,7 +339,7 @@ class ConnectBackend:
         if problems:
             raise InvalidContactFlowModuleException(problems)
         _check_tags(tags)
-        module = FlowModule(self.new_id(), "", name, description, dict(tags or {}), content=content, settings=settings)
+        module = FlowModule(self.new_id(), "", name, description, dict(tags or {}), content=self._stored(content), settings=settings)
         module.arn = inst.arn_of("flow-module", module.id)
         inst.modules[module.id] = module
         return module
@@ -349,7 +353,7 @@ class ConnectBackend:
             problems = flow_content_problems(inst, content)
             if problems:
                 raise InvalidContactFlowModuleException(problems)
-            inst.modules[key].content = content
+            inst.modules[key].content = self._stored(content)
         if settings is not None:
             inst.modules[key].settings = settings
 
@@ -401,6 +405,11 @@ class ConnectBackend:
                 if resource.arn == arn:
                     return resource
         raise ResourceNotFoundException(f"Resource not found: {arn}")
+
+    def _stored(self, content: str) -> str:
+        if not self.reformat_content:
+            return content
+        return json.dumps(json.loads(content), indent=1, sort_keys=True, ensure_ascii=True)
 
     # -- contacts ---------------------------------------------------------------------------------
 

@@ -112,6 +112,10 @@ class ConnectFake:
     def operations(self) -> list[str]:
         return sorted(self._operations)
 
+    def register(self, operation: str, handler: Callable[[dict[str, Any]], dict[str, Any]]) -> None:
+        """Answer ``operation`` with ``handler`` (modules beside this one add operations this way)."""
+        self._operations[operation] = handler
+
     # -- attaching ---------------------------------------------------------------------------
 
     def client(self, *, max_attempts: int = 10, retry_mode: str = "standard") -> Any:

@@ -15,6 +15,7 @@ ${TIMEOUT}         120s
 
 *** Test Cases ***
 Case Assigned To A Mapped Omni-Queue Is Sent To Amazon Connect
+    [Documentation]    The Case trigger starts a Connect task and records Sent and the task contact Id on the Case.
     ${queue}=    Salesforce Query    Group    select=Id    DeveloperName=${MAPPED_QUEUE}    Type=Queue
     Should Not Be Empty    ${queue}    Omni-Queue ${MAPPED_QUEUE} is missing: deploy unpackaged/config/omni
     ${case_id}=    Salesforce Insert    Case    Subject=sccac robot e2e    Origin=Web    OwnerId=${queue}[0][Id]
@@ -23,10 +24,12 @@ Case Assigned To A Mapped Omni-Queue Is Sent To Amazon Connect
 
 *** Keywords ***
 Require Connected Org
+    [Documentation]    Skips the suite with one line when no org is connected.
     ${status}    ${message}=    Run Keyword And Ignore Error    Salesforce Query    Organization    select=Id
     Skip If    '${status}' == 'FAIL'    No connected Salesforce org (run with: cci task run robot --org dev): ${message}
 
 Case Routing Should Be Sent
+    [Documentation]    The Case's routing status is Sent and it names its Connect task contact.
     [Arguments]    ${case_id}
     &{case}=    Salesforce Get    Case    ${case_id}
     Should Be Equal    ${case}[Connect_Routing_Status__c]    Sent    Routing error: ${case}[Connect_Routing_Error__c]

@@ -1,0 +1,337 @@
+"""The org backend: a real Salesforce org (simple-salesforce) and a real Amazon Connect instance (boto3).
+
+- Chats: Connect ``StartChatContact`` with the inbound flow, then the Participant Service
+  (``CreateParticipantConnection``, ``SendMessage``, ``DisconnectParticipant``) as the customer.
+- Cases: a Case inserted with an Omni-Queue as owner; the package's trigger starts the task contact.
+- Facts: SOQL on MessagingSession, PendingServiceRouting, AgentWork, Case; Connect
+  ``GetContactAttributes``, ``DescribeContact`` and ``DescribeQueue``.
+- Agents: presence changes only in the agent's browser (UserServicePresence cannot be written by
+  API), so an :class:`OmniBrowser` drives the Omni-Channel widget (OmniWidget.resource, CumulusCI's
+  browser keywords) to go Online, accept and decline.
+
+What a test cannot make a real org or Connect do (a Connect flow retry, an agent's CCP transfer, an
+Interaction Service outage) skips that test with one line saying so.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import uuid
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from backend import OfferRecord, PendingRouting, skip
+
+CHAT_GREETING = "Hello from the sccac Robot suite"
+SUBJECT = "sccac robot: Omni-Channel offer"
+
+
+def soql_literal(value: str) -> str:
+    """A SOQL string literal (quotes and backslashes escaped)."""
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+class OmniBrowser(Protocol):
+    """The agent's side in the browser: Omni-Channel widget presence and offers."""
+
+    def set_status(self, agent: str, status: str) -> None: ...
+    def accept(self, agent: str) -> None: ...
+    def decline(self, agent: str) -> None: ...
+    def close(self) -> None: ...
+
+
+class RobotOmniBrowser:
+    """Runs the OmniWidget.resource keywords (CumulusCI's Salesforce browser library) in the running suite."""
+
+    def __init__(self) -> None:
+        from robot.libraries.BuiltIn import BuiltIn
+
+        self._builtin = BuiltIn()
+        self._opened: set[str] = set()
+
+    def _open(self, agent: str) -> None:
+        if agent not in self._opened:
+            self._builtin.run_keyword("Open Omni Widget As Agent", agent)
+            self._opened.add(agent)
+
+    def set_status(self, agent: str, status: str) -> None:
+        self._open(agent)
+        self._builtin.run_keyword("Set Omni Status", agent, status)
+
+    def accept(self, agent: str) -> None:
+        self._open(agent)
+        self._builtin.run_keyword("Accept Omni Offer", agent)
+
+    def decline(self, agent: str) -> None:
+        self._open(agent)
+        self._builtin.run_keyword("Decline Omni Offer", agent)
+
+    def close(self) -> None:
+        if self._opened:
+            self._builtin.run_keyword("Close All Browsers")
+            self._opened.clear()
+
+
+@dataclass(frozen=True)
+class OrgSettings:
+    instance_id: str
+    chat_flow_id: str
+    agents: dict[str, str]  # agent name -> Salesforce username
+    poll_timeout: float = 90.0
+
+    @staticmethod
+    def missing(values: dict[str, Any]) -> list[str]:
+        return [name for name in ("CONNECT_INSTANCE_ID", "CONNECT_CHAT_FLOW_ID", "AGENTS") if not values.get(name)]
+
+
+@dataclass
+class _Chat:
+    contact_id: str
+    connection_token: str | None
+
+
+@dataclass
+class OrgBackend:
+    sf: Any  # simple_salesforce.Salesforce
+    connect: Any  # boto3 Connect client
+    participant: Any  # boto3 ConnectParticipant client
+    settings: OrgSettings
+    browser: OmniBrowser
+    name: str = "org"
+    created_cases: list[str] = field(default_factory=list)
+    chats: list[_Chat] = field(default_factory=list)
+    _user_ids: dict[str, str] = field(default_factory=dict)
+    _active_agents: set[str] = field(default_factory=set)
+
+    @property
+    def poll_timeout(self) -> float:
+        return self.settings.poll_timeout
+
+    # -- set-up from the Robot run -----------------------------------------------------------------
+
+    @classmethod
+    def from_robot(cls) -> OrgBackend:
+        """Connect to the org CumulusCI runs against and to Connect, or skip with one line saying what is missing."""
+        from robot.libraries.BuiltIn import BuiltIn
+
+        builtin = BuiltIn()
+
+        def value(name: str) -> Any:
+            found = builtin.get_variable_value("${" + name + "}")
+            return found if found not in (None, "") else os.environ.get(f"SCCAC_{name}")
+
+        values = {name: value(name) for name in ("CONNECT_INSTANCE_ID", "CONNECT_CHAT_FLOW_ID", "AGENTS", "ORG")}
+        if not values["ORG"]:
+            skip("No Salesforce org: run the org backend through CumulusCI (cci task run robot --org dev)")
+        credentials = _aws_credentials()
+        if not credentials:
+            skip("No AWS credentials (AWS_ACCESS_KEY_ID or AWS_PROFILE): the org backend needs the Connect instance")
+        missing = OrgSettings.missing(values)
+        if missing:
+            skip(f"Set {', '.join(missing)} (Robot variables or SCCAC_<name> environment variables; see README)")
+        agents = values["AGENTS"]
+        if isinstance(agents, str):
+            agents = parse_agents(agents)
+        try:
+            builtin.import_library("cumulusci.robotframework.CumulusCI", str(values["ORG"]))
+            cumulusci_library: Any = builtin.get_library_instance("cumulusci.robotframework.CumulusCI")
+            sf = cumulusci_library.sf
+        except Exception as exc:  # noqa: BLE001 - any failure to reach the org means: no org to test
+            skip(f"Cannot connect to org {values['ORG']}: {type(exc).__name__}")
+        builtin.import_resource(os.path.join(os.path.dirname(__file__), "OmniWidget.resource"))
+        import boto3
+
+        session = boto3.session.Session()
+        settings = OrgSettings(str(values["CONNECT_INSTANCE_ID"]), str(values["CONNECT_CHAT_FLOW_ID"]), dict(agents))
+        return cls(sf, session.client("connect"), session.client("connectparticipant"), settings, RobotOmniBrowser())
+
+    # -- lifecycle --------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        self.sf.query("SELECT Id FROM Organization")  # fails early with the org's own error
+        self.connect.describe_instance(InstanceId=self.settings.instance_id)
+
+    def finish_work(self) -> None:
+        for agent in sorted(self._active_agents):
+            self.browser.set_status(agent, "Offline")
+        self._active_agents.clear()
+        self._end_chats()
+
+    def stop(self) -> None:
+        """Deletes the Cases the suite created and ends its chats (records and contacts of other runs are left alone)."""
+        try:
+            self.finish_work()
+        finally:
+            for case_id in self.created_cases:
+                self.sf.Case.delete(case_id)
+            self.created_cases.clear()
+            self.browser.close()
+
+    def _end_chats(self) -> None:
+        for chat in self.chats:
+            if chat.connection_token:
+                try:
+                    self.participant.disconnect_participant(ConnectionToken=chat.connection_token)
+                except self.participant.exceptions.AccessDeniedException:
+                    pass  # already ended
+            chat.connection_token = None
+
+    # -- agents -----------------------------------------------------------------------------------
+
+    def _agent(self, agent: str) -> str:
+        if agent not in self.settings.agents:
+            raise AssertionError(f"no agent {agent!r} in AGENTS ({', '.join(self.settings.agents) or 'empty'})")
+        return agent
+
+    def set_agent_status(self, agent: str, status: str) -> None:
+        self.browser.set_status(self._agent(agent), status)
+        if status == "Available":
+            self._active_agents.add(agent)
+
+    def accept(self, agent: str, work_item_id: str) -> None:
+        self.browser.accept(self._agent(agent))
+
+    def decline(self, agent: str, work_item_id: str) -> None:
+        self.browser.decline(self._agent(agent))
+
+    def miss(self, agent: str, work_item_id: str) -> None:
+        self._agent(agent)  # the agent does nothing; Omni-Channel's push timeout ends the offer
+
+    # -- chats ------------------------------------------------------------------------------------
+
+    def start_chat(self, customer: str) -> str:
+        started = self.connect.start_chat_contact(
+            InstanceId=self.settings.instance_id,
+            ContactFlowId=self.settings.chat_flow_id,
+            Attributes={"clientId": customer},
+            ParticipantDetails={"DisplayName": customer},
+            ClientToken=str(uuid.uuid4()),
+        )
+        connection = self.participant.create_participant_connection(
+            Type=["CONNECTION_CREDENTIALS"], ParticipantToken=started["ParticipantToken"], ConnectParticipant=True)
+        token = connection["ConnectionCredentials"]["ConnectionToken"]
+        self.participant.send_message(ContentType="text/plain", Content=CHAT_GREETING, ConnectionToken=token)
+        self.chats.append(_Chat(started["ContactId"], token))
+        return str(started["ContactId"])
+
+    def retry_chat(self, contact_id: str) -> None:
+        skip("Connect retries a flow's Lambda call inside the flow; a test cannot make a real instance do it")
+
+    def transfer_to_agent(self, contact_id: str, agent: str) -> str:
+        skip("A chat transfer is made by the agent in the Contact Control Panel; not automated against a real instance")
+
+    def transfer_to_queue(self, contact_id: str, queue: str) -> str:
+        skip("A chat transfer is made by the agent in the Contact Control Panel; not automated against a real instance")
+
+    def salesforce_down(self) -> None:
+        skip("A real Interaction Service cannot be made to fail from a test")
+
+    def salesforce_fails(self, tries: int) -> None:
+        skip("A real Interaction Service cannot be made to fail from a test")
+
+    def lambda_calls(self, contact_id: str) -> list[tuple[str | None, dict[str, object]]]:
+        skip("A flow's Lambda invocations are not visible to a test against a real instance (see CloudWatch Logs)")
+
+    def contact_attributes(self, contact_id: str) -> dict[str, str]:
+        return self._attributes(contact_id)
+
+    # -- facts ------------------------------------------------------------------------------------
+
+    def _attributes(self, contact_id: str) -> dict[str, str]:
+        answer = self.connect.get_contact_attributes(InstanceId=self.settings.instance_id, InitialContactId=contact_id)
+        return dict(answer.get("Attributes") or {})
+
+    def _contact(self, contact_id: str) -> dict[str, Any]:
+        return dict(self.connect.describe_contact(InstanceId=self.settings.instance_id, ContactId=contact_id)["Contact"])
+
+    def work_item_of(self, contact_id: str) -> str | None:
+        return self._attributes(contact_id).get("workItemId")
+
+    def queue_of(self, contact_id: str) -> str | None:
+        queue_id = (self._contact(contact_id).get("QueueInfo") or {}).get("Id")
+        if not queue_id:
+            return None
+        return str(self.connect.describe_queue(InstanceId=self.settings.instance_id, QueueId=queue_id)["Queue"]["Name"])
+
+    def is_disconnected(self, contact_id: str) -> bool:
+        return "DisconnectTimestamp" in self._contact(contact_id)
+
+    def sessions_like(self, work_item_id: str) -> int:
+        rows = self.sf.query(f"SELECT Id, MessagingEndUserId, Status FROM MessagingSession WHERE Id = {soql_literal(work_item_id)}")["records"]
+        if not rows:
+            return 0
+        end_user = rows[0]["MessagingEndUserId"]
+        return int(self.sf.query(
+            f"SELECT Id FROM MessagingSession WHERE MessagingEndUserId = {soql_literal(end_user)}")["totalSize"])
+
+    def _user_id(self, agent: str) -> str:
+        if agent not in self._user_ids:
+            username = self.settings.agents[agent]
+            rows = self.sf.query(f"SELECT Id, Username FROM User WHERE Username = {soql_literal(username)}")["records"]
+            if not rows:
+                raise AssertionError(f"agent {agent}: no Salesforce user {username}")
+            self._user_ids[agent] = rows[0]["Id"]
+        return self._user_ids[agent]
+
+    def offers(self, work_item_id: str) -> list[OfferRecord]:
+        names = {self._user_id(agent): agent for agent in self.settings.agents}
+        rows = self.sf.query(
+            "SELECT Id, UserId, Status, WorkItemId, PendingServiceRoutingId, CreatedDate FROM AgentWork "
+            f"WHERE WorkItemId = {soql_literal(work_item_id)} ORDER BY CreatedDate")["records"]
+        return [OfferRecord(names.get(r["UserId"]), r["UserId"], r["Status"], r["WorkItemId"]) for r in rows]
+
+    def pending_routing(self, work_item_id: str) -> PendingRouting | None:
+        rows = self.sf.query(
+            "SELECT Id, WorkItemId, RoutingModel, RoutingType, IsPushed, QueueId FROM PendingServiceRouting "
+            f"WHERE WorkItemId = {soql_literal(work_item_id)}")["records"]
+        return PendingRouting(rows[0]["Id"], rows[0]["WorkItemId"], rows[0]["RoutingModel"]) if rows else None
+
+    def notes(self) -> list[str]:
+        return []
+
+    # -- Cases ------------------------------------------------------------------------------------
+
+    def assign_case(self, queue: str) -> str:
+        rows = self.sf.query(
+            f"SELECT Id, DeveloperName FROM Group WHERE Type = 'Queue' AND DeveloperName = {soql_literal(queue)}")["records"]
+        if not rows:
+            raise AssertionError(f"no Omni-Queue {queue} in the org: deploy unpackaged/config/omni")
+        created = self.sf.Case.create({"Subject": SUBJECT, "Origin": "Web", "OwnerId": rows[0]["Id"]})
+        self.created_cases.append(created["id"])
+        return str(created["id"])
+
+    def assign_case_to_user(self, agent: str) -> str:
+        created = self.sf.Case.create({"Subject": SUBJECT, "Origin": "Web", "OwnerId": self._user_id(self._agent(agent))})
+        self.created_cases.append(created["id"])
+        return str(created["id"])
+
+    def task_contact_of(self, case_id: str) -> str | None:
+        rows = self.sf.query(
+            "SELECT Id, Connect_Task_Contact_Id__c, Connect_Routing_Status__c, Connect_Routing_Error__c FROM Case "
+            f"WHERE Id = {soql_literal(case_id)}")["records"]
+        if not rows:
+            return None
+        if rows[0].get("Connect_Routing_Status__c") == "Failed":
+            raise AssertionError(f"Case {case_id} routing failed: {rows[0].get('Connect_Routing_Error__c')}")
+        return rows[0].get("Connect_Task_Contact_Id__c")
+
+    def task_attributes(self, task_contact_id: str) -> dict[str, str]:
+        return self._attributes(task_contact_id)
+
+
+def parse_agents(text: str) -> dict[str, str]:
+    """``maria=maria@acme.com;li=li@acme.com`` (``;`` or ``,`` between agents: cci splits its vars on commas)."""
+    agents = {}
+    for pair in re.split(r"[;,\s]+", text.strip()):
+        name, sep, username = pair.partition("=")
+        if not sep or not name or not username:
+            raise ValueError(f"AGENTS: {pair!r} is not name=username (e.g. maria=maria@acme.com;li=li@acme.com)")
+        agents[name] = username
+    return agents
+
+
+def _aws_credentials() -> bool:
+    import boto3
+
+    return boto3.session.Session().get_credentials() is not None

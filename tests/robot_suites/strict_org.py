@@ -1,0 +1,95 @@
+"""FakeOrg that answers like an org with the real schema: a SOQL or insert naming a field the object lacks fails.
+
+Field names come from the Salesforce sObject types apex-ls ships (``sobject-types`` jar, installed with
+the project's npm tools), the package's own Case fields in force-app, and, for the Omni-Channel
+objects that jar leaves out (AgentWork, PendingServiceRouting), the Salesforce Object Reference.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import zipfile
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlparse
+
+import responses
+
+from tests.salesforce.fake_org import INSTANCE_URL, API, FakeOrg
+
+ROOT = Path(__file__).resolve().parents[2]
+SOBJECT_JAR = ROOT / "node_modules/@salesforce/code-analyzer-pmd-engine/dist/java-lib/sobject-types-65.0.0.jar"
+CASE_FIELDS = ROOT / "force-app/main/default/objects/Case/fields"
+# Salesforce Object Reference (API 63.0): AgentWork and PendingServiceRouting fields.
+REFERENCE_FIELDS = {
+    "AgentWork": {
+        "Id", "Name", "AcceptDateTime", "ActiveTime", "AssignedDateTime", "CapacityPercentage", "CapacityWeight",
+        "CloseDateTime", "CreatedById", "CreatedDate", "DeclineDateTime", "DeclineReason", "HandleTime", "IsDeleted",
+        "IsPreferredUserRequired", "LastModifiedById", "LastModifiedDate", "OriginalGroupId", "OriginalQueueId",
+        "OwnerId", "PendingServiceRoutingId", "PreferredUserId", "PushTimeout", "PushTimeoutDateTime",
+        "RequestDateTime", "RoutingModel", "RoutingPriority", "RoutingType", "ServiceChannelId", "SpeedToAnswer",
+        "Status", "SystemModstamp", "UserId", "WorkItemId",
+    },
+    "PendingServiceRouting": {
+        "Id", "CapacityPercentage", "CapacityWeight", "CreatedById", "CreatedDate", "CustomRequestedDateTime",
+        "DropAdditionalSkillsTimeout", "GroupId", "IsDeleted", "IsPreferredUserRequired", "IsPushAttempted",
+        "IsPushed", "IsReadyForRouting", "IsTransfer", "LastDeclinedAgentSession", "LastModifiedById",
+        "LastModifiedDate", "PreferredUserId", "PushTimeout", "QueueId", "RoutingModel", "RoutingPriority",
+        "RoutingType", "SecondaryRoutingPriority", "ServiceChannelId", "SystemModstamp", "WorkItemId",
+    },
+}
+_FIELDS = re.compile(r"^SELECT\s+(?P<fields>.+?)\s+FROM\s+(?P<object>\w+)(?:\s+WHERE\s+(?P<where>.+))?$", re.I | re.S)
+_WHERE_FIELD = re.compile(r"(\w+)\s*=\s*'")
+_ORDER_BY = re.compile(r"\s+ORDER\s+BY\s+(\w+)", re.I)
+
+
+@lru_cache(maxsize=None)
+def sobject_fields(sobject: str) -> frozenset[str]:
+    if sobject in REFERENCE_FIELDS:
+        return frozenset(REFERENCE_FIELDS[sobject])
+    with zipfile.ZipFile(SOBJECT_JAR) as jar:
+        data = jar.read(f"com/nawforce/runforce/SObjects/{sobject}.class")
+    names = {m.decode() for m in re.findall(rb"[A-Z][A-Za-z0-9_]+", data)}
+    if sobject == "Case":
+        names |= {p.name.split(".")[0] for p in CASE_FIELDS.glob("*.field-meta.xml")}
+    return frozenset(names)
+
+
+def _invalid(message: str) -> tuple[int, dict[str, str], str]:
+    return 400, {}, json.dumps([{"errorCode": "INVALID_FIELD", "message": message}])
+
+
+class StrictFakeOrg(FakeOrg):
+    def __init__(self, mock: responses.RequestsMock) -> None:
+        self.deletes: list[tuple[str, str]] = []
+        super().__init__(mock)  # registers self._query and self._insert: the checked versions below
+        base = f"{INSTANCE_URL}/services/data/v{API}"
+        mock.add_callback(responses.DELETE, re.compile(re.escape(base) + r"/sobjects/\w+/\w+"), callback=self._delete)
+
+    def _query(self, request: Any) -> tuple[int, dict[str, str], str]:
+        soql = parse_qs(urlparse(request.url).query)["q"][0].strip()
+        match = _FIELDS.match(soql)
+        if match:
+            known = sobject_fields(match["object"])
+            where = match["where"] or ""
+            named = [f.strip() for f in match["fields"].split(",")] + _WHERE_FIELD.findall(where) + _ORDER_BY.findall(where)
+            for name in named:
+                if name not in known:
+                    return _invalid(f"No such column '{name}' on entity '{match['object']}'")
+        return super()._query(request)
+
+    def _insert(self, request: Any) -> tuple[int, dict[str, str], str]:
+        sobject = urlparse(request.url).path.rstrip("/").rsplit("/", 1)[-1]
+        for name in json.loads(request.body):
+            if name not in sobject_fields(sobject):
+                return _invalid(f"No such column '{name}' on sobject of type {sobject}")
+        return super()._insert(request)
+
+    def _delete(self, request: Any) -> tuple[int, dict[str, str], str]:
+        parts = urlparse(request.url).path.rstrip("/").rsplit("/", 2)
+        sobject, record_id = parts[-2], parts[-1]
+        self.deletes.append((sobject, record_id))
+        self.tables[sobject] = [r for r in self.tables.get(sobject, []) if r.get("Id") != record_id]
+        return 204, {}, ""

@@ -1,0 +1,140 @@
+"""The org backend's keywords against responses-backed Salesforce answers and the Connect fake.
+
+Every SOQL field, sObject field and boto3 parameter the org backend sends is checked here: the
+StrictFakeOrg rejects a field the object does not have, botocore rejects a parameter the Connect
+or Participant Service model does not have.
+"""
+
+from __future__ import annotations
+
+import pytest
+import responses
+from botocore.exceptions import ParamValidationError
+from simple_salesforce.exceptions import SalesforceMalformedRequest
+
+from ContactCenter import ContactCenter
+from tests.robot_suites.org_world import OrgWorld
+from tests.robot_suites.strict_org import SOBJECT_JAR
+
+
+@pytest.fixture
+def world():
+    if not SOBJECT_JAR.exists():
+        pytest.skip(f"{SOBJECT_JAR.name} (the sObject schema) is installed by `make setup` (npm ci)")
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        yield OrgWorld(mock)
+
+
+@pytest.fixture
+def center(world):
+    library = ContactCenter(backend="org", poll_interval=0)
+    library._backend = world.backend()
+    library._backend.start()
+    return library
+
+
+def test_chat_offer_accept_through_the_org_backend(world, center):
+    center.agent_goes_available("maria")
+    contact = center.start_chat_as_customer("jane@example.com")
+    chat = world.participant.connections[f"connection-{contact}"]
+    assert chat.messages == ["Hello from the sccac Robot suite"]  # the customer's first message went through
+    assert world.connect_backend.instances[world.instance_id].contacts[-1].attributes == {"clientId": "jane@example.com"}
+
+    session = world.inbound_flow_runs(contact)
+    center.chat_contact_should_carry("workItemId", session)
+    center.chat_should_be_queued_in("Support")
+    center.chat_should_wait_for_an_agent()
+    center.agent_should_be_offered_the_chat("maria")
+    center.agent_accepts_the_offer("maria")
+    assert [r["Status"] for r in world.agent_work()] == ["Opened"]
+    assert world.agent_work()[0]["WorkItemId"] == session
+    center.customer_should_have_one_messaging_session()
+
+    center.stop_contact_center()
+    assert chat.disconnected  # the suite ends the chats it started
+    assert ("maria", "Offline") in world.browser.clicks
+
+
+def test_declined_offer_goes_to_the_next_agent_and_the_keywords_see_it(world, center):
+    center.agent_goes_available("maria")
+    center.agent_goes_available("li")
+    contact = center.start_chat_as_customer("olu@example.com")
+    world.inbound_flow_runs(contact)
+    center.agent_should_be_offered_the_chat("maria")
+    center.agent_declines_the_offer("maria")
+    center.offer_to_agent_should_have_status("maria", "Declined")
+    center.agent_should_be_offered_the_chat("li")
+    with pytest.raises(AssertionError, match="offered to maria"):
+        center.agent_should_be_offered_the_chat("maria")
+
+
+def test_nobody_offered_while_every_agent_is_offline(world, center):
+    contact = center.start_chat_as_customer("ken@example.com")
+    world.inbound_flow_runs(contact)
+    center.nobody_should_be_offered_the_chat()
+    center.agent_goes_available("li")
+    center.agent_should_be_offered_the_chat("li")
+    with pytest.raises(AssertionError, match="expected no open offer"):
+        center.nobody_should_be_offered_the_chat()
+
+
+def test_case_on_a_mapped_queue_and_its_teardown(world, center):
+    center.agent_goes_available("maria")
+    case_id = center.assign_case_to_queue("SCCAC_Support")
+    assert world.org.inserts == [("Case", {"Subject": "sccac robot: Omni-Channel offer", "Origin": "Web",
+                                           "OwnerId": "00G000000000001EAA"})]
+    world.case_trigger_runs(case_id)
+    center.task_contact_should_carry("workItemId", case_id)
+    center.task_contact_should_not_carry("queueId")
+    center.case_should_be_queued_in("Support")
+    center.agent_should_be_offered_the_case("maria")
+    center.stop_contact_center()
+    assert world.org.deletes == [("Case", case_id)]
+
+
+def test_case_routing_failure_is_reported_with_the_cases_error(world, center):
+    case_id = center.assign_case_to_queue("SCCAC_Support")
+    world.org.tables["Case"][-1].update(Connect_Routing_Status__c="Failed", Connect_Routing_Error__c="AccessDeniedException")
+    with pytest.raises(AssertionError, match=f"Case {case_id} routing failed: AccessDeniedException"):
+        center.task_contact_should_carry("workItemId", case_id)
+
+
+def test_case_assigned_to_an_agents_user_is_owned_by_that_user(world, center):
+    case_id = center.assign_case_to_user("li")
+    assert world.org.tables["Case"][-1] == {"attributes": {"type": "Case"}, "Id": case_id, "Subject": "sccac robot: Omni-Channel offer",
+                                             "Origin": "Web", "OwnerId": world.users["li.agent"]}
+
+
+def test_unknown_omni_queue_names_the_fix(center):
+    with pytest.raises(AssertionError, match="no Omni-Queue SCCAC_Nowhere in the org: deploy unpackaged/config/omni"):
+        center.assign_case_to_queue("SCCAC_Nowhere")
+
+
+def test_a_typo_in_a_soql_field_or_a_boto3_parameter_fails_here(world):
+    with pytest.raises(SalesforceMalformedRequest, match="No such column 'Statuss' on entity 'AgentWork'"):
+        world.org.sf.query("SELECT Id, Statuss FROM AgentWork WHERE WorkItemId = '0Mw000000000001AAA'")
+    with pytest.raises(SalesforceMalformedRequest, match="No such column 'WorkItem' on entity 'PendingServiceRouting'"):
+        world.org.sf.query("SELECT Id FROM PendingServiceRouting WHERE WorkItem = '0Mw000000000001AAA'")
+    with pytest.raises(ParamValidationError, match="ContactFlowID"):
+        world.fake.client().start_chat_contact(InstanceId=world.instance_id, ContactFlowID=world.flow.id,
+                                               ParticipantDetails={"DisplayName": "x"})
+
+
+def test_transfers_and_outages_skip_against_a_real_org(world, center):
+    from robot.api import SkipExecution
+
+    contact = center.start_chat_as_customer("rae@example.com")
+    world.inbound_flow_runs(contact)
+    for action in (lambda: center.transfer_the_chat_to_agent("li"), lambda: center.transfer_the_chat_to_queue("Billing"),
+                   center.salesforce_stops_answering, center.connect_retries_the_chat,
+                   lambda: center.lambda_should_have_been_called("session", 1)):
+        with pytest.raises(SkipExecution):
+            action()
+
+
+def test_agents_variable_parses_and_names_a_bad_entry():
+    from org_backend import parse_agents
+
+    assert parse_agents("maria=maria@acme.com;li=li@acme.com") == {"maria": "maria@acme.com", "li": "li@acme.com"}
+    with pytest.raises(ValueError, match="'li' is not name=username"):
+        parse_agents("maria=maria@acme.com;li")
