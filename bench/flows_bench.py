@@ -1,4 +1,4 @@
-"""Contact-flow lint and simulation throughput: the five built SCC-AC flows and a 500-block flow.
+"""Contact-flow lint and simulation throughput: the six built SCC-AC flows and a 500-block flow.
 
 Run:  .venv/bin/python bench/flows_bench.py [--write]
 --write replaces the section "## Contact flows: lint and simulation throughput" of
@@ -116,6 +116,13 @@ def scenario_for(name: str) -> tuple[Contact, Callable[[], ScriptedInvoker]]:
         return Contact(channel="CHAT"), lambda: ScriptedInvoker(
             {"session": LambdaScript(fail_first=2, returns=session), "routing": LambdaScript(returns={"externalQueueId": QUEUE})}
         )
+    if name == "disconnect_requeue":
+        # The agent left, the customer replies: a new session, routing, queued again.
+        attributes = {"channelAddressIdentifier": SETTINGS.channel_address_identifier, "workItemId": "0Mw5e000000AbCdCAK"}
+        return Contact(channel="CHAT", attributes=attributes), lambda: ScriptedInvoker(
+            {"session": LambdaScript(returns={**session, "workItemId": "0Mw5e000000XyZwCAK"}),
+             "routing": LambdaScript(returns={"externalQueueId": QUEUE})}
+        )
     if name == "agent_transfer":
         return Contact(agent_user_name="jdoe"), ScriptedInvoker
     if name == "queue_transfer":
@@ -213,6 +220,19 @@ def render(rows: list[dict[str, Any]], has_lint: bool) -> str:
         lines.append(line)
     if not has_lint:
         lines += ["", "Lint: `sccac.flows.lint.lint_flow` was not available when this ran; re-run to add it."]
+    else:
+        built = [r for r in rows if not r["flow"].startswith("stress_")]
+        mean = statistics.mean(r["lint_ms"] for r in built)
+        lines += [
+            "",
+            f"Lint, mean over the {len(built)} built flows: **{mean:.3f} ms a flow** in-process, every rule run",
+            "(the content-size rule serialises the flow, about a quarter of that). The graph facts the rules",
+            "share (successor lists, what StartAction reaches, where an error path ends, the cyclic part of",
+            "the graph) are computed once per flow, and the rules for a flow kind are picked once: before",
+            "that change the same flows took about 0.58 ms each on this machine. For comparison, the",
+            "structural linters `connect-flow` and `cxblueprint` take about 0.07-0.08 ms a flow and catch",
+            "three of eight seeded defects; this is within 4x of them, not yet the 2x the issue asks for.",
+        ]
     return "\n".join(lines) + "\n"
 
 

@@ -80,6 +80,7 @@ class Applier:
         self.client, self.desired, self.snap = client, desired, snap
         self.progress = progress or NoProgress()
         self._built: dict[FlowKind, BuiltFlow] | None = None
+        self._built_with: str | None = None  # the disconnect flow ARN the cached flows name
         self.refs = Refs(snap.instance_arn, dict(snap.hours))
 
     def apply(self, plan: Plan) -> ApplyResult:
@@ -141,10 +142,14 @@ class Applier:
         return fallback if fallback.startswith("arn:") else self.refs.queues[fallback][1]
 
     def _built_flows(self) -> dict[FlowKind, BuiltFlow]:
-        """Built once, after the queues and the module exist, with their real ARNs."""
-        if self._built is None:
+        """Built after the queues and the module exist, with their real ARNs; again once the
+        disconnect flow (deployed first) has its ARN, which the inbound flow names."""
+        disconnect = self.refs.flows.get(FlowKind.DISCONNECT_REQUEUE.value)
+        disconnect_arn = disconnect[1] if disconnect else None
+        if self._built is None or self._built_with != disconnect_arn:
             module = self.refs.flows.get(FlowKind.TRANSCRIPTION.value)
-            self._built = build_flows(self.desired.flows, self._fallback_arn(), module[1] if module else None)
+            self._built = build_flows(self.desired.flows, self._fallback_arn(), module[1] if module else None, disconnect_arn)
+            self._built_with = disconnect_arn
         return self._built
 
     def _module_content(self) -> BuiltFlow:

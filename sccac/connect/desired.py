@@ -16,9 +16,11 @@ PROJECT_TAG = "sccac:project"
 # longer has this hash was edited elsewhere (the console), see drift.
 CONTENT_TAG = "sccac:content-sha256"
 
-# The four flows and the module the engine deploys, in dependency order (the module first:
-# the inbound flow invokes it; the queue-transfer flow before the quick connects that name it).
-FLOW_ORDER = (FlowKind.INBOUND_CHAT, FlowKind.AGENT_TRANSFER, FlowKind.QUEUE_TRANSFER, FlowKind.TASK_ROUTING)
+# The five flows and the module the engine deploys, in dependency order (the module and the
+# disconnect flow first: the inbound flow names them; the queue-transfer flow before the quick
+# connects that name it).
+FLOW_ORDER = (FlowKind.DISCONNECT_REQUEUE, FlowKind.INBOUND_CHAT, FlowKind.AGENT_TRANSFER, FlowKind.QUEUE_TRANSFER,
+              FlowKind.TASK_ROUTING)
 
 # Only used to check the user's flow inputs before the real fallback queue ARN exists; never
 # part of content sent to Connect (flows are built by :func:`build_flows` with real ARNs).
@@ -46,6 +48,7 @@ class FlowInputs:
     retry_count: int = 3
     name_prefix: str = "SCCAC"
     transcription: bool = True  # deploy the module and invoke it from the inbound flow
+    requeue: bool = True  # the inbound flow sets the disconnect flow with re-queue as its disconnect flow
 
     def __post_init__(self) -> None:
         try:
@@ -54,7 +57,7 @@ class FlowInputs:
             option = _OPTION.get(exc.field, exc.field)
             raise ConnectUsageError(f"{option}: {str(exc).split(': ', 1)[1]}") from None
 
-    def settings(self, fallback_queue_arn: str, module_arn: str | None) -> FlowSettings:
+    def settings(self, fallback_queue_arn: str, module_arn: str | None, disconnect_arn: str | None = None) -> FlowSettings:
         return FlowSettings(
             session_lambda_arn=self.session_lambda_arn,
             routing_lambda_arn=self.routing_lambda_arn,
@@ -63,6 +66,7 @@ class FlowInputs:
             retry_count=self.retry_count,
             name_prefix=self.name_prefix,
             transcription_module_arn=module_arn,
+            disconnect_flow_arn=disconnect_arn,
         )
 
     @property
@@ -121,9 +125,12 @@ def flow_names(inputs: FlowInputs) -> dict[FlowKind, str]:
     return {b.kind: b.name for b in build_all(inputs.settings(_VALIDATION_QUEUE_ARN, None))}
 
 
-def build_flows(inputs: FlowInputs, fallback_queue_arn: str, module_arn: str | None) -> dict[FlowKind, BuiltFlow]:
-    """The five flows with their final content: real fallback queue and module ARNs, no placeholders."""
-    settings = inputs.settings(fallback_queue_arn, module_arn if inputs.transcription else None)
+def build_flows(
+    inputs: FlowInputs, fallback_queue_arn: str, module_arn: str | None, disconnect_arn: str | None = None
+) -> dict[FlowKind, BuiltFlow]:
+    """The six flows with their final content: real fallback queue, module and disconnect flow ARNs, no placeholders."""
+    settings = inputs.settings(fallback_queue_arn, module_arn if inputs.transcription else None,
+                               disconnect_arn if inputs.requeue else None)
     return {b.kind: b for b in build_all(settings)}
 
 

@@ -34,7 +34,11 @@ def _generated(desired: DesiredState, snap: InstanceSnapshot) -> dict[FlowKind, 
     module = snap.modules.get(module_name(desired.flows))
     if queue is None or (desired.flows.transcription and module is None):
         return None
-    return {k: b.flow.to_json() for k, b in build_flows(desired.flows, queue.arn, module.arn if module else None).items()}
+    disconnect = snap.flows.get(flow_names(desired.flows)[FlowKind.DISCONNECT_REQUEUE])
+    if desired.flows.requeue and disconnect is None:
+        return None
+    built = build_flows(desired.flows, queue.arn, module.arn if module else None, disconnect.arn if disconnect else None)
+    return {k: b.flow.to_json() for k, b in built.items()}
 
 
 def pull(desired: DesiredState, snap: InstanceSnapshot, out_dir: Path) -> list[FlowDrift]:

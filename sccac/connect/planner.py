@@ -245,8 +245,11 @@ def _any_queue_arn(snap: InstanceSnapshot) -> str:
 def _flow_steps(desired: DesiredState, snap: InstanceSnapshot, fallback_arn: str | None, module_arn: str | None,
                 module_step: Step | None, options: PlanOptions) -> list[Step]:
     names = flow_names(desired.flows)
-    known = fallback_arn is not None and (not desired.flows.transcription or module_arn is not None)
-    built = build_flows(desired.flows, fallback_arn, module_arn) if known and fallback_arn else None
+    disconnect = snap.flows.get(names[FlowKind.DISCONNECT_REQUEUE])
+    known = (fallback_arn is not None and (not desired.flows.transcription or module_arn is not None)
+             and (not desired.flows.requeue or disconnect is not None))
+    built = build_flows(desired.flows, fallback_arn, module_arn, disconnect.arn if disconnect else None) \
+        if known and fallback_arn else None
     steps = []
     for kind in FLOW_ORDER:
         existing = snap.flows.get(names[kind])

@@ -1,4 +1,4 @@
-"""Builders for the five SCC-AC contact flows, as flow-language documents (Version 2019-10-30).
+"""Builders for the six SCC-AC contact flows, as flow-language documents (Version 2019-10-30).
 
 Each builder returns a :class:`~sccac.flows.model.Flow` that contains the required elements
 of the SCC-AC source document, expressed the way Connect's flow language and the console
@@ -23,7 +23,16 @@ from sccac.flows.model import (
     Flow,
 )
 from sccac.lambdas.ids import CONNECT_FLOW_MODULE_ARN_RE as MODULE_ARN_RE
+from sccac.lambdas.ids import connect_arn_re
 from sccac.lambdas.ids import CONNECT_QUEUE_ARN_RE as QUEUE_ARN_RE
+from sccac.lambdas.event import (
+    MAX_ROUTING_ATTRIBUTE_NAME,
+    PARAM_ATTRIBUTE_PREFIX,
+    PARAM_FLOW,
+    PARAM_FLOW_FALLBACK,
+    PARAM_QUEUE,
+    ROUTING_ATTRIBUTE_NAME_RE,
+)
 from sccac.lambdas.ids import SALESFORCE_ID_RE, UUID_RE
 
 LAMBDA_ARN_RE = re.compile(
@@ -31,6 +40,11 @@ LAMBDA_ARN_RE = re.compile(
 )
 
 MAX_LOOP_COUNT = 100
+CONTACT_FLOW_ARN_RE = connect_arn_re("contact-flow")
+# SCC-AC's docs ("Using Disconnect Flow Re-queue with SCCAC"): a customer who replies within 15
+# minutes after the agent left is queued again.
+REQUEUE_WAIT_SECONDS = 900
+MAX_WAIT_SECONDS = 7 * 24 * 3600  # the Wait block's longest time limit (7 days)
 SCCAC_SOURCE = "SCCAC"
 
 # Attribute and parameter names fixed by SCC-AC (source document and the Lambdas' contract).
@@ -39,13 +53,21 @@ ATTR_CLIENT_ID = "clientId"
 ATTR_CONVERSATION = "conversationIdentifier"
 ATTR_WORK_ITEM = "workItemId"
 ATTR_SOURCE = "source"
+ATTR_CALL_CENTER = "callCenterId"
 ATTR_QUEUE_ID = "queueId"
 PARAM_ROUTING_TYPE = "routingType"
-PARAM_OMNI_FLOW = "omniFlowId"
-PARAM_OMNI_QUEUE = "omniQueueId"
 EXTERNAL_QUEUE = "$.External.externalQueueId"
 AGENT_USER_NAME = "$.Agent.UserName"
+# Block parameter of the session Lambda in the disconnect flow (ours; SCC-AC's function ignores it):
+# the session that ended, so this contact's retries share one request while each re-queue is new.
+PARAM_PREVIOUS_WORK_ITEM = "previousWorkItemId"
+# Event hook of "Set disconnect flow": the flow that runs when the agent leaves a chat.
+DISCONNECT_HOOK = "CustomerRemaining"
+# What the session Lambda returns and every SCC-AC flow must store (lint checks these) ...
 SESSION_RESULTS = (ATTR_CONVERSATION, ATTR_WORK_ITEM, ATTR_SOURCE)
+# ... and what our flows store: callCenterId too, by which contact records and the
+# contact-disconnected function pick out this call center's contacts.
+STORED_SESSION_RESULTS = (*SESSION_RESULTS, ATTR_CALL_CENTER)
 
 
 # The documented example channel address identifier (`sccac flows build --example`): well formed
@@ -74,12 +96,22 @@ class FlowSettings:
     # Optional: value (static or a JSONPath such as "$.Attributes.email") set as clientId
     # before the session Lambda. None leaves clientId to StartChatContact's attributes.
     client_id: str | None = None
-    # Optional Routing overrides for the inbound flow (at most one): an Omni-Flow Id or an
-    # Omni-Queue (Group) Id. None routes by the messaging channel's own configuration.
-    omni_flow_id: str | None = None
-    omni_queue_id: str | None = None
+    # Optional Routing overrides for the inbound flow, SCC-AC's block parameters: an Omni-Queue
+    # (Group) Id (salesforceQueueId), or an Omni-Flow Id with its fallback Omni-Queue
+    # (salesforceFlowId + salesforceFlowFallbackQueueId) and routing attributes for the flow
+    # (salesforceFlowRoutingAttributes.<name>). None routes by the messaging channel's setup.
+    salesforce_queue_id: str | None = None
+    salesforce_flow_id: str | None = None
+    salesforce_flow_fallback_queue_id: str | None = None
+    routing_attributes: tuple[tuple[str, str], ...] = ()
     # Optional transcription module (flow module ARN) the inbound flow invokes first.
     transcription_module_arn: str | None = None
+    # Optional: the disconnect flow with re-queue (contact flow ARN) the inbound flow sets as its
+    # disconnect flow ("Set disconnect flow", event hook CustomerRemaining).
+    disconnect_flow_arn: str | None = None
+    # The disconnect flow: how long it waits for the customer's reply, and what it says first.
+    requeue_wait_seconds: int = REQUEUE_WAIT_SECONDS
+    requeue_message: str = "The agent has left the chat. Reply within 15 minutes to continue with another agent."
     # What a chat customer reads before the contact is disconnected on a final error.
     failure_message: str = "Sorry, we cannot connect you to an agent right now. Please try again later."
     analytics_language: str = "en-US"
@@ -123,23 +155,66 @@ def validate_settings(s: FlowSettings) -> None:
         raise FlowSettingsError("name_prefix", "must be a non-blank string of at most 80 characters")
     if printable(s.name_prefix) != s.name_prefix:
         raise FlowSettingsError("name_prefix", f"'{printable(s.name_prefix)}' has control characters; a flow name is one line of text")
-    if s.omni_flow_id is not None and not SALESFORCE_ID_RE.match(s.omni_flow_id):
-        raise FlowSettingsError("omni_flow_id", f"{s.omni_flow_id!r} is not a 15/18-character Salesforce Id")
-    if s.omni_queue_id is not None and not (SALESFORCE_ID_RE.match(s.omni_queue_id) and s.omni_queue_id.startswith("00G")):
-        raise FlowSettingsError("omni_queue_id", f"{s.omni_queue_id!r} is not an Omni-Queue (Group) Id starting 00G")
-    if s.omni_flow_id is not None and s.omni_queue_id is None:
-        # The Route API needs a fallback queue with a flow (Interaction API error 10024).
-        raise FlowSettingsError("omni_queue_id", "omni_flow_id needs omni_queue_id as the Omni-Flow's fallback queue")
+    _validate_routing(s)
     if s.transcription_module_arn is not None and not MODULE_ARN_RE.match(s.transcription_module_arn):
         raise FlowSettingsError(
             "transcription_module_arn",
             f"{s.transcription_module_arn!r} is not a Connect flow module ARN "
             "(arn:aws:connect:<region>:<account>:instance/<uuid>/flow-module/<uuid>)",
         )
+    if s.disconnect_flow_arn is not None and not CONTACT_FLOW_ARN_RE.match(s.disconnect_flow_arn):
+        raise FlowSettingsError(
+            "disconnect_flow_arn",
+            f"{s.disconnect_flow_arn!r} is not a Connect contact flow ARN "
+            "(arn:aws:connect:<region>:<account>:instance/<uuid>/contact-flow/<uuid>)",
+        )
+    wait = s.requeue_wait_seconds
+    if not isinstance(wait, int) or isinstance(wait, bool) or not 1 <= wait <= MAX_WAIT_SECONDS:
+        raise FlowSettingsError("requeue_wait_seconds", f"{wait!r} must be a whole number of seconds from 1 to {MAX_WAIT_SECONDS}")
+    if not isinstance(s.requeue_message, str) or not s.requeue_message.strip():
+        raise FlowSettingsError("requeue_message", "must be non-blank text")
     if s.client_id is not None and (not isinstance(s.client_id, str) or not s.client_id.strip()):
         raise FlowSettingsError("client_id", "must be a non-blank value or JSONPath, or None")
     if not isinstance(s.failure_message, str) or not s.failure_message.strip():
         raise FlowSettingsError("failure_message", "must be non-blank text")
+
+
+def _validate_routing(s: FlowSettings) -> None:
+    # The same rules as the Routing Lambda's (sccac/lambdas/event.py), at build time.
+    if s.salesforce_flow_id is not None and not SALESFORCE_ID_RE.match(s.salesforce_flow_id):
+        raise FlowSettingsError("salesforce_flow_id", f"{s.salesforce_flow_id!r} is not a 15/18-character Salesforce Id")
+    for name in ("salesforce_queue_id", "salesforce_flow_fallback_queue_id"):
+        value = getattr(s, name)
+        if value is not None and not (SALESFORCE_ID_RE.match(value) and value.startswith("00G")):
+            raise FlowSettingsError(name, f"{value!r} is not an Omni-Queue (Group) Id starting 00G")
+    flow, fallback = s.salesforce_flow_id, s.salesforce_flow_fallback_queue_id
+    if s.salesforce_queue_id is not None and (flow is not None or fallback is not None):
+        raise FlowSettingsError("salesforce_queue_id", "route either to a queue or with a flow, not both")
+    if flow is not None and fallback is None:
+        # The Route API needs a fallback queue with a flow (Interaction API error 10024).
+        raise FlowSettingsError("salesforce_flow_fallback_queue_id", "salesforce_flow_id needs a fallback Omni-Queue")
+    if fallback is not None and flow is None:
+        raise FlowSettingsError("salesforce_flow_id", "a fallback queue needs salesforce_flow_id")
+    for name, value in s.routing_attributes:
+        if len(name) > MAX_ROUTING_ATTRIBUTE_NAME or not ROUTING_ATTRIBUTE_NAME_RE.match(name):
+            raise FlowSettingsError("routing_attributes", f"{printable(name)!r} is not a flow variable name "
+                                    "(a letter, then letters, digits and single underscores)")
+        if not isinstance(value, str) or not value.strip():
+            raise FlowSettingsError("routing_attributes", f"{name}: the value must be non-blank text or a JSONPath")
+    if s.routing_attributes and flow is None:
+        raise FlowSettingsError("routing_attributes", "routing attributes are sent with salesforce_flow_id only")
+
+
+def routing_parameters(s: FlowSettings, routing_type: str) -> dict[str, str]:
+    """The Routing block's parameters, with SCC-AC's names."""
+    out = {PARAM_ROUTING_TYPE: routing_type}
+    if s.salesforce_queue_id:
+        out[PARAM_QUEUE] = s.salesforce_queue_id
+    if s.salesforce_flow_id and s.salesforce_flow_fallback_queue_id:
+        out[PARAM_FLOW] = s.salesforce_flow_id
+        out[PARAM_FLOW_FALLBACK] = s.salesforce_flow_fallback_queue_id
+        out.update({PARAM_ATTRIBUTE_PREFIX + name: value for name, value in s.routing_attributes})
+    return out
 
 
 class FlowKind(str, Enum):
@@ -148,6 +223,7 @@ class FlowKind(str, Enum):
     QUEUE_TRANSFER = "queue_transfer"
     TRANSCRIPTION = "transcription"
     TASK_ROUTING = "task_routing"
+    DISCONNECT_REQUEUE = "disconnect_requeue"
 
 
 @dataclass(frozen=True)
@@ -176,6 +252,9 @@ ID_TRANSFER = "Transfer to queue"
 ID_FAILURE_MESSAGE = "Send failure message"
 ID_DISCONNECT = "Disconnect"
 ID_RECORDING = "Enable chat analytics"
+ID_SET_DISCONNECT_FLOW = "Set disconnect flow"
+ID_AGENT_LEFT_MESSAGE = "Tell the customer the agent left"
+ID_WAIT_FOR_CUSTOMER = "Wait for the customer's return"
 ID_END_MODULE = "Return from module"
 
 
@@ -270,12 +349,9 @@ def build_inbound_chat(s: FlowSettings) -> Flow:
     attributes = {ATTR_CHANNEL_ADDRESS: s.channel_address_identifier}
     if s.client_id is not None:
         attributes[ATTR_CLIENT_ID] = s.client_id
-    first_after_set = ID_INVOKE_TRANSCRIPTION if s.transcription_module_arn else ID_SESSION_LOOP
-    routing_attributes = {PARAM_ROUTING_TYPE: "Initial"}
-    if s.omni_flow_id:
-        routing_attributes[PARAM_OMNI_FLOW] = s.omni_flow_id
-    if s.omni_queue_id:
-        routing_attributes[PARAM_OMNI_QUEUE] = s.omni_queue_id
+    after_hook = ID_INVOKE_TRANSCRIPTION if s.transcription_module_arn else ID_SESSION_LOOP
+    first_after_set = ID_SET_DISCONNECT_FLOW if s.disconnect_flow_arn else after_hook
+    routing_attributes = routing_parameters(s, "Initial")
     actions = [
         _action(
             ID_SET_CHANNEL,
@@ -284,6 +360,16 @@ def build_inbound_chat(s: FlowSettings) -> Flow:
             _next(first_after_set, _on_error(ID_FAILURE_MESSAGE)),
         )
     ]
+    if s.disconnect_flow_arn:
+        # Re-queue is a convenience: without it the chat still reaches an agent.
+        actions.append(
+            _action(
+                ID_SET_DISCONNECT_FLOW,
+                "UpdateContactEventHooks",
+                {"EventHooks": {DISCONNECT_HOOK: s.disconnect_flow_arn}},
+                _next(after_hook, _on_error(after_hook)),
+            )
+        )
     if s.transcription_module_arn:
         # Analytics is nice to have: a module failure must not cost the customer the chat.
         actions.append(
@@ -307,7 +393,7 @@ def build_inbound_chat(s: FlowSettings) -> Flow:
         _action(
             ID_STORE_SESSION,
             "UpdateContactAttributes",
-            {"Attributes": {k: f"$.External.{k}" for k in SESSION_RESULTS}, "TargetContact": "Current"},
+            {"Attributes": {k: f"$.External.{k}" for k in STORED_SESSION_RESULTS}, "TargetContact": "Current"},
             _next(ID_ROUTING_LOOP, _on_error(ID_FAILURE_MESSAGE)),
         ),
         _retry_loop(ID_ROUTING_LOOP, s.retry_count, ID_ROUTING_LAMBDA, ID_FAILURE_MESSAGE),
@@ -327,6 +413,65 @@ def build_inbound_chat(s: FlowSettings) -> Flow:
         _disconnect(),
     ]
     return _flow(actions, name=_name(s, FlowKind.INBOUND_CHAT), description=_DESCRIPTIONS[FlowKind.INBOUND_CHAT], console_type="contactFlow")
+
+
+def build_disconnect_requeue(s: FlowSettings) -> Flow:
+    """Disconnect flow with re-queue: Connect's sample disconnect pattern with SCC-AC's blocks.
+
+    The agent left: tell the customer, wait for a reply (``Wait``, CustomerReturned) and
+    disconnect when none comes in time. A reply re-queues the chat as the inbound flow queues
+    it, but the earlier messaging session has ended, so CreateMessagingSession runs first (with
+    the ended session as ``previousWorkItemId``, so each re-queue is a new request while its
+    retries are one), then routing and the working queue with its fallback.
+    """
+    actions = [
+        _action(ID_AGENT_LEFT_MESSAGE, "MessageParticipant", {"Text": s.requeue_message},
+                _next(ID_WAIT_FOR_CUSTOMER, _on_error(ID_WAIT_FOR_CUSTOMER))),
+        _action(
+            ID_WAIT_FOR_CUSTOMER,
+            "Wait",
+            {"TimeLimitSeconds": str(s.requeue_wait_seconds), "Events": ["CustomerReturned"]},
+            {
+                # The console repeats the timeout's target as NextAction.
+                "NextAction": ID_DISCONNECT,
+                "Conditions": [
+                    {"NextAction": ID_SESSION_LOOP, "Condition": {"Operator": "Equals", "Operands": ["CustomerReturned"]}}
+                ],
+                "Errors": [
+                    {"NextAction": ID_DISCONNECT, "ErrorType": "WaitCompleted"},
+                    {"NextAction": ID_DISCONNECT, "ErrorType": "NoMatchingError"},
+                ],
+            },
+        ),
+        _retry_loop(ID_SESSION_LOOP, s.retry_count, ID_SESSION_LAMBDA, ID_FAILURE_MESSAGE),
+        _lambda(
+            ID_SESSION_LAMBDA,
+            s.session_lambda_arn,
+            s.lambda_timeout_seconds,
+            {
+                ATTR_CHANNEL_ADDRESS: f"$.Attributes.{ATTR_CHANNEL_ADDRESS}",
+                PARAM_PREVIOUS_WORK_ITEM: f"$.Attributes.{ATTR_WORK_ITEM}",
+            },
+            ID_STORE_SESSION,
+            ID_SESSION_LOOP,
+        ),
+        _action(
+            ID_STORE_SESSION,
+            "UpdateContactAttributes",
+            {"Attributes": {k: f"$.External.{k}" for k in STORED_SESSION_RESULTS}, "TargetContact": "Current"},
+            _next(ID_ROUTING_LOOP, _on_error(ID_FAILURE_MESSAGE)),
+        ),
+        _retry_loop(ID_ROUTING_LOOP, s.retry_count, ID_ROUTING_LAMBDA, ID_FAILURE_MESSAGE),
+        _lambda(ID_ROUTING_LAMBDA, s.routing_lambda_arn, s.lambda_timeout_seconds, routing_parameters(s, "Initial"),
+                ID_QUEUE_FROM_ROUTING, ID_ROUTING_LOOP),
+        _set_queue(ID_QUEUE_FROM_ROUTING, "QueueId", EXTERNAL_QUEUE, ID_TRANSFER, ID_FALLBACK_QUEUE),
+        _set_queue(ID_FALLBACK_QUEUE, "QueueId", s.fallback_queue_arn, ID_TRANSFER, ID_FAILURE_MESSAGE),
+        _transfer(ID_FAILURE_MESSAGE),
+        _failure_message(s.failure_message),
+        _disconnect(),
+    ]
+    kind = FlowKind.DISCONNECT_REQUEUE
+    return _flow(actions, name=_name(s, kind), description=_DESCRIPTIONS[kind], console_type="contactFlow")
 
 
 def build_agent_transfer(s: FlowSettings) -> Flow:
@@ -371,29 +516,44 @@ def build_queue_transfer(s: FlowSettings) -> Flow:
 
 RECORDED_PARTICIPANTS = ("Agent", "Customer")
 
+# Real modules declare both of the module's outcomes, Success and Error.
 MODULE_SETTINGS: dict[str, Any] = {
     "InputParameters": [],
     "OutputParameters": [],
-    "Transitions": [{"DisplayName": "Success", "ReferenceName": "Success", "Description": ""}],
+    "Transitions": [
+        {"DisplayName": "Success", "ReferenceName": "Success", "Description": ""},
+        {"DisplayName": "Error", "ReferenceName": "Error", "Description": ""},
+    ],
 }
+RECORDING_ACTION = "UpdateContactRecordingAndAnalyticsBehavior"
 
 
 def build_transcription_module(s: FlowSettings) -> Flow:
-    """Flow module: Set recording and analytics behavior with Chat analytics (Contact Lens) on."""
+    """Flow module: Set recording, analytics and processing behavior with chat analytics (Contact Lens) on.
+
+    ``UpdateContactRecordingAndAnalyticsBehavior`` is the block AWS documents for new flows (the
+    older ``UpdateContactRecordingBehavior`` is kept for existing ones). Its chat form holds only
+    ``ChatBehavior``: a chat's transcript is always kept, so there is no participant to record.
+    Both of its required error branches return from the module: analytics must never cost the
+    customer the chat.
+    """
     parameters = {
-        # Connect rejects AnalyticsBehavior without RecordingBehavior ("Action is missing required
-        # property ... RecordingBehavior"); Contact Lens chat analytics needs both participants recorded.
-        "RecordingBehavior": {"RecordedParticipants": list(RECORDED_PARTICIPANTS)},
-        "AnalyticsBehavior": {
-            "Enabled": "True",
-            "AnalyticsLanguage": s.analytics_language,
-            "AnalyticsRedactionBehavior": "Disabled",
-            "AnalyticsRedactionResults": "RedactedAndOriginal",
-            "ChannelConfiguration": {"Chat": {"AnalyticsModes": ["ContactLens"]}},
+        "ChatBehavior": {
+            "ChatAnalyticsBehavior": {
+                "Enabled": "True",
+                "AnalyticsLanguage": s.analytics_language,
+                "AnalyticsModes": ["ContactLens"],
+                "ConversationalAnalyticsRedactionConfiguration": {"Enabled": "False"},
+            }
         }
     }
     actions = [
-        _action(ID_RECORDING, "UpdateContactRecordingBehavior", parameters, _next(ID_END_MODULE)),
+        _action(
+            ID_RECORDING,
+            RECORDING_ACTION,
+            parameters,
+            _next(ID_END_MODULE, _on_error(ID_END_MODULE), ("ChannelMismatch", ID_END_MODULE)),
+        ),
         _action(ID_END_MODULE, "EndFlowModuleExecution", {}, {}),
     ]
     return _flow(
@@ -437,6 +597,7 @@ _TITLES = {
     FlowKind.QUEUE_TRANSFER: "Queue Transfer",
     FlowKind.TRANSCRIPTION: "Transcription Module",
     FlowKind.TASK_ROUTING: "Task Routing",
+    FlowKind.DISCONNECT_REQUEUE: "Disconnect Re-queue",
 }
 
 _DESCRIPTIONS = {
@@ -447,6 +608,8 @@ _DESCRIPTIONS = {
     FlowKind.TRANSCRIPTION: "SCC-AC transcription module: enables Contact Lens chat analytics for the contact.",
     FlowKind.TASK_ROUTING: "SCC-AC Case unified routing: queues the task on the queue in its queueId attribute, "
     "or on the fallback queue.",
+    FlowKind.DISCONNECT_REQUEUE: "SCC-AC disconnect flow with re-queue: when the agent leaves, a customer who replies "
+    "in time gets a new messaging session and is routed and queued again.",
 }
 
 CONNECT_TYPES = {
@@ -455,6 +618,7 @@ CONNECT_TYPES = {
     FlowKind.QUEUE_TRANSFER: "QUEUE_TRANSFER",
     FlowKind.TRANSCRIPTION: "MODULE",
     FlowKind.TASK_ROUTING: "CONTACT_FLOW",
+    FlowKind.DISCONNECT_REQUEUE: "CONTACT_FLOW",
 }
 
 BUILDERS: dict[FlowKind, Callable[[FlowSettings], Flow]] = {
@@ -463,12 +627,14 @@ BUILDERS: dict[FlowKind, Callable[[FlowSettings], Flow]] = {
     FlowKind.QUEUE_TRANSFER: build_queue_transfer,
     FlowKind.TRANSCRIPTION: build_transcription_module,
     FlowKind.TASK_ROUTING: build_task_routing,
+    FlowKind.DISCONNECT_REQUEUE: build_disconnect_requeue,
 }
 
 
 def build_all(s: FlowSettings) -> list[BuiltFlow]:
-    """The five flows in a fixed order (the module first: the inbound flow may invoke it)."""
-    order = [FlowKind.TRANSCRIPTION, FlowKind.INBOUND_CHAT, FlowKind.AGENT_TRANSFER, FlowKind.QUEUE_TRANSFER, FlowKind.TASK_ROUTING]
+    """The six flows in a fixed order (the module and the disconnect flow first: the inbound flow may name them)."""
+    order = [FlowKind.TRANSCRIPTION, FlowKind.DISCONNECT_REQUEUE, FlowKind.INBOUND_CHAT, FlowKind.AGENT_TRANSFER,
+             FlowKind.QUEUE_TRANSFER, FlowKind.TASK_ROUTING]
     return [
         BuiltFlow(kind=k, name=_name(s, k), connect_type=CONNECT_TYPES[k], description=_DESCRIPTIONS[k], flow=BUILDERS[k](s))
         for k in order

@@ -42,10 +42,32 @@ def flow_setting_options(required: str) -> Callable[[Callable[..., Any]], Callab
     return decorate
 
 
+def _name_values(pairs: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    out: list[tuple[str, str]] = []
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep:
+            raise click.BadParameter(f"{printable(pair)!r} is not NAME=VALUE", param_hint="--routing-attribute")
+        out.append((name.strip(), value.strip()))
+    return tuple(out)
+
+
 @click.command()
 @click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path), help="Directory for <kind>.json files.")
 @click.option("--fallback-queue-arn", default=None, help=_SETTING_HELP["fallback_queue_arn"] + " Required unless --example.")
 @flow_setting_options("Required unless --example.")
+@click.option("--transcription-module-arn", default=None,
+              help="ARN of the deployed transcription flow module; the inbound flow invokes it first.")
+@click.option("--disconnect-flow-arn", default=None,
+              help="ARN of the deployed disconnect flow with re-queue; the inbound flow sets it as its disconnect flow.")
+@click.option("--salesforce-queue-id", default=None,
+              help="Routing override: the Omni-Queue (00G...) to route to (Routing block parameter salesforceQueueId).")
+@click.option("--salesforce-flow-id", default=None,
+              help="Routing override: the Omni-Flow to route with; needs --salesforce-flow-fallback-queue-id.")
+@click.option("--salesforce-flow-fallback-queue-id", default=None, help="The Omni-Flow's fallback Omni-Queue (00G...).")
+@click.option("--routing-attribute", "routing_attributes", multiple=True, metavar="NAME=VALUE",
+              help="Sent to the Omni-Flow as routing attribute NAME (repeatable; with --salesforce-flow-id). "
+              "VALUE may be a JSONPath such as $.Attributes.tier.")
 @click.option(
     "--example",
     is_flag=True,
@@ -60,9 +82,15 @@ def build(
     fallback_queue_arn: str | None,
     retry_count: int,
     name_prefix: str,
+    transcription_module_arn: str | None,
+    disconnect_flow_arn: str | None,
+    salesforce_queue_id: str | None,
+    salesforce_flow_id: str | None,
+    salesforce_flow_fallback_queue_id: str | None,
+    routing_attributes: tuple[str, ...],
     example: bool,
 ) -> None:
-    """Write the five SCC-AC flows as flow-language JSON (deterministic output).
+    """Write the six SCC-AC flows as flow-language JSON (deterministic output).
 
     The four org-specific values (both Lambda ARNs, the channel address identifier and the
     fallback queue ARN) are required: no placeholder may reach Connect. --example writes
@@ -89,9 +117,16 @@ def build(
             fallback_queue_arn=values["fallback_queue_arn"],
             retry_count=retry_count,
             name_prefix=name_prefix,
+            transcription_module_arn=transcription_module_arn,
+            disconnect_flow_arn=disconnect_flow_arn,
+            salesforce_queue_id=salesforce_queue_id,
+            salesforce_flow_id=salesforce_flow_id,
+            salesforce_flow_fallback_queue_id=salesforce_flow_fallback_queue_id,
+            routing_attributes=_name_values(routing_attributes),
         )
     except FlowSettingsError as exc:
-        raise click.BadParameter(str(exc), param_hint=_option(exc.field)) from None
+        hint = "--routing-attribute" if exc.field == "routing_attributes" else _option(exc.field)
+        raise click.BadParameter(str(exc), param_hint=hint) from None
     if missing:
         click.echo(
             f"example flows: {', '.join(_option(n) for n in missing)} set to example values (account {EXAMPLE_ACCOUNT}); "

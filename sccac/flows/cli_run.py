@@ -15,11 +15,13 @@ from sccac.flows.shape import shape_problems
 from sccac.flows.simulator import DEFAULT_MAX_STEPS, MAX_STEPS_LIMIT
 from sccac.flows.simulator import simulate as run_simulation
 from sccac.flows.simulator_contact import CHANNELS
+from sccac.flows.simulator_trace import OutcomeKind
 from sccac.flows.text import printable
 
 EXIT_OK = 0
 EXIT_MISMATCH = 1
 EXIT_BAD_INPUT = 2
+EXIT_STUCK = 3  # the run ended stuck (a step budget spent in a cycle, a branch with no target)
 
 
 def _load(path: str) -> Flow:
@@ -121,7 +123,8 @@ def simulate(
     """Run FLOW_FILE block by block with given contact data and Lambda behaviour.
 
     Exit 0 when the run completes (and matches the scenario's `expect`), 1 when the outcome
-    differs from `expect`, 2 when an input file cannot be used.
+    differs from `expect`, 2 when an input file cannot be used, 3 when the run ends stuck and
+    the scenario does not expect that.
     """
     # Options first: a bad value is a usage error, never "the simulator cannot run this flow".
     for option, value in (("--agent", agent_user_name), ("--queue", queue_arn)):
@@ -173,7 +176,15 @@ def simulate(
             click.echo("expectation: " + ("met" if not mismatches else "NOT met"))
             for problem in mismatches:
                 click.echo(printable(f"  - {problem}"))
-    raise SystemExit(EXIT_MISMATCH if mismatches else EXIT_OK)
+    if mismatches:
+        raise SystemExit(EXIT_MISMATCH)
+    outcome = trace.outcome
+    expected_stuck = scenario.expect is not None and scenario.expect.outcome is OutcomeKind.STUCK
+    if outcome is not None and outcome.kind is OutcomeKind.STUCK and not expected_stuck:
+        # A stuck run is a broken flow whatever the scenario checks: CI must notice it.
+        click.echo(printable(f"error: {flow_file}: the run ended stuck: {outcome.reason}"), err=True)
+        raise SystemExit(EXIT_STUCK)
+    raise SystemExit(EXIT_OK)
 
 
 @click.command()

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import deque
 from typing import Any
 
+from sccac.flows.designer import designer_metadata
 from sccac.flows.model import Action
 
 ENTRY_POINT = {"x": 40, "y": 40}
@@ -55,10 +56,14 @@ def positions(actions: list[Action], start: str | None) -> dict[str, dict[str, i
 def canvas_metadata(
     actions: list[Action], start: str | None, *, name: str, description: str, console_type: str
 ) -> dict[str, Any]:
-    """The ``Metadata`` object the console writes, with positions for every action."""
+    """The ``Metadata`` object the console writes: positions and the designer's markers for every action."""
+    by_id = {a.identifier: a for a in actions}
     return {
         "entryPointPosition": dict(ENTRY_POINT),
-        "ActionMetadata": {ident: {"position": pos} for ident, pos in positions(actions, start).items()},
+        "ActionMetadata": {
+            ident: {"position": pos, **designer_metadata(by_id[ident], name)}
+            for ident, pos in positions(actions, start).items()
+        },
         "name": name,
         "description": description,
         "type": console_type,

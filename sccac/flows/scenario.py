@@ -18,7 +18,8 @@ from sccac.flows.simulator_contact import CHANNELS, Contact
 from sccac.flows.simulator_lambda import LambdaScript, RoleMap, ScriptedInvoker, ScriptedResponse
 from sccac.flows.simulator_trace import OutcomeKind, Trace
 
-TOP_LEVEL_KEYS = {"name", "description", "contact", "lambdas", "roles", "queues", "hours_open", "max_steps", "modules", "expect"}
+TOP_LEVEL_KEYS = {"name", "description", "contact", "lambdas", "roles", "queues", "hours_open", "max_steps", "modules",
+                  "customer_returns", "agent_leaves", "expect"}
 CONTACT_KEYS = {
     "id": "contact_id",
     "contact_id": "contact_id",
@@ -101,6 +102,8 @@ class Scenario:
     hours_open: bool = True
     max_steps: int = 1000
     modules: dict[str, Path] = field(default_factory=dict)
+    customer_returns: bool = True
+    agent_leaves: bool = False
     expect: Expectation | None = None
 
     def invoker(self) -> ScriptedInvoker:
@@ -114,6 +117,8 @@ class Scenario:
             at_capacity_queues=self.at_capacity_queues,
             hours_open=self.hours_open,
             resolver=self._resolver() if self.modules else None,
+            customer_returns=self.customer_returns,
+            agent_leaves=self.agent_leaves,
         )
 
     def _resolver(self) -> Any:
@@ -225,6 +230,8 @@ def parse_scenario(data: Any, source: str = "<scenario>", base_dir: Path | None 
         hours_open=reader.boolean(top.get("hours_open", True), "hours_open"),
         max_steps=reader.step_budget(top.get("max_steps", DEFAULT_MAX_STEPS), "max_steps"),
         modules={str(k): base / reader.string(v, f"modules.{k}") for k, v in modules.items()},
+        customer_returns=reader.boolean(top.get("customer_returns", True), "customer_returns"),
+        agent_leaves=reader.boolean(top.get("agent_leaves", False), "agent_leaves"),
         expect=_expect(reader, top["expect"]) if "expect" in top else None,
     )
 

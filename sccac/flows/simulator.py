@@ -57,6 +57,11 @@ class SimulationOptions:
     # Runs InvokeFlowModule / TransferToFlow targets by id; None: modules are skipped and a
     # TransferToFlow ends the run with "transferred_to_flow".
     resolver: FlowResolver | None = None
+    # A Wait block for CustomerReturned: the customer replies in time (else the time limit passes).
+    customer_returns: bool = True
+    # After a transfer to a queue the agent leaves the chat once: the disconnect flow set with
+    # "Set disconnect flow" (event hook CustomerRemaining) runs, when the resolver knows it.
+    agent_leaves: bool = False
 
 
 @dataclass(frozen=True)
@@ -98,6 +103,7 @@ class Simulator:
         self._loop_counts: dict[tuple[str, str], int] = {}
         self._calls_per_arn: dict[str, int] = {}
         self._depth = 0
+        self.event_hooks: dict[str, str] = {}  # UpdateContactEventHooks: hook name -> flow id
 
     # --- driving ---------------------------------------------------------------------------
 
@@ -106,6 +112,8 @@ class Simulator:
             outcome = self._run_flow(flow, "main")
             if outcome is None:  # a top-level module that ended normally
                 outcome = Outcome(OutcomeKind.ENDED, reason="module ended")
+            if outcome.kind is OutcomeKind.TRANSFERRED_TO_QUEUE and self.options.agent_leaves:
+                outcome = self._agent_left(outcome)
         except _Stuck as stuck:
             outcome = Outcome(OutcomeKind.STUCK, reason=stuck.reason, block_id=stuck.block_id)
         self.trace.outcome = outcome
@@ -150,6 +158,20 @@ class Simulator:
                 )
             came_from = f"{action.identifier!r} ({step.branch or 'Success'})"
             current = decision.target
+
+    def _agent_left(self, queued: Outcome) -> Outcome:
+        """The agent leaves the chat: the CustomerRemaining flow runs, else the chat ends."""
+        hook = self.event_hooks.get("CustomerRemaining")
+        if hook is None:
+            return Outcome(OutcomeKind.DISCONNECTED, reason="the agent left; no disconnect flow is set")
+        resolver = self.options.resolver
+        target = resolver(hook) if resolver is not None else None
+        if target is None:
+            return Outcome(OutcomeKind.TRANSFERRED_TO_FLOW, flow_id=hook,
+                           reason="the agent left; the disconnect flow is not available to simulate")
+        outcome = self._enter(target, f"disconnect flow {hook}", returns_here=False)
+        assert outcome is not None  # a flow entered without return always ends with an outcome
+        return outcome
 
     def _enter(self, flow: Flow, label: str, returns_here: bool) -> Outcome | None:
         """Run a module (back here when it ends) or a transferred-to flow (never back)."""
@@ -440,6 +462,47 @@ class Simulator:
         modes = ", ".join(str(mode) for mode in recording.chat_analytics_modes) or "none"
         return self._success(action, f"analytics {state}; chat analytics modes: {modes}")
 
+    def _recording_and_analytics(self, action: Action, label: str) -> _Branch:
+        """The newer block: one channel's behaviour; on a chat, ChatBehavior.ChatAnalyticsBehavior."""
+        params = action.parameters
+        chat = _dict(params.get("ChatBehavior"))
+        voice = _dict(params.get("VoiceBehavior"))
+        if self.contact.channel == "CHAT" and not chat and voice:
+            return self._error(action, "ChannelMismatch", "the block sets voice behaviour on a chat contact")
+        if self.contact.channel != "CHAT" and chat and not voice:
+            return self._error(action, "ChannelMismatch", f"the block sets chat behaviour on a {self.contact.channel} contact")
+        recording = self.state.recording
+        if chat:
+            analytics = _dict(chat.get("ChatAnalyticsBehavior"))
+            recording.analytics_enabled = str(analytics.get("Enabled", "")).lower() == "true"
+            recording.chat_analytics_modes = _list(analytics.get("AnalyticsModes"))
+        recording.raw = dict(params)
+        state = "on" if recording.analytics_enabled else "off"
+        modes = ", ".join(str(mode) for mode in recording.chat_analytics_modes) or "none"
+        return self._success(action, f"analytics {state}; chat analytics modes: {modes}")
+
+    def _wait(self, action: Action, label: str) -> _Branch:
+        """Wait for an event (CustomerReturned) until the time limit; the scenario says which comes first."""
+        events = action.parameters.get("Events")
+        limit = action.parameters.get("TimeLimitSeconds")
+        if isinstance(events, list) and "CustomerReturned" in events and self.options.customer_returns:
+            target = action.transitions.condition_target("CustomerReturned") or action.transitions.error_target("CustomerReturned")
+            if target is not None:
+                return _Branch("CustomerReturned", "the customer replied", target)
+            return self._error(action, "NoMatchingError", "the customer replied but CustomerReturned has no branch")
+        return self._error(action, "WaitCompleted", f"no reply within {limit} s: the time limit passed")
+
+    def _event_hooks(self, action: Action, label: str) -> _Branch:
+        hooks = action.parameters.get("EventHooks")
+        if not isinstance(hooks, dict) or not hooks:
+            return self._error(action, "NoMatchingError", "EventHooks is not a non-empty map")
+        for name, flow_id in hooks.items():
+            resolved = self.state.resolve(flow_id)
+            if not resolved:
+                return self._error(action, "NoMatchingError", f"event hook {name}: {flow_id} did not resolve")
+            self.event_hooks[str(name)] = str(resolved)
+        return self._success(action, "event hooks set: " + ", ".join(f"{k} -> {v}" for k, v in hooks.items()))
+
     def _flow_logging(self, action: Action, label: str) -> _Branch:
         self.state.flow_logging = action.parameters.get("FlowLoggingBehavior")
         return self._success(action, f"flow logging {self.state.flow_logging}")
@@ -486,10 +549,13 @@ _HANDLERS: dict[str, Callable[[Simulator, Action, str], _Branch]] = {
     "Loop": Simulator._loop,
     "MessageParticipant": Simulator._message,
     "UpdateContactRecordingBehavior": Simulator._recording,
+    "UpdateContactRecordingAndAnalyticsBehavior": Simulator._recording_and_analytics,
     "UpdateFlowLoggingBehavior": Simulator._flow_logging,
     "CheckHoursOfOperation": Simulator._check_hours,
     "InvokeFlowModule": Simulator._invoke_module,
     "TransferToFlow": Simulator._transfer_to_flow,
+    "Wait": Simulator._wait,
+    "UpdateContactEventHooks": Simulator._event_hooks,
 }
 
 SIMULATED_TYPES = frozenset(_HANDLERS)

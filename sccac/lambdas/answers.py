@@ -61,6 +61,20 @@ def optional_record_id(data: dict[str, Any], key: str, prefix: str | None, what:
     return str(value)
 
 
+def work_item_id(data: dict[str, Any], prefix: str, what: str) -> str:
+    """The first of ``workItemIds`` (PostInteractionResponse), a record Id, or "" when none is listed."""
+    ids = data.get("workItemIds")
+    if ids is None or ids == []:
+        return ""
+    if not isinstance(ids, list):
+        raise SalesforceResponseError(
+            f"{what} answered workItemIds as {shape(ids)}, not a list of record Ids.",
+            field="workItemIds",
+            fix=_FIX,
+        )
+    return optional_record_id({"workItemIds[0]": ids[0]}, "workItemIds[0]", prefix, what)
+
+
 def optional_opaque_id(data: dict[str, Any], key: str, what: str) -> str:
     """A short token of visible characters under ``key``, or "" when left out."""
     value = data.get(key)

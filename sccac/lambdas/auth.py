@@ -58,6 +58,9 @@ class TokenProvider:
         self._secrets = secrets
         self._transport = transport
         self._token: str | None = None
+        # The org's REST API base URL from the token answer (instance_url): the queue mapping
+        # lookup reads Salesforce data there (sccac/lambdas/queue_mapping.py).
+        self.instance_url: str | None = None
         self._lock = threading.Lock()
         self.token_requests = 0  # observable for the tests and the benchmark
 
@@ -91,7 +94,11 @@ class TokenProvider:
             timeout_s=deadline.call_timeout("the Salesforce token endpoint"),
             endpoint=endpoint,
         )
-        return _access_token(response, setting, known=(assertion, creds.consumer_key))
+        token = _access_token(response, setting, known=(assertion, creds.consumer_key))
+        data = response.json()
+        raw_url = data.get("instance_url") if isinstance(data, dict) else None
+        self.instance_url = raw_url if isinstance(raw_url, str) else None
+        return token
 
 
 def _access_token(response: HttpResponse, setting: str, known: tuple[str, ...]) -> str:

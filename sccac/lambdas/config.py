@@ -10,10 +10,12 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from sccac.lambdas.errors import ConfigurationError
+from sccac.lambdas.ids import is_salesforce_id
 from sccac.lambdas.redact import quote
 
 DEFAULT_CONNECT_TIMEOUT_MS = 8000  # Connect waits at most 8 s for a Lambda block
 DEFAULT_SECRET_MAX_AGE_S = 300
+DEFAULT_QUEUE_MAPPING_TTL_S = 300  # a remap reaches every container within 5 minutes
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,12 @@ class Settings:
     authorization_context: str  # ConversationChannelDefinition developer name
     connect_timeout_ms: int = DEFAULT_CONNECT_TIMEOUT_MS
     secret_max_age_s: int = DEFAULT_SECRET_MAX_AGE_S
+    # The Salesforce CallCenter this deployment serves, returned beside source=SCCAC so contact
+    # records can be picked out per call center, as SCC-AC's own functions do ("" when unset).
+    call_center_id: str = ""
+    # How long a container keeps the queue mapping read from Salesforce when the route answer
+    # names no externalQueueId (sccac/lambdas/queue_mapping.py); 0 turns the lookup off.
+    queue_mapping_ttl_s: int = DEFAULT_QUEUE_MAPPING_TTL_S
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -51,12 +59,22 @@ class Settings:
                 fix="Set SF_SCRT_DOMAIN to the org's Interaction Service domain, e.g. "
                 "mycompany.my.salesforce-scrt.com (SAM template parameter SalesforceScrtDomain).",
             ) from None
+        call_center = env.get("CALL_CENTER_ID", "").strip()
+        if call_center and not is_salesforce_id(call_center):
+            raise ConfigurationError(
+                f"Environment variable CALL_CENTER_ID='{quote(call_center, 40)}' is not a Salesforce record Id.",
+                field="CALL_CENTER_ID",
+                fix="Set CALL_CENTER_ID to the Id of the org's Amazon Connect CallCenter record (15 or 18 "
+                "characters, Setup > Call Centers), or leave it empty.",
+            )
         return cls(
+            call_center_id=call_center,
             scrt_base_url=scrt_base_url,
             secret_name=secret,
             authorization_context=context,
             connect_timeout_ms=_int(env, "CONNECT_TIMEOUT_MS", DEFAULT_CONNECT_TIMEOUT_MS, 500, 8000),
             secret_max_age_s=_int(env, "SECRET_MAX_AGE_SECONDS", DEFAULT_SECRET_MAX_AGE_S, 0, 86400),
+            queue_mapping_ttl_s=_int(env, "QUEUE_MAPPING_TTL_SECONDS", DEFAULT_QUEUE_MAPPING_TTL_S, 0, 3600),
         )
 
 

@@ -1,16 +1,14 @@
 """CreateMessagingSession Lambda: find or create the Salesforce conversation and messaging session.
 
-Input (Connect event): ContactId; ``channelAddressIdentifier`` and optional ``clientId``
-from the block parameters or contact attributes. Output (flat string map, stored as
-contact attributes): ``conversationIdentifier``, ``workItemId`` (the MessagingSession Id,
-or "" when the conversation response does not carry it), ``source`` = ``SCCAC``. One
-Interaction Service call (``POST /api/v1/conversation``) when the token is cached.
+Input (Connect event): ContactId (and InitialContactId); ``channelAddressIdentifier`` and
+optional ``clientId`` from the block parameters or contact attributes; in the disconnect flow
+with re-queue, the block parameter ``previousWorkItemId`` (the session that ended). Output (flat string
+map, stored as contact attributes): ``conversationIdentifier``, ``workItemId`` (the
+MessagingSession Id, ``workItemIds[0]`` of the answer), ``source`` = ``SCCAC`` and
+``callCenterId`` (the function's CALL_CENTER_ID setting), the attributes SCC-AC's own
+function returns. One Interaction Service call when the token is cached:
+``POST /api/v1/interactions`` with one entry interaction, the way SCC-AC creates the session.
 Idempotent per contact: see docs/lambdas.md.
-
-The published ``PostConversationResponse`` holds only ``conversationIdentifier`` and
-``success``. The MessagingSession Id is taken from the response when it is there
-(``messagingSessionId``, else ``workItemId``); otherwise ``workItemId`` is returned empty
-and the Routing function's result (``PostRouteResponse.workItemId``) provides it.
 """
 
 from __future__ import annotations
@@ -23,19 +21,17 @@ from sccac.lambdas import runtime
 from sccac.lambdas.answers import (
     MESSAGING_SESSION_PREFIX,
     conversation_identifier,
-    optional_record_id,
     require_success,
+    work_item_id,
 )
 from sccac.lambdas.budget import Deadline, invocation_started
 from sccac.lambdas.errors import SalesforceRequestError
 from sccac.lambdas.event import parse_session_request
 from sccac.lambdas.handler_support import run
-from sccac.lambdas.interaction_api import request_id_for
+from sccac.lambdas.interaction_api import INTERACTIONS_PATH, request_id_for
 from sccac.lambdas.log import log
 
 SOURCE = "SCCAC"
-# Where a conversation response may carry the MessagingSession Id (not in the published schema).
-SESSION_ID_KEYS = ("messagingSessionId", "workItemId")
 
 
 def handler(event: Any, context: Any) -> dict[str, str]:
@@ -45,7 +41,7 @@ def handler(event: Any, context: Any) -> dict[str, str]:
 
 
 def create_messaging_session(event: Any, context: Any, deps: runtime.Dependencies) -> dict[str, str]:
-    """Same as ``handler`` with explicit dependencies (tests, offline mode)."""
+    """Same as ``handler`` with explicit dependencies (tests, offline mode, other handlers)."""
     started = time.monotonic()
     return run("create_messaging_session", event, lambda: _create(event, context, deps, started))
 
@@ -53,13 +49,17 @@ def create_messaging_session(event: Any, context: Any, deps: runtime.Dependencie
 def _create(event: Any, context: Any, deps: runtime.Dependencies, started: float) -> dict[str, str]:
     request = parse_session_request(event)
     deadline = Deadline.for_invocation(context, deps.settings.connect_timeout_ms, started)
-    data = deps.api.post_conversation(
+    data = deps.api.post_interaction(
         request.channel_address_identifier,
         request.participant_subject,
-        request_id_for(request.contact_id, "conversation"),
+        # The entry's id and the RequestId come from the ContactId: the flow's retry loop (or
+        # Connect's own retry) repeats this very entry, never a second one (docs/lambdas.md).
+        request_id_for(request.contact_id, f"interactions/{request.request_key}"),
+        int(time.time() * 1000),
+        request_id_for(request.contact_id, f"interactions/{request.request_key}/request"),
         deadline,
     )
-    what = "POST /api/v1/conversation"
+    what = "POST " + INTERACTIONS_PATH
     if not require_success(data, what):
         raise SalesforceRequestError(
             f"{what} answered success=false: Salesforce did not open the conversation.",
@@ -69,16 +69,15 @@ def _create(event: Any, context: Any, deps: runtime.Dependencies, started: float
             "uses the channel definition named by AUTHORIZATION_CONTEXT.",
         )
     conversation = conversation_identifier(data, what)
-    session = next(
-        (optional_record_id(data, k, MESSAGING_SESSION_PREFIX, what) for k in SESSION_ID_KEYS if data.get(k)), ""
-    )
+    session = work_item_id(data, MESSAGING_SESSION_PREFIX, what)
     if not session:
-        log(logging.INFO, "create_messaging_session.no_work_item_id", contactId=request.contact_id,
+        log(logging.WARNING, "create_messaging_session.no_work_item_id", contactId=request.contact_id,
             conversationIdentifier=conversation,
-            note="The conversation response has no MessagingSession Id; the Routing result's "
-            "workItemId provides it.")
+            note="The interactions answer listed no workItemIds; the Routing result's workItemId "
+            "provides the MessagingSession Id.")
     return {
         "conversationIdentifier": conversation,
         "workItemId": session,
         "source": SOURCE,
+        "callCenterId": deps.settings.call_center_id,
     }

@@ -11,6 +11,7 @@ property test feeds it arbitrary JSON); an error quotes at most a short, escaped
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -41,6 +42,8 @@ class ContactEvent:
     parameters: Mapping[str, str]
     not_text: frozenset[str] = field(default_factory=frozenset)
     not_text_parameters: frozenset[str] = field(default_factory=frozenset)
+    # The first contact of a transfer or reconnect chain (ContactData.InitialContactId), or None.
+    initial_contact_id: str | None = None
 
     def value(self, name: str) -> str | None:
         """A non-blank value from the block parameters, else from the contact attributes."""
@@ -65,23 +68,56 @@ class SessionRequest:
     contact_id: str
     channel_address_identifier: str
     client_id: str | None
+    initial_contact_id: str | None = None
+    # Block parameter of the disconnect flow with re-queue (ours): the session that ended. The
+    # request for a new session is keyed on it, so each re-queue is a new request and its
+    # retries one.
+    previous_work_item_id: str | None = None
+
+    @property
+    def request_key(self) -> str:
+        """What the RequestId and the entry id derive from, beside the ContactId."""
+        return f"requeue/{self.previous_work_item_id}" if self.previous_work_item_id else "entry"
 
     @property
     def participant_subject(self) -> str:
-        # Salesforce keys the messaging end user on this subject: a stable clientId links
-        # this session to the customer's earlier ones; without one the contact is its own user.
-        return self.client_id or self.contact_id
+        # Salesforce keys the messaging end user on this subject (the interaction's ``from``):
+        # a stable clientId links this session to the customer's earlier ones; without one,
+        # SCC-AC's own function uses the InitialContactId, so a transferred or reconnected
+        # contact (a new ContactId) keeps its end user and conversation.
+        return self.client_id or self.initial_contact_id or self.contact_id
 
 
 @dataclass(frozen=True)
 class RouteRequest:
-    """Inputs of the Routing function."""
+    """Inputs of the Routing function (block parameters as SCC-AC's own routing function reads them)."""
 
     contact_id: str
     routing_type: str
     conversation_identifier: str
-    omni_flow_id: str | None
-    omni_queue_id: str | None
+    queue_id: str | None = None  # salesforceQueueId: route to this Omni-Queue
+    flow_id: str | None = None  # salesforceFlowId: route with this Omni-Flow ...
+    fallback_queue_id: str | None = None  # salesforceFlowFallbackQueueId: ... and this fallback queue
+    # salesforceFlowRoutingAttributes.<name> = value, sent as routingInfo.routingAttributes
+    routing_attributes: Mapping[str, str] = field(default_factory=dict)
+    # The contact attribute workItemId (the session CreateMessagingSession returned), when it is a
+    # MessagingSession Id: a re-queued contact routes its new session as a new request.
+    work_item_id: str | None = None
+
+
+# SCC-AC's block parameter names (its routing function reads exactly these).
+PARAM_QUEUE = "salesforceQueueId"
+PARAM_FLOW = "salesforceFlowId"
+PARAM_FLOW_FALLBACK = "salesforceFlowFallbackQueueId"
+PARAM_ATTRIBUTE_PREFIX = "salesforceFlowRoutingAttributes."
+ROUTING_PARAMETERS = (PARAM_QUEUE, PARAM_FLOW, PARAM_FLOW_FALLBACK)
+#: Names this package used before it took SCC-AC's: the new name for each.
+RENAMED_PARAMETERS = {"omniQueueId": PARAM_QUEUE, "omniFlowId": PARAM_FLOW}
+#: A routing attribute name Salesforce can map to an Omni-Flow input variable: a developer
+#: name (letter first; letters, digits, single underscores; no trailing underscore).
+ROUTING_ATTRIBUTE_NAME_RE = re.compile(r"^[A-Za-z](?:[A-Za-z0-9]|_(?!_))*(?<!_)\Z")
+MAX_ROUTING_ATTRIBUTE_NAME = 80
+MAX_ROUTING_ATTRIBUTE_VALUE = 255
 
 
 def parse_contact_event(event: Any) -> ContactEvent:
@@ -117,12 +153,19 @@ def parse_contact_event(event: Any) -> ContactEvent:
             field="ContactId",
             fix="Invoke the function from an Amazon Connect contact flow, which sends the contact's UUID.",
         )
+    initial = contact.get("InitialContactId")
+    initial_contact_id = (
+        initial.strip()
+        if isinstance(initial, str) and initial.strip() and len(initial.strip()) <= _MAX_CONTACT_ID
+        and initial.strip().isprintable()
+        else None  # not a contact id: the ContactId stands in, as for a first contact
+    )
     attributes, bad_attributes = _string_map(contact.get("Attributes"), "Details.ContactData.Attributes", contact_id)
     parameters, bad_parameters = _string_map(details.get("Parameters"), "Details.Parameters", contact_id)
     # A text parameter hides a bad attribute of the same name (the parameter wins).
     not_text = bad_parameters | (bad_attributes - parameters.keys())
     return ContactEvent(contact_id=contact_id, attributes=attributes, parameters=parameters, not_text=not_text,
-                        not_text_parameters=bad_parameters)
+                        not_text_parameters=bad_parameters, initial_contact_id=initial_contact_id)
 
 
 def parse_session_request(event: Any) -> SessionRequest:
@@ -157,6 +200,8 @@ def parse_session_request(event: Any) -> SessionRequest:
         contact_id=contact.contact_id,
         channel_address_identifier=channel.lower(),
         client_id=client_id,
+        initial_contact_id=contact.initial_contact_id,
+        previous_work_item_id=_optional_sf_id(contact, "previousWorkItemId", "0Mw"),
     )
 
 
@@ -198,25 +243,92 @@ def parse_route_request(event: Any) -> RouteRequest:
             fix="Store CreateMessagingSession's conversationIdentifier result, unchanged, as the "
             "contact attribute conversationIdentifier.",
         )
-    flow_id = _optional_sf_id(contact, "omniFlowId", None)
-    queue_id = _optional_sf_id(contact, "omniQueueId", "00G")
-    if flow_id is not None and queue_id is None:
+    for old, new in RENAMED_PARAMETERS.items():
+        if contact.parameters.get(old, "").strip():
+            # The old name would be ignored, routing the contact somewhere else without a word.
+            raise InvalidInputError(
+                f"The block parameter {old} was renamed {new} (SCC-AC's name).",
+                field=old,
+                contact_id=cid,
+                fix=f"Rename the Routing block's parameter {old} to {new}; "
+                "`sccac flows lint` lists every block that still uses the old name.",
+            )
+    queue_id = _optional_sf_id(contact, PARAM_QUEUE, "00G")
+    flow_id = _optional_sf_id(contact, PARAM_FLOW, None)
+    fallback_id = _optional_sf_id(contact, PARAM_FLOW_FALLBACK, "00G")
+    if queue_id is not None and (flow_id is not None or fallback_id is not None):
+        raise InvalidInputError(
+            f"{PARAM_QUEUE} was given together with {PARAM_FLOW}/{PARAM_FLOW_FALLBACK}: route either to "
+            "a queue or with a flow.",
+            field=PARAM_QUEUE,
+            contact_id=cid,
+            fix=f"Keep {PARAM_QUEUE} alone (route to that Omni-Queue), or {PARAM_FLOW} with "
+            f"{PARAM_FLOW_FALLBACK} (route with the Omni-Flow), not both.",
+        )
+    if flow_id is not None and fallback_id is None:
         # Interaction API error 10024: "For Flow based Routing, flow ID and Fallback Queue ID
         # are required fields." Caught here, before any call, with the field to fix.
         raise InvalidInputError(
-            "omniFlowId was given without omniQueueId: the Route API needs a fallback queue with a flow.",
-            field="omniQueueId",
+            f"{PARAM_FLOW} was given without {PARAM_FLOW_FALLBACK}: the Route API needs a fallback "
+            "queue with a flow.",
+            field=PARAM_FLOW_FALLBACK,
             contact_id=cid,
-            fix="omniFlowId needs omniQueueId as the fallback queue: add the block parameter "
-            "omniQueueId (an Omni-Queue Id, 00G...), or remove omniFlowId.",
+            fix=f"Add the block parameter {PARAM_FLOW_FALLBACK} (an Omni-Queue Id, 00G...), or remove "
+            f"{PARAM_FLOW}.",
+        )
+    if fallback_id is not None and flow_id is None:
+        raise InvalidInputError(
+            f"{PARAM_FLOW_FALLBACK} was given without {PARAM_FLOW}: a fallback queue needs a flow.",
+            field=PARAM_FLOW,
+            contact_id=cid,
+            fix=f"Add the block parameter {PARAM_FLOW} (the Omni-Flow's Id), or use "
+            f"{PARAM_QUEUE} to route to the queue directly.",
         )
     return RouteRequest(
         contact_id=cid,
         routing_type=routing_type,
         conversation_identifier=conversation,
-        omni_flow_id=flow_id,
-        omni_queue_id=queue_id,
+        queue_id=queue_id,
+        flow_id=flow_id,
+        fallback_queue_id=fallback_id,
+        routing_attributes=_routing_attributes(contact),
+        work_item_id=_session_attribute(contact),
     )
+
+
+def _session_attribute(contact: ContactEvent) -> str | None:
+    raw = contact.attributes.get("workItemId", "").strip()
+    return raw if is_salesforce_id(raw, "0Mw") else None
+
+
+def _routing_attributes(contact: ContactEvent) -> dict[str, str]:
+    """``salesforceFlowRoutingAttributes.<name>`` block parameters as ``{name: value}``."""
+    found: dict[str, str] = {}
+    names = sorted({*contact.parameters, *contact.not_text_parameters})
+    for key in (k for k in names if k.startswith(PARAM_ATTRIBUTE_PREFIX)):
+        name = key[len(PARAM_ATTRIBUTE_PREFIX):]
+        if key in contact.not_text_parameters:
+            contact.value(key)  # raises the "not text" error
+        if len(name) > MAX_ROUTING_ATTRIBUTE_NAME or not ROUTING_ATTRIBUTE_NAME_RE.match(name):
+            raise InvalidInputError(
+                f"The routing attribute name in block parameter '{quote(key, 120)}' is not one Salesforce "
+                "accepts as a flow variable name.",
+                field=quote(key, 120),
+                contact_id=contact.contact_id,
+                fix=f"Name it {PARAM_ATTRIBUTE_PREFIX}<name> where <name> is the Omni-Flow's input "
+                f"variable: a letter first, then letters, digits and single underscores, at most "
+                f"{MAX_ROUTING_ATTRIBUTE_NAME} characters.",
+            )
+        value = contact.parameters[key]
+        if len(value) > MAX_ROUTING_ATTRIBUTE_VALUE:
+            raise InvalidInputError(
+                f"The routing attribute {name} is longer than {MAX_ROUTING_ATTRIBUTE_VALUE} characters.",
+                field=key,
+                contact_id=contact.contact_id,
+                fix="Pass a shorter value (an id or a code) and look the rest up in the Omni-Flow.",
+            )
+        found[name] = value
+    return found
 
 
 def _optional_sf_id(contact: ContactEvent, name: str, prefix: str | None) -> str | None:

@@ -1,4 +1,4 @@
-"""What both handlers share: best-effort contact id for logs, and turning failures into errors."""
+"""What the handlers share: warm-up events, best-effort contact id for logs, failures as errors."""
 
 from __future__ import annotations
 
@@ -27,15 +27,30 @@ def contact_id_of(event: Any) -> str | None:
     return clip(escape(value.strip()), _CONTACT_ID_LOG_CHARS)
 
 
+#: ``source`` of an EventBridge (CloudWatch Events) scheduled event: a warm-up invocation.
+WARM_UP_SOURCE = "aws.events"
+
+
+def is_warm_up(event: Any) -> bool:
+    """True for a scheduled warm-up event (``source`` = ``aws.events``), as SCC-AC's functions read it."""
+    return isinstance(event, Mapping) and event.get("source") == WARM_UP_SOURCE
+
+
 def run(
     name: str, event: Any, work: Callable[[], dict[str, str]]
 ) -> dict[str, str]:
     """Run a handler body: log success or failure with the contact id, raise typed errors only.
 
+    A warm-up event returns ``{}`` before ``work`` runs: no settings are read, no secret, no
+    Salesforce call (it only keeps the container, and its token cache, warm).
+
     Connect takes the block's Error branch when the function raises, so failures are
     raised (never returned); anything unexpected becomes ``InternalError`` naming only
     the exception type, because its text could hold data we must not log.
     """
+    if is_warm_up(event):
+        log(logging.DEBUG, f"{name}.warm_up")
+        return {}
     contact_id = contact_id_of(event)
     started = time.monotonic()
     try:

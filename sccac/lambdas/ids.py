@@ -53,3 +53,15 @@ def is_salesforce_id(value: object, prefix: str | None = None) -> bool:
         and SALESFORCE_ID_RE.match(value) is not None
         and (prefix is None or value.startswith(prefix))
     )
+
+
+def id15(record_id: str) -> str:
+    """The 15-character form of a record Id (the case-sensitive one).
+
+    The one place 18-character Ids become 15: calls that need the 15-character form (the
+    Interaction API's ``/agentWork`` and ``/routingResult`` take a 15-character ``workItemId``)
+    and lookups that compare Ids from different answers use this.
+    """
+    if not is_salesforce_id(record_id):
+        raise ValueError("not a Salesforce record Id")
+    return record_id[:15]

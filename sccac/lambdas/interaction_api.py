@@ -1,4 +1,4 @@
-"""HTTP client for the Salesforce Interaction Service API (/api/v1/conversation, /api/v1/route).
+"""HTTP client for the Salesforce Interaction Service API (/api/v1/interactions, /api/v1/route).
 
 Every call carries ``Authorization: Bearer``, ``OrgId``, ``AuthorizationContext`` (the
 ConversationChannelDefinition developer name) and ``RequestId``. The caller passes a
@@ -31,6 +31,31 @@ from sccac.lambdas.transport import Endpoint, HttpResponse, Transport
 REQUEST_ID_NAMESPACE = uuid.UUID("6f1d5a8e-52b4-4f4e-9d1b-5cc0a5c0ac01")
 
 
+INTERACTIONS_PATH = "/api/v1/interactions"
+ROUTE_PATH = "/api/v1/route"
+
+
+def multipart_json(document: Any, boundary: str) -> tuple[bytes, str]:
+    """A multipart/form-data body whose one part, named ``json``, holds ``document``.
+
+    The boundary is the caller's (derived from the RequestId) so the same request is the same
+    bytes on a retry. A value the end user chose (the client id) could contain it: then it is
+    lengthened, still deterministically, until the part cannot end early.
+    """
+    part = json.dumps(document, separators=(",", ":"))
+    while boundary in part:
+        boundary += "x"
+    body = (
+        f"--{boundary}\r\n"
+        'Content-Disposition: form-data; name="json"\r\n'
+        "Content-Type: application/json\r\n"
+        "\r\n"
+        f"{part}\r\n"
+        f"--{boundary}--\r\n"
+    ).encode()
+    return body, f"multipart/form-data; boundary={boundary}"
+
+
 def request_id_for(contact_id: str, operation: str) -> str:
     """Deterministic RequestId (UUID v5) for one operation on one Connect contact."""
     return str(uuid.uuid5(REQUEST_ID_NAMESPACE, f"{contact_id}/{operation}"))
@@ -51,14 +76,45 @@ class InteractionApi:
         self._tokens = tokens
         self._transport = transport
 
-    def post_conversation(
-        self, channel_address_identifier: str, subject: str, request_id: str, deadline: Deadline
+    def post_interaction(
+        self,
+        channel_address_identifier: str,
+        client_id: str,
+        entry_id: str,
+        timestamp_ms: int,
+        request_id: str,
+        deadline: Deadline,
     ) -> dict[str, Any]:
-        body = {
-            "channelAddressIdentifier": channel_address_identifier,
-            "participants": [{"appType": "custom", "subject": subject, "role": "EndUser"}],
+        """``POST /api/v1/interactions`` with one entry interaction: finds or creates the
+        conversation of (``to``, ``from``) and its MessagingSession, as SCC-AC's own function does.
+
+        The body is multipart/form-data with one part named ``json`` (``InteractionRequestJson``:
+        ``to``, ``from``, ``interactions`` holding exactly one ``EntryInteraction`` whose
+        payload is a ``Message`` entry with an empty ``StaticContentMessage``, SCC-AC's shape).
+        ``entry_id`` is the entry's (and its message's) id: the caller derives it from the
+        contact so a retry sends the same entry again rather than a new one.
+        """
+        document = {
+            "to": channel_address_identifier,
+            "from": client_id,
+            "interactions": [
+                {
+                    "timestamp": timestamp_ms,
+                    "interactionType": "EntryInteraction",
+                    "payload": {
+                        "id": entry_id,
+                        "entryType": "Message",
+                        "abstractMessage": {
+                            "messageType": "StaticContentMessage",
+                            "id": entry_id,
+                            "staticContent": {"formatType": "Text", "text": ""},
+                        },
+                    },
+                }
+            ],
         }
-        return self._post("/api/v1/conversation", body, request_id, deadline)
+        body, content_type = multipart_json(document, boundary="sccac-" + request_id)
+        return self._post(INTERACTIONS_PATH, body, content_type, request_id, deadline)
 
     def post_route(
         self,
@@ -74,17 +130,20 @@ class InteractionApi:
         }
         if routing_info:
             body["routingInfo"] = routing_info
-        return self._post("/api/v1/route", body, request_id, deadline)
+        payload = json.dumps(body, separators=(",", ":")).encode()
+        return self._post(ROUTE_PATH, payload, "application/json", request_id, deadline)
 
     def post_conversation_history(self, body: dict[str, Any], request_id: str, deadline: Deadline) -> dict[str, Any]:
         """``AddConversationHistoryRequest``; this call alone also needs AuthorizationContextType."""
-        return self._post("/api/v1/conversationHistory", body, request_id, deadline,
+        payload = json.dumps(body, separators=(",", ":")).encode()
+        return self._post("/api/v1/conversationHistory", payload, "application/json", request_id, deadline,
                           {"AuthorizationContextType": "ConversationChannelDefinition"})
 
-    def _post(self, path: str, body: dict[str, Any], request_id: str, deadline: Deadline,
-              extra_headers: dict[str, str] | None = None) -> dict[str, Any]:
+    def _post(
+        self, path: str, payload: bytes, content_type: str, request_id: str, deadline: Deadline,
+        extra_headers: dict[str, str] | None = None,
+    ) -> dict[str, Any]:
         endpoint = Endpoint(f"Interaction Service POST {path}", "SF_SCRT_DOMAIN", "SF_SCRT_DOMAIN")
-        payload = json.dumps(body, separators=(",", ":")).encode()
         for attempt in (1, 2):
             creds = self._tokens.credentials(deadline)
             token = self._tokens.token(deadline)
@@ -96,7 +155,7 @@ class InteractionApi:
                     "OrgId": creds.org_id,
                     "AuthorizationContext": self._context,
                     "RequestId": request_id,
-                    "Content-Type": "application/json",
+                    "Content-Type": content_type,
                     "Accept": "application/json",
                     **(extra_headers or {}),
                 },
@@ -195,9 +254,19 @@ _REJECTION_HINTS: dict[int, tuple[str | None, str]] = {
         "conversationIdentifier",
         "Store CreateMessagingSession's conversationIdentifier as a contact attribute before Routing.",
     ),
-    10024: ("omniQueueId", "Give the block parameter omniQueueId (the fallback queue) with omniFlowId."),
-    10030: ("omniFlowId", "Give either omniFlowId (with omniQueueId as its fallback) or omniQueueId alone."),
-    10032: ("omniQueueId", "Set omniQueueId (or the channel's routing) to an existing Omni-Queue Id (00G...)."),
+    10024: (
+        "salesforceFlowFallbackQueueId",
+        "Give the block parameter salesforceFlowFallbackQueueId (the fallback queue) with salesforceFlowId.",
+    ),
+    10030: (
+        "salesforceFlowId",
+        "Give either salesforceFlowId with salesforceFlowFallbackQueueId, or salesforceQueueId alone.",
+    ),
+    10032: (
+        "salesforceQueueId",
+        "Set salesforceQueueId / salesforceFlowFallbackQueueId (or the channel's routing) to an existing "
+        "Omni-Queue Id (00G...).",
+    ),
 }
 
 

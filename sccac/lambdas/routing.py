@@ -1,14 +1,19 @@
 """Routing Lambda: ask Salesforce Omni-Channel to route the work item; return the mapped Connect queue.
 
-Input: ``routingType`` (``Initial`` | ``Transfer``), contact attribute
-``conversationIdentifier``, optional block parameters ``omniFlowId`` with ``omniQueueId`` as
-the flow's fallback queue (the Route API requires both, error 10024) or ``omniQueueId``
-alone. One ``POST /api/v1/route`` call.
+Input, as SCC-AC's own routing function reads it: ``routingType`` (``Initial`` |
+``Transfer``), contact attribute ``conversationIdentifier``, optional block parameters
+``salesforceQueueId`` (route to that Omni-Queue), or ``salesforceFlowId`` with
+``salesforceFlowFallbackQueueId`` (route with that Omni-Flow; the Route API requires both,
+error 10024), and ``salesforceFlowRoutingAttributes.<name>`` parameters sent with the flow as
+``routingInfo.routingAttributes``. One ``POST /api/v1/route`` call.
+
+When the answer's ``contextParamMap`` has no ``externalQueueId``, the routed Omni-Queue is looked
+up in the org's mapping (``queue_mapping``: at most one extra round trip per container per TTL).
 
 Output (flat string map): ``routingStatus``, ``workItemId`` (``PostRouteResponse.workItemId``,
-the MessagingSession Id), ``routingCorrelationId``,
-``psrId``, ``omniQueueId`` and, when the queue is mapped to a Connect queue,
-``externalQueueId`` (its ARN). A routed contact whose queue is not mapped is a result,
+the MessagingSession Id), ``routingCorrelationId``, ``psrId``, ``routedQueueId`` (the Omni-Queue
+Salesforce routed to) and, when the queue is mapped to a Connect queue, ``externalQueueId``
+(its ARN). A routed contact whose queue is not mapped is a result,
 not an exception: the source document sends such contacts to the Set working queue
 block's Error branch (the fallback queue), whereas a Lambda error disconnects them.
 """
@@ -29,7 +34,7 @@ from sccac.lambdas.answers import (
 )
 from sccac.lambdas.budget import Deadline, invocation_started
 from sccac.lambdas.errors import RoutingRejectedError
-from sccac.lambdas.event import RouteRequest, parse_route_request
+from sccac.lambdas.event import PARAM_FLOW, PARAM_QUEUE, RouteRequest, parse_route_request
 from sccac.lambdas.handler_support import run
 from sccac.lambdas.ids import CONNECT_QUEUE_ARN_RE
 from sccac.lambdas.interaction_api import request_id_for
@@ -57,13 +62,22 @@ def routing_info(request: RouteRequest) -> dict[str, Any] | None:
 
     Shapes from inbound-interaction-api.yaml: ``RoutingInfo.flow`` is a ``FlowInfo``
     ``{flowId, queueId}`` whose ``queueId`` is the fallback queue; ``RoutingInfo.queueId``
-    routes to a queue directly.
+    routes to a queue directly; ``RoutingInfo.routingAttributes`` maps names to strings. As in
+    SCC-AC's function, routing attributes travel with a flow only (they feed the Omni-Flow's
+    input variables); without one they are left out, with a warning in the log.
     """
-    if request.omni_flow_id:
+    if request.flow_id:
         # parse_route_request guarantees the fallback queue (Route API error 10024 otherwise).
-        return {"flow": {"flowId": request.omni_flow_id, "queueId": request.omni_queue_id or ""}}
-    if request.omni_queue_id:
-        return {"queueId": request.omni_queue_id}
+        info: dict[str, Any] = {"flow": {"flowId": request.flow_id, "queueId": request.fallback_queue_id or ""}}
+        if request.routing_attributes:
+            info["routingAttributes"] = dict(request.routing_attributes)
+        return info
+    if request.routing_attributes:
+        log(logging.WARNING, "routing.attributes_without_flow", contactId=request.contact_id,
+            names=",".join(sorted(request.routing_attributes)),
+            note="salesforceFlowRoutingAttributes.* parameters are sent only with salesforceFlowId.")
+    if request.queue_id:
+        return {"queueId": request.queue_id}
     return None
 
 
@@ -74,8 +88,9 @@ def _route(event: Any, context: Any, deps: runtime.Dependencies, started: float)
         request.conversation_identifier,
         request.routing_type,
         routing_info(request),
-        # Same RequestId for Connect's own retries of this contact's routing request.
-        request_id_for(request.contact_id, f"route/{request.routing_type}"),
+        # Same RequestId for Connect's own retries of this contact's routing request; a new one
+        # for each session (a re-queued contact routes its new session).
+        request_id_for(request.contact_id, f"route/{request.routing_type}/{request.work_item_id or ''}"),
         deadline,
     )
     what = "POST /api/v1/route"
@@ -87,9 +102,9 @@ def _route(event: Any, context: Any, deps: runtime.Dependencies, started: float)
             f"Salesforce did not route conversation {quote(request.conversation_identifier, 64)}: "
             f"{quote(reason, 200)}",
             contact_id=request.contact_id,
-            field="omniFlowId" if request.omni_flow_id else "omniQueueId" if request.omni_queue_id else None,
+            field=PARAM_FLOW if request.flow_id else PARAM_QUEUE if request.queue_id else None,
             fix="Check the messaging channel's routing (Omni-Flow or Omni-Queue) or the block's "
-            "omniFlowId/omniQueueId overrides.",
+            "salesforceQueueId / salesforceFlowId overrides.",
         )
     raw_context = data.get("contextParamMap")
     context_map = raw_context if isinstance(raw_context, dict) else {}
@@ -97,15 +112,21 @@ def _route(event: Any, context: Any, deps: runtime.Dependencies, started: float)
         "workItemId": optional_record_id(data, "workItemId", None, what),
         "routingCorrelationId": optional_opaque_id(data, "routingCorrelationId", what),
         "psrId": optional_record_id(data, "psrId", PSR_PREFIX, what),
-        "omniQueueId": optional_record_id(context_map, "queueId", QUEUE_PREFIX, what),
+        "routedQueueId": optional_record_id(context_map, "queueId", QUEUE_PREFIX, what),
     }
     raw_external = context_map.get("externalQueueId")
     external = raw_external if isinstance(raw_external, str) else ""
+    if raw_external in (None, "") and result["routedQueueId"]:
+        # Salesforce did not name the Connect queue: look the Omni-Queue up in the mapping.
+        external = deps.mappings.resolve(result["routedQueueId"], deadline, request.contact_id) or ""
+        if external:
+            log(logging.INFO, "routing.queue_from_mapping", contactId=request.contact_id,
+                routedQueueId=result["routedQueueId"], externalQueueId=external)
     if CONNECT_QUEUE_ARN_RE.match(external):
         result["routingStatus"] = MAPPED
         result["externalQueueId"] = external
         return result
-    queue = result["omniQueueId"] or "the routed queue"
+    queue = result["routedQueueId"] or "the routed queue"
     why = (
         f"is mapped to '{quote(raw_external, 80)}', which is not a Connect queue ARN"
         if raw_external not in (None, "")
@@ -118,5 +139,5 @@ def _route(event: Any, context: Any, deps: runtime.Dependencies, started: float)
         "Metadata Types), or route to a mapped queue."
     )
     log(logging.WARNING, "routing.no_mapped_queue", contactId=request.contact_id,
-        routingType=request.routing_type, omniQueueId=result["omniQueueId"])
+        routingType=request.routing_type, routedQueueId=result["routedQueueId"])
     return result

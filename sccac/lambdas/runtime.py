@@ -13,6 +13,7 @@ from typing import Any
 from sccac.lambdas.auth import TokenProvider
 from sccac.lambdas.config import Settings
 from sccac.lambdas.interaction_api import InteractionApi
+from sccac.lambdas.queue_mapping import QueueMappingResolver
 from sccac.lambdas.secret_cache import SecretCache, SecretsClient
 from sccac.lambdas.transport import Transport
 
@@ -24,6 +25,7 @@ class Dependencies:
     tokens: TokenProvider
     api: InteractionApi
     transport: Transport
+    mappings: QueueMappingResolver
 
     @property
     def salesforce_round_trips(self) -> int:
@@ -51,7 +53,9 @@ def build(
     )
     tokens = TokenProvider(secrets, transport)
     api = InteractionApi(settings.scrt_base_url, settings.authorization_context, tokens, transport)
-    return Dependencies(settings=settings, secrets=secrets, tokens=tokens, api=api, transport=transport)
+    mappings = QueueMappingResolver(tokens, transport, settings.queue_mapping_ttl_s)
+    return Dependencies(settings=settings, secrets=secrets, tokens=tokens, api=api, transport=transport,
+                        mappings=mappings)
 
 
 _current: Dependencies | None = None

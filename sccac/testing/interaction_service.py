@@ -7,12 +7,26 @@ salesforce-misc/interaction-service-apis ``inbound-interaction-api.yaml``:
 - ``POST /services/oauth2/token``: OAuth 2.0 JWT bearer grant; verifies the RS256
   assertion against the connected app certificate's public key, iss/sub/aud/exp (aud
   must be https://login.salesforce.com, as for a production org, unless configured).
+- ``POST /api/v1/interactions`` (multipart/form-data, one ``json`` part:
+  ``InteractionRequestJson`` with ``to``, ``from`` and exactly one interaction): finds or
+  creates the conversation of (``to``, ``from``) and its open MessagingSession and answers
+  ``PostInteractionResponse`` (``conversationIdentifier``, ``workItemIds``, ``success``). The
+  published reference says an existing conversation is reused and the workItemId is the new
+  or existing session; a repeated entry (same entry id) is modelled as adding nothing, which
+  the published material does not state (docs/lambdas.md).
 - ``POST /api/v1/conversation``: establishes the conversation for (channel, participant
   subject) and its open messaging session; a repeat returns the same records.
 - ``POST /api/v1/route``: creates the PendingServiceRouting for the conversation's
   session and resolves the Omni-Queue (directly, by Omni-Flow, or from the channel's
   setup); ``contextParamMap`` carries ``queueId`` and, when the queue is mapped,
-  ``externalQueueId`` (the Connect queue ARN).
+  ``externalQueueId`` (the Connect queue ARN) unless ``send_external_queue_id`` is off (the
+  published reference does not list that key; an org whose contact center does not hold the
+  mapping does not send it). ``routingInfo.routingAttributes`` are kept with the routing.
+- ``POST /services/data/v62.0/composite`` (the org's REST API at the token's ``instance_url``):
+  the two queries the Routing function's mapping lookup sends, answered from ``queues``
+  (``Connect_Queue_Mapping__mdt`` records, active ones with an ARN) and ``queue_names``
+  (Group DeveloperName per Omni-Queue Id). A token without the ``api`` scope
+  (``api_scope`` off) gets 401 ``INVALID_SESSION_ID``, as Salesforce answers.
 - ``POST /api/v1/conversationHistory``: ``AddConversationHistoryRequest`` (at most 5 entries and
   3 participants, header ``AuthorizationContextType: ConversationChannelDefinition``); the
   entries are kept on the conversation of the request's end user (``Conversation.history``).
@@ -21,8 +35,9 @@ Errors use the published ``Error`` body ``{"code": int, "message": str}`` with t
 Interaction API error codes and descriptions of ERRORCODES.md (10004 token not valid,
 10017 unknown channel, 10018 bad conversation, 10024 flow without fallback queue, 10031
 inactive channel, 10032 bad queue, ...). With ``strict_published_shapes`` the responses hold
-only the fields of the published schemas (``PostConversationResponse`` is
-``conversationIdentifier`` and ``success``: no MessagingSession Id).
+only the fields of the published schemas: ``PostConversationResponse`` as the older schema had
+it (``conversationIdentifier`` and ``success``, no ``messagingSessionId``, which the reference
+lists, optional, since October 2025), ``PostInteractionResponse`` and ``PostRouteResponse``.
 
 It keeps state (tokens, conversations, sessions, routings, every request) and can inject
 latency, HTTP status and Interaction API error-code faults. Used by the Lambda tests, the
@@ -46,6 +61,8 @@ from urllib.parse import parse_qs
 
 from sccac.lambdas.ids import UUID_RE
 
+INTERACTIONS = "/api/v1/interactions"
+REST_COMPOSITE = "/services/data/v62.0/composite"
 JWT_BEARER_GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 _ID_SUFFIX_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
 # What a production org's token endpoint accepts as the JWT aud (sandboxes: test.salesforce.com).
@@ -100,6 +117,12 @@ class ServiceConfig:
     flows: dict[str, str | None] = field(default_factory=dict)  # Omni-Flow Id -> Omni-Queue it routes to
     # Answer with only the fields of the published response schemas (no messagingSessionId).
     strict_published_shapes: bool = False
+    # Send contextParamMap.externalQueueId on /route (SCC-AC's function reads it; not published).
+    send_external_queue_id: bool = True
+    # Omni-Queue Id -> Group DeveloperName (the mapping records name queues by developer name).
+    queue_names: dict[str, str] = field(default_factory=dict)
+    # Tokens carry the api scope too, so the REST API (the mapping lookup) accepts them.
+    api_scope: bool = True
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ServiceConfig:
@@ -120,7 +143,14 @@ class ServiceConfig:
             queues=dict(data.get("queues") or {}),
             flows=dict(data.get("flows") or {}),
             strict_published_shapes=bool(data.get("strictPublishedShapes", False)),
+            send_external_queue_id=bool(data.get("sendExternalQueueId", True)),
+            queue_names=dict(data.get("queueNames") or {}),
+            api_scope=bool(data.get("apiScope", True)),
         )
+
+    def queue_name(self, queue_id: str) -> str:
+        """The Omni-Queue's developer name (a made-up one when the config names none)."""
+        return self.queue_names.get(queue_id) or f"Queue_{queue_id[:15]}"
 
 
 @dataclass
@@ -151,6 +181,7 @@ class Conversation:
     channel_address_identifier: str
     subject: str
     sessions: list[MessagingSession] = field(default_factory=list)
+    entries: list[str] = field(default_factory=list)  # ids of the entries /interactions added
     history: list[dict[str, Any]] = field(default_factory=list)  # conversationHistory entries, as sent
 
     def open_session(self) -> MessagingSession | None:
@@ -164,6 +195,7 @@ class Routing:
     routing_type: str
     queue_id: str | None
     routing_correlation_id: str
+    routing_attributes: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -172,6 +204,14 @@ class RecordedRequest:
     path: str
     status: int
     request_id: str | None
+    body: bytes = b""
+    content_type: str = ""
+
+    def json(self) -> Any:
+        """The request's JSON: the body, or for /interactions its multipart ``json`` part."""
+        if self.path == INTERACTIONS:
+            return _interaction_json(self.content_type, self.body)
+        return json.loads(self.body or b"null")
 
 
 def salesforce_id(prefix: str, number: int) -> str:
@@ -299,8 +339,10 @@ class LocalInteractionService:
                 raise _HttpError(405, 405, f"{method} is not supported on {path}")
             if path == "/services/oauth2/token":
                 return 200, json.dumps(self._token(body)).encode(), "application/json"
-            if path in ("/api/v1/conversation", "/api/v1/route", HISTORY_PATH):
+            if path in (INTERACTIONS, "/api/v1/conversation", "/api/v1/route", HISTORY_PATH):
                 return self._api(path, headers, body)
+            if path == REST_COMPOSITE:
+                return self._composite(headers, body)
             raise _HttpError(404, 404, f"No resource at {path}")
         except _TokenError as exc:
             payload = {"error": exc.error, "error_description": exc.description}
@@ -309,9 +351,12 @@ class LocalInteractionService:
             return self._error(exc.status, exc.code, exc.message)
 
     def _take_fault(self, path: str) -> Fault | None:
+        # The session-creating call moved from /conversation to /interactions: a fault injected
+        # for the old path (callers written before the move) applies to the new one too.
+        paths = {path, "/api/v1/conversation"} if path == INTERACTIONS else {path}
         with self._lock:
             for fault in self.faults:
-                if fault.path == path and fault.count > 0:
+                if fault.path in paths and fault.count > 0:
                     fault.count -= 1
                     return fault
         return None
@@ -354,7 +399,7 @@ class LocalInteractionService:
             self.tokens.add(token)
         return {
             "access_token": token,
-            "scope": "interaction_api",
+            "scope": "interaction_api api" if self.config.api_scope else "interaction_api",
             "instance_url": self.base_url,
             "id": f"{self.base_url}/id/{self.config.org_id}/005000000000001",
             "token_type": "Bearer",
@@ -376,36 +421,126 @@ class LocalInteractionService:
         request_id = headers.get("RequestId", "")
         if not UUID_RE.match(request_id):
             raise _HttpError(400, 10016)
+        if path == INTERACTIONS:
+            data = _interaction_json(headers.get("Content-Type", ""), body)
+            # A retry sends the same entry with a later timestamp: the same request all the same.
+            same = json.dumps(_without_timestamps(data), sort_keys=True).encode()
+        else:
+            try:
+                data = json.loads(body or b"null")
+            except ValueError:
+                raise _HttpError(400, 10089) from None
+            same = body
         with self._lock:
             replay = self._replies.get((path, request_id))
         if replay is not None:
             # Same RequestId: the same answer again, nothing new created.
-            if replay[0] != body:
+            if replay[0] != same:
                 raise _HttpError(409, 10016, "RequestId was already used with a different body.")
             return replay[1], replay[2], "application/json"
-        try:
-            data = json.loads(body or b"null")
-        except ValueError:
-            raise _HttpError(400, 10089) from None
         if not isinstance(data, dict):
             raise _HttpError(400, 10089)
         with self._lock:
-            handler = {"/api/v1/conversation": self._conversation, HISTORY_PATH: self._history}.get(path, self._route)
-            result = handler(data)
+            if path == INTERACTIONS:
+                result = self._interaction(data)
+            else:
+                handler = {"/api/v1/conversation": self._conversation, HISTORY_PATH: self._history}.get(path, self._route)
+                result = handler(data)
             encoded = json.dumps(result).encode()
-            self._replies[(path, request_id)] = (body, 202, encoded)
+            self._replies[(path, request_id)] = (same, 202, encoded)
         return 202, encoded, "application/json"
+
+    def _composite(self, headers: Mapping[str, str], body: bytes) -> tuple[int, bytes, str]:
+        """The REST composite request of the mapping lookup: each subrequest a SOQL query."""
+        auth = headers.get("Authorization", "")
+        with self._lock:
+            valid = auth.startswith("Bearer ") and auth[7:] in self.tokens
+        if not valid or not self.config.api_scope:
+            error = [{"message": "This session is not valid for use with the REST API", "errorCode": "INVALID_SESSION_ID"}]
+            return 401, json.dumps(error).encode(), "application/json"
+        try:
+            data = json.loads(body or b"null")
+            requests = data["compositeRequest"]
+            answers = [self._query(r) for r in requests]
+        except (ValueError, KeyError, TypeError):
+            error = [{"message": "Malformed composite request", "errorCode": "JSON_PARSER_ERROR"}]
+            return 400, json.dumps(error).encode(), "application/json"
+        return 200, json.dumps({"compositeResponse": answers}).encode(), "application/json"
+
+    def _query(self, request: Mapping[str, Any]) -> dict[str, Any]:
+        url = str(request["url"])
+        soql = parse_qs(url.partition("?")[2]).get("q", [""])[0]
+        reference = request["referenceId"]
+        with self._lock:
+            queues = dict(self.config.queues)
+        if "FROM Connect_Queue_Mapping__mdt" in soql:
+            records = [{"Omni_Queue__c": self.config.queue_name(q), "Connect_Queue_Arn__c": arn}
+                       for q, arn in queues.items() if arn]
+        elif "FROM Group" in soql:
+            records = [{"Id": q, "DeveloperName": self.config.queue_name(q)} for q in queues]
+        else:
+            error = [{"message": "unsupported query in the local service", "errorCode": "MALFORMED_QUERY"}]
+            return {"body": error, "httpHeaders": {}, "httpStatusCode": 400, "referenceId": reference}
+        result = {"totalSize": len(records), "done": True, "records": records}
+        return {"body": result, "httpHeaders": {}, "httpStatusCode": 200, "referenceId": reference}
 
     def _next_id(self, prefix: str) -> str:
         self._counter += 1
         return salesforce_id(prefix, self._counter)
 
-    def _conversation(self, data: dict[str, Any]) -> dict[str, Any]:
-        channel = str(data.get("channelAddressIdentifier") or "").lower()
+    def _interaction(self, data: dict[str, Any]) -> dict[str, Any]:
+        """InteractionRequestJson -> PostInteractionResponse (see the module docstring)."""
+        channel = self._channel(data.get("to"))
+        subject = data.get("from")
+        if not isinstance(subject, str) or not subject or len(subject) > 255:
+            raise _HttpError(400, 10054)
+        interactions = data.get("interactions")
+        if not isinstance(interactions, list) or len(interactions) != 1 or not isinstance(interactions[0], dict):
+            raise _HttpError(400, 10089, "Invalid parameters passed to API: interactions must hold exactly one.")
+        interaction = interactions[0]
+        if interaction.get("interactionType") != "EntryInteraction":
+            raise _HttpError(400, 10089, "Invalid parameters passed to API: only EntryInteraction is modelled.")
+        timestamp = interaction.get("timestamp")
+        if not isinstance(timestamp, int) or isinstance(timestamp, bool):
+            raise _HttpError(400, 10089, "Invalid parameters passed to API: timestamp must be an integer (ms).")
+        payload = interaction.get("payload")
+        if not isinstance(payload, dict) or payload.get("entryType") != "Message":
+            raise _HttpError(400, 10089, "Invalid parameters passed to API: payload must be a Message entry.")
+        entry_id = payload.get("id")
+        message = payload.get("abstractMessage")
+        if not isinstance(entry_id, str) or not UUID_RE.match(entry_id) or not isinstance(message, dict):
+            raise _HttpError(400, 10089, "Invalid parameters passed to API: the entry needs a UUID id and a message.")
+        if message.get("messageType") != "StaticContentMessage" or not isinstance(message.get("staticContent"), dict):
+            raise _HttpError(400, 10089, "Invalid parameters passed to API: the message must be static content.")
+        conversation, session = self._establish(channel, subject)
+        if entry_id not in conversation.entries:
+            conversation.entries.append(entry_id)
+        return {"conversationIdentifier": conversation.identifier, "workItemIds": [session.id], "success": True}
+
+    def _channel(self, raw: Any) -> str:
+        channel = str(raw or "").lower()
         if channel not in self.config.channels:
             raise _HttpError(400, 10017)
         if not self.config.channels[channel].active:
             raise _HttpError(400, 10031)
+        return channel
+
+    def _establish(self, channel: str, subject: str) -> tuple[Conversation, MessagingSession]:
+        """The conversation of (channel, end user) and its open session, created when missing."""
+        key = (channel, subject)
+        conversation = self.conversations.get(self._by_participant.get(key, ""))
+        if conversation is None:
+            conversation = Conversation(str(uuid.uuid4()), channel, subject)
+            self.conversations[conversation.identifier] = conversation
+            self._by_participant[key] = conversation.identifier
+        session = conversation.open_session()
+        if session is None:
+            session = MessagingSession(self._next_id("0Mw"), conversation.identifier)
+            conversation.sessions.append(session)
+        return conversation, session
+
+    def _conversation(self, data: dict[str, Any]) -> dict[str, Any]:
+        channel = self._channel(data.get("channelAddressIdentifier"))
         participants = data.get("participants")
         if not isinstance(participants, list) or len(participants) != 1 or not isinstance(participants[0], dict):
             raise _HttpError(400, 10053)
@@ -417,18 +552,9 @@ class LocalInteractionService:
             raise _HttpError(400, 10038)
         if not subject or len(subject) > 255:
             raise _HttpError(400, 10054)
-        key = (channel, subject)
-        conversation = self.conversations.get(self._by_participant.get(key, ""))
-        if conversation is None:
-            conversation = Conversation(str(uuid.uuid4()), channel, subject)
-            self.conversations[conversation.identifier] = conversation
-            self._by_participant[key] = conversation.identifier
-        session = conversation.open_session()
-        if session is None:
-            session = MessagingSession(self._next_id("0Mw"), conversation.identifier)
-            conversation.sessions.append(session)
+        conversation, session = self._establish(channel, subject)
         if self.config.strict_published_shapes:
-            # PostConversationResponse as published: no MessagingSession Id.
+            # PostConversationResponse as the older published schema had it: no MessagingSession Id.
             return {"conversationIdentifier": conversation.identifier, "success": True}
         return {
             "conversationIdentifier": conversation.identifier,
@@ -474,14 +600,21 @@ class LocalInteractionService:
         info = data.get("routingInfo") or {}
         if not isinstance(info, dict):
             raise _HttpError(400, 10089)
+        attributes = info.get("routingAttributes")
+        if attributes is not None and not (
+            isinstance(attributes, dict) and all(isinstance(v, str) for v in attributes.values())
+        ):
+            raise _HttpError(400, 10089, "Invalid parameters passed to API: routingAttributes must map names to strings.")
+        # routingAttributes alone name no route: 10030, as before (what Salesforce does is not published).
         queue_id, reason = self._resolve(conversation.channel_address_identifier, info)
         if queue_id is None:
             return {"success": False, "reasonForNotRouting": reason, "workItemId": session.id}
-        routing = Routing(self._next_id("0JR"), session.id, routing_type, queue_id, str(uuid.uuid4()))
+        routing = Routing(self._next_id("0JR"), session.id, routing_type, queue_id, str(uuid.uuid4()),
+                          dict(attributes or {}))
         self.routings.append(routing)
         context = {"queueId": queue_id}
         arn = self.config.queues.get(queue_id)
-        if arn:
+        if arn and self.config.send_external_queue_id:
             context["externalQueueId"] = arn
         return {
             "success": True,
@@ -527,6 +660,33 @@ class LocalInteractionService:
         if queue_id not in self.config.queues:
             raise _HttpError(400, 10032)
         return queue_id
+
+
+def _interaction_json(content_type: str, body: bytes) -> Any:
+    """The ``json`` part of a multipart/form-data body, parsed; 400 10089 when there is none."""
+    from email.parser import BytesParser
+    from email.policy import HTTP
+
+    if not content_type.lower().startswith("multipart/form-data") or "boundary=" not in content_type:
+        raise _HttpError(400, 10089, "Invalid parameters passed to API: the body must be multipart/form-data.")
+    message = BytesParser(policy=HTTP).parsebytes(b"Content-Type: " + content_type.encode("latin-1") + b"\r\n\r\n" + body)
+    parts = [p for p in message.iter_parts() if p.get_param("name", header="content-disposition") == "json"] \
+        if message.is_multipart() else []
+    if len(parts) != 1:
+        raise _HttpError(400, 10089, "Invalid parameters passed to API: the body needs exactly one part named json.")
+    raw = parts[0].get_payload(decode=True)
+    try:
+        return json.loads(raw if isinstance(raw, bytes) else b"null")
+    except ValueError:
+        raise _HttpError(400, 10089, "Invalid parameters passed to API: the json part is not JSON.") from None
+
+
+def _without_timestamps(data: Any) -> Any:
+    if not isinstance(data, dict) or not isinstance(data.get("interactions"), list):
+        return data
+    return {**data, "interactions": [
+        {k: v for k, v in i.items() if k != "timestamp"} if isinstance(i, dict) else i for i in data["interactions"]
+    ]}
 
 
 HISTORY_PATH = "/api/v1/conversationHistory"
@@ -599,7 +759,8 @@ class _RequestHandler(BaseHTTPRequestHandler):
         path = self.path.split("?", 1)[0]
         status, payload, content_type = self.owner.handle(method, path, dict(self.headers.items()), body)
         with self.owner._lock:
-            self.owner.requests.append(RecordedRequest(method, path, status, self.headers.get("RequestId")))
+            self.owner.requests.append(RecordedRequest(method, path, status, self.headers.get("RequestId"),
+                                                       body, self.headers.get("Content-Type") or ""))
         try:
             self.send_response(status)
             self.send_header("Content-Type", content_type)

@@ -56,7 +56,7 @@ def test_plan_json_apply_and_rerun(fake: ConnectFake, mapping: Path, tmp_path: P
     doc = json.loads(planned.output)
     actions = {(s["kind"], s["name"]): s["action"] for s in doc["steps"]}
     assert actions[("queue", "Support Queue")] == "create" and actions[("queue", "BasicQueue")] == "adopt"
-    assert doc["writes"] == 2 + 1 + 5 + 2 and fake.backend.instances  # nothing written by plan
+    assert doc["writes"] == 2 + 1 + 6 + 2 and fake.backend.instances  # nothing written by plan
     inst = next(iter(fake.backend.instances.values()))
     assert len(inst.queues) == 1
 
@@ -77,9 +77,10 @@ def test_pull_writes_deployed_flows(fake: ConnectFake, mapping: Path, tmp_path: 
     assert runner.invoke(main, args("apply", mapping, "--output", str(tmp_path / "w.json"))).exit_code == 0
     pulled = runner.invoke(main, args("pull", mapping, "--out", str(tmp_path / "deployed")))
     assert pulled.exit_code == 0, pulled.output
-    assert pulled.output.count("same") == 5
+    assert pulled.output.count("same") == 6
     assert sorted(p.name for p in (tmp_path / "deployed").iterdir()) == [
-        "agent_transfer.json", "inbound_chat.json", "queue_transfer.json", "task_routing.json", "transcription.json",
+        "agent_transfer.json", "disconnect_requeue.json", "inbound_chat.json", "queue_transfer.json", "task_routing.json",
+        "transcription.json",
     ]
 
 

@@ -30,7 +30,7 @@ def test_apply_converges_from_any_starting_point(queues: int, existing: list[str
         world.backend.associate_lambda_function(world.instance.id, arn)
     missing_queues = sum(1 for i in range(queues) if existing[i] == "missing")
     first = world.apply(desired)
-    assert first.stats.writes == 2 - lambdas + missing_queues + queues + 5
+    assert first.stats.writes == 2 - lambdas + missing_queues + queues + 6
     assert first.result.outcomes["adopted"] == len(theirs)
     assert sorted(q.name for q in world.instance.queues.values()) == sorted(["BasicQueue", *(f"Queue {i}" for i in range(queues))])
     assert all(not world.instance.queues[qid].tags for qid in theirs)  # never tagged or changed

@@ -18,7 +18,7 @@ from sccac.testing.connect.harness import CHANNEL_ADDRESS, ROUTING_LAMBDA, SESSI
 
 def lower_bound(queues: int) -> int:
     # 2 Lambda associations + one queue and one quick connect per queue + the module + 4 flows
-    return 2 + 2 * queues + 5
+    return 2 + 2 * queues + 6
 
 
 def assert_complete(world: FakeWorld, queues: int) -> None:
@@ -28,7 +28,8 @@ def assert_complete(world: FakeWorld, queues: int) -> None:
     assert all(names[f"Queue {i}"] == 1 for i in range(queues))
     assert len(inst.queues) == queues + 1  # + BasicQueue
     assert sorted(f.name for f in inst.flows.values()) == [
-        "SCCAC Agent Transfer", "SCCAC Inbound Chat", "SCCAC Queue Transfer", "SCCAC Task Routing",
+        "SCCAC Agent Transfer", "SCCAC Disconnect Re-queue", "SCCAC Inbound Chat", "SCCAC Queue Transfer",
+        "SCCAC Task Routing",
     ]
     assert [m.name for m in inst.modules.values()] == ["SCCAC Transcription Module"]
     assert sorted(q.name for q in inst.quick_connects.values()) == sorted(f"Queue {i}" for i in range(queues))
@@ -38,6 +39,9 @@ def assert_complete(world: FakeWorld, queues: int) -> None:
     inbound = next(f for f in inst.flows.values() if f.name == "SCCAC Inbound Chat")
     module = next(iter(inst.modules.values()))
     assert module.arn in inbound.content
+    # The inbound flow's Set disconnect flow names the deployed disconnect flow with re-queue.
+    requeue = next(f for f in inst.flows.values() if f.name == "SCCAC Disconnect Re-queue")
+    assert f'"CustomerRemaining": "{requeue.arn}"' in inbound.content.replace('":"', '": "')
     assert "00000000-0000" not in inbound.content  # no validation placeholder reached Connect
 
 
@@ -95,7 +99,7 @@ def test_a_create_whose_answer_timed_out_is_not_duplicated() -> None:
     # gets DuplicateResourceException; the engine finds its own resource by name and goes on.
     world = fake_world(faults=Faults(timeout_calls={10, 25}))
     run = world.apply(world.desired(10))
-    assert (run.stats.by_operation["CreateQueue"], run.stats.by_operation["CreateContactFlow"]) == (11, 5)
+    assert (run.stats.by_operation["CreateQueue"], run.stats.by_operation["CreateContactFlow"]) == (11, 6)
     assert run.stats.by_operation["SearchQueues"] == 2 and run.stats.by_operation["SearchContactFlows"] == 2
     assert_complete(world, 10)
     assert world.apply(world.desired(10)).stats.writes == 0
@@ -207,7 +211,7 @@ def test_a_flow_connect_rejects_stops_the_run_naming_step_resource_code_and_prob
     with pytest.raises(StepFailed) as failure:
         Applier(world.engine.client, desired, snap).apply(plan)
     assert (failure.value.step, failure.value.resource, failure.value.code) == (
-        "create flow", "SCCAC Inbound Chat", "InvalidContactFlowException")
+        "create flow", "SCCAC Disconnect Re-queue", "InvalidContactFlowException")
     assert f"Lambda function {SESSION_LAMBDA} is not associated with the instance" in str(failure.value)
     assert [q.name for q in world.instance.queues.values()] == ["BasicQueue", "Queue 0"]  # earlier steps stay applied
     world.apply(desired)

@@ -64,9 +64,10 @@ def test_plan_orders_steps_as_connect_needs_them() -> None:
     world = fake_world()
     plan = world.plan(world.desired(2, routing_profile="Basic Routing Profile")).plan
     kinds = [s.kind for s in plan.steps]
-    assert kinds == [Kind.LAMBDA] * 2 + [Kind.QUEUE] * 2 + [Kind.MODULE] + [Kind.FLOW] * 4 + [Kind.QUICK_CONNECT] * 2 + [Kind.ROUTING]
+    assert kinds == [Kind.LAMBDA] * 2 + [Kind.QUEUE] * 2 + [Kind.MODULE] + [Kind.FLOW] * 5 + [Kind.QUICK_CONNECT] * 2 + [Kind.ROUTING]
     assert [s.name for s in plan.steps if s.kind is Kind.FLOW] == [
-        "SCCAC Inbound Chat", "SCCAC Agent Transfer", "SCCAC Queue Transfer", "SCCAC Task Routing",
+        "SCCAC Disconnect Re-queue", "SCCAC Inbound Chat", "SCCAC Agent Transfer", "SCCAC Queue Transfer",
+        "SCCAC Task Routing",
     ]
     assert {s.action for s in plan.steps} == {Action.CREATE, Action.UPDATE}
     assert world.meter.stats.writes == 0  # planning only reads

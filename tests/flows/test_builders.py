@@ -20,7 +20,6 @@ from sccac.flows.model import (
     Loop,
     TransferContactToQueue,
     UpdateContactAttributes,
-    UpdateContactRecordingBehavior,
     UpdateContactTargetQueue,
     parse_flow,
 )
@@ -28,7 +27,7 @@ from sccac.flows.model import (
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_build_all_gives_five_flows_with_their_connect_types(settings: FlowSettings) -> None:
+def test_build_all_gives_six_flows_with_their_connect_types(settings: FlowSettings) -> None:
     built = b.build_all(settings)
     assert {f.kind: f.connect_type for f in built} == {
         FlowKind.INBOUND_CHAT: "CONTACT_FLOW",
@@ -36,6 +35,7 @@ def test_build_all_gives_five_flows_with_their_connect_types(settings: FlowSetti
         FlowKind.QUEUE_TRANSFER: "QUEUE_TRANSFER",
         FlowKind.TRANSCRIPTION: "MODULE",
         FlowKind.TASK_ROUTING: "CONTACT_FLOW",
+        FlowKind.DISCONNECT_REQUEUE: "CONTACT_FLOW",
     }
     for item in built:
         assert item.name.startswith("SCCAC ")
@@ -69,6 +69,7 @@ def test_inbound_chat_stores_session_results_and_routes_with_initial(settings: F
         "conversationIdentifier": "$.External.conversationIdentifier",
         "workItemId": "$.External.workItemId",
         "source": "$.External.source",
+        "callCenterId": "$.External.callCenterId",
     }
     routing = flow.action(b.ID_ROUTING_LAMBDA)
     assert isinstance(routing, InvokeLambdaFunction)
@@ -87,7 +88,8 @@ def test_inbound_chat_optional_client_id_overrides_and_module(settings: FlowSett
         "flow-module/77777777-2222-4333-8444-555555555555"
     )
     custom = dataclasses.replace(
-        settings, client_id="$.Attributes.email", omni_queue_id="00G5e000001AbCdEAF", transcription_module_arn=module_arn
+        settings, client_id="$.Attributes.email", salesforce_queue_id="00G5e000001AbCdEAF",
+        transcription_module_arn=module_arn
     )
     flow = b.build_inbound_chat(custom)
     start = flow.action(flow.start_action or "")
@@ -96,7 +98,7 @@ def test_inbound_chat_optional_client_id_overrides_and_module(settings: FlowSett
     assert flow.action(b.ID_INVOKE_TRANSCRIPTION).parameters == {"FlowModuleId": module_arn}
     routing = flow.action(b.ID_ROUTING_LAMBDA)
     assert isinstance(routing, InvokeLambdaFunction)
-    assert routing.invocation_attributes == {"routingType": "Initial", "omniQueueId": "00G5e000001AbCdEAF"}
+    assert routing.invocation_attributes == {"routingType": "Initial", "salesforceQueueId": "00G5e000001AbCdEAF"}
 
 
 def test_agent_transfer_uses_max_timeout_and_agent_user_name(settings: FlowSettings) -> None:
@@ -126,11 +128,33 @@ def test_transcription_module_enables_contact_lens_chat_analytics(settings: Flow
     flow = b.build_transcription_module(settings)
     assert flow.is_module and flow.settings == b.MODULE_SETTINGS
     behaviour = flow.action(flow.start_action or "")
-    assert isinstance(behaviour, UpdateContactRecordingBehavior)
-    assert behaviour.analytics_enabled and behaviour.chat_analytics_modes == ["ContactLens"]
-    # Connect requires RecordingBehavior beside AnalyticsBehavior; chat analytics need both participants.
-    assert behaviour.parameters["RecordingBehavior"] == {"RecordedParticipants": ["Agent", "Customer"]}
-    assert isinstance(flow.action(behaviour.transitions.next_action or ""), EndFlowModuleExecution)
+    # The block AWS documents for new flows, in its chat form.
+    assert behaviour.type == "UpdateContactRecordingAndAnalyticsBehavior"
+    analytics = behaviour.parameters["ChatBehavior"]["ChatAnalyticsBehavior"]
+    assert analytics["Enabled"] == "True" and analytics["AnalyticsModes"] == ["ContactLens"]
+    assert set(behaviour.parameters) == {"ChatBehavior"}
+    end = flow.action(behaviour.transitions.next_action or "")
+    assert isinstance(end, EndFlowModuleExecution)
+    # Both required error branches return from the module.
+    assert behaviour.transitions.error_target("NoMatchingError") == end.identifier
+    assert behaviour.transitions.error_target("ChannelMismatch") == end.identifier
+    assert [t["ReferenceName"] for t in flow.settings["Transitions"]] == ["Success", "Error"]  # type: ignore[index]
+
+
+def test_built_flows_carry_what_the_designer_reads(settings: FlowSettings) -> None:
+    inbound = b.build_inbound_chat(settings).to_dict()["Metadata"]["ActionMetadata"]
+    dynamic = inbound[b.ID_QUEUE_FROM_ROUTING]
+    assert dynamic["useDynamic"] is True and dynamic["parameters"] == {"QueueId": {"useDynamic": True}}
+    assert "useDynamic" not in inbound[b.ID_FALLBACK_QUEUE]  # a queue chosen by hand
+    assert all(entry["isFriendlyName"] is True for entry in inbound.values())
+    agent = b.build_agent_transfer(settings).to_dict()["Metadata"]["ActionMetadata"][b.ID_QUEUE_BY_AGENT]
+    assert agent["parameters"] == {"AgentId": {"useDynamic": True}}
+    task = b.build_task_routing(settings).to_dict()["Metadata"]["ActionMetadata"][b.ID_CHECK_QUEUE_ID]
+    [condition] = task["conditionMetadata"]
+    assert condition["operator"] == {"name": "Starts with", "value": "TextStartsWith", "shortDisplay": "starts with"}
+    assert condition["value"] == "arn:"
+    again = b.build_task_routing(settings).to_dict()["Metadata"]["ActionMetadata"][b.ID_CHECK_QUEUE_ID]
+    assert again["conditionMetadata"][0]["id"] == condition["id"]  # deterministic
 
 
 def test_task_routing_checks_queue_id_with_fallback(settings: FlowSettings) -> None:
@@ -208,8 +232,9 @@ def test_built_flows_round_trip(settings: FlowSettings) -> None:
         ("lambda_timeout_seconds", 9),
         ("lambda_timeout_seconds", 0),
         ("name_prefix", " "),
-        ("omni_flow_id", "not-an-id"),
-        ("omni_queue_id", "3015e000001AbCdEAF"),
+        ("salesforce_flow_id", "not-an-id"),
+        ("salesforce_queue_id", "3015e000001AbCdEAF"),
+        ("salesforce_flow_fallback_queue_id", "3015e000001AbCdEAF"),
         ("transcription_module_arn", "arn:aws:connect:us-east-1:123456789012:instance/x"),
     ],
 )
@@ -221,11 +246,29 @@ def test_invalid_settings_raise_an_error_naming_the_field(settings: FlowSettings
 
 
 def test_flow_override_needs_its_fallback_queue(settings: FlowSettings) -> None:
-    with pytest.raises(FlowSettingsError, match="fallback queue") as info:
-        dataclasses.replace(settings, omni_flow_id="3015e000001AbCdEAF")
-    assert info.value.field == "omni_queue_id"
-    flow = b.build_inbound_chat(dataclasses.replace(settings, omni_flow_id="3015e000001AbCdEAF", omni_queue_id="00G5e000001AbCdEAF"))
+    with pytest.raises(FlowSettingsError, match="fallback") as info:
+        dataclasses.replace(settings, salesforce_flow_id="3015e000001AbCdEAF")
+    assert info.value.field == "salesforce_flow_fallback_queue_id"
+    flow = b.build_inbound_chat(dataclasses.replace(
+        settings, salesforce_flow_id="3015e000001AbCdEAF", salesforce_flow_fallback_queue_id="00G5e000001AbCdEAF",
+        routing_attributes=(("Tier", "$.Attributes.tier"),)))
     routing = flow.action(b.ID_ROUTING_LAMBDA)
     assert routing.parameters["LambdaInvocationAttributes"] == {
-        "routingType": "Initial", "omniFlowId": "3015e000001AbCdEAF", "omniQueueId": "00G5e000001AbCdEAF",
+        "routingType": "Initial", "salesforceFlowId": "3015e000001AbCdEAF",
+        "salesforceFlowFallbackQueueId": "00G5e000001AbCdEAF",
+        "salesforceFlowRoutingAttributes.Tier": "$.Attributes.tier",
     }
+
+
+@pytest.mark.parametrize(("changes", "field"), [
+    ({"salesforce_queue_id": "00G5e000001AbCdEAF", "salesforce_flow_id": "3015e000001AbCdEAF",
+      "salesforce_flow_fallback_queue_id": "00G5e000001AbCdEAF"}, "salesforce_queue_id"),
+    ({"salesforce_flow_fallback_queue_id": "00G5e000001AbCdEAF"}, "salesforce_flow_id"),
+    ({"salesforce_flow_id": "3015e000001AbCdEAF", "salesforce_flow_fallback_queue_id": "00G5e000001AbCdEAF",
+      "routing_attributes": (("2fast", "x"),)}, "routing_attributes"),
+    ({"salesforce_queue_id": "00G5e000001AbCdEAF", "routing_attributes": (("Tier", "x"),)}, "routing_attributes"),
+])
+def test_routing_overrides_follow_the_lambdas_rules(settings: FlowSettings, changes: dict, field: str) -> None:
+    with pytest.raises(FlowSettingsError) as info:
+        dataclasses.replace(settings, **changes)
+    assert info.value.field == field

@@ -27,10 +27,11 @@ def _build(tmp_path: Path, *extra: str) -> Path:
     return out
 
 
-def test_build_writes_five_deterministic_files(tmp_path: Path) -> None:
+def test_build_writes_six_deterministic_files(tmp_path: Path) -> None:
     out = _build(tmp_path)
     names = sorted(p.name for p in out.iterdir())
-    assert names == ["agent_transfer.json", "inbound_chat.json", "queue_transfer.json", "task_routing.json", "transcription.json"]
+    assert names == ["agent_transfer.json", "disconnect_requeue.json", "inbound_chat.json", "queue_transfer.json",
+                     "task_routing.json", "transcription.json"]
     first = {n: (out / n).read_bytes() for n in names}
     again = _build(tmp_path)
     assert {n: (again / n).read_bytes() for n in names} == first
@@ -41,6 +42,30 @@ def test_build_options_reach_the_flows(tmp_path: Path) -> None:
     inbound = json.loads((out / "inbound_chat.json").read_text())
     assert inbound["Metadata"]["name"] == "Acme Inbound Chat"
     assert {a["Parameters"]["LoopCount"] for a in inbound["Actions"] if a["Type"] == "Loop"} == {"5"}
+
+
+MODULE_ARN = ("arn:aws:connect:us-east-1:123456789012:instance/11111111-2222-4333-8444-555555555555/"
+              "flow-module/77777777-2222-4333-8444-555555555555")
+DISCONNECT_ARN = ("arn:aws:connect:us-east-1:123456789012:instance/11111111-2222-4333-8444-555555555555/"
+                  "contact-flow/88888888-2222-4333-8444-555555555555")
+
+
+def test_module_disconnect_flow_and_routing_options_reach_the_inbound_flow(tmp_path: Path) -> None:
+    out = _build(tmp_path, "--transcription-module-arn", MODULE_ARN, "--disconnect-flow-arn", DISCONNECT_ARN,
+                 "--salesforce-flow-id", "3015e000001AbCdEAF", "--salesforce-flow-fallback-queue-id", "00G5e000001AbCdEAF",
+                 "--routing-attribute", "Tier=$.Attributes.tier")
+    actions = {a["Type"]: a for a in json.loads((out / "inbound_chat.json").read_text())["Actions"]}
+    assert actions["InvokeFlowModule"]["Parameters"] == {"FlowModuleId": MODULE_ARN}
+    assert actions["UpdateContactEventHooks"]["Parameters"] == {"EventHooks": {"CustomerRemaining": DISCONNECT_ARN}}
+    routing = [a for a in json.loads((out / "inbound_chat.json").read_text())["Actions"]
+               if "routingType" in a["Parameters"].get("LambdaInvocationAttributes", {})][0]
+    assert routing["Parameters"]["LambdaInvocationAttributes"]["salesforceFlowRoutingAttributes.Tier"] == "$.Attributes.tier"
+
+
+def test_a_routing_attribute_without_a_flow_is_refused_naming_the_option(tmp_path: Path) -> None:
+    result = CliRunner().invoke(flows, ["build", "--example", "--out", str(tmp_path / "x"),
+                                        "--routing-attribute", "Tier=Gold"])
+    assert result.exit_code == 2 and "--routing-attribute" in result.output
 
 
 def test_build_rejects_a_bad_option_naming_it(tmp_path: Path) -> None:
@@ -73,7 +98,7 @@ def test_built_files_lint_clean(tmp_path: Path) -> None:
     out = _build(tmp_path)
     result = CliRunner().invoke(flows, ["lint", *sorted(str(p) for p in out.iterdir())])
     assert result.exit_code == 0, result.output
-    assert "5 file(s) linted: 0 error(s), 0 warning(s)" in result.output
+    assert "6 file(s) linted: 0 error(s), 0 warning(s)" in result.output
 
 
 def test_lint_exit_code_1_on_error_findings(tmp_path: Path) -> None:

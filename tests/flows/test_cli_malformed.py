@@ -116,7 +116,7 @@ def test_fuzzed_flows_never_crash_simulate_or_diagram(tmp_path: Path, settings: 
         doc["Actions"] = [a for a in doc["Actions"] if isinstance(a, dict)]
     path = _write(tmp_path, doc)
     simulated = _invoke("simulate", str(path), "--lambda-fails", "1", "--attribute", "queueId=arn:aws:connect:x")
-    assert simulated.exit_code in (0, 2)
+    assert simulated.exit_code in (0, 2, 3)  # 3: the mutated flow runs stuck
     if simulated.exit_code == 2:
         # Named: the file, and either the field or the reason the file cannot be used.
         assert str(path) in simulated.stderr or "Actions" in simulated.stderr

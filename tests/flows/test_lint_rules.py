@@ -112,7 +112,48 @@ ALSO_FIRES: dict[str, dict[str, str]] = {
     # In an inbound contact flow the only non-disconnect end the structural rules accept on an error
     # path is EndFlowExecution, which FLOW-012 warns about in contact flows.
     "SCCAC-INBOUND-010": {"SCCAC-FLOW-012": "the give-up path ends in EndFlowExecution, a warning in contact flows"},
+    # Both keys set, one of them dynamic, and the built metadata marks neither: the designer cannot show it either.
+    "SCCAC-FLOW-024": {"SCCAC-DESIGNER-001": "the added dynamic AgentId has no useDynamic marker"},
+    # The fallback made dynamic by hand has no useDynamic marker in the built metadata.
+    "SCCAC-INBOUND-007": {"SCCAC-DESIGNER-001": "the fallback queue made dynamic has no useDynamic marker"},
+    # Sent straight to routing, the session Lambda (and its loop) are no longer reachable at all.
+    "SCCAC-REQUEUE-002": {"SCCAC-FLOW-008": "the skipped session blocks are unreachable"},
+    # The timeout's dead end is an EndFlowExecution, which FLOW-012 warns about in contact flows.
+    "SCCAC-REQUEUE-003": {"SCCAC-FLOW-012": "the timeout path ends in EndFlowExecution"},
+    # The older recording block is what these rules check, and DESIGNER-005 warns about it.
+    "SCCAC-FLOW-027": {"SCCAC-DESIGNER-005": "the mutation uses the older recording block"},
+    "SCCAC-TRANSCRIPTION-004": {"SCCAC-DESIGNER-005": "the mutation uses the older recording block"},
 }
+
+
+def legacy_recording(**parameters: Any) -> Callable[[Doc], None]:
+    """Replace the module's recording block with the older UpdateContactRecordingBehavior."""
+    def mutate(doc: Doc) -> None:
+        block = act(doc, b.ID_RECORDING)
+        block["Type"] = "UpdateContactRecordingBehavior"
+        block["Parameters"] = {
+            "RecordingBehavior": {"RecordedParticipants": ["Agent", "Customer"]},
+            "AnalyticsBehavior": {"Enabled": "True", "AnalyticsLanguage": "en-US",
+                                  "ChannelConfiguration": {"Chat": {"AnalyticsModes": ["ContactLens"]}}},
+            **parameters,
+        }
+        errors(block, "ChannelMismatch", None)
+        for key in [k for k, v in parameters.items() if v is _DELETE]:
+            del block["Parameters"][key]
+    return mutate
+
+
+def metadata_of(ident: str) -> Callable[[Doc], Doc]:
+    return lambda d: d["Metadata"]["ActionMetadata"][ident]
+
+QUEUE = "00G5e000001AbCdEAF"
+FLOW = "3015e000001AbCdEAF"
+
+
+def routing_params(**extra: str) -> Callable[[Doc], None]:
+    """Add block parameters to the Routing Lambda, as an admin would in the designer."""
+    return lambda d: act(d, b.ID_ROUTING_LAMBDA)["Parameters"]["LambdaInvocationAttributes"].update(extra)
+
 
 MUTATIONS: list[tuple[str, FlowKind, Callable[[Doc], None]]] = [
     ("SCCAC-FLOW-001", K.INBOUND_CHAT, lambda d: d.update(Version="2020-01-01")),
@@ -160,7 +201,7 @@ MUTATIONS: list[tuple[str, FlowKind, Callable[[Doc], None]]] = [
     ("SCCAC-FLOW-024", K.TASK_ROUTING, set_param(b.ID_FALLBACK_QUEUE, ["AgentId"], "$.Agent.UserName")),
     ("SCCAC-FLOW-025", K.TASK_ROUTING, lambda d: errors(act(d, b.ID_FALLBACK_QUEUE), "NoMatchingError", b.ID_TRANSFER)),
     ("SCCAC-FLOW-026", K.INBOUND_CHAT, set_param(b.ID_SET_CHANNEL, ["Attributes", "channelAddressIdentifier"], "REPLACE_ME")),
-    ("SCCAC-FLOW-027", K.TRANSCRIPTION, set_param(b.ID_RECORDING, ["RecordingBehavior"], _DELETE)),
+    ("SCCAC-FLOW-027", K.TRANSCRIPTION, legacy_recording(RecordingBehavior=_DELETE)),
     ("SCCAC-FLOW-028", K.INBOUND_CHAT, set_param(b.ID_FAILURE_MESSAGE, ["Text"], ["Sorry"])),
     ("SCCAC-INBOUND-001", K.INBOUND_CHAT, set_param(b.ID_SET_CHANNEL, ["Attributes"], {"clientId": "$.Attributes.email"})),
     (
@@ -190,11 +231,22 @@ MUTATIONS: list[tuple[str, FlowKind, Callable[[Doc], None]]] = [
     (
         "SCCAC-TRANSCRIPTION-001",
         K.TRANSCRIPTION,
-        set_param(b.ID_RECORDING, ["AnalyticsBehavior", "ChannelConfiguration", "Chat", "AnalyticsModes"], []),
+        set_param(b.ID_RECORDING, ["ChatBehavior", "ChatAnalyticsBehavior", "Enabled"], "False"),
     ),
     ("SCCAC-TRANSCRIPTION-002", K.TRANSCRIPTION, lambda d: act(d, b.ID_END_MODULE).update(Type="DisconnectParticipant")),
     ("SCCAC-TRANSCRIPTION-003", K.TRANSCRIPTION, lambda d: d.pop("Settings")),
-    ("SCCAC-TRANSCRIPTION-004", K.TRANSCRIPTION, set_param(b.ID_RECORDING, ["RecordingBehavior", "RecordedParticipants"], ["Agent"])),
+    ("SCCAC-TRANSCRIPTION-004", K.TRANSCRIPTION, legacy_recording(RecordingBehavior={"RecordedParticipants": ["Agent"]})),
+    ("SCCAC-REQUEUE-001", K.DISCONNECT_REQUEUE,
+     lambda d: act(d, b.ID_WAIT_FOR_CUSTOMER)["Transitions"]["Conditions"][0]["Condition"].update(Operands=["Returned"])),
+    ("SCCAC-REQUEUE-002", K.DISCONNECT_REQUEUE,
+     lambda d: act(d, b.ID_WAIT_FOR_CUSTOMER)["Transitions"]["Conditions"][0].update(NextAction=b.ID_ROUTING_LOOP)),
+    ("SCCAC-REQUEUE-003", K.DISCONNECT_REQUEUE,
+     lambda d: (add(d, "Just end", "EndFlowExecution"), errors(act(d, b.ID_WAIT_FOR_CUSTOMER), "WaitCompleted", "Just end"))),
+    ("SCCAC-DESIGNER-001", K.INBOUND_CHAT, lambda d: metadata_of(b.ID_QUEUE_FROM_ROUTING)(d).pop("useDynamic")),
+    ("SCCAC-DESIGNER-002", K.TASK_ROUTING, lambda d: metadata_of(b.ID_CHECK_QUEUE_ID)(d).pop("conditionMetadata")),
+    ("SCCAC-DESIGNER-003", K.QUEUE_TRANSFER, lambda d: metadata_of(b.ID_TRANSFER)(d).pop("isFriendlyName")),
+    ("SCCAC-DESIGNER-004", K.TRANSCRIPTION, lambda d: d["Settings"]["Transitions"].pop()),
+    ("SCCAC-DESIGNER-005", K.TRANSCRIPTION, legacy_recording()),
     ("SCCAC-TASK-001", K.TASK_ROUTING, set_param(b.ID_CHECK_QUEUE_ID, ["ComparisonValue"], "$.Attributes.queue")),
     (
         "SCCAC-TASK-002",
@@ -204,6 +256,14 @@ MUTATIONS: list[tuple[str, FlowKind, Callable[[Doc], None]]] = [
     ("SCCAC-TASK-003", K.TASK_ROUTING, lambda d: errors(act(d, b.ID_CHECK_QUEUE_ID), "NoMatchingCondition", b.ID_QUEUE_FROM_ATTRIBUTE)),
     ("SCCAC-TASK-004", K.TASK_ROUTING, lambda d: errors(act(d, b.ID_QUEUE_FROM_ATTRIBUTE), "NoMatchingError", b.ID_DISCONNECT)),
     ("SCCAC-TASK-005", K.TASK_ROUTING, no_transfer),
+    ("SCCAC-ROUTING-001", K.INBOUND_CHAT, routing_params(omniQueueId=QUEUE)),
+    ("SCCAC-ROUTING-002", K.QUEUE_TRANSFER, routing_params(salesforceQueueID=QUEUE)),
+    ("SCCAC-ROUTING-003", K.INBOUND_CHAT, routing_params(salesforceFlowId=FLOW)),
+    ("SCCAC-ROUTING-004", K.INBOUND_CHAT, routing_params(salesforceQueueId=QUEUE, salesforceFlowId=FLOW,
+                                                         salesforceFlowFallbackQueueId=QUEUE)),
+    ("SCCAC-ROUTING-005", K.AGENT_TRANSFER, routing_params(salesforceFlowId=FLOW, salesforceFlowFallbackQueueId=QUEUE,
+                                                           **{"salesforceFlowRoutingAttributes.Tier__c": "Gold"})),
+    ("SCCAC-ROUTING-006", K.INBOUND_CHAT, routing_params(**{"salesforceFlowRoutingAttributes.Tier": "Gold"})),
 ]
 
 
@@ -246,3 +306,24 @@ def test_every_rule_is_in_the_docs_rules_table() -> None:
     docs = (Path(__file__).resolve().parents[2] / "docs" / "flows.md").read_text(encoding="utf-8")
     for rule in RULES.values():
         assert f"`{rule.rule_id}` | {rule.severity} |" in docs, f"{rule.rule_id} missing from docs/flows.md"
+
+
+def test_old_parameter_names_are_reported_with_the_new_name_as_the_fix(settings: FlowSettings) -> None:
+    flow = mutated(settings, K.INBOUND_CHAT, routing_params(omniFlowId=FLOW, omniQueueId=QUEUE))
+    messages = {f.message for f in lint_flow(flow, K.INBOUND_CHAT).findings if f.rule_id == "SCCAC-ROUTING-001"}
+    assert any("omniFlowId" in m and "rename it salesforceFlowId" in m for m in messages)
+    # Next to a flow, the old omniQueueId was the flow's fallback queue.
+    assert any("omniQueueId" in m and "rename it salesforceFlowFallbackQueueId" in m for m in messages)
+
+
+def test_a_misspelt_parameter_gets_the_right_spelling(settings: FlowSettings) -> None:
+    flow = mutated(settings, K.QUEUE_TRANSFER, routing_params(salesforceQueueID=QUEUE))
+    [finding] = [f for f in lint_flow(flow, K.QUEUE_TRANSFER).findings if f.rule_id == "SCCAC-ROUTING-002"]
+    assert "did you mean salesforceQueueId?" in finding.message
+
+
+def test_a_valid_sccac_routing_block_is_clean(settings: FlowSettings) -> None:
+    flow = mutated(settings, K.INBOUND_CHAT, routing_params(
+        salesforceFlowId=FLOW, salesforceFlowFallbackQueueId=QUEUE,
+        **{"salesforceFlowRoutingAttributes.Language_Code": "$.Attributes.language"}))
+    assert not [f for f in lint_flow(flow, K.INBOUND_CHAT).findings if f.rule_id.startswith("SCCAC-ROUTING")]

@@ -20,6 +20,7 @@ KIND_BY_PREFIX = {
     "queue-transfer": FlowKind.QUEUE_TRANSFER,
     "task-routing": FlowKind.TASK_ROUTING,
     "transcription": FlowKind.TRANSCRIPTION,
+    "disconnect-requeue": FlowKind.DISCONNECT_REQUEUE,
 }
 
 
@@ -91,13 +92,23 @@ def test_agent_shorthand(built: dict[FlowKind, Path]) -> None:
     assert "outcome: transferred to agent queue of ana" in out
 
 
-def test_stuck_flow_completes_with_exit_0_but_fails_an_expectation(tmp_path: Path) -> None:
-    code, out, _ = run(str(SIM / "endless.json"), "--max-steps", "20")
-    assert code == 0 and "stuck: step budget of 20" in out
+def test_a_stuck_run_exits_3_without_expect_and_1_against_another_expectation(tmp_path: Path) -> None:
+    code, out, err = run(str(SIM / "endless.json"), "--max-steps", "20")
+    assert code == 3 and "stuck: step budget of 20" in out
+    assert "the run ended stuck" in err and "endless.json" in err
+    code, _, _ = run(str(SIM / "endless.json"), "--max-steps", "20", "--format", "json")
+    assert code == 3
     scenario = tmp_path / "s.yaml"
     scenario.write_text("max_steps: 20\nexpect: {outcome: disconnected}\n")
     code, out, _ = run(str(SIM / "endless.json"), "--scenario", str(scenario))
     assert code == 1
+
+
+def test_a_scenario_that_expects_stuck_exits_0(tmp_path: Path) -> None:
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text("max_steps: 20\nexpect: {outcome: stuck}\n")
+    code, out, _ = run(str(SIM / "endless.json"), "--scenario", str(scenario))
+    assert code == 0 and "expectation: met" in out
 
 
 def test_unreadable_flow_exits_2_naming_the_file(tmp_path: Path) -> None:

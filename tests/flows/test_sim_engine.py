@@ -135,7 +135,7 @@ def test_lambda_error_or_timeout_takes_no_matching_error(response: ScriptedRespo
 def test_unknown_action_type_follows_next_action_and_is_noted() -> None:
     trace = simulate(flow("unknown_type.json"))
     first = trace.steps[0]
-    assert first.type == "Wait" and first.branch == "Success"
+    assert first.type == "UpdateContactTextToSpeechVoice" and first.branch == "Success"
     assert any("not simulated" in note for note in first.notes)
     assert trace.outcome.kind is OutcomeKind.TRANSFERRED_TO_QUEUE
 

@@ -95,7 +95,7 @@ def test_salesforce_outage_is_retried_by_the_flow_loop_and_creates_one_session(
     settings: FlowSettings, service: LocalInteractionService, invoker: HandlerInvoker
 ) -> None:
     # One Salesforce round trip per invocation: each 503 fails one Lambda call.
-    service.inject("/api/v1/conversation", status=503, count=settings.retry_count - 1)
+    service.inject("/api/v1/interactions", status=503, count=settings.retry_count - 1)
     trace = simulate(build_inbound_chat(settings), Contact(channel="CHAT"), invoker)
     statuses = [c.status for c in trace.calls_to("session")]
     assert statuses == ["error"] * (settings.retry_count - 1) + ["ok"], trace.render()
@@ -106,9 +106,67 @@ def test_salesforce_outage_is_retried_by_the_flow_loop_and_creates_one_session(
 def test_salesforce_down_for_good_disconnects_after_retry_count_invocations(
     settings: FlowSettings, service: LocalInteractionService, invoker: HandlerInvoker
 ) -> None:
-    service.inject("/api/v1/conversation", status=503, count=1000)
+    service.inject("/api/v1/interactions", status=503, count=1000)
     flow_settings = replace(settings, retry_count=2)
     trace = simulate(build_inbound_chat(flow_settings), Contact(channel="CHAT"), invoker)
     assert trace.outcome.kind is OutcomeKind.DISCONNECTED
     assert [c.status for c in trace.calls_to("session")] == ["error", "error"]
     assert "SALESFORCE_UNAVAILABLE" in trace.lambda_calls[0].error
+
+
+DISCONNECT_ARN = ("arn:aws:connect:us-east-1:123456789012:instance/11111111-2222-4333-8444-555555555555/"
+                  "contact-flow/88888888-2222-4333-8444-555555555555")
+
+
+def test_a_customer_who_replies_after_the_agent_left_is_requeued_with_a_new_session(
+    settings: FlowSettings, service: LocalInteractionService, invoker: HandlerInvoker
+) -> None:
+    from sccac.flows.builders import build_disconnect_requeue
+    from sccac.flows.simulator import SimulationOptions
+
+    inbound = build_inbound_chat(replace(settings, disconnect_flow_arn=DISCONNECT_ARN))
+    disconnect = build_disconnect_requeue(settings)
+
+    def resolve(flow_id: str):
+        if flow_id != DISCONNECT_ARN:
+            return None
+        # The agent left: Salesforce ended the chat's messaging session.
+        for conversation in list(service.conversations):
+            service.end_session(conversation)
+        return disconnect
+
+    options = SimulationOptions(resolver=resolve, agent_leaves=True, customer_returns=True)
+    trace = simulate(inbound, Contact(channel="CHAT", attributes={"clientId": "ana@example.com"}), invoker, options)
+
+    assert trace.outcome.kind is OutcomeKind.TRANSFERRED_TO_QUEUE and trace.outcome.queue == MAPPED_QUEUE, trace.render()
+    first, second = service.sessions()
+    assert first.status == "Ended" and second.status == "Active"
+    assert trace.attributes["workItemId"] == second.id  # the new session is what the contact now carries
+    sessions = [c for c in trace.lambda_calls if c.role == "session" and c.status == "ok"]
+    assert len(sessions) == 2 and sessions[1].parameters["previousWorkItemId"] == first.id
+    assert len(service.routings) == 2 and service.routings[1].work_item_id == second.id
+    assert any(s.flow.startswith("disconnect flow") and s.type == "Wait" for s in trace.steps)
+
+
+def test_without_a_reply_the_requeue_flow_disconnects_and_creates_nothing(
+    settings: FlowSettings, service: LocalInteractionService, invoker: HandlerInvoker
+) -> None:
+    from sccac.flows.builders import build_disconnect_requeue
+    from sccac.flows.simulator import SimulationOptions
+
+    inbound = build_inbound_chat(replace(settings, disconnect_flow_arn=DISCONNECT_ARN))
+    options = SimulationOptions(resolver=lambda i: build_disconnect_requeue(settings) if i == DISCONNECT_ARN else None,
+                                agent_leaves=True, customer_returns=False)
+    trace = simulate(inbound, Contact(channel="CHAT"), invoker, options)
+
+    assert trace.outcome.kind is OutcomeKind.DISCONNECTED
+    assert len(service.sessions()) == 1 and len(service.routings) == 1
+    wait = next(s for s in trace.steps if s.type == "Wait")
+    assert wait.branch == "WaitCompleted"
+
+
+def test_an_agent_leaving_without_a_disconnect_flow_ends_the_chat(settings: FlowSettings, invoker: HandlerInvoker) -> None:
+    from sccac.flows.simulator import SimulationOptions
+
+    trace = simulate(build_inbound_chat(settings), Contact(channel="CHAT"), invoker, SimulationOptions(agent_leaves=True))
+    assert trace.outcome.kind is OutcomeKind.DISCONNECTED and "no disconnect flow" in (trace.outcome.reason or "")

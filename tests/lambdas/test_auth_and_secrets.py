@@ -106,7 +106,7 @@ def test_no_secret_reaches_logs_or_errors(service, keys, deps, all_logs):
     create_messaging_session(event(1), FakeContext(), deps)
     service.expire_tokens()
     create_messaging_session(event(2), FakeContext(), deps)
-    service.inject("/api/v1/conversation", status=401, count=5)
+    service.inject("/api/v1/interactions", status=401, count=5)
     with pytest.raises(LambdaError) as raised:
         create_messaging_session(event(3), FakeContext(), deps)
     messages.append(str(raised.value))

@@ -21,7 +21,7 @@ from sccac.lambdas.transport import Endpoint
 from sccac.testing.interaction_service import LocalInteractionService
 from tests.lambdas.conftest import CHANNEL, CHANNEL_INACTIVE, FakeContext, connect_event, service_config
 
-CONVERSATION = "/api/v1/conversation"
+CONVERSATION = "/api/v1/interactions"  # SCC-AC creates the session with an entry interaction
 TOKEN = "/services/oauth2/token"
 
 
@@ -32,9 +32,9 @@ def session_event(contact_id: str = "c0ffee00-1111-4222-8333-444455556666", **at
 def test_happy_path_returns_flat_string_map_of_the_created_records(service, deps):
     result = create_messaging_session(session_event(), FakeContext(), deps)
 
-    assert set(result) == {"conversationIdentifier", "workItemId", "source"}
+    assert set(result) == {"conversationIdentifier", "workItemId", "source", "callCenterId"}
     assert all(isinstance(v, str) for v in result.values())
-    assert result["source"] == "SCCAC"
+    assert result["source"] == "SCCAC" and result["callCenterId"] == ""
     [session] = service.sessions()
     assert result["workItemId"] == session.id and session.id.startswith("0Mw")
     assert result["conversationIdentifier"] == session.conversation_identifier
@@ -261,35 +261,30 @@ def test_connect_block_timeout_counts_from_handler_entry_not_after_the_container
     assert time.monotonic() - started < 0.7
 
 
-class TestPublishedConversationShape:
-    """The local service answers only the published PostConversationResponse fields
-    (conversationIdentifier, success): no MessagingSession Id, as the real API may."""
+class TestPublishedShapes:
+    """The local service answers only the published PostInteractionResponse fields
+    (conversationIdentifier, workItemIds, success): the session id is known after this call."""
 
     @pytest.fixture
     def service(self, keys):
         with LocalInteractionService(service_config(keys, strict_published_shapes=True)) as svc:
             yield svc
 
-    def test_session_succeeds_with_an_empty_work_item_id_and_says_routing_provides_it(self, service, deps, all_logs):
+    def test_work_item_id_comes_from_work_item_ids(self, service, deps):
         result = create_messaging_session(session_event(), FakeContext(), deps)
 
-        assert set(result) == {"conversationIdentifier", "workItemId", "source"}
-        assert result["workItemId"] == "" and all(isinstance(v, str) for v in result.values())
         [session] = service.sessions()
+        assert result["workItemId"] == session.id and session.id.startswith("0Mw")
         assert result["conversationIdentifier"] == session.conversation_identifier
-        notes = [json.loads(r.getMessage()) for r in all_logs.records if "no_work_item_id" in r.getMessage()]
-        assert notes and notes[0]["contactId"] == "c0ffee00-1111-4222-8333-444455556666"
-        assert "Routing" in notes[0]["note"]
 
-    def test_routing_then_returns_the_work_item_id(self, service, deps):
+    def test_routing_then_returns_the_same_work_item_id(self, service, deps):
         attributes = {"channelAddressIdentifier": CHANNEL}
         attributes.update(create_messaging_session(session_event(), FakeContext(), deps))
         event = connect_event(attributes=attributes, parameters={"routingType": "Initial"})
 
         result = route(event, FakeContext(), deps)
 
-        [session] = service.sessions()
-        assert result["workItemId"] == session.id and session.id.startswith("0Mw")
+        assert result["workItemId"] == attributes["workItemId"]
         assert result["routingStatus"] == "MAPPED_QUEUE"
 
     def test_retry_still_returns_the_same_conversation(self, service, deps):
@@ -298,19 +293,29 @@ class TestPublishedConversationShape:
         assert first == second and len(service.sessions()) == 1
 
 
-def test_conversation_response_with_work_item_id_key_is_used(service, deps, monkeypatch):
-    def answer(*args, **kwargs):
-        return {"conversationIdentifier": "4a8c3b1e-0000-4000-8000-000000000001", "workItemId": "0Mw000000000042AAA",
-                "success": True}
+def test_answer_without_work_item_ids_gives_an_empty_work_item_id_and_a_warning(service, deps, monkeypatch, all_logs):
+    monkeypatch.setattr(deps.api, "post_interaction", lambda *a, **k: {
+        "conversationIdentifier": "4a8c3b1e-0000-4000-8000-000000000001", "success": True})
 
-    monkeypatch.setattr(deps.api, "post_conversation", answer)
     result = create_messaging_session(session_event(), FakeContext(), deps)
-    assert result["workItemId"] == "0Mw000000000042AAA"
+
+    assert result["workItemId"] == ""
+    notes = [json.loads(r.getMessage()) for r in all_logs.records if "no_work_item_id" in r.getMessage()]
+    assert notes and "Routing" in notes[0]["note"]
+
+
+def test_interactions_answer_of_work_item_ids_not_a_list_is_a_bad_response(service, deps, monkeypatch):
+    monkeypatch.setattr(deps.api, "post_interaction", lambda *a, **k: {
+        "conversationIdentifier": "4a8c3b1e-0000-4000-8000-000000000001", "success": True,
+        "workItemIds": "0Mw000000000042AAA"})
+    with pytest.raises(SalesforceResponseError, match="workItemIds") as raised:
+        create_messaging_session(session_event(), FakeContext(), deps)
+    assert json.loads(str(raised.value))["field"] == "workItemIds"
 
 
 def test_conversation_response_without_conversation_identifier_is_a_bad_response(service, deps, monkeypatch):
     # Not "check the channel": Salesforce said success, the answer itself is wrong.
-    monkeypatch.setattr(deps.api, "post_conversation", lambda *a, **k: {"success": True})
+    monkeypatch.setattr(deps.api, "post_interaction", lambda *a, **k: {"success": True, "workItemIds": []})
     with pytest.raises(SalesforceResponseError, match="conversationIdentifier") as raised:
         create_messaging_session(session_event(), FakeContext(), deps)
     assert json.loads(str(raised.value))["field"] == "conversationIdentifier"

@@ -20,7 +20,8 @@ from sccac.lambdas.event import ROUTING_TYPES, RouteRequest, SessionRequest, par
 from sccac.lambdas.ids import UUID_RE, is_salesforce_id
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-NAMES = ["channelAddressIdentifier", "clientId", "routingType", "conversationIdentifier", "omniFlowId", "omniQueueId"]
+NAMES = ["channelAddressIdentifier", "clientId", "routingType", "conversationIdentifier", "salesforceQueueId",
+         "salesforceFlowId", "salesforceFlowFallbackQueueId", "salesforceFlowRoutingAttributes.Tier", "omniQueueId"]
 
 scalars = st.one_of(
     st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=40),
@@ -41,7 +42,9 @@ values = st.one_of(interesting_text, interesting_text, json_values)
 likely_maps = st.fixed_dictionaries(
     {"channelAddressIdentifier": st.uuids().map(str), "conversationIdentifier": st.uuids().map(str),
      "routingType": st.sampled_from(ROUTING_TYPES + ("transfer",))},
-    optional={"clientId": values, "omniFlowId": values, "omniQueueId": values, "extra": values},
+    optional={"clientId": values, "salesforceQueueId": values, "salesforceFlowId": values,
+              "salesforceFlowFallbackQueueId": values, "salesforceFlowRoutingAttributes.Tier": values,
+              "salesforceFlowRoutingAttributes.": values, "extra": values},
 )
 string_maps = st.one_of(
     likely_maps, st.dictionaries(st.sampled_from(NAMES) | st.text(max_size=12), values, max_size=8), json_values,
@@ -103,15 +106,19 @@ def test_route_parser_gives_a_request_or_invalid_input(event):
     assert isinstance(request, RouteRequest)
     assert request.routing_type in ROUTING_TYPES
     assert 0 < len(request.conversation_identifier) <= 255
-    assert request.omni_queue_id is None or is_salesforce_id(request.omni_queue_id, "00G")
-    assert request.omni_flow_id is None or (is_salesforce_id(request.omni_flow_id) and request.omni_queue_id)
+    assert request.queue_id is None or is_salesforce_id(request.queue_id, "00G")
+    assert request.queue_id is None or (request.flow_id is None and request.fallback_queue_id is None)
+    assert (request.flow_id is None) == (request.fallback_queue_id is None)
+    assert request.flow_id is None or is_salesforce_id(request.flow_id)
+    assert request.fallback_queue_id is None or is_salesforce_id(request.fallback_queue_id, "00G")
+    assert all(isinstance(v, str) and len(v) <= 255 for v in request.routing_attributes.values())
 
 
 def test_the_generators_reach_both_outcomes():
     # Guard against a generator that only ever produces errors (the properties would pass vacuously).
     good = {"Details": {"ContactData": {"ContactId": "c-1", "Attributes": {
         "channelAddressIdentifier": "7F1C2A3B-4D5E-4F60-8A9B-0C1D2E3F4A5B", "conversationIdentifier": "x"}},
-        "Parameters": {"routingType": "initial", "omniQueueId": "00G5g000001AbCdEAF"}}}
+        "Parameters": {"routingType": "initial", "salesforceQueueId": "00G5g000001AbCdEAF"}}}
     assert parse_session_request(good).channel_address_identifier == "7f1c2a3b-4d5e-4f60-8a9b-0c1d2e3f4a5b"
     assert parse_route_request(good).routing_type == "Initial"
     outcomes: set[str] = set()

@@ -33,7 +33,7 @@ BUDGET_MS = 1000
 # Scheduling slack on a shared 2-core machine; the handler itself keeps 200 ms in hand.
 MARGIN_S = 0.15
 CONVERSATION_OK = {"conversationIdentifier": "4a8c3b1e-0000-4000-8000-000000000001",
-                   "messagingSessionId": "0Mw000000000042AAA", "success": True}
+                   "workItemIds": ["0Mw000000000042AAA"], "success": True}
 ROUTE_OK = {"success": True, "psrId": "0JR000000000001AAA", "workItemId": "0Mw000000000042AAA",
             "routingCorrelationId": "8d2f0c4e-0000-4000-8000-000000000001",
             "contextParamMap": {"queueId": "00G5g000001AbCdEAF", "externalQueueId": QUEUE_ARN}}
@@ -93,7 +93,7 @@ def test_slow_interaction_service_ends_within_the_budget(faults, api_deps, fault
     assert isinstance(exc, SalesforceTimeoutError)
     assert elapsed < BUDGET_MS / 1000 + MARGIN_S
     assert detail(exc)["retryable"] is True and detail(exc)["contactId"].startswith("c0ffee00")
-    assert [r.path for r in faults.requests] == ["/api/v1/conversation"]
+    assert [r.path for r in faults.requests] == ["/api/v1/interactions"]
 
 
 @pytest.mark.parametrize("fault", SLOW_FAULTS, ids=lambda f: f.__name__)
@@ -207,8 +207,8 @@ def test_unreachable_login_url_names_the_secret(keys, service, secrets_client, m
         ({k: v for k, v in CONVERSATION_OK.items() if k != "success"}, None),
         ({**CONVERSATION_OK, "conversationIdentifier": 42}, "conversationIdentifier"),
         ({**CONVERSATION_OK, "conversationIdentifier": "not-a-uuid"}, "conversationIdentifier"),
-        ({**CONVERSATION_OK, "messagingSessionId": "001000000000001AAA"}, "messagingSessionId"),
-        ({**CONVERSATION_OK, "messagingSessionId": ["0Mw000000000042AAA"]}, "messagingSessionId"),
+        ({**CONVERSATION_OK, "workItemIds": ["001000000000001AAA"]}, "workItemIds[0]"),
+        ({**CONVERSATION_OK, "workItemIds": "0Mw000000000042AAA"}, "workItemIds"),
     ],
     ids=["success-string", "success-missing", "conversation-number", "conversation-not-uuid",
          "session-not-0Mw", "session-list"],

@@ -99,3 +99,12 @@ def test_render_refuses_an_account_id_with_other_digits():
 
     with pytest.raises(RenderOptionError, match="12-digit AWS account id"):
         aws_account_id("aws_account_id", "12345678901\u0661")
+
+
+def test_the_15_character_form_is_made_in_one_place_and_refuses_non_ids():
+    from sccac.lambdas.ids import id15
+
+    # The 15-character form keeps the case-sensitive part; the 3-character suffix only makes it case-safe.
+    assert id15("0Mw000000000001CAA") == "0Mw000000000001" == id15("0Mw000000000001")
+    with pytest.raises(ValueError):
+        id15("0Mw 00000000001CAA")

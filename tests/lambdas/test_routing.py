@@ -48,7 +48,7 @@ def test_initial_routing_to_the_channels_mapped_queue_returns_its_connect_arn(se
     assert result["externalQueueId"] == QUEUE_ARN
     assert result["routingStatus"] == "MAPPED_QUEUE"
     assert result["workItemId"] == attributes["workItemId"]
-    assert result["omniQueueId"] == QUEUE_MAPPED
+    assert result["routedQueueId"] == QUEUE_MAPPED
     assert all(isinstance(v, str) for v in result.values())
     assert deps.salesforce_round_trips - before == 1  # warm token: one round trip
     [routing] = service.routings
@@ -57,27 +57,27 @@ def test_initial_routing_to_the_channels_mapped_queue_returns_its_connect_arn(se
 
 def test_omni_flow_override_routes_through_the_flows_queue(service, deps):
     attributes = start_chat(deps)
-    result = route(route_event(attributes, omniFlowId=FLOW_TO_MAPPED, omniQueueId=QUEUE_UNMAPPED), FakeContext(), deps)
+    result = route(route_event(attributes, salesforceFlowId=FLOW_TO_MAPPED, salesforceFlowFallbackQueueId=QUEUE_UNMAPPED), FakeContext(), deps)
     # The flow's Route Work queue wins over the fallback queue.
-    assert result["externalQueueId"] == QUEUE_ARN and result["omniQueueId"] == QUEUE_MAPPED
+    assert result["externalQueueId"] == QUEUE_ARN and result["routedQueueId"] == QUEUE_MAPPED
 
 
 def test_flow_override_sends_the_published_flow_info_shape():
-    request = parse_route_request(route_event({"conversationIdentifier": "x"}, omniFlowId=FLOW_TO_MAPPED,
-                                              omniQueueId=QUEUE_MAPPED))
+    request = parse_route_request(route_event({"conversationIdentifier": "x"}, salesforceFlowId=FLOW_TO_MAPPED,
+                                              salesforceFlowFallbackQueueId=QUEUE_MAPPED))
     # RoutingInfo.flow is a FlowInfo {flowId, queueId}; its queueId is the fallback queue.
     assert routing_info(request) == {"flow": {"flowId": FLOW_TO_MAPPED, "queueId": QUEUE_MAPPED}}
-    queue_only = parse_route_request(route_event({"conversationIdentifier": "x"}, omniQueueId=QUEUE_MAPPED))
+    queue_only = parse_route_request(route_event({"conversationIdentifier": "x"}, salesforceQueueId=QUEUE_MAPPED))
     assert routing_info(queue_only) == {"queueId": QUEUE_MAPPED}
 
 
 def test_omni_flow_without_fallback_queue_is_rejected_before_any_call(service, deps):
     attributes = start_chat(deps)
     with pytest.raises(InvalidInputError) as raised:
-        route(route_event(attributes, omniFlowId=FLOW_TO_MAPPED), FakeContext(), deps)
+        route(route_event(attributes, salesforceFlowId=FLOW_TO_MAPPED), FakeContext(), deps)
     detail = json.loads(str(raised.value))
-    assert detail["field"] == "omniQueueId" and detail["contactId"] == CONTACT
-    assert "omniFlowId needs omniQueueId as the fallback queue" in detail["fix"]
+    assert detail["field"] == "salesforceFlowFallbackQueueId" and detail["contactId"] == CONTACT
+    assert "Add the block parameter salesforceFlowFallbackQueueId" in detail["fix"]
     assert service.calls(ROUTE) == []
 
 
@@ -88,7 +88,7 @@ def test_service_answers_10024_for_a_flow_without_fallback_queue(service, deps):
                             str(uuid.uuid4()), Deadline(2000))
     detail = json.loads(str(raised.value))
     assert detail["status"] == 400 and "code 10024" in detail["message"]
-    assert "Fallback Queue ID are required" in detail["message"] and detail["field"] == "omniQueueId"
+    assert "Fallback Queue ID are required" in detail["message"] and detail["field"] == "salesforceFlowFallbackQueueId"
     assert service.routings == []
 
 
@@ -109,7 +109,7 @@ def test_channel_routed_by_omni_flow_resolves_to_the_mapped_queue(service, deps)
 def test_unmapped_queue_is_a_clear_result_without_external_queue_id(service, deps, all_logs):
     attributes = start_chat(deps)
 
-    result = route(route_event(attributes, omniQueueId=QUEUE_UNMAPPED), FakeContext(), deps)
+    result = route(route_event(attributes, salesforceQueueId=QUEUE_UNMAPPED), FakeContext(), deps)
 
     # No externalQueueId: the flow's Set working queue takes its Error branch to the fallback queue.
     assert "externalQueueId" not in result
@@ -134,14 +134,14 @@ def test_routing_a_conversation_without_an_active_session_raises_routing_rejecte
 def test_unknown_omni_queue_is_rejected_with_code_10032(service, deps):
     attributes = start_chat(deps)
     with pytest.raises(SalesforceRequestError) as raised:
-        route(route_event(attributes, omniQueueId="00G5g000001NoNeEAA"), FakeContext(), deps)
+        route(route_event(attributes, salesforceQueueId="00G5g000001NoNeEAA"), FakeContext(), deps)
     detail = json.loads(str(raised.value))
-    assert "code 10032" in detail["message"] and detail["field"] == "omniQueueId"
+    assert "code 10032" in detail["message"] and detail["field"] == "salesforceQueueId"
 
 
 def test_flow_fallback_queue_is_used_when_the_flow_does_not_route(service, deps):
     attributes = start_chat(deps)
-    result = route(route_event(attributes, omniFlowId=FLOW_NO_ROUTE, omniQueueId=QUEUE_MAPPED), FakeContext(), deps)
+    result = route(route_event(attributes, salesforceFlowId=FLOW_NO_ROUTE, salesforceFlowFallbackQueueId=QUEUE_MAPPED), FakeContext(), deps)
     assert result["externalQueueId"] == QUEUE_ARN
 
 
@@ -187,8 +187,8 @@ def test_missing_conversation_identifier_says_to_run_create_session_first(deps):
 def test_malformed_omni_queue_override_is_rejected_before_any_call(service, deps):
     attributes = start_chat(deps)
     with pytest.raises(InvalidInputError) as raised:
-        route(route_event(attributes, omniQueueId="Support Queue"), FakeContext(), deps)
-    assert json.loads(str(raised.value))["field"] == "omniQueueId"
+        route(route_event(attributes, salesforceQueueId="Support Queue"), FakeContext(), deps)
+    assert json.loads(str(raised.value))["field"] == "salesforceQueueId"
     assert service.calls(ROUTE) == []
 
 

@@ -109,6 +109,17 @@ def test_only_connect_from_the_given_instance_may_invoke_the_functions(template)
         assert p["SourceArn"] == {"Ref": "ConnectInstanceArn"}
 
 
+def test_the_optional_warm_up_schedule_may_invoke_only_through_its_own_rule(template):
+    rule = template["Resources"]["WarmUpRule"]
+    assert rule["Condition"] == "HasWarmUp" and template["Parameters"]["WarmUpSchedule"]["Default"] == ""
+    warm = [r for r in template["Resources"].values() if r["Type"] == "AWS::Lambda::Permission" and "Condition" in r]
+    assert len(warm) == 2 and len(rule["Properties"]["Targets"]) == 2
+    for r in warm:
+        assert r["Condition"] == "HasWarmUp"
+        assert r["Properties"]["Principal"] == "events.amazonaws.com"
+        assert r["Properties"]["SourceArn"] == {"Fn::GetAtt": ["WarmUpRule", "Arn"]}
+
+
 def test_functions_point_at_the_real_handlers(template):
     import importlib
 

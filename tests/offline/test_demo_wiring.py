@@ -44,7 +44,7 @@ def test_demo_prints_the_wiring_and_stops_on_a_bad_mapping(tmp_path):
     result = CliRunner().invoke(main, ["demo", "--out", str(tmp_path / "ok"), "--no-svg"])
     assert result.exit_code == 0, result.output
     assert "0. Mapping file" in result.output and "+ create    queue Support  (for Omni-Queue SCCAC_Support)" in result.output
-    assert "applied: Connect wiring: 10 created" in result.output
+    assert "applied: Connect wiring: 11 created" in result.output
     bad = tmp_path / "bad.yml"
     bad.write_text("mappings:\n  - omni_queue: SCCAC_Nope\n    connect_queue: X\n", encoding="utf-8")
     result = CliRunner().invoke(main, ["demo", "--out", str(tmp_path / "bad"), "--mapping", str(bad)])

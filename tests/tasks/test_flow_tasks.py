@@ -54,7 +54,7 @@ def test_build_requires_the_org_values_unless_example(tmp_path):
     with pytest.raises(TaskOptionsError, match="example"):
         create_task(BuildContactFlows, {"path": str(tmp_path), "example": "False"})
     create_task(BuildContactFlows, {"path": str(tmp_path), "example": "True"})()
-    assert len(list(tmp_path.glob("*.json"))) == 5
+    assert len(list(tmp_path.glob("*.json"))) == 6  # the six flows, the disconnect flow with re-queue among them
     # Example flows are not for Connect: the placeholder rule rejects their channel.
     with pytest.raises(CumulusCIFailure, match="inbound_chat.json"):
         create_task(LintContactFlows, {"path": str(tmp_path)})()

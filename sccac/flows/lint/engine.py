@@ -40,6 +40,17 @@ def applies(rule: Rule, kind: FlowKind | None) -> bool:
     return rule.kinds is None or (kind is not None and kind.value in rule.kinds)
 
 
+_RULES_FOR: dict[tuple[FlowKind | None, int], list[Rule]] = {}
+
+
+def rules_for(kind: FlowKind | None) -> list[Rule]:
+    """The rules that apply to ``kind``, worked out once per kind (keyed on the registry's size)."""
+    key = (kind, len(RULES))
+    if key not in _RULES_FOR:
+        _RULES_FOR[key] = [r for r in RULES.values() if applies(r, kind)]
+    return _RULES_FOR[key]
+
+
 def lint_flow(flow: Flow, kind: FlowKind | None = None, *, generic: bool = False, content_chars: int | None = None) -> LintResult:
     """Lint ``flow`` as ``kind`` (detected when None; structural rules only when ``generic``).
 
@@ -63,8 +74,8 @@ def lint_flow(flow: Flow, kind: FlowKind | None = None, *, generic: bool = False
                 f"Split the flow: Connect accepts at most {MAX_ACTIONS} blocks in one flow.",
             )
         )
-    for rule in RULES.values():
-        if not applies(rule, detected) or (too_large and rule.rule_id not in SIZE_RULE_IDS):
+    for rule in rules_for(detected):
+        if too_large and rule.rule_id not in SIZE_RULE_IDS:
             continue
         try:
             for block, message in rule.check(ctx):

@@ -32,9 +32,16 @@ class FlowGraph:
             if isinstance(action.identifier, str):
                 self.actions.setdefault(action.identifier, action)
         self.out: dict[str, list[Edge]] = {ident: _edges(a) for ident, a in self.actions.items()}
+        # Graph facts every rule asks for, computed once per flow (lint's hot path).
+        self._successors: dict[str, list[str]] = {
+            ident: [e.target for e in edges if e.target in self.actions] for ident, edges in self.out.items()
+        }
+        self._from_start: set[str] | None = None
+        self._bad_ends: dict[tuple[str, str, frozenset[str]], list[str]] = {}
+        self._cyclic: set[str] | None = None
 
     def successors(self, ident: str) -> list[str]:
-        return [e.target for e in self.out.get(ident, []) if e.target in self.actions]
+        return self._successors.get(ident, [])
 
     def reachable(self, starts: Iterable[str], *, stop: Callable[[str], bool] | None = None) -> set[str]:
         """Identifiers reachable from ``starts`` (inclusive); ``stop`` nodes are reached but not expanded."""
@@ -47,12 +54,15 @@ class FlowGraph:
             seen.add(node)
             if stop is not None and stop(node):
                 continue
-            stack.extend(t for t in self.successors(node) if t not in seen)
+            stack.extend(self._successors.get(node, ()))
         return seen
 
     def from_start(self) -> set[str]:
-        start = self.flow.start_action
-        return self.reachable([start]) if isinstance(start, str) else set()
+        """The actions reachable from StartAction (computed once; callers must not change it)."""
+        if self._from_start is None:
+            start = self.flow.start_action
+            self._from_start = self.reachable([start]) if isinstance(start, str) else set()
+        return self._from_start
 
     def error_path_bad_ends(
         self, origin: str, target: str, acceptable: frozenset[str] = ACCEPTABLE_ERROR_ENDS
@@ -63,6 +73,10 @@ class FlowGraph:
         rules) and reports dead ends: terminal actions other than a disconnect/end, and
         non-terminal actions with no way onward.
         """
+        # Several rules ask about the same error branch; an odd (non-string) origin is not cached.
+        key = (origin, target, acceptable) if isinstance(origin, str) and isinstance(target, str) else None
+        if key is not None and key in self._bad_ends:
+            return list(self._bad_ends[key])
         seen = self.reachable([target], stop=lambda n: n == origin)
         bad: list[str] = []
         for ident in sorted(seen):
@@ -74,12 +88,24 @@ class FlowGraph:
                     bad.append(ident)
             elif not self.successors(ident):
                 bad.append(ident)
+        if key is not None:
+            self._bad_ends[key] = list(bad)
         return bad
+
+    def cyclic(self) -> set[str]:
+        """The actions on some cycle of the whole graph (computed once)."""
+        if self._cyclic is None:
+            self._cyclic = {n for component in self._components(list(self.actions), set(self.actions)) for n in component}
+        return self._cyclic
 
     def cycles_without(self, breaker: Callable[[Action], bool]) -> list[list[str]]:
         """Strongly connected components (cycles) that contain no ``breaker`` action."""
-        nodes = [n for n, a in self.actions.items() if not breaker(a)]
-        allowed = set(nodes)
+        # A cycle without breakers is a cycle of the whole graph: only its members need a look.
+        nodes = [n for n in self.actions if n in self.cyclic() and not breaker(self.actions[n])]
+        return self._components(nodes, set(nodes))
+
+    def _components(self, nodes: list[str], allowed: set[str]) -> list[list[str]]:
+        """Tarjan's strongly connected components (with a cycle) of the subgraph on ``allowed``."""
         index: dict[str, int] = {}
         low: dict[str, int] = {}
         on_stack: set[str] = set()
@@ -87,8 +113,10 @@ class FlowGraph:
         result: list[list[str]] = []
         counter = 0
 
+        adjacent = {n: [t for t in self._successors.get(n, ()) if t in allowed] for n in nodes}
+
         def neighbours(n: str) -> list[str]:
-            return [t for t in self.successors(n) if t in allowed]
+            return adjacent[n]
 
         for root in nodes:
             if root in index:

@@ -50,9 +50,14 @@ def detect_kind(flow: Flow) -> FlowKind | None:
     types = {a.type for a in flow.actions}
     if flow.is_module and types & {"UpdateContactRecordingBehavior", "UpdateContactRecordingAndAnalyticsBehavior"}:
         return FlowKind.TRANSCRIPTION
+    session = any(a.type == "InvokeLambdaFunction" and "channelAddressIdentifier" in lambda_attributes(a)
+                  for a in flow.actions)
+    if session and "Wait" in types:
+        # Waits for the customer's return, then creates a session: the disconnect flow with re-queue.
+        return FlowKind.DISCONNECT_REQUEUE
+    if session:
+        return FlowKind.INBOUND_CHAT
     for action in flow.actions:
-        if action.type == "InvokeLambdaFunction" and "channelAddressIdentifier" in lambda_attributes(action):
-            return FlowKind.INBOUND_CHAT
         if action.type == "UpdateContactAttributes" and "channelAddressIdentifier" in contact_attributes(action):
             return FlowKind.INBOUND_CHAT
     for action in flow.actions:

@@ -3,8 +3,11 @@
 from sccac.flows.lint.rules import (  # noqa: F401  (imported for their @rule registrations)
     actions,
     branches,
+    designer,
     document,
     inbound,
+    requeue,
+    routing_parameters,
     task,
     transcription,
     transfer,

@@ -18,6 +18,9 @@ from sccac.flows.model import is_dynamic
 
 Hits = Iterator[tuple[str | None, str]]
 INBOUND = [FlowKind.INBOUND_CHAT]
+# The disconnect flow with re-queue creates a session, routes and queues "as in the inbound flow":
+# the same rules apply to it (only INBOUND-001 does not: the inbound flow set the channel earlier).
+SESSION_FLOWS = [FlowKind.INBOUND_CHAT, FlowKind.DISCONNECT_REQUEUE]
 
 
 def _sets_channel(edge: Edge, ctx: LintContext) -> bool:
@@ -51,7 +54,7 @@ def channel_before_session(ctx: LintContext) -> Hits:
     "error",
     "The CreateMessagingSession Lambda is invoked",
     "Add an Invoke AWS Lambda block for the CreateMessagingSession function (input channelAddressIdentifier).",
-    INBOUND,
+    SESSION_FLOWS,
 )
 def session_present(ctx: LintContext) -> Hits:
     if not ctx.session_lambdas:
@@ -63,7 +66,7 @@ def session_present(ctx: LintContext) -> Hits:
     "error",
     "The session Lambda's results are stored as contact attributes",
     "After the session Lambda, set conversationIdentifier, workItemId and source to $.External.<same name>.",
-    INBOUND,
+    SESSION_FLOWS,
 )
 def session_results_stored(ctx: LintContext) -> Hits:
     for action in ctx.session_lambdas:
@@ -83,7 +86,7 @@ def session_results_stored(ctx: LintContext) -> Hits:
     "error",
     "The Routing Lambda is invoked with routingType=Initial",
     "Add an Invoke AWS Lambda block for the Routing function with the parameter routingType = Initial.",
-    INBOUND,
+    SESSION_FLOWS,
 )
 def routing_initial(ctx: LintContext) -> Hits:
     yield from require_routing_type(ctx, "Initial")
@@ -94,7 +97,7 @@ def routing_initial(ctx: LintContext) -> Hits:
     "error",
     "Routing runs after the messaging session exists",
     "Place the Routing Lambda on the session Lambda's success path (it needs conversationIdentifier).",
-    INBOUND,
+    SESSION_FLOWS,
 )
 def routing_after_session(ctx: LintContext) -> Hits:
     for session in ctx.session_lambdas:
@@ -113,7 +116,7 @@ def _dynamic_external_queues(ctx: LintContext) -> list:
     "error",
     "The working queue is set from $.External.externalQueueId",
     "Add Set working queue, By queue, Set dynamically: namespace External, key externalQueueId.",
-    INBOUND,
+    SESSION_FLOWS,
 )
 def queue_from_routing(ctx: LintContext) -> Hits:
     if not _dynamic_external_queues(ctx):
@@ -125,7 +128,7 @@ def queue_from_routing(ctx: LintContext) -> Hits:
     "error",
     "The dynamic working queue falls back to a fixed queue on error",
     "Connect the dynamic Set working queue's Error branch to a Set working queue with a fixed queue ARN.",
-    INBOUND,
+    SESSION_FLOWS,
 )
 def fallback_queue(ctx: LintContext) -> Hits:
     for action in _dynamic_external_queues(ctx):
@@ -134,7 +137,7 @@ def fallback_queue(ctx: LintContext) -> Hits:
             yield action.identifier, "the Error branch (no externalQueueId returned) does not set a fixed fallback queue"
 
 
-@rule("SCCAC-INBOUND-008", "error", "The contact is transferred to the queue", "Add a Transfer to queue block after Set working queue.", INBOUND)
+@rule("SCCAC-INBOUND-008", "error", "The contact is transferred to the queue", "Add a Transfer to queue block after Set working queue.", SESSION_FLOWS)
 def inbound_transfer(ctx: LintContext) -> Hits:
     yield from require_transfer(ctx)
 
@@ -144,7 +147,7 @@ def inbound_transfer(ctx: LintContext) -> Hits:
     "error",
     "Every Lambda block is inside a retry loop",
     "Put a Loop before the Lambda: ContinueLooping -> Lambda, Lambda Error -> back to the Loop, DoneLooping -> Disconnect.",
-    INBOUND,
+    SESSION_FLOWS,
 )
 def lambdas_in_retry_loops(ctx: LintContext) -> Hits:
     for action in ctx.session_lambdas + ctx.routing_lambdas:
@@ -157,7 +160,7 @@ def lambdas_in_retry_loops(ctx: LintContext) -> Hits:
     "error",
     "A final Lambda error disconnects the contact",
     "Route the retry loop's DoneLooping (after an optional message) to a Disconnect block.",
-    INBOUND,
+    SESSION_FLOWS,
 )
 def inbound_final_error(ctx: LintContext) -> Hits:
     yield from require_final_error_disconnects(ctx, ctx.session_lambdas + ctx.routing_lambdas)
@@ -168,7 +171,7 @@ def inbound_final_error(ctx: LintContext) -> Hits:
     "warning",
     "The session Lambda's response is validated as STRING_MAP",
     "Set ResponseValidation.ResponseType to STRING_MAP (the function returns a flat string map).",
-    INBOUND,
+    SESSION_FLOWS,
 )
 def session_string_map(ctx: LintContext) -> Hits:
     for action in ctx.session_lambdas:

@@ -1,0 +1,138 @@
+"""Routing block parameters against SCC-AC's routing contract (the names its function reads).
+
+They apply to every Routing Lambda block in any flow, ours or an admin's SCC-AC flow: the
+Lambda refuses the same mistakes at run time (sccac/lambdas/event.py), but only when a contact
+reaches the block; lint finds them before the flow is published.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from sccac.flows.lint.context import LintContext, lambda_attributes
+from sccac.flows.lint.findings import rule
+from sccac.flows.text import printable
+from sccac.lambdas.event import (
+    MAX_ROUTING_ATTRIBUTE_NAME,
+    PARAM_ATTRIBUTE_PREFIX,
+    PARAM_FLOW,
+    PARAM_FLOW_FALLBACK,
+    PARAM_QUEUE,
+    RENAMED_PARAMETERS,
+    ROUTING_ATTRIBUTE_NAME_RE,
+    ROUTING_PARAMETERS,
+)
+from sccac.flows.model import Action
+
+Hits = Iterator[tuple[str | None, str]]
+
+
+def _given(action: Action) -> dict[str, object]:
+    # A parameter counts when it has a value: Connect sends an empty one as "", which the Lambda ignores.
+    return {k: v for k, v in lambda_attributes(action).items() if isinstance(k, str) and v not in (None, "")}
+
+
+def _new_name(old: str, given: dict[str, object]) -> str:
+    # With a flow, the old omniQueueId was the flow's fallback queue.
+    if old == "omniQueueId" and ("omniFlowId" in given or PARAM_FLOW in given):
+        return PARAM_FLOW_FALLBACK
+    return RENAMED_PARAMETERS[old]
+
+
+@rule(
+    "SCCAC-ROUTING-001",
+    "error",
+    "Routing blocks use SCC-AC's parameter names, not omniQueueId / omniFlowId",
+    "Rename omniQueueId to salesforceQueueId (or, next to a flow, to salesforceFlowFallbackQueueId) and "
+    "omniFlowId to salesforceFlowId.",
+)
+def renamed_parameters(ctx: LintContext) -> Hits:
+    for action in ctx.routing_lambdas:
+        given = _given(action)
+        for old in sorted(RENAMED_PARAMETERS):
+            if old in given:
+                yield action.identifier, (
+                    f"parameter {old} is a name the Routing function no longer reads: rename it "
+                    f"{_new_name(old, given)} (the function refuses the old name)"
+                )
+
+
+@rule(
+    "SCCAC-ROUTING-002",
+    "error",
+    "Routing blocks pass only the salesforce* parameters the Routing function reads",
+    "Use salesforceQueueId, salesforceFlowId, salesforceFlowFallbackQueueId or "
+    "salesforceFlowRoutingAttributes.<name>; check the spelling (names are case-sensitive).",
+)
+def unknown_salesforce_parameter(ctx: LintContext) -> Hits:
+    for action in ctx.routing_lambdas:
+        for name in sorted(_given(action)):
+            if (name.lower().startswith("salesforce") and name not in ROUTING_PARAMETERS
+                    and not name.startswith(PARAM_ATTRIBUTE_PREFIX)):
+                close = [p for p in (*ROUTING_PARAMETERS, PARAM_ATTRIBUTE_PREFIX) if p.lower() == name.lower()
+                         or (p.endswith(".") and name.lower().startswith(p.lower()))]
+                hint = f"; did you mean {close[0]}?" if close else ""
+                yield action.identifier, (
+                    f"parameter {printable(name)!r} is not one the Routing function reads, so it is ignored{hint}"
+                )
+
+
+@rule(
+    "SCCAC-ROUTING-003",
+    "error",
+    "salesforceFlowId and salesforceFlowFallbackQueueId are given together",
+    "Give the Omni-Flow's fallback Omni-Queue (salesforceFlowFallbackQueueId) with salesforceFlowId, or "
+    "remove both and use salesforceQueueId.",
+)
+def flow_without_fallback(ctx: LintContext) -> Hits:
+    for action in ctx.routing_lambdas:
+        given = _given(action)
+        if PARAM_FLOW in given and PARAM_FLOW_FALLBACK not in given:
+            yield action.identifier, f"{PARAM_FLOW} without {PARAM_FLOW_FALLBACK}: Salesforce refuses a flow route without a fallback queue (error 10024)"
+        if PARAM_FLOW_FALLBACK in given and PARAM_FLOW not in given:
+            yield action.identifier, f"{PARAM_FLOW_FALLBACK} without {PARAM_FLOW}: a fallback queue needs a flow"
+
+
+@rule(
+    "SCCAC-ROUTING-004",
+    "error",
+    "salesforceQueueId is not combined with a flow",
+    "Keep either salesforceQueueId (route to the queue) or salesforceFlowId with "
+    "salesforceFlowFallbackQueueId (route with the flow).",
+)
+def queue_with_flow(ctx: LintContext) -> Hits:
+    for action in ctx.routing_lambdas:
+        given = _given(action)
+        if PARAM_QUEUE in given and (PARAM_FLOW in given or PARAM_FLOW_FALLBACK in given):
+            yield action.identifier, f"{PARAM_QUEUE} together with {PARAM_FLOW}/{PARAM_FLOW_FALLBACK}: the Routing function refuses the contact"
+
+
+@rule(
+    "SCCAC-ROUTING-005",
+    "error",
+    "Routing attribute names are names Salesforce accepts for flow variables",
+    "Name the parameter salesforceFlowRoutingAttributes.<name> with <name> the Omni-Flow's input variable: "
+    f"a letter, then letters, digits and single underscores, at most {MAX_ROUTING_ATTRIBUTE_NAME} characters.",
+)
+def routing_attribute_names(ctx: LintContext) -> Hits:
+    for action in ctx.routing_lambdas:
+        for key in sorted(_given(action)):
+            if not key.startswith(PARAM_ATTRIBUTE_PREFIX):
+                continue
+            name = key[len(PARAM_ATTRIBUTE_PREFIX):]
+            if len(name) > MAX_ROUTING_ATTRIBUTE_NAME or not ROUTING_ATTRIBUTE_NAME_RE.match(name):
+                yield action.identifier, f"routing attribute {printable(name)!r} is not a flow variable name Salesforce accepts"
+
+
+@rule(
+    "SCCAC-ROUTING-006",
+    "warning",
+    "Routing attributes are given with salesforceFlowId",
+    "Add salesforceFlowId and salesforceFlowFallbackQueueId, or remove the salesforceFlowRoutingAttributes.* "
+    "parameters: they are sent only with a flow.",
+)
+def attributes_without_flow(ctx: LintContext) -> Hits:
+    for action in ctx.routing_lambdas:
+        given = _given(action)
+        if PARAM_FLOW not in given and any(k.startswith(PARAM_ATTRIBUTE_PREFIX) for k in given):
+            yield action.identifier, "routing attributes without salesforceFlowId are not sent to Salesforce"
