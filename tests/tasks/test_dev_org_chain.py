@@ -113,7 +113,7 @@ def _run_chain(tmp_path, org_config, mapping):
 
 @pytest.fixture
 def org_config():
-    return OrgConfig({"instance_url": "https://acme.my.salesforce.com", "org_id": "00D000000000001EAA",
+    return OrgConfig({"instance_url": "https://acme.my.salesforce.com", "org_id": "00D000000000002EAA",
                       "username": "admin@acme.example", "access_token": "t", "email_address": "admin@acme.example"}, "dev")
 
 
@@ -129,7 +129,7 @@ def test_the_chain_wires_both_sides_runs_contacts_and_converges(tmp_path, world,
     support_arn = doc["queues"][0]["queue_arn"]
     assert first["QueueMappingStatus"] == {"states": {"SCCAC_Support": "ok"}}
     assert first["ConfigureCaseRouting"]["Contact_Flow_Id__c"] == doc["task_routing_flow_id"]
-    secret = json.loads(boto3.client("secretsmanager", region_name="us-east-1").get_secret_value(SecretId="sccac/00D000000000001EAA")["SecretString"])
+    secret = json.loads(boto3.client("secretsmanager", region_name="us-east-1").get_secret_value(SecretId="sccac/00D000000000002EAA")["SecretString"])
     assert secret["consumerKey"] and secret["privateKey"]
 
     # A chat through the inbound flow as deployed: the session Lambda gets the org's identifier, routing names the

@@ -28,7 +28,11 @@ def aws(monkeypatch):
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
     monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
     with mock_aws():
-        yield boto3.client("secretsmanager", region_name="us-east-1")
+        client = boto3.client("secretsmanager", region_name="us-east-1")
+        # A session-wide moto mock (tests/lambdas) keeps moto's state across tests: start without the secret.
+        if client.list_secrets(Filters=[{"Key": "name", "Values": [f"sccac/{ORG_ID}"]}])["SecretList"]:
+            client.delete_secret(SecretId=f"sccac/{ORG_ID}", ForceDeleteWithoutRecovery=True)
+        yield client
 
 
 def _run(org_config, tmp_path, **options):
