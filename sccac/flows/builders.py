@@ -36,7 +36,7 @@ from sccac.lambdas.event import (
 from sccac.lambdas.ids import SALESFORCE_ID_RE, UUID_RE
 
 LAMBDA_ARN_RE = re.compile(
-    r"^arn:aws[-a-z]*:lambda:[a-z]{2}(-[a-z]+)+-\d:\d{12}:function:[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9_$-]+)?$"
+    r"^arn:aws[-a-z]*:lambda:[a-z]{2}(-[a-z]+)+-[0-9]:[0-9]{12}:function:[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9_$-]+)?$"
 )
 
 MAX_LOOP_COUNT = 100
