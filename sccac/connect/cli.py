@@ -13,6 +13,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from rich.console import Console
 
 from sccac.connect.drift import pull as pull_flows
+from sccac.connect.prune import apply_prune, prune_plan
 from sccac.connect.render import RichProgress, plan_document, plan_lines, summary_table
 from sccac.connect.run import WiringOptions, WiringRun, open_run
 from sccac.connect.snapshot import read_instance
@@ -146,3 +147,25 @@ def pull(out_dir: Path, **kw: Any) -> None:
         click.echo(f"{drift.state:<15} {drift.kind} ({drift.name}){where}")
         if drift.diff:
             click.echo(drift.diff, nl=False)
+
+
+@connect.command()
+@_common
+@click.option("--yes", is_flag=True, help="Delete what the list shows (without it, prune only lists).")
+@_errors
+def prune(yes: bool, **kw: Any) -> None:
+    """List what sccac created that the mapping and flow settings no longer name; delete it with --yes."""
+    run = _open(kw)
+    with run.virtual_time():
+        snap = read_instance(run.client, run.desired.instance_id, quick_connects=True)
+        items = prune_plan(run.desired, snap)
+        for item in items:
+            click.echo(f"- delete   {item.label}")
+        if not items:
+            click.echo("prune: nothing to delete (only resources tagged by this project are candidates)")
+            return
+        if not yes:
+            click.echo(f"prune: {len(items)} resource(s) would be deleted; run again with --yes to delete them")
+            return
+        done = apply_prune(run.client, run.desired.instance_id, items)
+    click.echo(f"prune: deleted {len(done)} resource(s)")

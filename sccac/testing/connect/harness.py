@@ -15,6 +15,7 @@ from sccac.connect.planner import PlanOptions
 from sccac.connect.quotas import Quotas
 from sccac.testing.connect.models import ConnectBackend, Faults, Instance
 from sccac.testing.connect.models import Quotas as InstanceQuotas
+from sccac.testing.connect.deletes import Deletes
 from sccac.testing.connect.responses import ConnectFake, virtual_retry_sleep
 
 ACCOUNT = "123456789012"
@@ -60,6 +61,7 @@ def fake_world(*, queue_quota: int = 50, quick_connect_quota: int = 100, faults:
     """A fresh account with one instance; the engine paced at ``rate``/``burst`` like the fake's own budget."""
     clock = VirtualClock()
     fake = ConnectFake(ConnectBackend(clock=clock, faults=faults, rate=rate, burst=burst))
+    Deletes(fake)
     instance = fake.backend.create_instance(alias, InstanceQuotas(queues=queue_quota, quick_connects=quick_connect_quota), instance_id)
     meter = CallMeter(clock, TokenBucket(clock, rate, burst) if pace else None)
     client = meter.attach(fake.client(max_attempts=max_attempts))
