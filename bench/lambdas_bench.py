@@ -35,6 +35,7 @@ from sccac.lambdas.create_messaging_session import create_messaging_session  # n
 from sccac.lambdas.routing import route  # noqa: E402
 from sccac.testing.keys import generate_key_pair  # noqa: E402
 from sccac.testing.interaction_service import ChannelSetup, LocalInteractionService, ServiceConfig  # noqa: E402
+from sccac.testing.lambda_doubles import FixedContext, StaticSecrets  # noqa: E402
 from results_section import write_section  # noqa: E402  (bench/ is the script's folder)
 
 SECTION = "## Lambdas: Salesforce round trips, cold start, latency"
@@ -48,17 +49,6 @@ MODULES = ("sccac.lambdas.create_messaging_session", "sccac.lambdas.routing")
 COLD_PATH_IMPORTS = "import boto3, botocore.config, jwt, cryptography.hazmat.primitives.asymmetric.rsa"
 
 
-class StubSecrets:
-    def __init__(self, secret: str) -> None:
-        self._secret = secret
-
-    def get_secret_value(self, *, SecretId: str) -> dict[str, Any]:  # noqa: N803 - boto3 shape
-        return {"SecretString": self._secret}
-
-
-class Context:
-    def get_remaining_time_in_millis(self) -> int:
-        return 8000
 
 
 def event(contact_id: str, attributes: dict[str, str], parameters: dict[str, str] | None = None) -> dict[str, Any]:
@@ -102,7 +92,7 @@ def main() -> None:
         def new_container() -> runtime.Dependencies:
             settings = Settings(scrt_base_url=service.base_url, secret_name="bench",
                                 authorization_context=config.authorization_context)
-            return runtime.build(settings, secrets_client=StubSecrets(secret))
+            return runtime.build(settings, secrets_client=StaticSecrets(secret))
 
         def trips(deps: runtime.Dependencies, call: Any) -> int:
             before = deps.salesforce_round_trips
@@ -113,9 +103,9 @@ def main() -> None:
             contact = str(uuid.uuid4())
             attrs = {"channelAddressIdentifier": CHANNEL}
             out: dict[str, str] = {}
-            n_create = trips(deps, lambda: out.update(create_messaging_session(event(contact, attrs), Context(), deps)))
+            n_create = trips(deps, lambda: out.update(create_messaging_session(event(contact, attrs), FixedContext(8_000), deps)))
             attrs.update(out)
-            n_route = trips(deps, lambda: route(event(contact, attrs, {"routingType": "Initial"}), Context(), deps))
+            n_route = trips(deps, lambda: route(event(contact, attrs, {"routingType": "Initial"}), FixedContext(8_000), deps))
             return n_create, n_route, attrs
 
         cold = new_container()
@@ -124,7 +114,7 @@ def main() -> None:
         routing_only = new_container()
         _, _, attrs = chat(cold)
         r_cold = trips(routing_only, lambda: route(event(str(uuid.uuid4()), attrs, {"routingType": "Transfer"}),
-                                                   Context(), routing_only))
+                                                   FixedContext(8_000), routing_only))
         service.expire_tokens()
         c_expired, _, _ = chat(cold)
         rows += [
@@ -141,10 +131,10 @@ def main() -> None:
             contact = str(uuid.uuid4())
             attrs = {"channelAddressIdentifier": CHANNEL}
             t = time.perf_counter()
-            attrs.update(create_messaging_session(event(contact, attrs), Context(), warm))
+            attrs.update(create_messaging_session(event(contact, attrs), FixedContext(8_000), warm))
             latency["CreateMessagingSession"].append((time.perf_counter() - t) * 1000)
             t = time.perf_counter()
-            route(event(contact, attrs, {"routingType": "Initial"}), Context(), warm)
+            route(event(contact, attrs, {"routingType": "Initial"}), FixedContext(8_000), warm)
             latency["Routing"].append((time.perf_counter() - t) * 1000)
 
         # Salesforce names no Connect queue: the first routing of a container reads the mapping.
@@ -156,9 +146,9 @@ def main() -> None:
         for _ in range(args.invocations):
             contact = str(uuid.uuid4())
             attrs = {"channelAddressIdentifier": CHANNEL}
-            attrs.update(create_messaging_session(event(contact, attrs), Context(), lookup))
+            attrs.update(create_messaging_session(event(contact, attrs), FixedContext(8_000), lookup))
             t = time.perf_counter()
-            route(event(contact, attrs, {"routingType": "Initial"}), Context(), lookup)
+            route(event(contact, attrs, {"routingType": "Initial"}), FixedContext(8_000), lookup)
             latency["Routing, no externalQueueId (mapping cached)"].append((time.perf_counter() - t) * 1000)
         rows += [("Routing, no externalQueueId, mapping cached (within QUEUE_MAPPING_TTL_SECONDS)",
                   str(r_cached_lookup))]
@@ -166,7 +156,7 @@ def main() -> None:
         runtime.install(lookup)  # the handler's own entry point, as Lambda calls it
         try:
             rows += [("Warm-up event (source aws.events)",
-                      str(trips(lookup, lambda: session_module.handler(warm_up, Context()))))]
+                      str(trips(lookup, lambda: session_module.handler(warm_up, FixedContext(8_000)))))]
         finally:
             runtime.install(None)
 

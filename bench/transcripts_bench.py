@@ -48,6 +48,7 @@ from sccac.lambdas.transcript_store import PollPlan  # noqa: E402
 from sccac.testing.interaction_service import ChannelSetup, LocalInteractionService, ServiceConfig  # noqa: E402
 from sccac.testing.keys import generate_key_pair  # noqa: E402
 from sccac.testing.transcripts import ChatWorld, bot_only_transcript  # noqa: E402
+from sccac.testing.lambda_doubles import FixedContext, StaticSecrets  # noqa: E402
 
 SECTION = "## ContactDisconnected: calls per transcript"
 COMMAND = ".venv/bin/python bench/transcripts_bench.py --write"
@@ -56,17 +57,6 @@ CALL_CENTER = "SCCAC_Bench"
 HISTORY = "/api/v1/conversationHistory"
 
 
-class StubSecrets:
-    def __init__(self, secret: str) -> None:
-        self._secret = secret
-
-    def get_secret_value(self, *, SecretId: str) -> dict[str, Any]:  # noqa: N803 - boto3 shape
-        return {"SecretString": self._secret}
-
-
-class Context:
-    def get_remaining_time_in_millis(self) -> int:
-        return 60_000
 
 
 class Counted:
@@ -107,7 +97,7 @@ def main() -> None:
         clock = VirtualClock()
         deps = build(Settings(scrt_base_url=service.base_url, secret_name="bench", authorization_context=config.authorization_context),
                      DisconnectSettings(CALL_CENTER, PollPlan()), connect=world.fake.client(max_attempts=1), s3=s3,
-                     secrets_client=StubSecrets(secret), clock=clock)
+                     secrets_client=StaticSecrets(secret), clock=clock)
         ended = datetime.now(timezone.utc).replace(microsecond=0)
         first = True
         for n in sizes:
@@ -115,13 +105,13 @@ def main() -> None:
             world.store_transcript(contact, bot_only_transcript(contact, n, ended - timedelta(seconds=2 * n + 5)), ended)
             counted = Counted(service, world, s3_calls)
             started = time.perf_counter()
-            result = contact_disconnected(disconnected_event(world.instance_arn, contact), Context(), deps)
+            result = contact_disconnected(disconnected_event(world.instance_arn, contact), FixedContext(60_000), deps)
             elapsed = (time.perf_counter() - started) * 1000
             assert result["entriesSent"] == n, result
             label = f"{n} messages" + (" (cold container: + token)" if first else "")
             rows.append((label, counted.now() | {"bound": math.ceil(n / 5), "ms": elapsed}, "first delivery"))
             counted = Counted(service, world, s3_calls)
-            again = contact_disconnected(disconnected_event(world.instance_arn, contact), Context(), deps)
+            again = contact_disconnected(disconnected_event(world.instance_arn, contact), FixedContext(60_000), deps)
             assert again["status"] == "ALREADY_SENT", again
             rows.append((f"{n} messages, same event again", counted.now() | {"bound": 0, "ms": None}, "repeat"))
             first = False
@@ -136,7 +126,7 @@ def main() -> None:
 
         clock.sleep = lands  # type: ignore[method-assign]
         counted = Counted(service, world, s3_calls)
-        result = contact_disconnected(disconnected_event(world.instance_arn, contact), Context(), deps)
+        result = contact_disconnected(disconnected_event(world.instance_arn, contact), FixedContext(60_000), deps)
         assert result["transcriptLooks"] == 2, result
         rows.append(("12 messages, transcript found on the 2nd look", counted.now() | {"bound": 3, "ms": None}, "late"))
     section = render(rows)

@@ -59,14 +59,7 @@ class Settings:
                 fix="Set SF_SCRT_DOMAIN to the org's Interaction Service domain, e.g. "
                 "mycompany.my.salesforce-scrt.com (SAM template parameter SalesforceScrtDomain).",
             ) from None
-        call_center = env.get("CALL_CENTER_ID", "").strip()
-        if call_center and not is_salesforce_id(call_center):
-            raise ConfigurationError(
-                f"Environment variable CALL_CENTER_ID='{quote(call_center, 40)}' is not a Salesforce record Id.",
-                field="CALL_CENTER_ID",
-                fix="Set CALL_CENTER_ID to the Id of the org's Amazon Connect CallCenter record (15 or 18 "
-                "characters, Setup > Call Centers), or leave it empty.",
-            )
+        call_center = call_center_id(env)
         return cls(
             call_center_id=call_center,
             scrt_base_url=scrt_base_url,
@@ -148,3 +141,16 @@ def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -
             fix=f"Set {name} to a number from {low} to {high}, or unset it for {default}.",
         )
     return value
+
+
+def call_center_id(env: Mapping[str, str]) -> str:
+    """CALL_CENTER_ID: the org's Amazon Connect CallCenter record Id the flows store as callCenterId, or ""."""
+    call_center = env.get("CALL_CENTER_ID", "").strip()
+    if call_center and not is_salesforce_id(call_center):
+        raise ConfigurationError(
+            f"Environment variable CALL_CENTER_ID='{quote(call_center, 40)}' is not a Salesforce record Id.",
+            field="CALL_CENTER_ID",
+            fix="Set CALL_CENTER_ID to the Id of the org's Amazon Connect CallCenter record (15 or 18 "
+            "characters, Setup > Call Centers), the value the flows store as callCenterId, or leave it empty.",
+        )
+    return call_center

@@ -31,12 +31,12 @@ from typing import Any
 
 from sccac.lambdas import runtime
 from sccac.lambdas.budget import SAFETY_MARGIN_MS, Deadline, remaining_ms
-from sccac.lambdas.config import Settings
+from sccac.lambdas.config import Settings, call_center_id
 from sccac.lambdas.create_messaging_session import create_messaging_session
 from sccac.lambdas.disconnect_event import DisconnectEvent, is_warm_up, parse_disconnect_event
 from sccac.lambdas.errors import ConfigurationError, InternalError, InvalidInputError, LambdaError
 from sccac.lambdas.history import HistoryBatch, batches, send_all
-from sccac.lambdas.ids import UUID_RE, is_salesforce_id
+from sccac.lambdas.ids import UUID_RE
 from sccac.lambdas.log import log
 from sccac.lambdas.redact import quote
 from sccac.lambdas.transcript import convert
@@ -70,14 +70,7 @@ class DisconnectSettings:
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> DisconnectSettings:
         env = os.environ if env is None else env
-        call_center = env.get("CALL_CENTER_ID", "").strip()
-        if call_center and not is_salesforce_id(call_center):
-            raise ConfigurationError(
-                f"Environment variable CALL_CENTER_ID='{quote(call_center, 40)}' is not a Salesforce record Id.",
-                field="CALL_CENTER_ID",
-                fix="Set CALL_CENTER_ID to the Id of the org's Amazon Connect CallCenter record (15 or 18 "
-                "characters, Setup > Call Centers), the value the flows store as callCenterId, or leave it empty.",
-            )
+        call_center = call_center_id(env)
         return cls(call_center, PollPlan(
             attempts=_number(env, "TRANSCRIPT_POLL_ATTEMPTS", 3, 1, 10, int),
             interval_s=_number(env, "TRANSCRIPT_POLL_INTERVAL_SECONDS", 10.0, 0.0, 60.0, float),
