@@ -9,6 +9,7 @@ from cumulusci.core.tasks import BaseTask
 from cumulusci.core.utils import process_bool_arg
 
 from sccac.flows.builders import FlowSettings, FlowSettingsError
+from sccac.flows.outputs import OutputPathError
 from sccac.flows.files import EXAMPLE_SETTINGS, REQUIRED_SETTINGS, lint_file, write_flows
 from sccac.flows.lint.kinds import KIND_CHOICES, parse_kind
 from sccac.flows.lint.report import exit_code, render_human
@@ -24,6 +25,7 @@ class BuildContactFlows(BaseTask):
         **{name: {"description": f"{name.replace('_', ' ')} (required unless example is True)"} for name in REQUIRED_SETTINGS},
         "retry_count": {"description": "Lambda attempts in each retry loop, 1..100 (default: 3)"},
         "name_prefix": {"description": "Prefix of the flow names (default: SCCAC)"},
+        "force": {"description": "True: replace flow files in path that an earlier build did not write (default: False)"},
         "example": {
             "description": "True: fill the missing values with example values (account 123456789012); "
             "the flows are not for Connect and fail lint (SCCAC-FLOW-026). Default: False"
@@ -57,7 +59,11 @@ class BuildContactFlows(BaseTask):
                 f"Example flows: {', '.join(self.example_options)} set to example values; "
                 "not for Connect (lint rejects the example channel address identifier, SCCAC-FLOW-026)"
             )
-        for built, path in write_flows(self.settings, self.out_dir):
+        try:
+            written = write_flows(self.settings, self.out_dir, force=process_bool_arg(self.options.get("force") or False))
+        except OutputPathError as exc:
+            raise TaskOptionsError(str(exc)) from None
+        for built, path in written:
             self.logger.info(f"Wrote {path} ({built.connect_type}, {built.name}, {len(built.flow.actions)} actions)")
         self.return_values = {"path": str(self.out_dir)}
 

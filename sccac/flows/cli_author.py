@@ -74,6 +74,7 @@ def _name_values(pairs: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
     help="Fill the values not given with documented example values (account 123456789012). "
     "Example flows are not for Connect: lint rejects their channel address identifier.",
 )
+@click.option("--force", is_flag=True, help="Replace flow files in --out that an earlier build did not write.")
 def build(
     out_dir: Path,
     session_lambda_arn: str | None,
@@ -89,6 +90,7 @@ def build(
     salesforce_flow_fallback_queue_id: str | None,
     routing_attributes: tuple[str, ...],
     example: bool,
+    force: bool,
 ) -> None:
     """Write the six SCC-AC flows as flow-language JSON (deterministic output).
 
@@ -135,7 +137,7 @@ def build(
         )
     try:
         check_folder_target(out_dir, "--out")
-        written = write_flows(settings, out_dir)
+        written = write_flows(settings, out_dir, force=force)
     except OutputPathError as exc:
         exit_with(exc)
     except OSError as exc:

@@ -7,6 +7,8 @@ from pathlib import Path
 from sccac.flows.builders import EXAMPLE_CHANNEL_ADDRESS_IDENTIFIER, BuiltFlow, FlowKind, FlowSettings, build_all
 from sccac.flows.lint import lint_flow
 from sccac.flows.lint.report import FileReport
+from sccac.flows.outputs import OutputPathError
+from sccac.written import foreign_files, record, refusal
 from sccac.flows.model import FlowFormatError, parse_flow
 from sccac.flows.reading import DocumentError, read_text
 
@@ -27,14 +29,24 @@ EXAMPLE_SETTINGS = {
 }
 
 
-def write_flows(settings: FlowSettings, out_dir: Path) -> list[tuple[BuiltFlow, Path]]:
-    """Build the five flows and write each as ``<kind>.json`` (deterministic bytes)."""
+#: The record of the flow files `build` wrote into its folder (see sccac.written).
+BUILD_MANIFEST = ".sccac-flow-files"  # no .json suffix: `flows lint <folder>` lints *.json
+
+
+def write_flows(settings: FlowSettings, out_dir: Path, *, force: bool = False) -> list[tuple[BuiltFlow, Path]]:
+    """Build the flows and write each as ``<kind>.json`` (deterministic bytes). A file of that name the build did
+    not write before (a user's) is refused with :class:`OutputPathError` before anything is written, unless ``force``."""
+    flows = build_all(settings)
+    targets = [out_dir / f"{built.kind.value}.json" for built in flows]
+    foreign = [] if force or not out_dir.is_dir() else foreign_files(out_dir, targets, BUILD_MANIFEST)
+    if foreign:
+        raise OutputPathError(refusal(out_dir, foreign))
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
-    for built in build_all(settings):
-        path = out_dir / f"{built.kind.value}.json"
+    for built, path in zip(flows, targets):
         path.write_text(built.flow.to_json(), encoding="utf-8")
         written.append((built, path))
+    record(out_dir, targets, BUILD_MANIFEST)
     return written
 
 

@@ -8,7 +8,8 @@ import click
 
 from sccac.flows.outputs import OutputPathError, check_folder_target, exit_with, write_failed
 from sccac.offline.demo import SAMPLE_MAPPING, run_demo
-from sccac.offline.written import foreign_files
+from sccac.offline.demo_files import MANIFEST, demo_targets
+from sccac.written import foreign_files, refusal
 
 
 def _check_out(out: Path, force: bool) -> None:
@@ -19,12 +20,9 @@ def _check_out(out: Path, force: bool) -> None:
             raise OutputPathError(f"--out {out}: {out / folder} is a file where the demo writes a folder")
     if (out / "traces.json").is_dir():
         raise OutputPathError(f"--out {out}: {out / 'traces.json'} is a folder where the demo writes a file")
-    foreign = [] if force else foreign_files(out)
+    foreign = [] if force else foreign_files(out, demo_targets(out), MANIFEST)
     if foreign:
-        raise OutputPathError(f"--out {out}: {foreign[0]} (and {len(foreign) - 1} more) were not written by the demo; "
-                              "give another --out, or --force to replace them" if len(foreign) > 1 else
-                              f"--out {out}: {foreign[0]} was not written by the demo; give another --out, or --force "
-                              "to replace it")
+        raise OutputPathError(refusal(out, foreign))
 
 
 @click.command()

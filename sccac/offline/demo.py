@@ -16,7 +16,8 @@ from sccac.mappings.reader import read_mapping_file
 from sccac.mappings.sides import EXTERNAL_ROUTING, OmniQueue
 from sccac.mappings.validate import require_valid
 from sccac.offline.system import OfflineConfig, OfflineSystem
-from sccac.offline.written import record
+from sccac.offline.demo_files import MANIFEST
+from sccac.written import record
 
 #: The mapping file the demo starts from unless --mapping names another.
 SAMPLE_MAPPING = Path(__file__).with_name("sample_queue_mappings.yaml")
@@ -241,7 +242,7 @@ def run_demo(out: Path, echo: Echo = print, verbose: bool = False, svg: bool = T
         _write(out / "traces.json", json.dumps({k: t.to_dict() for k, t in traces.items()}, indent=2) + "\n", files)
         problems = _expect(traces, system)
         problems += _run_offers(echo)
-    record(out, files)  # before any verdict: a re-run may replace these, and only these
+    record(out, files, MANIFEST)  # before any verdict: a re-run may replace these, and only these
     echo(f"5. Wrote {len(files)} files under {out}/ (flows/, diagrams/, traces.json)")
     if findings:
         problems.append(f"the generated flows have {findings} lint findings")

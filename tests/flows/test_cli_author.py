@@ -29,7 +29,7 @@ def _build(tmp_path: Path, *extra: str) -> Path:
 
 def test_build_writes_six_deterministic_files(tmp_path: Path) -> None:
     out = _build(tmp_path)
-    names = sorted(p.name for p in out.iterdir())
+    names = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))  # .sccac-flow-files: what it wrote
     assert names == ["agent_transfer.json", "disconnect_requeue.json", "inbound_chat.json", "queue_transfer.json",
                      "task_routing.json", "transcription.json"]
     first = {n: (out / n).read_bytes() for n in names}
@@ -96,7 +96,7 @@ def test_build_example_says_so_and_its_flows_fail_the_placeholder_rule(tmp_path:
 
 def test_built_files_lint_clean(tmp_path: Path) -> None:
     out = _build(tmp_path)
-    result = CliRunner().invoke(flows, ["lint", *sorted(str(p) for p in out.iterdir())])
+    result = CliRunner().invoke(flows, ["lint", *sorted(str(p) for p in out.glob("*.json"))])
     assert result.exit_code == 0, result.output
     assert "6 file(s) linted: 0 error(s), 0 warning(s)" in result.output
 

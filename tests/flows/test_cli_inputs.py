@@ -237,3 +237,20 @@ def test_a_byte_order_mark_is_not_part_of_the_flow(tmp_path: Path, good: Path) -
     path = tmp_path / "bom.json"
     path.write_bytes(b"\xef\xbb\xbf" + good.read_bytes())
     assert invoke("simulate", str(path)).exit_code == 0
+
+
+def test_build_never_replaces_a_flow_file_it_did_not_write(tmp_path):
+    from click.testing import CliRunner
+
+    from sccac.cli import main
+
+    out = tmp_path / "flows"
+    out.mkdir()
+    mine = out / "inbound_chat.json"
+    mine.write_text("my own flow", encoding="utf-8")
+    result = CliRunner().invoke(main, ["flows", "build", "--example", "--out", str(out)])
+    assert result.exit_code == 2 and f"{mine} was not written by this command" in result.output
+    assert mine.read_text(encoding="utf-8") == "my own flow" and sorted(p.name for p in out.iterdir()) == ["inbound_chat.json"]  # nothing written
+    assert CliRunner().invoke(main, ["flows", "build", "--example", "--out", str(out), "--force"]).exit_code == 0
+    assert mine.read_text(encoding="utf-8") != "my own flow"
+    assert CliRunner().invoke(main, ["flows", "build", "--example", "--out", str(out)]).exit_code == 0  # its own files

@@ -59,7 +59,7 @@ def test_demo_never_replaces_a_file_it_did_not_write(tmp_path):
     mine = out / "flows" / "inbound_chat.json"
     mine.write_text("mine", encoding="utf-8")
     result = CliRunner().invoke(main, ["demo", "--out", str(out), "--no-svg"])
-    assert result.exit_code == 2 and f"{mine} was not written by the demo" in result.output
+    assert result.exit_code == 2 and f"{mine} was not written by this command" in result.output
     assert mine.read_text(encoding="utf-8") == "mine"
     mine.unlink()
     assert CliRunner().invoke(main, ["demo", "--out", str(out), "--no-svg"]).exit_code == 0
