@@ -106,11 +106,11 @@ def _run_contacts(system: OfflineSystem, echo: Echo, verbose: bool) -> dict[str,
     queue = system.transfer_to_queue(chat, "Billing")
     show("queue_transfer", "jane's agent transfers the chat to the Billing queue (queue transfer flow)", queue)
 
-    service.inject("/api/v1/conversation", status=503, count=2)
+    service.inject("/api/v1/interactions", status=503, count=2)
     flaky = system.chat("0f6b1c2e-0000-4000-8000-000000000002")
     show("chat_recovers", "Salesforce answers 503 twice, then recovers", flaky)
 
-    service.inject("/api/v1/conversation", status=503, count=50)
+    service.inject("/api/v1/interactions", status=503, count=50)
     down = system.chat("0f6b1c2e-0000-4000-8000-000000000003")
     show("chat_salesforce_down", f"Salesforce keeps failing ({config.retry_count} attempts)", down)
     service.faults.clear()

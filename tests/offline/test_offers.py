@@ -93,8 +93,7 @@ def test_salesforce_down_means_no_queue_and_no_offer():
     with OfflineSystem() as system:
         system.set_agent_status("maria", "Available")
         assert system.service is not None
-        for path in ("/api/v1/conversation", "/api/v1/interactions"):
-            system.service.inject(path, status=503, count=3)
+        system.service.inject("/api/v1/interactions", status=503, count=3)
         chat = system.chat(CHAT.format(8))
         assert chat.outcome is not None and chat.outcome.kind.value == "disconnected"
         assert system.org.agent_work == [] and system.routing.offers == []

@@ -127,9 +127,8 @@ class OfflineBackend:
     def salesforce_fails(self, tries: int) -> None:
         service = self.system.service
         assert service is not None
-        # Both the conversation and the interactions endpoint: whichever the session Lambda calls.
-        for path in ("/api/v1/conversation", "/api/v1/interactions"):
-            service.inject(path, status=503, count=tries)
+        # The session Lambda creates the session with POST /api/v1/interactions (as SCC-AC's own does).
+        service.inject("/api/v1/interactions", status=503, count=tries)
 
     # -- facts ----------------------------------------------------------------------------------
 
