@@ -1,4 +1,6 @@
-"""A small org for tests: simple-salesforce's real HTTP calls answered by `responses` from tables of records.
+"""A small org for tests: simple-salesforce's real HTTP calls answered by `responses` from tables of records,
+and CumulusCI's Metadata API deploys (SOAP) answered after checking every deployed file against the Metadata
+API schema (a file the schema refuses fails the deploy, as the org would).
 
 SOQL is answered by the object after FROM (and the equality filters of a WHERE clause joined by AND), in
 pages of ``page_size`` records with ``nextRecordsUrl``, as the REST API pages; sObject inserts and updates
@@ -7,9 +9,15 @@ are recorded so tests can assert what was written (and that a re-run writes noth
 
 from __future__ import annotations
 
+import base64
+import html
+import io
 import json
 import re
+import tempfile
+import zipfile
 from collections import defaultdict
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
@@ -35,6 +43,9 @@ class FakeOrg:
         mock.add_callback(responses.GET, re.compile(re.escape(base) + r"/query/page-\d+"), callback=self._next_page)
         mock.add_callback(responses.POST, re.compile(re.escape(base) + r"/sobjects/\w+/"), callback=self._insert)
         mock.add_callback(responses.PATCH, re.compile(re.escape(base) + r"/sobjects/\w+/\w+"), callback=self._update)
+        mock.add_callback(responses.POST, re.compile(r"https://[^/]+/services/Soap/m/[0-9.]+/\w+"), callback=self._metadata)
+        self.deploys: list[dict[str, bytes]] = []  # each deploy's files, by path inside the package
+        self.on_deploy: list[Any] = []  # callables given each deploy's files: what the deploy makes in the org
         self.sf = Salesforce(instance_url=INSTANCE_URL, session_id="00Dx!session", version=API)
 
     def add(self, sobject: str, **fields: Any) -> dict[str, Any]:
@@ -81,3 +92,49 @@ class FakeOrg:
             if row.get("Id") == record_id:
                 row.update(fields)
         return 204, {}, ""
+
+    # -- the Metadata API: deploy and checkDeployStatus ----------------------------------------------
+
+    def _metadata(self, request: Any) -> tuple[int, dict[str, str], str]:
+        body = request.body.decode() if isinstance(request.body, bytes) else request.body
+        if "<deploy " in body:
+            zipped = re.search(r"<ZipFile>(.*?)</ZipFile>", body, re.S)
+            assert zipped is not None, "a deploy without a ZipFile"
+            self._last_deploy_problems = self._deploy(base64.b64decode(zipped.group(1)))
+            return 200, {}, _soap("<deployResponse><result><id>0Af000000000001AAA</id><done>false</done></result></deployResponse>")
+        if "<checkDeployStatus" in body:
+            problems = getattr(self, "_last_deploy_problems", [])
+            failures = "".join(
+                f"<componentFailures><componentType>{html.escape(f.split('/')[0])}</componentType><created>false</created>"
+                f"<deleted>false</deleted><fileName>{html.escape(f)}</fileName><problem>{html.escape(m)}</problem>"
+                "<problemType>Error</problemType></componentFailures>" for f, m in problems)
+            status = "Failed" if problems else "Succeeded"
+            return 200, {}, _soap(f"<checkDeployStatusResponse><result><done>true</done><status>{status}</status>"
+                                  f"<success>{str(not problems).lower()}</success><details>{failures}</details>"
+                                  "</result></checkDeployStatusResponse>")
+        return 500, {}, "unexpected Metadata API call"
+
+    def _deploy(self, package: bytes) -> list[tuple[str, str]]:
+        from sccac.checks.schema import validate_file
+
+        with zipfile.ZipFile(io.BytesIO(package)) as archive:
+            files = {name: archive.read(name) for name in archive.namelist() if not name.endswith("/")}
+        problems = []
+        with tempfile.TemporaryDirectory() as folder:
+            for name, data in files.items():
+                if name == "package.xml":
+                    continue
+                path = Path(folder) / name
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(data)
+                problems += [(name, str(finding)) for finding in validate_file(path)]
+        self.deploys.append(files)
+        if not problems:
+            for hook in self.on_deploy:
+                hook(files)
+        return problems
+
+
+def _soap(body: str) -> str:
+    return ('<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" '
+            f'xmlns="http://soap.sforce.com/2006/04/metadata"><soapenv:Body>{body}</soapenv:Body></soapenv:Envelope>')

@@ -59,31 +59,31 @@ def _org(org):
     org.add("QueueRoutingConfig", Id="0K71", DeveloperName="SCCAC_External_Routing", RoutingModel="ExternalRouting")
     org.add("Group", Id="00G000000000001AAA", DeveloperName="SCCAC_Support", Name="SCCAC Support", QueueRoutingConfigId="0K71", Type="Queue")
     org.add("CallCenter", Id="04v1", InternalName="SCCAC")
-    real = org.deployed
 
-    class Deploys(list):
-        def append(self, path):
-            super().append(path)
-            if (path / "messagingChannels").is_dir() and not org.tables.get("MessagingChannel"):
-                org.add("MessagingChannel", Id="0Mj1", DeveloperName="SCCAC_Amazon_Connect_Chat", ChannelAddressIdentifier=IDENTIFIER)
-                org.add("ConversationChannelDefinition", Id="0cd1", DeveloperName="SCCAC_Chat_Definition", MasterLabel="SCCAC Chat")
-            if (path / "connectedApps").is_dir() and not org.tables.get("ConnectedApplication"):
-                org.add("ConnectedApplication", Id="0H41", Name="SCCAC Interaction Service")
-            for record in sorted((path / "customMetadata").glob("Connect_Queue_Mapping.*.md")):
-                fields = _values(record)
+    def made_by_deploy(files):
+        """What the org holds after a deploy of these files (the Metadata API checked them already)."""
+        names = set(files)
+        if any(n.startswith("messagingChannels/") for n in names) and not org.tables.get("MessagingChannel"):
+            org.add("MessagingChannel", Id="0Mj1", DeveloperName="SCCAC_Amazon_Connect_Chat", ChannelAddressIdentifier=IDENTIFIER)
+            org.add("ConversationChannelDefinition", Id="0cd1", DeveloperName="SCCAC_Chat_Definition", MasterLabel="SCCAC Chat")
+        if any(n.startswith("connectedApps/") for n in names) and not org.tables.get("ConnectedApplication"):
+            org.add("ConnectedApplication", Id="0H41", Name="SCCAC Interaction Service")
+        for name, data in sorted(files.items()):
+            if name.startswith("customMetadata/Connect_Queue_Mapping."):
+                fields = _values(data)
                 org.tables["Connect_Queue_Mapping__mdt"] = [
                     r for r in org.tables.get("Connect_Queue_Mapping__mdt", []) if r["Omni_Queue__c"] != fields["Omni_Queue__c"]]
                 org.add("Connect_Queue_Mapping__mdt", **fields)
 
-    org.deployed = Deploys(real)
+    org.on_deploy.append(made_by_deploy)
 
 
-def _values(record):
+def _values(data):
     """A deployed custom metadata record's field values, as SOQL on the type returns them."""
     from lxml import etree
 
     ns = {"md": "http://soap.sforce.com/2006/04/metadata"}
-    tree = etree.parse(str(record))
+    tree = etree.ElementTree(etree.fromstring(data))
     values = {v.findtext("md:field", namespaces=ns): v.findtext("md:value", namespaces=ns) for v in tree.iterfind("md:values", ns)}
     values["Active__c"] = values.get("Active__c") == "true"
     return values
@@ -120,7 +120,6 @@ def org_config():
 def test_the_chain_wires_both_sides_runs_contacts_and_converges(tmp_path, world, org, org_config, monkeypatch):
     fake, instance = world
     _org(org)
-    monkeypatch.setattr("python_tasks.support.deploy_folder", lambda task, path: org.deployed.append(path))
     mapping = tmp_path / "queue_mappings.yml"
     mapping.write_text("mappings:\n  - omni_queue: SCCAC_Support\n    connect_queue: SCCAC Support\n    create: true\n", encoding="utf-8")
 
