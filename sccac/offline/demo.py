@@ -127,6 +127,30 @@ def _run_contacts(system: OfflineSystem, echo: Echo, verbose: bool) -> dict[str,
     return traces
 
 
+BOT_CHAT_CONTACT = "0f6b1c2e-0000-4000-8000-0000000000b1"
+BOT_CHAT_MESSAGES = 6
+
+
+def _bot_only_chat(system: OfflineSystem, echo: Echo) -> list[str]:
+    """A chat only the bot answered ends: ContactDisconnected copies its transcript into the org."""
+    echo("3b. A bot-only chat ends: ContactDisconnected sends its transcript to the offline org")
+    chat = system.bot_only_chat(BOT_CHAT_CONTACT, BOT_CHAT_MESSAGES)
+    echo(f"   chat {chat.contact_id}: {BOT_CHAT_MESSAGES} customer/bot messages, no agent; transcript "
+         f"{chat.result.get('transcript', '?')}")
+    echo(f"      -> {chat.status}: {len(chat.history)} history entries in the org's conversation "
+         f"({chat.result.get('batchesSent', 0)} conversationHistory requests)")
+    again = system.bot_only_chat(BOT_CHAT_CONTACT, BOT_CHAT_MESSAGES)
+    echo(f"   the event delivered again: {again.status}, {again.result.get('entriesSent', 0)} entries sent twice")
+    problems = []
+    if chat.status != "SUCCESS" or len(chat.history) != BOT_CHAT_MESSAGES:
+        problems.append(f"bot_only_chat: expected SUCCESS and {BOT_CHAT_MESSAGES} history entries in the org, "
+                        f"got {chat.status} and {len(chat.history)}")
+    if again.status != "ALREADY_SENT" or len(again.history) != BOT_CHAT_MESSAGES:
+        problems.append(f"bot_only_chat: a second delivery must send nothing (got {again.status}, "
+                        f"{len(again.history)} entries)")
+    return problems
+
+
 def _run_offers(echo: Echo) -> list[str]:
     """Agents in Connect, offers in Salesforce: a fresh contact center, so earlier contacts do not queue first."""
     echo("4. Offers: Connect picks the agent, Omni-Channel shows the offer as AgentWork")
@@ -241,6 +265,7 @@ def run_demo(out: Path, echo: Echo = print, verbose: bool = False, svg: bool = T
         traces = _run_contacts(system, echo, verbose)
         _write(out / "traces.json", json.dumps({k: t.to_dict() for k, t in traces.items()}, indent=2) + "\n", files)
         problems = _expect(traces, system)
+        problems += _bot_only_chat(system, echo)
         problems += _run_offers(echo)
     record(out, files, MANIFEST)  # before any verdict: a re-run may replace these, and only these
     echo(f"5. Wrote {len(files)} files under {out}/ (flows/, diagrams/, traces.json)")

@@ -171,6 +171,7 @@ class OfflineSystem:
     wiring: OfflineWiring | None = None
     offer_errors: list[str] = field(default_factory=list)  # offers the org could not show to anyone
     _transferred_away: set[str] = field(default_factory=set)
+    _bot_chats: Any = None  # sccac.offline.bot_chats.BotChats, made on the first bot-only chat
 
     @property
     def flow_settings(self) -> FlowSettings:
@@ -319,6 +320,14 @@ class OfflineSystem:
         user = self.org.user(self.staffing.agent(agent).salesforce_user)
         assert user is not None
         return user.id
+
+    def bot_only_chat(self, contact_id: str, messages: int, client_id: str | None = None) -> Any:
+        """A chat only a bot answered ends: ContactDisconnected copies its transcript to the org (a BotChatResult)."""
+        from sccac.offline.bot_chats import BotChats
+
+        if self._bot_chats is None:
+            self._bot_chats = BotChats(self)
+        return self._bot_chats.end(contact_id, messages, client_id=client_id)
 
     def __exit__(self, *exc: object) -> None:
         runtime.install(None)

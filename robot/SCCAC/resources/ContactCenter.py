@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Protocol, TypeVar, cast
 
 from robot.api import logger
 from robot.api.deco import keyword, library
@@ -20,6 +20,14 @@ from offline_backend import OfflineBackend
 from org_backend import OrgBackend
 
 T = TypeVar("T")
+
+
+class _BotChats(Protocol):
+    """What a backend needs for bot-only chats (the org backend only skips: see ``bot_only_chat``)."""
+
+    def bot_only_chat(self, customer: str, messages: int) -> str: ...
+    def redeliver_chat_end(self, contact_id: str) -> None: ...
+    def transcript_in_org(self, contact_id: str) -> tuple[str, int, list[str]]: ...
 BACKENDS = ("offline", "org")
 
 
@@ -56,6 +64,7 @@ class ContactCenter:
         self._backend: Backend | None = None
         self._chat: str | None = None  # the current chat's Connect contact id
         self._case: str | None = None
+        self._bot_chat: str | None = None  # the last bot-only chat's Connect contact id
 
     # -- plumbing ---------------------------------------------------------------------------------
 
@@ -326,6 +335,68 @@ class ContactCenter:
         types = [c[1].get("routingType") for c in self.backend.lambda_calls(self.chat) if c[0] == "routing"]
         if not types or any(t != routing_type for t in types):
             raise AssertionError(f"routing Lambda calls had routingType {types}, expected {routing_type}")
+
+    # -- bot-only chats: ContactDisconnected copies the transcript ---------------------------------
+
+    @property
+    def _bot_chats(self) -> _BotChats:
+        return cast(_BotChats, self.backend)
+
+    @property
+    def bot_chat(self) -> str:
+        if self._bot_chat is None:
+            raise AssertionError("no bot-only chat yet: use 'Bot Only Chat Ends' first")
+        return self._bot_chat
+
+    @keyword
+    def bot_only_chat_ends(self, customer: str, messages: int) -> str:
+        """A chat the bot answers to the end (``messages`` customer and bot messages, no agent) ends.
+
+        Connect writes the transcript to the chat transcript bucket and sends the disconnected event;
+        the ContactDisconnected function copies the transcript into the customer's Salesforce
+        conversation. Offline only: the org backend skips with one line. Returns the Connect contact Id.
+
+        Example:
+        | Bot Only Chat Ends                           | eve@example.com | 6 |
+        | Transcript Should Have Arrived In Salesforce | 6               |
+        """
+        self._bot_chat = self._bot_chats.bot_only_chat(customer, int(messages))
+        return self._bot_chat
+
+    @keyword
+    def chat_end_is_delivered_again(self) -> None:
+        """EventBridge delivers the bot-only chat's disconnected event a second time (at-least-once).
+
+        Example:
+        | Bot Only Chat Ends                           | eve@example.com | 6 |
+        | Chat End Is Delivered Again                  |
+        | Transcript Should Have Arrived In Salesforce | 6               | status=ALREADY_SENT |
+        """
+        self._bot_chats.redeliver_chat_end(self.bot_chat)
+
+    @keyword
+    def transcript_should_have_arrived_in_salesforce(self, messages: int, status: str = "SUCCESS") -> None:
+        """The org's conversation holds the bot-only chat's ``messages`` entries, each once; the function answered ``status``.
+
+        ``status`` is SUCCESS when this delivery sent the transcript, ALREADY_SENT when an earlier one had.
+
+        Example:
+        | Transcript Should Have Arrived In Salesforce | 6 |
+        """
+        actual, sent, texts = self._bot_chats.transcript_in_org(self.bot_chat)
+        expected = int(messages)
+        problems = []
+        if actual != status:
+            problems.append(f"the function answered {actual}, expected {status}")
+        if len(texts) != expected:
+            problems.append(f"the org holds {len(texts)} history entries, expected {expected}")
+        if len(set(texts)) != len(texts):
+            problems.append("some history entries arrived more than once")
+        if status == "ALREADY_SENT" and sent:
+            problems.append(f"a repeated delivery sent {sent} entries again")
+        if problems:
+            raise AssertionError(f"bot-only chat {self.bot_chat}: " + "; ".join(problems))
+        logger.info(f"bot-only chat {self.bot_chat}: {expected} history entries in the org ({actual})")
 
     @keyword
     def chat_should_wait_for_an_agent(self) -> None:

@@ -11,6 +11,7 @@ from robot.api import logger
 from backend import OfferRecord, PendingRouting
 from sccac.flows.simulator_trace import OutcomeKind, Trace
 from sccac.mappings.reader import read_mapping_file
+from sccac.offline.bot_chats import BotChatResult
 from sccac.offline.staffing import read_staffing
 from sccac.offline.system import OfflineConfig, OfflineSystem
 from sccac.testing import omni
@@ -38,6 +39,7 @@ class OfflineBackend:
         self._system: OfflineSystem | None = None
         self._traces: dict[str, Trace] = {}  # by contact id
         self._case_tasks: dict[str, Trace] = {}  # by Case id
+        self._bot_chats: dict[str, tuple[str, int, BotChatResult]] = {}  # contact id -> customer, messages, last run
         self._counter = 0
 
     @property
@@ -129,6 +131,29 @@ class OfflineBackend:
         assert service is not None
         # The session Lambda creates the session with POST /api/v1/interactions (as SCC-AC's own does).
         service.inject("/api/v1/interactions", status=503, count=tries)
+
+    # -- bot-only chats (ContactDisconnected) -----------------------------------------------------
+
+    def bot_only_chat(self, customer: str, messages: int) -> str:
+        """A chat the bot answers to the end ends; ContactDisconnected copies its transcript to the org."""
+        contact_id = self._next_id("bot-chat")
+        self._bot_chats[contact_id] = (customer, messages, self.system.bot_only_chat(contact_id, messages, client_id=customer))
+        return contact_id
+
+    def redeliver_chat_end(self, contact_id: str) -> None:
+        """EventBridge delivers the chat's disconnected event again (at-least-once delivery)."""
+        customer, messages, _ = self._bot_chat(contact_id)
+        self._bot_chats[contact_id] = (customer, messages, self.system.bot_only_chat(contact_id, messages, client_id=customer))
+
+    def transcript_in_org(self, contact_id: str) -> tuple[str, int, list[str]]:
+        """The function's last status, the entries it sent then, and the texts the org's conversation holds."""
+        _, _, ended = self._bot_chat(contact_id)
+        return ended.status, int(ended.result.get("entriesSent", 0)), ended.texts
+
+    def _bot_chat(self, contact_id: str) -> tuple[str, int, BotChatResult]:
+        if contact_id not in self._bot_chats:
+            raise AssertionError(f"no bot-only chat {contact_id} ended here: use 'Bot Only Chat Ends' first")
+        return self._bot_chats[contact_id]
 
     # -- facts ----------------------------------------------------------------------------------
 

@@ -230,6 +230,9 @@ class OrgBackend:
     def salesforce_fails(self, tries: int) -> None:
         skip("A real Interaction Service cannot be made to fail from a test")
 
+    def bot_only_chat(self, customer: str, messages: int) -> str:
+        skip("A bot-only chat needs a Lex bot and the ContactDisconnected function deployed; checked offline only")
+
     def lambda_calls(self, contact_id: str) -> list[tuple[str | None, dict[str, object]]]:
         skip("A flow's Lambda invocations are not visible to a test against a real instance (see CloudWatch Logs)")
 

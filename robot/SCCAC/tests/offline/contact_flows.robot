@@ -54,3 +54,11 @@ Case Assigned To A User Uses The Fallback Queue
     Task Contact Should Not Carry    queueId
     Task Contact Should Carry    workItemId    ${case}
     Case Should Be Queued In    BasicQueue
+
+Bot Only Chat Transcript Arrives In Salesforce Once
+    [Documentation]    A chat the bot answered to the end: ContactDisconnected copies its transcript into the
+    ...    customer's Salesforce conversation; a second delivery of the event sends nothing again.
+    Bot Only Chat Ends    eve@example.com    6
+    Transcript Should Have Arrived In Salesforce    6
+    Chat End Is Delivered Again
+    Transcript Should Have Arrived In Salesforce    6    status=ALREADY_SENT
