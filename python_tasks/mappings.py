@@ -54,7 +54,11 @@ class ValidateQueueMappings(_MappingFileTask):
 
 class QueueMappingStatus(BaseSalesforceApiTask):
     task_docs = "Logs every Omni-Queue with its Connect queue and state (ok, unmapped, duplicate, not mirrored, ...)."
-    task_options = {"call_center": {"description": "Internal name of the contact center when the org has several"}}
+    task_options = {
+        "call_center": {"description": "Internal name of the contact center when the org has several"},
+        "region": {"description": "Connect region: also check that the External Credential Amazon_Connect_<region>_SigV4 "
+                                  "has its AWS keys or role set"},
+    }
 
     def _run_task(self):
         try:
@@ -67,6 +71,23 @@ class QueueMappingStatus(BaseSalesforceApiTask):
             advice = f" ({row.advice})" if row.advice else ""
             self.logger.info(f"{row.omni_queue}: {row.connect_queue or '-'}: {row.state.value}{advice}")
         self.return_values = {"states": {r.omni_queue: r.state.value for r in rows}}
+        region = self.options.get("region")
+        if region:
+            self.return_values["credential"] = self._credential_state(f"Amazon_Connect_{region.replace('-', '_')}_SigV4")
+
+    def _credential_state(self, name: str) -> str:
+        principals = org_access.credential_principals(self.sf, name)
+        if principals is None:
+            self.logger.warning(f"External Credential {name} is missing: run deploy_connect_credentials")
+            return "missing"
+        unset = sorted(p for p, status in principals.items() if status != "Configured")
+        if unset or not principals:
+            self.logger.warning(f"External Credential {name}: principal {', '.join(unset) or '(none)'} has no AWS keys or "
+                                "role yet: set them in Setup > Named Credentials > External Credentials > "
+                                f"{name} > Principals; until then Case routing records Failed")
+            return "not configured"
+        self.logger.info(f"External Credential {name}: AWS credentials set")
+        return "configured"
 
 
 class ExportQueueMappings(_MappingFileTask):

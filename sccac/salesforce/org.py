@@ -175,3 +175,15 @@ def has_connected_app(sf: SalesforceClient, developer_name: str) -> bool:
     label = developer_name.replace("_", " ")
     rows = _records(sf, f"SELECT Id FROM ConnectedApplication WHERE Name IN ({soql_quote(label)}, {soql_quote(developer_name)})")
     return bool(rows)
+
+
+def credential_principals(sf: Any, external_credential: str) -> dict[str, str] | None:
+    """Each principal of an External Credential with its authentication status (``Configured`` once its AWS keys
+    or role are set in Setup), from the Connect REST API; None when the org has no such External Credential."""
+    from simple_salesforce.exceptions import SalesforceResourceNotFound
+
+    try:
+        answer = sf.restful(f"named-credentials/external-credentials/{external_credential}")
+    except SalesforceResourceNotFound:
+        return None
+    return {str(p.get("principalName")): str(p.get("authenticationStatus")) for p in answer.get("principals") or []}

@@ -44,6 +44,9 @@ class FakeOrg:
         mock.add_callback(responses.POST, re.compile(re.escape(base) + r"/sobjects/\w+/"), callback=self._insert)
         mock.add_callback(responses.PATCH, re.compile(re.escape(base) + r"/sobjects/\w+/\w+"), callback=self._update)
         mock.add_callback(responses.POST, re.compile(r"https://[^/]+/services/Soap/m/[0-9.]+/\w+"), callback=self._metadata)
+        mock.add_callback(responses.GET, re.compile(re.escape(base) + r"/named-credentials/external-credentials/\w+"),
+                          callback=self._external_credential)
+        self.external_credentials: dict[str, list[dict[str, str]]] = {}  # name -> principals (Connect REST API shape)
         self.deploys: list[dict[str, bytes]] = []  # each deploy's files, by path inside the package
         self.on_deploy: list[Any] = []  # callables given each deploy's files: what the deploy makes in the org
         self.sf = Salesforce(instance_url=INSTANCE_URL, session_id="00Dx!session", version=API)
@@ -92,6 +95,12 @@ class FakeOrg:
             if row.get("Id") == record_id:
                 row.update(fields)
         return 204, {}, ""
+
+    def _external_credential(self, request: Any) -> tuple[int, dict[str, str], str]:
+        name = urlparse(request.url).path.rsplit("/", 1)[-1]
+        if name not in self.external_credentials:
+            return 404, {}, json.dumps([{"errorCode": "NOT_FOUND", "message": f"No external credential {name}"}])
+        return 200, {}, json.dumps({"developerName": name, "principals": self.external_credentials[name]})
 
     # -- the Metadata API: deploy and checkDeployStatus ----------------------------------------------
 

@@ -42,3 +42,18 @@ def test_status_and_export(tmp_path, org):
     out = tmp_path / "exported.yml"
     create_task(ExportQueueMappings, {"path": str(out)})()
     assert "  - omni_queue: Support\n    connect_queue: Support\n" in out.read_text(encoding="utf-8")
+
+
+def test_status_says_when_the_connect_credential_has_no_aws_keys(org):
+    task = create_task(QueueMappingStatus, {"region": "eu-west-2"})
+    task()
+    assert task.return_values["credential"] == "missing"
+    org.external_credentials["Amazon_Connect_eu_west_2_SigV4"] = [
+        {"principalName": "Connect_Integration", "principalType": "NamedPrincipal", "authenticationStatus": "NotConfigured"}]
+    task = create_task(QueueMappingStatus, {"region": "eu-west-2"})
+    task()
+    assert task.return_values["credential"] == "not configured"
+    org.external_credentials["Amazon_Connect_eu_west_2_SigV4"][0]["authenticationStatus"] = "Configured"
+    task = create_task(QueueMappingStatus, {"region": "eu-west-2"})
+    task()
+    assert task.return_values["credential"] == "configured"
