@@ -41,6 +41,8 @@ class WireConnect(BaseSalesforceApiTask):
         "fallback_queue": {"description": "Queue name or ARN for contacts routing leaves unqueued (default: the first mapping's)"},
         "routing_profile": {"description": "Add every mapped queue to this routing profile"},
         "dry_run": {"description": "True: show the plan, write nothing (default: False)"},
+        "create_queues": {"description": "True: create every missing Connect queue the mapping names (default: each "
+                                         "entry's create flag)"},
         "take_ownership": {"description": "True: update same-name resources sccac did not create"},
         "overwrite_console_edits": {"description": "True: replace flows edited in the console since sccac deployed them"},
         "output": {"description": f"The output document for the Salesforce side (default: {DEFAULT_WIRING_OUTPUT})"},
@@ -83,6 +85,8 @@ class WireConnect(BaseSalesforceApiTask):
         self.output.parent.mkdir(parents=True, exist_ok=True)
         self.output.write_text(json.dumps(result.output, indent=2) + "\n", encoding="utf-8")
         self.logger.info(f"Wrote {self.output}")
+        self.logger.info(f"Chat entry point: point the chat widget at the inbound flow {result.output.get('inbound_chat_flow_id')} "
+                         f"of instance {result.output.get('instance_id')}")
         self.return_values = result.output
 
     def _wiring_options(self) -> WiringOptions:
@@ -98,6 +102,7 @@ class WireConnect(BaseSalesforceApiTask):
             mapping_path=Path(o.get("mapping") or DEFAULT_MAPPING_FILE), fallback_queue=o.get("fallback_queue"),
             routing_profile=o.get("routing_profile"), offline=self.offline,
             skip_service_quotas=process_bool_arg(o.get("skip_service_quotas") or False),
+            create_queues=process_bool_arg(o.get("create_queues") or False),
             take_ownership=process_bool_arg(o.get("take_ownership") or False),
             overwrite_console_edits=process_bool_arg(o.get("overwrite_console_edits") or False),
         )

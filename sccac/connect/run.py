@@ -7,6 +7,7 @@ option means the same in both and is checked in one place.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 from collections.abc import Callable
 from contextlib import AbstractContextManager
@@ -56,6 +57,7 @@ class WiringOptions:
     offline: bool = False
     take_ownership: bool = False
     overwrite_console_edits: bool = False
+    create_queues: bool = False  # create every missing queue named in the mapping, whatever its entry's create says
 
     @property
     def plan_options(self) -> PlanOptions:
@@ -109,6 +111,8 @@ def open_run(options: WiringOptions) -> WiringRun:
     """Check the options, read the mapping file, connect (or start the in-memory fake) and resolve the instance."""
     check_options(options)
     mappings = load_mappings(options.mapping_path)
+    if options.create_queues:
+        mappings = tuple(m if m.is_arn else dataclasses.replace(m, create=True) for m in mappings)
     inputs = FlowInputs(
         session_lambda_arn=options.session_lambda_arn or "", routing_lambda_arn=options.routing_lambda_arn or "",
         channel_address_identifier=options.channel_address_identifier or "", fallback_queue=options.fallback_queue,

@@ -165,3 +165,12 @@ def test_the_channel_identifier_read_back_is_in_the_deployed_inbound_flow(tmp_pa
     inbound_id = task.return_values["inbound_chat_flow_id"]
     content = run.client.describe_contact_flow(InstanceId=INSTANCE, ContactFlowId=inbound_id)["ContactFlow"]["Content"]
     assert IDENTIFIER in content
+
+
+def test_create_queues_creates_what_the_entries_do_not_ask_for(tmp_path, omni):
+    path = tmp_path / "m.yml"
+    path.write_text("mappings:\n  - omni_queue: Support\n    connect_queue: New Queue\n", encoding="utf-8")
+    with pytest.raises(TaskOptionsError, match="does not exist and create is false"):
+        _wire(tmp_path, path)
+    task = _wire(tmp_path, path, create_queues="True")
+    assert task.return_values["queues"][0]["connect_queue"] == "New Queue" and task.return_values["queues"][0]["queue_arn"]
