@@ -147,7 +147,7 @@ def build(
 
 
 @click.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
     "--kind",
     type=click.Choice(KIND_CHOICES),
@@ -157,10 +157,14 @@ def build(
 @click.option("--format", "output_format", type=click.Choice(sorted(RENDERERS)), default="human", show_default=True)
 @click.option("--output", type=click.Path(path_type=Path), default=None, help="Write the report here instead of stdout.")
 def lint(files: tuple[Path, ...], kind: str | None, output_format: str, output: Path | None) -> None:
-    """Lint flow JSON files against the flow language and the SCC-AC rules.
+    """Lint flow JSON files (or every *.json file of a folder, as the lint_contact_flows task does) against the
+    flow language and the SCC-AC rules.
 
     Exit code 0: no errors; 1: error findings; 2: a file could not be read or parsed.
     """
+    files = tuple(path for given in files for path in (sorted(given.glob("*.json")) if given.is_dir() else [given]))
+    if not files:
+        raise click.UsageError("no flow files: the folder holds no *.json file")
     forced, generic = parse_kind(kind)
     if output is not None:
         try:

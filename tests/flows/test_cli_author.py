@@ -172,3 +172,13 @@ def test_lint_kind_generic_skips_the_scc_ac_rules(tmp_path: Path) -> None:
     assert detected.exit_code == 1 and "SCCAC-AGENT-002" in detected.output
     generic = CliRunner().invoke(flows, ["lint", "--kind", "generic", str(bad)])
     assert generic.exit_code == 0 and "SCCAC-AGENT" not in generic.output
+
+
+def test_lint_takes_a_folder_as_its_task_does(tmp_path: Path) -> None:
+    out = _build(tmp_path)
+    result = CliRunner().invoke(flows, ["lint", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "6 file(s) linted: 0 error(s), 0 warning(s)" in result.output  # the build's record file is not a flow
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert CliRunner().invoke(flows, ["lint", str(empty)]).exit_code == 2
