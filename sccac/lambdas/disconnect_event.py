@@ -18,6 +18,7 @@ from sccac.lambdas.errors import InvalidInputError
 from sccac.lambdas.ids import CONNECT_INSTANCE_ARN_RE as INSTANCE_ARN_RE
 from sccac.lambdas.ids import UUID_RE
 from sccac.lambdas.redact import quote
+from sccac.lambdas.transcript import utc_time
 
 WARM_UP_SOURCE = "aws.events"
 
@@ -69,8 +70,8 @@ def parse_disconnect_event(event: Any) -> DisconnectEvent:
         event_type=str(detail.get("eventType") or ""),
         channel=str(detail.get("channel") or ""),
         reached_agent=isinstance(agent, Mapping) and bool(agent),
-        time=_time(event.get("time")) or datetime.now(timezone.utc),
-        initiated=_time(detail.get("initiationTimestamp")),
+        time=utc_time(event.get("time")) or datetime.now(timezone.utc),
+        initiated=utc_time(detail.get("initiationTimestamp")),
     )
 
 
@@ -83,13 +84,3 @@ def _uuid(detail: Mapping[str, Any], key: str) -> str:
             fix="Trigger the function with the stack's EventBridge rule; Connect always sends it.",
         )
     return value.strip().lower()
-
-
-def _time(value: Any) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed.astimezone(timezone.utc) if parsed.tzinfo else None

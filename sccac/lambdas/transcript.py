@@ -34,7 +34,7 @@ import uuid
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any
 
 from sccac.lambdas.ids import UUID_RE
@@ -247,17 +247,22 @@ def kind_of(item: Mapping[str, Any]) -> str:
     return clip(escape(" ".join(parts)), 120)
 
 
-def timestamp_ms(value: Any) -> int | None:
-    """``AbsoluteTime`` (ISO 8601, e.g. 2026-12-02T10:15:30.123Z) in epoch milliseconds."""
+def utc_time(value: Any) -> datetime | None:
+    """An ISO 8601 time with its zone (Connect writes UTC with Z) as an aware UTC datetime; None otherwise,
+    since a local time cannot be placed."""
     if not isinstance(value, str):
         return None
     try:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         return None
-    if parsed.tzinfo is None:
-        return None  # Connect always writes UTC with Z; a local time cannot be placed
-    return int(parsed.timestamp() * 1000)
+    return parsed.astimezone(timezone.utc) if parsed.tzinfo else None
+
+
+def timestamp_ms(value: Any) -> int | None:
+    """``AbsoluteTime`` (ISO 8601, e.g. 2026-12-02T10:15:30.123Z) in epoch milliseconds."""
+    parsed = utc_time(value)
+    return None if parsed is None else int(parsed.timestamp() * 1000)
 
 
 def _sender(item: Mapping[str, Any], end_user: Sender, contact_id: str) -> Sender | None:
