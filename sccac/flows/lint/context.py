@@ -52,7 +52,7 @@ def console_type(flow: Flow) -> str | None:
 class LintContext:
     flow: Flow
     kind: FlowKind | None
-    content_chars: int
+    content_chars: int | None = None  # the caller's count (a file's Content); None: measured when needed
     _cache: dict[str, Any] = field(default_factory=dict)
 
     @cached_property
@@ -60,8 +60,16 @@ class LintContext:
         return FlowGraph(self.flow)
 
     @cached_property
+    def by_type(self) -> dict[str, list[Action]]:
+        """The actions by Type, indexed in one pass (rules look a type up instead of scanning the flow)."""
+        index: dict[str, list[Action]] = {}
+        for action in self.flow.actions:
+            index.setdefault(action.type, []).append(action)
+        return index
+
+    @cached_property
     def lambdas(self) -> list[Action]:
-        return [a for a in self.flow.actions if a.type == "InvokeLambdaFunction"]
+        return self.actions_of_type("InvokeLambdaFunction")
 
     @cached_property
     def session_lambdas(self) -> list[Action]:
@@ -88,7 +96,8 @@ class LintContext:
         ]
 
     def actions_of_type(self, action_type: str) -> list[Action]:
-        return [a for a in self.flow.actions if a.type == action_type]
+        """The actions of ``action_type`` in flow order (shared: callers must not change the list)."""
+        return self.by_type.get(action_type, [])
 
     @cached_property
     def set_queue_actions(self) -> list[Action]:

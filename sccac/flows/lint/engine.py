@@ -57,8 +57,6 @@ def lint_flow(flow: Flow, kind: FlowKind | None = None, *, generic: bool = False
     Never raises for odd input.
     """
     detected = None if generic else kind if kind is not None else detect_kind(flow)
-    if content_chars is None:
-        content_chars = len(flow.to_json(indent=None))
     ctx = LintContext(flow=flow, kind=detected, content_chars=content_chars)
     findings: list[Finding] = []
     branches = branch_count(flow)

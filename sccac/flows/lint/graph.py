@@ -7,17 +7,17 @@ admins' exports and must report problems, never crash on them.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from sccac.flows.model import Action, Flow
 
 ACCEPTABLE_ERROR_ENDS = frozenset({"DisconnectParticipant", "EndFlowModuleExecution", "EndFlowExecution"})
 
 
-@dataclass(frozen=True)
-class Edge:
+class Edge(NamedTuple):
+    """One branch of the graph (a tuple: built for every branch of every lint, so it must be cheap)."""
+
     source: str
-    label: str  # "Success", an ErrorType, or "Equals ContinueLooping" style condition text
     target: str
     kind: str  # "next" | "error" | "condition"
 
@@ -27,26 +27,28 @@ class FlowGraph:
 
     def __init__(self, flow: Flow) -> None:
         self.flow = flow
-        self.actions: dict[str, Action] = {}
+        actions: dict[str, Action] = {}
         for action in flow.actions:
-            if isinstance(action.identifier, str):
-                self.actions.setdefault(action.identifier, action)
-        self.out: dict[str, list[Edge]] = {ident: _edges(a) for ident, a in self.actions.items()}
+            if isinstance(action.identifier, str) and action.identifier not in actions:
+                actions[action.identifier] = action
+        self.actions = actions
+        self.out: dict[str, list[Edge]] = {ident: _edges(a) for ident, a in actions.items()}
         # Graph facts every rule asks for, computed once per flow (lint's hot path).
         self._successors: dict[str, list[str]] = {
-            ident: [e.target for e in edges if e.target in self.actions] for ident, edges in self.out.items()
+            ident: [e.target for e in edges if e.target in actions] for ident, edges in self.out.items()
         }
         self._from_start: set[str] | None = None
         self._bad_ends: dict[tuple[str, str, frozenset[str]], list[str]] = {}
-        self._cyclic: set[str] | None = None
+        self._dead_ends: dict[frozenset[str], frozenset[str]] = {}
 
     def successors(self, ident: str) -> list[str]:
         return self._successors.get(ident, [])
 
     def reachable(self, starts: Iterable[str], *, stop: Callable[[str], bool] | None = None) -> set[str]:
         """Identifiers reachable from ``starts`` (inclusive); ``stop`` nodes are reached but not expanded."""
+        successors = self._successors
         seen: set[str] = set()
-        stack = [s for s in starts if s in self.actions]
+        stack = [s for s in starts if s in successors]
         while stack:
             node = stack.pop()
             if node in seen:
@@ -54,7 +56,7 @@ class FlowGraph:
             seen.add(node)
             if stop is not None and stop(node):
                 continue
-            stack.extend(self._successors.get(node, ()))
+            stack.extend(successors[node])
         return seen
 
     def from_start(self) -> set[str]:
@@ -64,44 +66,44 @@ class FlowGraph:
             self._from_start = self.reachable([start]) if isinstance(start, str) else set()
         return self._from_start
 
+    def dead_ends(self, acceptable: frozenset[str] = ACCEPTABLE_ERROR_ENDS) -> frozenset[str]:
+        """Where a path stops other than at an ``acceptable`` end: terminal actions of another
+        type, and non-terminal actions with no way onward (computed once per ``acceptable``)."""
+        found = self._dead_ends.get(acceptable)
+        if found is None:
+            found = frozenset(
+                ident
+                for ident, action in self.actions.items()
+                if (action.type not in acceptable if action.is_terminal else not self._successors[ident])
+            )
+            self._dead_ends[acceptable] = found
+        return found
+
     def error_path_bad_ends(
         self, origin: str, target: str, acceptable: frozenset[str] = ACCEPTABLE_ERROR_ENDS
     ) -> list[str]:
         """Where an error path from ``origin`` stops without a disconnect (empty = all good).
 
         The walk does not pass back through ``origin`` (that is a retry, judged by the loop
-        rules) and reports dead ends: terminal actions other than a disconnect/end, and
-        non-terminal actions with no way onward.
+        rules) and reports the dead ends it reaches (``dead_ends``).
         """
+        dead = self.dead_ends(acceptable)
+        if isinstance(origin, str):  # an odd origin (a list, a dict) is no action's Identifier
+            dead = dead - {origin}
+        if not dead:
+            return []  # the usual case: no path of this flow can stop badly, so no walk is needed
         # Several rules ask about the same error branch; an odd (non-string) origin is not cached.
         key = (origin, target, acceptable) if isinstance(origin, str) and isinstance(target, str) else None
         if key is not None and key in self._bad_ends:
             return list(self._bad_ends[key])
-        seen = self.reachable([target], stop=lambda n: n == origin)
-        bad: list[str] = []
-        for ident in sorted(seen):
-            if ident == origin:
-                continue
-            action = self.actions[ident]
-            if action.is_terminal:
-                if action.type not in acceptable:
-                    bad.append(ident)
-            elif not self.successors(ident):
-                bad.append(ident)
+        bad = sorted(dead & self.reachable([target], stop=lambda n: n == origin))
         if key is not None:
             self._bad_ends[key] = list(bad)
         return bad
 
-    def cyclic(self) -> set[str]:
-        """The actions on some cycle of the whole graph (computed once)."""
-        if self._cyclic is None:
-            self._cyclic = {n for component in self._components(list(self.actions), set(self.actions)) for n in component}
-        return self._cyclic
-
     def cycles_without(self, breaker: Callable[[Action], bool]) -> list[list[str]]:
         """Strongly connected components (cycles) that contain no ``breaker`` action."""
-        # A cycle without breakers is a cycle of the whole graph: only its members need a look.
-        nodes = [n for n in self.actions if n in self.cyclic() and not breaker(self.actions[n])]
+        nodes = [n for n, action in self.actions.items() if not breaker(action)]
         return self._components(nodes, set(nodes))
 
     def _components(self, nodes: list[str], allowed: set[str]) -> list[list[str]]:
@@ -112,11 +114,8 @@ class FlowGraph:
         stack: list[str] = []
         result: list[list[str]] = []
         counter = 0
-
-        adjacent = {n: [t for t in self._successors.get(n, ()) if t in allowed] for n in nodes}
-
-        def neighbours(n: str) -> list[str]:
-            return adjacent[n]
+        successors = self._successors
+        adjacent = {n: [t for t in successors[n] if t in allowed] for n in nodes}
 
         for root in nodes:
             if root in index:
@@ -130,7 +129,7 @@ class FlowGraph:
                     counter += 1
                     stack.append(node)
                     on_stack.add(node)
-                children = neighbours(node)
+                children = adjacent[node]
                 if child_index < len(children):
                     work.append((node, child_index + 1))
                     child = children[child_index]
@@ -147,7 +146,7 @@ class FlowGraph:
                         component.append(member)
                         if member == node:
                             break
-                    if len(component) > 1 or node in neighbours(node):
+                    if len(component) > 1 or node in children:
                         result.append(sorted(component))
                 if work:
                     parent = work[-1][0]
@@ -174,16 +173,11 @@ class FlowGraph:
 
 def _edges(action: Action) -> list[Edge]:
     transitions = action.transitions
-    edges: list[Edge] = []
-    for cond in transitions.conditions or []:
-        if isinstance(cond.next_action, str):
-            label = f"{cond.operator} {' '.join(str(o) for o in cond.operands)}".strip()
-            edges.append(Edge(action.identifier, label, cond.next_action, "condition"))
+    source = action.identifier
+    edges = [Edge(source, c.next_action, "condition") for c in transitions.conditions or () if isinstance(c.next_action, str)]
     if isinstance(transitions.next_action, str):
-        edges.append(Edge(action.identifier, "Success", transitions.next_action, "next"))
-    for err in transitions.errors or []:
-        if isinstance(err.next_action, str):
-            edges.append(Edge(action.identifier, str(err.error_type), err.next_action, "error"))
+        edges.append(Edge(source, transitions.next_action, "next"))
+    edges += [Edge(source, e.next_action, "error") for e in transitions.errors or () if isinstance(e.next_action, str)]
     return edges
 
 

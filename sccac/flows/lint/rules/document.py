@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from sccac.flows.lint.context import LintContext, console_type
 from sccac.flows.lint.findings import rule
 from sccac.flows.lint.graph import all_targets
+from sccac.flows.lint.size import over_limit
 from sccac.flows.lint.rules.catalog import (
     FORBIDDEN_IDENTIFIER_CHARS,
     FORBIDDEN_IDENTIFIER_NAMES,
@@ -81,9 +82,11 @@ def too_many_actions(ctx: LintContext) -> Hits:
 
 @rule("SCCAC-FLOW-006", "error", f"Content at most {MAX_CONTENT_CHARS} characters", "Split the flow or shorten long texts and metadata.")
 def content_size(ctx: LintContext) -> Hits:
-    if ctx.content_chars > MAX_CONTENT_CHARS:
-        yield None, f"the flow content is {ctx.content_chars} characters; Connect accepts at most {MAX_CONTENT_CHARS}"
-    elif ctx.content_chars < 1:
+    # Given by the caller (a file's Content), or measured: exactly, but only when it may be too long.
+    size = ctx.content_chars if ctx.content_chars is not None else over_limit(ctx.flow, MAX_CONTENT_CHARS)
+    if size is not None and size > MAX_CONTENT_CHARS:
+        yield None, f"the flow content is {size} characters; Connect accepts at most {MAX_CONTENT_CHARS}"
+    elif size is not None and size < 1:
         yield None, "the flow content is empty"
 
 
