@@ -6,20 +6,10 @@ admins' exports and must report problems, never crash on them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from typing import NamedTuple
-
-from sccac.flows.model import Action, Flow
+from collections.abc import Callable, Collection, Iterable
+from sccac.flows.model import TERMINAL_TYPES, Action, Flow
 
 ACCEPTABLE_ERROR_ENDS = frozenset({"DisconnectParticipant", "EndFlowModuleExecution", "EndFlowExecution"})
-
-
-class Edge(NamedTuple):
-    """One branch of the graph (a tuple: built for every branch of every lint, so it must be cheap)."""
-
-    source: str
-    target: str
-    kind: str  # "next" | "error" | "condition"
 
 
 class FlowGraph:
@@ -32,11 +22,8 @@ class FlowGraph:
             if isinstance(action.identifier, str) and action.identifier not in actions:
                 actions[action.identifier] = action
         self.actions = actions
-        self.out: dict[str, list[Edge]] = {ident: _edges(a) for ident, a in actions.items()}
         # Graph facts every rule asks for, computed once per flow (lint's hot path).
-        self._successors: dict[str, list[str]] = {
-            ident: [e.target for e in edges if e.target in actions] for ident, edges in self.out.items()
-        }
+        self._successors: dict[str, list[str]] = {ident: _successors(a, actions) for ident, a in actions.items()}
         self._from_start: set[str] | None = None
         self._bad_ends: dict[tuple[str, str, frozenset[str]], list[str]] = {}
         self._dead_ends: dict[frozenset[str], frozenset[str]] = {}
@@ -74,7 +61,7 @@ class FlowGraph:
             found = frozenset(
                 ident
                 for ident, action in self.actions.items()
-                if (action.type not in acceptable if action.is_terminal else not self._successors[ident])
+                if (action.type not in acceptable if action.type in TERMINAL_TYPES else not self._successors[ident])
             )
             self._dead_ends[acceptable] = found
         return found
@@ -88,10 +75,10 @@ class FlowGraph:
         rules) and reports the dead ends it reaches (``dead_ends``).
         """
         dead = self.dead_ends(acceptable)
-        if isinstance(origin, str):  # an odd origin (a list, a dict) is no action's Identifier
-            dead = dead - {origin}
         if not dead:
             return []  # the usual case: no path of this flow can stop badly, so no walk is needed
+        if isinstance(origin, str):  # an odd origin (a list, a dict) is no action's Identifier
+            dead = dead - {origin}
         # Several rules ask about the same error branch; an odd (non-string) origin is not cached.
         key = (origin, target, acceptable) if isinstance(origin, str) and isinstance(target, str) else None
         if key is not None and key in self._bad_ends:
@@ -103,8 +90,25 @@ class FlowGraph:
 
     def cycles_without(self, breaker: Callable[[Action], bool]) -> list[list[str]]:
         """Strongly connected components (cycles) that contain no ``breaker`` action."""
-        nodes = [n for n, action in self.actions.items() if not breaker(action)]
-        return self._components(nodes, set(nodes))
+        allowed = {n for n, action in self.actions.items() if not breaker(action)}
+        # Peel off the nodes no cycle can pass through (Kahn: in-degree 0, repeatedly); a flow
+        # whose every cycle has a breaker is left with nothing, and Tarjan runs only on the rest.
+        adjacent = {n: [t for t in self._successors[n] if t in allowed] for n in allowed}
+        indegree = dict.fromkeys(allowed, 0)
+        for targets in adjacent.values():
+            for t in targets:
+                indegree[t] += 1
+        free = [n for n, d in indegree.items() if d == 0]
+        while free:
+            node = free.pop()
+            allowed.discard(node)
+            for t in adjacent[node]:
+                indegree[t] -= 1
+                if indegree[t] == 0:
+                    free.append(t)
+        if not allowed:
+            return []
+        return self._components([n for n in self.actions if n in allowed], allowed)
 
     def _components(self, nodes: list[str], allowed: set[str]) -> list[list[str]]:
         """Tarjan's strongly connected components (with a cycle) of the subgraph on ``allowed``."""
@@ -153,10 +157,12 @@ class FlowGraph:
                     low[parent] = min(low[parent], low[node])
         return result
 
-    def may_reach_without(self, target: str, establishes: Callable[[Edge], bool]) -> bool:
-        """True if some path start -> ``target`` takes no edge for which ``establishes`` holds."""
+    def may_reach_without(self, target: str, setters: Collection[str]) -> bool:
+        """True if some path start -> ``target`` never takes the success (NextAction) branch of one
+        of ``setters``: the value those blocks set may be missing when ``target`` runs."""
         start = self.flow.start_action
-        if not isinstance(start, str) or start not in self.actions:
+        actions = self.actions
+        if not isinstance(start, str) or start not in actions:
             return False
         seen = {start}
         stack = [start]
@@ -164,21 +170,28 @@ class FlowGraph:
             node = stack.pop()
             if node == target:
                 return True
-            for edge in self.out.get(node, []):
-                if edge.target in self.actions and edge.target not in seen and not establishes(edge):
-                    seen.add(edge.target)
-                    stack.append(edge.target)
+            following_nodes = self._successors[node]
+            if node in setters:
+                # Without the success branch (the same block may still be reached by another branch).
+                following_nodes = list(following_nodes)
+                success = actions[node].transitions.next_action
+                if success in following_nodes:
+                    following_nodes.remove(success)
+            for following in following_nodes:
+                if following not in seen:
+                    seen.add(following)
+                    stack.append(following)
         return False
 
 
-def _edges(action: Action) -> list[Edge]:
+def _successors(action: Action, actions: dict[str, Action]) -> list[str]:
+    """The actions a branch of ``action`` leads to, one entry a branch: conditions, success, errors."""
     transitions = action.transitions
-    source = action.identifier
-    edges = [Edge(source, c.next_action, "condition") for c in transitions.conditions or () if isinstance(c.next_action, str)]
-    if isinstance(transitions.next_action, str):
-        edges.append(Edge(source, transitions.next_action, "next"))
-    edges += [Edge(source, e.next_action, "error") for e in transitions.errors or () if isinstance(e.next_action, str)]
-    return edges
+    found = [t for c in transitions.conditions or () if isinstance(t := c.next_action, str) and t in actions]
+    if isinstance(transitions.next_action, str) and transitions.next_action in actions:
+        found.append(transitions.next_action)
+    found += [t for e in transitions.errors or () if isinstance(t := e.next_action, str) and t in actions]
+    return found
 
 
 def all_targets(action: Action) -> list[object]:

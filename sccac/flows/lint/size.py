@@ -12,7 +12,7 @@ from __future__ import annotations
 import marshal
 from typing import Any
 
-from sccac.flows.model import Action, Flow
+from sccac.flows.model import Flow
 
 # Compact JSON (ensure_ascii=False) against marshal version 2 (no back-references, so a repeated
 # string is counted each time, as JSON repeats it), value by value:
@@ -31,22 +31,21 @@ _PER_ACTION = 120
 _PER_BRANCH = 80
 
 
-def _raw_action(action: Action) -> tuple[Any, ...]:
-    transitions = action.transitions
-    errors = [(e.next_action, e.error_type, e.extra) for e in transitions.errors or ()]
-    conditions = [(c.next_action, c.operator, c.operands, c.extra) for c in transitions.conditions or ()]
-    return (action.identifier, action.type, action.parameters, action.extra,
-            transitions.next_action, transitions.extra, errors, conditions)
-
-
 def upper_bound(flow: Flow) -> int | None:
     """At least the length of ``flow.to_json(indent=None)``; None for values marshal cannot dump."""
-    raw = (flow.version, flow.start_action, flow.metadata, flow.settings, flow.extra, [_raw_action(a) for a in flow.actions])
+    raw: list[Any] = [flow.version, flow.start_action, flow.metadata, flow.settings, flow.extra]
+    branches = 0
+    for action in flow.actions:
+        transitions = action.transitions
+        errors = [e.__dict__ for e in transitions.errors] if transitions.errors else ()
+        conditions = [c.__dict__ for c in transitions.conditions] if transitions.conditions else ()
+        branches += len(errors) + len(conditions)
+        raw += (action.identifier, action.type, action.parameters, action.extra, transitions.next_action,
+                transitions.extra, errors, conditions)
     try:
         dumped = marshal.dumps(raw, 2)
     except (ValueError, TypeError, RecursionError):  # a value JSON may still write (or refuse): measure it
         return None
-    branches = sum(len(a.transitions.errors or ()) + len(a.transitions.conditions or ()) for a in flow.actions)
     return _FACTOR * len(dumped) + _PER_FLOW + _PER_ACTION * len(flow.actions) + _PER_BRANCH * branches
 
 

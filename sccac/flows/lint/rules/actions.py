@@ -6,7 +6,6 @@ import re
 from collections.abc import Iterator
 
 from sccac.flows.lint.context import LintContext, console_type, contact_attributes, lambda_attributes
-from sccac.flows.lint.graph import Edge
 from sccac.flows.model import (
     MAX_ASYNC_LAMBDA_TIMEOUT_SECONDS,
     MAX_SYNC_LAMBDA_TIMEOUT_SECONDS,
@@ -116,9 +115,9 @@ def set_queue_target(ctx: LintContext) -> Hits:
             yield action.identifier, f"{present[0]} {value!r} mixes text and JSONPath; use exactly one JSONPath"
 
 
-def _sets_queue(edge: Edge, ctx: LintContext) -> bool:
-    action = ctx.graph.actions.get(edge.source)
-    return action is not None and action.type == "UpdateContactTargetQueue" and edge.kind == "next"
+def _queue_setters(ctx: LintContext) -> set[str]:
+    # The graph follows the first action of a duplicate Identifier: only that one can set the queue.
+    return {a.identifier for a in ctx.set_queue_actions if isinstance(a.identifier, str) and ctx.graph.actions.get(a.identifier) is a}
 
 
 @rule(
@@ -133,8 +132,9 @@ def transfer_without_queue(ctx: LintContext) -> Hits:
         return
     if console_type(ctx.flow) not in (None, "contactFlow") or ctx.flow.connect_type not in (None, "CONTACT_FLOW"):
         return
+    setters = _queue_setters(ctx) if ctx.transfers else set()
     for action in ctx.transfers:
-        if isinstance(action.identifier, str) and ctx.graph.may_reach_without(action.identifier, lambda e: _sets_queue(e, ctx)):
+        if isinstance(action.identifier, str) and ctx.graph.may_reach_without(action.identifier, setters):
             yield action.identifier, "some path reaches this transfer without a successful Set working queue"
 
 

@@ -24,12 +24,18 @@ def _action_metadata(ctx: LintContext) -> dict[str, Any]:
     return raw if isinstance(raw, dict) else {}
 
 
-def _entries(ctx: LintContext) -> Iterator[tuple[Action, dict[str, Any]]]:
-    described = _action_metadata(ctx)
-    for action in ctx.flow.actions:
-        entry = described.get(action.identifier) if isinstance(action.identifier, str) else None
-        if isinstance(entry, dict):
-            yield action, entry
+def _entries(ctx: LintContext) -> list[tuple[Action, dict[str, Any]]]:
+    """The blocks with designer metadata, each with its entry (worked out once for the three rules)."""
+    cached = ctx._cache.get("designer_entries")
+    if cached is None:
+        described = _action_metadata(ctx)
+        cached = [] if not described else [
+            (action, entry)
+            for action in ctx.flow.actions
+            if isinstance(action.identifier, str) and isinstance(entry := described.get(action.identifier), dict)
+        ]
+        ctx._cache["designer_entries"] = cached
+    return cached
 
 
 @rule(

@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from sccac.flows.builders import EXTERNAL_QUEUE, SESSION_RESULTS, FlowKind
 from sccac.flows.lint.context import LintContext, contact_attributes, lambda_attributes
 from sccac.flows.lint.findings import rule
-from sccac.flows.lint.graph import Edge
 from sccac.flows.lint.rules.sccac import (
     require_final_error_disconnects,
     require_routing_type,
@@ -23,14 +22,14 @@ INBOUND = [FlowKind.INBOUND_CHAT]
 SESSION_FLOWS = [FlowKind.INBOUND_CHAT, FlowKind.DISCONNECT_REQUEUE]
 
 
-def _sets_channel(edge: Edge, ctx: LintContext) -> bool:
-    action = ctx.graph.actions.get(edge.source)
-    return (
-        action is not None
-        and action.type == "UpdateContactAttributes"
-        and edge.kind == "next"
-        and "channelAddressIdentifier" in contact_attributes(action)
-    )
+def _channel_setters(ctx: LintContext) -> set[str]:
+    # The graph follows the first action of a duplicate Identifier: only that one can set the channel.
+    return {
+        a.identifier
+        for a in ctx.actions_of_type("UpdateContactAttributes")
+        if "channelAddressIdentifier" in contact_attributes(a)
+        and isinstance(a.identifier, str) and ctx.graph.actions.get(a.identifier) is a
+    }
 
 
 @rule(
@@ -41,11 +40,12 @@ def _sets_channel(edge: Edge, ctx: LintContext) -> bool:
     INBOUND,
 )
 def channel_before_session(ctx: LintContext) -> Hits:
+    setters = _channel_setters(ctx) if ctx.session_lambdas else set()
     for action in ctx.session_lambdas:
         passed = lambda_attributes(action).get("channelAddressIdentifier")
         if isinstance(passed, str) and passed and not is_dynamic(passed):
             continue  # passed as a static block parameter: the Lambda reads that first
-        if ctx.graph.may_reach_without(action.identifier, lambda e: _sets_channel(e, ctx)):
+        if ctx.graph.may_reach_without(action.identifier, setters):
             yield action.identifier, "some path reaches the session Lambda without setting channelAddressIdentifier"
 
 
