@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import Any
 
 from sccac.flows.builders import FlowKind
 from sccac.flows.lint.graph import FlowGraph
+from sccac.flows.lint.lazy import cached_property
 from sccac.flows.model import MAX_ACTIONS, Action, Flow, is_dynamic
 
 #: Past this many actions, or MAX_LINTED_BRANCHES branches, lint runs only the size rules: Connect

@@ -72,9 +72,10 @@ def lint_flow(flow: Flow, kind: FlowKind | None = None, *, generic: bool = False
                 f"Split the flow: Connect accepts at most {MAX_ACTIONS} blocks in one flow.",
             )
         )
-    for rule in rules_for(detected):
-        if too_large and rule.rule_id not in SIZE_RULE_IDS:
-            continue
+    selected = rules_for(detected)
+    if too_large:
+        selected = [r for r in selected if r.rule_id in SIZE_RULE_IDS]
+    for rule in selected:
         try:
             for block, message in rule.check(ctx):
                 # Only a usable Identifier names a block; odd ones are described in the message.

@@ -61,6 +61,8 @@ def missing_at_capacity(ctx: LintContext) -> Hits:
 )
 def error_paths_end(ctx: LintContext) -> Hits:
     graph = ctx.graph
+    if not graph.dead_ends():
+        return  # no block of this flow ends a path badly, so no error path can
     for ident, action in graph.actions.items():
         for branch in action.transitions.errors or []:
             target = branch.next_action
