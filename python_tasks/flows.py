@@ -6,11 +6,12 @@ from pathlib import Path
 
 from cumulusci.core.exceptions import CumulusCIFailure, TaskOptionsError
 from cumulusci.core.tasks import BaseTask
-from cumulusci.core.utils import process_bool_arg
+from cumulusci.core.utils import process_bool_arg, process_list_arg
 
 from sccac.flows.builders import FlowSettings, FlowSettingsError
 from sccac.flows.outputs import OutputPathError
 from sccac.flows.files import EXAMPLE_SETTINGS, REQUIRED_SETTINGS, lint_file, write_flows
+from sccac.flows.lint.ignore import unknown as unknown_prefixes
 from sccac.flows.lint.kinds import KIND_CHOICES, parse_kind
 from sccac.flows.lint.report import exit_code, render_human
 
@@ -75,6 +76,7 @@ class LintContactFlows(BaseTask):
         "kind": {
             "description": f"Lint every file as this flow kind ({', '.join(KIND_CHOICES)}; generic = structural rules only); default: detect"
         },
+        "ignore_rules": {"description": "Comma-separated rule-id prefixes not to run (e.g. SCCAC-DESIGNER,SCCAC-FLOW-017); default: none"},
     }
 
     def _init_options(self, kwargs):
@@ -88,11 +90,14 @@ class LintContactFlows(BaseTask):
             self.kind, self.generic = parse_kind(kind)
         except ValueError:
             raise TaskOptionsError(f"kind must be one of {', '.join(KIND_CHOICES)}, not {kind!r}") from None
+        self.ignore_rules = process_list_arg(self.options.get("ignore_rules")) or []
+        if unknown_prefixes(self.ignore_rules):
+            raise TaskOptionsError(f"ignore_rules: {', '.join(map(repr, unknown_prefixes(self.ignore_rules)))} matches no lint rule (see docs/flows.md)")
 
     def _run_task(self):
         reports = []
         for path in self.files:
-            report = lint_file(path, self.kind, generic=self.generic)
+            report = lint_file(path, self.kind, generic=self.generic, ignore_rules=self.ignore_rules)
             reports.append(report)
             outcome = f"{len(report.result.findings)} finding(s)" if report.result else f"not linted: {report.failure}"
             self.logger.info(f"Linted {path}: {outcome}")

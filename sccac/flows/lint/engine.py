@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import sccac.flows.lint.rules  # noqa: F401  (registers the rules)
 from sccac.flows.builders import FlowKind
 from sccac.flows.lint.context import MAX_LINTED_ACTIONS, MAX_LINTED_BRANCHES, SIZE_RULE_IDS, LintContext, branch_count
 from sccac.flows.lint.findings import RULES, Finding, Rule
+from sccac.flows.lint.ignore import DECLARED_IGNORES, from_metadata, matches, normalise
 from sccac.flows.lint.kinds import detect_kind
 from sccac.flows.model import MAX_ACTIONS, Flow
 
@@ -51,13 +53,24 @@ def rules_for(kind: FlowKind | None) -> list[Rule]:
     return _RULES_FOR[key]
 
 
-def lint_flow(flow: Flow, kind: FlowKind | None = None, *, generic: bool = False, content_chars: int | None = None) -> LintResult:
+def lint_flow(
+    flow: Flow,
+    kind: FlowKind | None = None,
+    *,
+    generic: bool = False,
+    content_chars: int | None = None,
+    ignore_rules: Iterable[str] = (),
+) -> LintResult:
     """Lint ``flow`` as ``kind`` (detected when None; structural rules only when ``generic``).
 
-    Never raises for odd input.
+    ``ignore_rules``: rule-id prefixes not to run (``SCCAC-DESIGNER``, ``SCCAC-FLOW-017``), added
+    to those the flow's Metadata declares (``sccac.ignoreRules``). Never raises for odd input.
     """
     detected = None if generic else kind if kind is not None else detect_kind(flow)
+    declared = from_metadata(flow)
+    skipped = normalise(ignore_rules) + declared.flow
     ctx = LintContext(flow=flow, kind=detected, content_chars=content_chars)
+    ctx._cache[DECLARED_IGNORES] = declared
     findings: list[Finding] = []
     branches = branch_count(flow)
     too_large = len(flow.actions) > MAX_LINTED_ACTIONS or branches > MAX_LINTED_BRANCHES
@@ -75,6 +88,8 @@ def lint_flow(flow: Flow, kind: FlowKind | None = None, *, generic: bool = False
     selected = rules_for(detected)
     if too_large:
         selected = [r for r in selected if r.rule_id in SIZE_RULE_IDS]
+    if skipped:
+        selected = [r for r in selected if not matches(r.rule_id, skipped)]
     for rule in selected:
         try:
             for block, message in rule.check(ctx):
@@ -91,5 +106,8 @@ def lint_flow(flow: Flow, kind: FlowKind | None = None, *, generic: bool = False
                     "Report it with the flow file attached.",
                 )
             )
+    if declared.blocks:
+        # A block's own ignores drop its findings (SCCAC-LINT-000 names no block, so it stays).
+        findings = [f for f in findings if f.block not in declared.blocks or not matches(f.rule_id, declared.blocks[f.block])]
     findings.sort(key=lambda f: (_SEVERITY_ORDER[f.severity], f.rule_id, f.block or ""))
     return LintResult(kind=detected, findings=findings)

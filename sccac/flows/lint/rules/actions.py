@@ -38,11 +38,15 @@ def _exact_conditions(ctx: LintContext, action_type: str, expected: list[str]) -
     "Give the Loop two conditions: Equals ContinueLooping (the body) and Equals DoneLooping (the exit).",
 )
 def loop_conditions(ctx: LintContext) -> Hits:
+    """Connect leaves a Loop by its ContinueLooping and DoneLooping conditions only: a missing one strands
+    the contact, any other is never taken."""
     yield from _exact_conditions(ctx, "Loop", ["ContinueLooping", "DoneLooping"])
 
 
 @rule("SCCAC-FLOW-020", "error", "LoopCount is 0..100", 'Set LoopCount to a whole number from "0" to "100" (a string) or one JSONPath.')
 def loop_count(ctx: LintContext) -> Hits:
+    """Connect refuses a flow whose LoopCount is not a whole number from 0 to 100 written as a string (or
+    one JSONPath)."""
     for action in ctx.actions_of_type("Loop"):
         count = action.parameters.get("LoopCount")
         if is_dynamic(count):
@@ -58,6 +62,8 @@ def loop_count(ctx: LintContext) -> Hits:
     "Give the block two conditions: Equals True and Equals False.",
 )
 def hours_conditions(ctx: LintContext) -> Hits:
+    """Check hours of operation answers True or False: without both conditions one answer has nowhere to
+    go, and other conditions are never taken."""
     yield from _exact_conditions(ctx, "CheckHoursOfOperation", ["True", "False"])
 
 
@@ -68,6 +74,8 @@ def hours_conditions(ctx: LintContext) -> Hits:
     f'Set InvocationTimeLimitSeconds to a string from "1" to "{MAX_SYNC_LAMBDA_TIMEOUT_SECONDS}".',
 )
 def lambda_timeout(ctx: LintContext) -> Hits:
+    """Connect waits at most 8 seconds for a synchronous Lambda (60 for an asynchronous one): the time
+    limit must be a string number in that range."""
     for action in ctx.lambdas:
         value = action.parameters.get("InvocationTimeLimitSeconds")
         asynchronous = action.parameters.get("InvocationType") == "ASYNCHRONOUS"
@@ -85,6 +93,8 @@ def lambda_timeout(ctx: LintContext) -> Hits:
     "Use ResponseValidation.ResponseType STRING_MAP or JSON, InvocationType SYNCHRONOUS or ASYNCHRONOUS.",
 )
 def lambda_enums(ctx: LintContext) -> Hits:
+    """Connect validates a Lambda's response only as STRING_MAP or JSON and invokes it only SYNCHRONOUS or
+    ASYNCHRONOUS; other values are refused."""
     for action in ctx.lambdas:
         validation = action.parameters.get("ResponseValidation")
         if validation is not None:
@@ -103,6 +113,8 @@ def lambda_enums(ctx: LintContext) -> Hits:
     "Keep one of QueueId (queue ARN/id) or AgentId (agent ARN/id or one JSONPath such as $.Agent.UserName).",
 )
 def set_queue_target(ctx: LintContext) -> Hits:
+    """Set working queue targets either a queue or an agent; both, neither, or text mixed with a JSONPath
+    leave Connect without a usable target."""
     for action in ctx.set_queue_actions:
         present = [k for k in ("QueueId", "AgentId") if k in action.parameters]
         if len(present) != 1:
@@ -127,6 +139,8 @@ def _queue_setters(ctx: LintContext) -> set[str]:
     "Put a Set working queue block before the transfer on every path (or use the flow as a transfer flow).",
 )
 def transfer_without_queue(ctx: LintContext) -> Hits:
+    """Transfer to queue uses the working queue: on a path that never set it the transfer fails and the
+    contact takes the error branch."""
     # Transfer flows start with the working queue already set by the transfer itself.
     if ctx.kind in (FlowKind.QUEUE_TRANSFER, FlowKind.AGENT_TRANSFER) or ctx.flow.is_module:
         return
@@ -163,6 +177,8 @@ def _placeholder_problem(value: object) -> str | None:
     "(sccac flows build --channel-address-identifier; read it with SOQL: SELECT ChannelAddressIdentifier FROM MessagingChannel).",
 )
 def placeholder_channel(ctx: LintContext) -> Hits:
+    """CreateMessagingSession sends channelAddressIdentifier to Salesforce, which finds no MessagingChannel
+    for a placeholder or example value, so no session is created."""
     for action in ctx.flow.actions:
         values = []
         if action.type == "UpdateContactAttributes":
@@ -183,6 +199,8 @@ def placeholder_channel(ctx: LintContext) -> Hits:
     "(analytics are tied to recording; Connect rejects the block without it).",
 )
 def analytics_without_recording(ctx: LintContext) -> Hits:
+    """Connect ties analytics to recording and refuses a recording block that sets AnalyticsBehavior
+    without RecordingBehavior."""
     for action in ctx.actions_of_type("UpdateContactRecordingBehavior"):
         if "AnalyticsBehavior" not in action.parameters:
             continue

@@ -37,6 +37,8 @@ def _chat_analytics_on(parameters: dict[str, Any], action_type: str) -> bool:
     MODULE,
 )
 def chat_analytics(ctx: LintContext) -> Hits:
+    """SCC-AC's transcription module exists to turn on Contact Lens chat analytics, which produces the
+    transcript Salesforce receives."""
     blocks = [a for a in ctx.flow.actions if a.type in ("UpdateContactRecordingBehavior", "UpdateContactRecordingAndAnalyticsBehavior")]
     reached = ctx.graph.from_start()
     # A non-string Identifier (reported by the document rules) is never reached.
@@ -54,6 +56,7 @@ def chat_analytics(ctx: LintContext) -> Hits:
     MODULE,
 )
 def module_end(ctx: LintContext) -> Hits:
+    """A flow module returns to the calling flow only through EndFlowModuleExecution."""
     if not ctx.actions_of_type("EndFlowModuleExecution"):
         yield None, "no EndFlowModuleExecution: the module never returns to the calling flow"
 
@@ -66,6 +69,7 @@ def module_end(ctx: LintContext) -> Hits:
     MODULE,
 )
 def module_settings(ctx: LintContext) -> Hits:
+    """The flow module API expects a module's Settings (inputs, outputs, transitions)."""
     if not isinstance(ctx.flow.settings, dict):
         yield None, "the module has no Settings object"
 
@@ -78,6 +82,7 @@ def module_settings(ctx: LintContext) -> Hits:
     MODULE,
 )
 def both_participants_recorded(ctx: LintContext) -> Hits:
+    """Contact Lens analyses what is recorded: a chat recorded for one participant gives half a transcript."""
     for action in ctx.actions_of_type("UpdateContactRecordingBehavior"):
         recording = action.parameters.get("RecordingBehavior")
         if not isinstance(recording, dict):
