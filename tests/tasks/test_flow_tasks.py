@@ -87,3 +87,15 @@ def test_lint_kind_option_accepts_generic_and_rejects_unknown(tmp_path):
         create_task(LintContactFlows, {"path": str(real), "kind": "queue_transfer"})()
     with pytest.raises(TaskOptionsError, match="generic"):
         create_task(LintContactFlows, {"path": str(real), "kind": "nonsense"})
+
+
+def test_lint_ignore_rules_option_takes_comma_separated_prefixes(tmp_path):
+    create_task(BuildContactFlows, {"path": str(tmp_path), **ORG_OPTIONS})()
+    flow = json.loads((tmp_path / "inbound_chat.json").read_text())
+    flow["Version"] = "2020-01-01"  # SCCAC-FLOW-001, an error
+    (tmp_path / "inbound_chat.json").write_text(json.dumps(flow))
+    with pytest.raises(CumulusCIFailure, match="inbound_chat.json"):
+        create_task(LintContactFlows, {"path": str(tmp_path)})()
+    create_task(LintContactFlows, {"path": str(tmp_path), "ignore_rules": "SCCAC-DESIGNER, sccac-flow-001"})()
+    with pytest.raises(TaskOptionsError, match="'SCCAC-FLOW-1' matches no lint rule"):
+        create_task(LintContactFlows, {"path": str(tmp_path), "ignore_rules": "SCCAC-FLOW-1"})
