@@ -53,6 +53,39 @@ def rules_for(kind: FlowKind | None) -> list[Rule]:
     return _RULES_FOR[key]
 
 
+def _size_refusal(flow: Flow) -> Finding | None:
+    """The finding for a flow too large for the path rules (only the size rules then run), else None."""
+    branches = branch_count(flow)
+    if len(flow.actions) <= MAX_LINTED_ACTIONS and branches <= MAX_LINTED_BRANCHES:
+        return None
+    return Finding(
+        INTERNAL_RULE_ID,
+        "error",
+        None,
+        f"the flow has {len(flow.actions)} blocks and {branches} branches, more than lint checks "
+        f"({MAX_LINTED_ACTIONS} blocks, {MAX_LINTED_BRANCHES} branches); only the size rules were run",
+        f"Split the flow: Connect accepts at most {MAX_ACTIONS} blocks in one flow.",
+    )
+
+
+def _run(rule: Rule, ctx: LintContext, findings: list[Finding]) -> None:
+    """Add the rule's findings; a rule that raises is reported as a linter bug, never hides the others."""
+    try:
+        for block, message in rule.check(ctx):
+            # Only a usable Identifier names a block; odd ones are described in the message.
+            findings.append(Finding(rule.rule_id, rule.severity, block if isinstance(block, str) and block else None, message, rule.fix_hint))
+    except Exception as exc:  # noqa: BLE001  (one broken rule must not hide the others)
+        findings.append(
+            Finding(
+                INTERNAL_RULE_ID,
+                "error",
+                None,
+                f"rule {rule.rule_id} failed on this input ({type(exc).__name__}: {exc}); this is a linter bug",
+                "Report it with the flow file attached.",
+            )
+        )
+
+
 def lint_flow(
     flow: Flow,
     kind: FlowKind | None = None,
@@ -71,41 +104,15 @@ def lint_flow(
     skipped = normalise(ignore_rules) + declared.flow
     ctx = LintContext(flow=flow, kind=detected, content_chars=content_chars)
     ctx._cache[DECLARED_IGNORES] = declared
-    findings: list[Finding] = []
-    branches = branch_count(flow)
-    too_large = len(flow.actions) > MAX_LINTED_ACTIONS or branches > MAX_LINTED_BRANCHES
-    if too_large:
-        findings.append(
-            Finding(
-                INTERNAL_RULE_ID,
-                "error",
-                None,
-                f"the flow has {len(flow.actions)} blocks and {branches} branches, more than lint checks "
-                f"({MAX_LINTED_ACTIONS} blocks, {MAX_LINTED_BRANCHES} branches); only the size rules were run",
-                f"Split the flow: Connect accepts at most {MAX_ACTIONS} blocks in one flow.",
-            )
-        )
+    refusal = _size_refusal(flow)
+    findings = [refusal] if refusal else []
     selected = rules_for(detected)
-    if too_large:
+    if refusal:
         selected = [r for r in selected if r.rule_id in SIZE_RULE_IDS]
     if skipped:
         selected = [r for r in selected if not matches(r.rule_id, skipped)]
     for rule in selected:
-        try:
-            for block, message in rule.check(ctx):
-                # Only a usable Identifier names a block; odd ones are described in the message.
-                where = block if isinstance(block, str) and block else None
-                findings.append(Finding(rule.rule_id, rule.severity, where, message, rule.fix_hint))
-        except Exception as exc:  # noqa: BLE001  (one broken rule must not hide the others)
-            findings.append(
-                Finding(
-                    INTERNAL_RULE_ID,
-                    "error",
-                    None,
-                    f"rule {rule.rule_id} failed on this input ({type(exc).__name__}: {exc}); this is a linter bug",
-                    "Report it with the flow file attached.",
-                )
-            )
+        _run(rule, ctx, findings)
     if declared.blocks:
         # A block's own ignores drop its findings (SCCAC-LINT-000 names no block, so it stays).
         findings = [f for f in findings if f.block not in declared.blocks or not matches(f.rule_id, declared.blocks[f.block])]

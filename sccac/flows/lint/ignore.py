@@ -33,6 +33,8 @@ DECLARED_IGNORES = "declared_ignores"
 
 def normalise(prefixes: Iterable[str]) -> tuple[str, ...]:
     """Prefixes in upper case without surrounding blanks; empty ones dropped (they would match every rule)."""
+    if not prefixes:
+        return ()
     return tuple(p for p in (prefix.strip().upper() for prefix in prefixes) if p)
 
 
