@@ -17,23 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sccac.flows.model import (
-    Action,
-    Compare,
-    Flow,
-    InvokeFlowModule,
-    InvokeLambdaFunction,
-    Loop,
-    MessageParticipant,
-    TransferToFlow,
-    UpdateContactAttributes,
-    UpdateContactRecordingBehavior,
-    UpdateContactTargetQueue,
-    UpdateFlowAttributes,
-    UpdateFlowLoggingBehavior,
-    as_text,
-    is_dynamic,
-)
+from sccac.flows import model as blocks
+from sccac.flows.model import Action, Flow, as_text, is_dynamic
 from sccac.flows.simulator_lambda import function_name
 from sccac.flows.text import printable
 
@@ -98,7 +83,7 @@ def _detail(action: Action) -> str | None:
 # shows what is wrong; nested values come from the typed accessors.
 
 
-def _lambda_detail(action: InvokeLambdaFunction) -> str:
+def _lambda_detail(action: blocks.InvokeLambdaFunction) -> str:
     arn = action.shown("LambdaFunctionARN") or "?"
     name = arn if is_dynamic(arn) else function_name(arn)
     routing = action.invocation_attributes.get("routingType")
@@ -110,34 +95,34 @@ def _names(values: dict[Any, Any]) -> str | None:
     return ", ".join(str(k) for k in values) or None
 
 
-def _queue_detail(action: UpdateContactTargetQueue) -> str:
+def _queue_detail(action: blocks.UpdateContactTargetQueue) -> str:
     if action.by_agent:
         return f"by agent {_short_ref(action.shown('AgentId'))}"
     return _short_ref(action.shown("QueueId"))
 
 
-def _message_detail(action: MessageParticipant) -> str | None:
+def _message_detail(action: blocks.MessageParticipant) -> str | None:
     text = action.shown("Text")
     return f'"{text}"' if text else None
 
 
-def _recording_detail(action: UpdateContactRecordingBehavior) -> str:
+def _recording_detail(action: blocks.UpdateContactRecordingBehavior) -> str:
     enabled, chat = action.analytics_enabled, ", ".join(action.chat_analytics_modes)
     return f"chat analytics: {chat}" if enabled and chat else ("analytics on" if enabled else "analytics off")
 
 
 _DETAILS: dict[type[Action], Callable[[Any], str | None]] = {
-    InvokeLambdaFunction: _lambda_detail,
-    UpdateContactAttributes: lambda a: _names(a.attributes),
-    UpdateFlowAttributes: lambda a: _names(a.flow_attributes),
-    UpdateContactTargetQueue: _queue_detail,
-    Compare: lambda a: a.shown("ComparisonValue"),
-    Loop: lambda a: f"{a.shown('LoopCount') or '?'} times",
-    MessageParticipant: _message_detail,
-    UpdateContactRecordingBehavior: _recording_detail,
-    InvokeFlowModule: lambda a: _short_ref(a.shown("FlowModuleId")),
-    TransferToFlow: lambda a: _short_ref(a.shown("ContactFlowId")),
-    UpdateFlowLoggingBehavior: lambda a: a.shown("FlowLoggingBehavior"),
+    blocks.InvokeLambdaFunction: _lambda_detail,
+    blocks.UpdateContactAttributes: lambda a: _names(a.attributes),
+    blocks.UpdateFlowAttributes: lambda a: _names(a.flow_attributes),
+    blocks.UpdateContactTargetQueue: _queue_detail,
+    blocks.Compare: lambda a: a.shown("ComparisonValue"),
+    blocks.Loop: lambda a: f"{a.shown('LoopCount') or '?'} times",
+    blocks.MessageParticipant: _message_detail,
+    blocks.UpdateContactRecordingBehavior: _recording_detail,
+    blocks.InvokeFlowModule: lambda a: _short_ref(a.shown("FlowModuleId")),
+    blocks.TransferToFlow: lambda a: _short_ref(a.shown("ContactFlowId")),
+    blocks.UpdateFlowLoggingBehavior: lambda a: a.shown("FlowLoggingBehavior"),
 }
 
 
