@@ -2,8 +2,14 @@
 
 A flow parsed with :func:`parse_flow` and written back with :meth:`Flow.to_dict` gives the
 same JSON: unknown keys, unknown action types, absent-versus-empty ``Errors``/``Conditions``
-and key order are all kept. The action types the SCC-AC flows use get typed accessors
-(subclasses of :class:`Action`); any other type stays a plain :class:`Action`.
+and key order are all kept. The action types the SCC-AC flows use (and the simulator runs) get
+typed classes (subclasses of :class:`Action`); any other type stays a plain :class:`Action`.
+
+The typed classes are the one reader of a block's parameters: each declares its parameters once
+(:class:`Parameter`: key and JSON type), and the simulator, the linter, the diagram and the
+designer markers read them through those accessors. A value of the wrong JSON type reads as
+absent, so no reader trips on it; :meth:`Action.parameter_problems` lists it from the same
+declaration for the linter (SCCAC-FLOW-028) and the simulator's shape check to report.
 """
 
 from __future__ import annotations
@@ -39,11 +45,6 @@ class FlowFormatError(SccacUsageError, ValueError):
 def is_dynamic(value: Any) -> bool:
     """A flow-language value that is a JSONPath into the contact's data (``$.Attributes.x``)."""
     return isinstance(value, str) and value.startswith("$.")
-
-
-def _object(value: Any) -> dict[str, Any]:
-    """An optional object in the flow; a value of another type reads as absent (the linter reports it)."""
-    return value if isinstance(value, dict) else {}
 
 
 def _is_list_of_dicts(value: Any) -> bool:

@@ -106,6 +106,7 @@ CASES = [
     (b.FlowKind.AGENT_TRANSFER, b.ID_QUEUE_BY_AGENT, "AgentId", True, "Parameters.AgentId is a boolean, not a string"),
     (b.FlowKind.DISCONNECT_REQUEUE, b.ID_WAIT_FOR_CUSTOMER, "Events", "CustomerReturned", "Parameters.Events is a string, not a list"),
     (b.FlowKind.TRANSCRIPTION, b.ID_RECORDING, "ChatBehavior", [], "Parameters.ChatBehavior is a list, not an object"),
+    (b.FlowKind.QUEUE_TRANSFER, b.ID_ROUTING_LAMBDA, "LambdaFunctionARN", None, "Parameters.LambdaFunctionARN is null, not a string"),
 ]
 
 
@@ -167,7 +168,7 @@ _TYPED = [
     for key, wanted in action.PARAMETER_TYPES.items()
 ]
 _ANY_JSON = st.recursive(
-    st.one_of(st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=8)),
+    st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=8)),
     lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=5), inner, max_size=3)),
     max_leaves=6,
 )

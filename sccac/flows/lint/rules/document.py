@@ -185,5 +185,4 @@ def parameter_types(ctx: LintContext) -> Hits:
         yield None, f"Metadata is {json_type(ctx.flow.metadata)}, not an object"
     for index, action in enumerate(ctx.flow.actions):
         for problem in action.parameter_problems():
-            if problem.value is not None:  # null reads as absent, as Connect does
-                yield _block(action.identifier), f"Actions[{index}].{problem.describe()}"
+            yield _block(action.identifier), f"Actions[{index}].{problem.describe()}"
