@@ -179,7 +179,8 @@ ACTION_CLASSES: dict[str, type[Action]] = {}
 
 T = TypeVar("T")
 
-JsonKind = type  # a parameter's Python type (dict, list, str, ...); a name Action's "type" field does not shadow
+#: A parameter's Python type (dict, list, str, ...), by a name that Action's field "type" does not shadow.
+JsonKind = type
 # JSON names of the Python types a parameter can have, for messages ("a list, not an object").
 JSON_NAMES: dict[type, str] = {dict: "an object", list: "a list", str: "a string", bool: "a boolean", int: "a number", float: "a number"}
 
