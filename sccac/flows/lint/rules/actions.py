@@ -10,6 +10,8 @@ from sccac.flows.lint.graph import Edge
 from sccac.flows.model import (
     MAX_ASYNC_LAMBDA_TIMEOUT_SECONDS,
     MAX_SYNC_LAMBDA_TIMEOUT_SECONDS,
+    Loop,
+    UpdateContactRecordingBehavior,
     is_dynamic,
 )
 from sccac.flows.lint.findings import rule
@@ -44,8 +46,8 @@ def loop_conditions(ctx: LintContext) -> Hits:
 
 @rule("SCCAC-FLOW-020", "error", "LoopCount is 0..100", 'Set LoopCount to a whole number from "0" to "100" (a string) or one JSONPath.')
 def loop_count(ctx: LintContext) -> Hits:
-    for action in ctx.actions_of_type("Loop"):
-        count = action.parameters.get("LoopCount")
+    for action in ctx.flow.actions_of(Loop):
+        count = action.given("LoopCount")
         if is_dynamic(count):
             continue
         if not isinstance(count, str) or not _INT.match(count) or int(count) > 100:
@@ -70,8 +72,8 @@ def hours_conditions(ctx: LintContext) -> Hits:
 )
 def lambda_timeout(ctx: LintContext) -> Hits:
     for action in ctx.lambdas:
-        value = action.parameters.get("InvocationTimeLimitSeconds")
-        asynchronous = action.parameters.get("InvocationType") == "ASYNCHRONOUS"
+        value = action.given("InvocationTimeLimitSeconds")
+        asynchronous = action.is_asynchronous
         limit = MAX_ASYNC_LAMBDA_TIMEOUT_SECONDS if asynchronous else MAX_SYNC_LAMBDA_TIMEOUT_SECONDS
         if value is None:
             yield action.identifier, "InvocationTimeLimitSeconds is missing"
@@ -87,12 +89,11 @@ def lambda_timeout(ctx: LintContext) -> Hits:
 )
 def lambda_enums(ctx: LintContext) -> Hits:
     for action in ctx.lambdas:
-        validation = action.parameters.get("ResponseValidation")
-        if validation is not None:
-            response = validation.get("ResponseType") if isinstance(validation, dict) else validation
+        if action.response_validation is not None:  # another type: SCCAC-FLOW-028
+            response = action.response_validation.get("ResponseType")
             if response not in ("STRING_MAP", "JSON"):
                 yield action.identifier, f"ResponseValidation.ResponseType is {response!r}, not STRING_MAP or JSON"
-        invocation = action.parameters.get("InvocationType")
+        invocation = action.given("InvocationType")
         if invocation is not None and invocation not in ("SYNCHRONOUS", "ASYNCHRONOUS"):
             yield action.identifier, f"InvocationType is {invocation!r}, not SYNCHRONOUS or ASYNCHRONOUS"
 
@@ -105,11 +106,11 @@ def lambda_enums(ctx: LintContext) -> Hits:
 )
 def set_queue_target(ctx: LintContext) -> Hits:
     for action in ctx.set_queue_actions:
-        present = [k for k in ("QueueId", "AgentId") if k in action.parameters]
+        present = action.keys_given
         if len(present) != 1:
             yield action.identifier, f"Set working queue has {' and '.join(present) or 'neither QueueId nor AgentId'}; it needs exactly one"
             continue
-        value = action.parameters[present[0]]
+        value = action.given(present[0])
         if not isinstance(value, str) or not value.strip():
             yield action.identifier, f"{present[0]} is {value!r}; it must be a queue/agent id, ARN or one JSONPath"
         elif "$." in value and not _SINGLE_JSONPATH.match(value):
@@ -183,10 +184,10 @@ def placeholder_channel(ctx: LintContext) -> Hits:
     "(analytics are tied to recording; Connect rejects the block without it).",
 )
 def analytics_without_recording(ctx: LintContext) -> Hits:
-    for action in ctx.actions_of_type("UpdateContactRecordingBehavior"):
-        if "AnalyticsBehavior" not in action.parameters:
+    for action in ctx.flow.actions_of(UpdateContactRecordingBehavior):
+        if not action.has("AnalyticsBehavior"):
             continue
-        recording = action.parameters.get("RecordingBehavior")
+        recording = action.given("RecordingBehavior")
         if not isinstance(recording, dict):
             got = "missing" if recording is None else f"a {type(recording).__name__}, not an object"
             yield action.identifier, f"AnalyticsBehavior is set but RecordingBehavior is {got} (Connect: missing required property)"

@@ -20,7 +20,7 @@ from sccac.flows.model import (
     MAX_CONTENT_CHARS,
     MAX_IDENTIFIER_CHARS,
 )
-from sccac.flows.shape import JSON_NAMES, PARAMETER_TYPES, json_type
+from sccac.flows.shape import json_type
 
 Hits = Iterator[tuple[str | None, str]]
 
@@ -184,9 +184,5 @@ def parameter_types(ctx: LintContext) -> Hits:
     if ctx.flow.metadata is not None and not isinstance(ctx.flow.metadata, dict):
         yield None, f"Metadata is {json_type(ctx.flow.metadata)}, not an object"
     for index, action in enumerate(ctx.flow.actions):
-        for key, wanted in PARAMETER_TYPES.get(action.type, {}).items():
-            value = action.parameters.get(key) if isinstance(action.parameters, dict) else None
-            if value is not None and not isinstance(value, wanted):
-                yield _block(action.identifier), (
-                    f"Actions[{index}].Parameters.{key} is {json_type(value)}, not {JSON_NAMES[wanted]}"
-                )
+        for problem in action.parameter_problems():
+            yield _block(action.identifier), f"Actions[{index}].{problem.describe()}"

@@ -40,7 +40,7 @@ def agent_routing(ctx: LintContext) -> Hits:
 )
 def agent_timeout(ctx: LintContext) -> Hits:
     for action in routing_with_type(ctx, "Transfer"):
-        value = action.parameters.get("InvocationTimeLimitSeconds")
+        value = action.given("InvocationTimeLimitSeconds")
         if value != str(MAX_SYNC_LAMBDA_TIMEOUT_SECONDS):
             yield action.identifier, f"InvocationTimeLimitSeconds is {value!r}; the source asks for the maximum, {MAX_SYNC_LAMBDA_TIMEOUT_SECONDS}"
 
@@ -53,7 +53,7 @@ def agent_timeout(ctx: LintContext) -> Hits:
     AGENT,
 )
 def agent_queue(ctx: LintContext) -> Hits:
-    if not any(a.parameters.get("AgentId") == AGENT_USER_NAME for a in ctx.set_queue_actions):
+    if not any(a.agent_id == AGENT_USER_NAME for a in ctx.set_queue_actions):
         yield None, f"no Set working queue with AgentId {AGENT_USER_NAME}"
 
 
