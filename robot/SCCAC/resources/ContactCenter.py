@@ -117,6 +117,7 @@ class ContactCenter:
                 raise AssertionError(f"expected {what} {work_item} offered to {agent} (AgentWork Assigned), "
                                      f"AgentWork so far: {self._offers_text(offers)}")
         self._eventually(check)
+        self.backend.check_offer_in_console(agent, work_item)
         logger.info(f"{what} {work_item} is offered to {agent}")
 
     # -- the contact center -------------------------------------------------------------------------

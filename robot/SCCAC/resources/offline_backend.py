@@ -188,6 +188,9 @@ class OfflineBackend:
         names = {self.system.salesforce_user_id(a.name): a.name for a in self.system.staffing.agents}
         return [OfferRecord(names.get(w.user_id), w.user_id, w.status, w.work_item_id) for w in self.system.org.work_for(work_item_id)]
 
+    def check_offer_in_console(self, agent: str, work_item_id: str) -> None:
+        """Offline there is no console: the agent's offer is their AgentWork, which the keyword has checked."""
+
     def pending_routing(self, work_item_id: str) -> PendingRouting | None:
         psr = self.system.org.psrs.get(work_item_id)
         return PendingRouting(psr.id, psr.work_item_id, psr.routing_model) if psr else None
