@@ -48,7 +48,15 @@ class FakeBrowser:
         return offers[-1].contact_id
 
     def set_status(self, agent: str, status: str) -> None:
+        """Online in the widget: the org records a current UserServicePresence (and, via the CTI adapter, Connect
+        makes the agent Available); Offline ends it."""
         self.clicks.append((agent, status))
+        user_id = self.world.users[self._connect_user(agent)]
+        self.world.org.tables["UserServicePresence"] = [r for r in self.world.org.tables["UserServicePresence"]
+                                                       if r["UserId"] != user_id]
+        if status == "Available":
+            self.world.org.add("UserServicePresence", Id=f"0Hn{user_id[3:]}", UserId=user_id,
+                               ServicePresenceStatusId="0N5000000000001AAA", IsCurrentState=True)
         self.world.router.set_status(self._connect_user(agent), status)
 
     def should_show_offer(self, agent: str) -> None:

@@ -2,7 +2,7 @@
 
 Field names come from the Salesforce sObject types apex-ls ships (``sobject-types`` jar, installed with
 the project's npm tools), the package's own Case fields in force-app, and, for the Omni-Channel
-objects that jar leaves out (AgentWork, PendingServiceRouting), the Salesforce Object Reference.
+objects that jar leaves out (AgentWork, PendingServiceRouting, UserServicePresence), the Salesforce Object Reference.
 """
 
 from __future__ import annotations
@@ -31,6 +31,11 @@ REFERENCE_FIELDS = {
         "OwnerId", "PendingServiceRoutingId", "PreferredUserId", "PushTimeout", "PushTimeoutDateTime",
         "RequestDateTime", "RoutingModel", "RoutingPriority", "RoutingType", "ServiceChannelId", "SpeedToAnswer",
         "Status", "SystemModstamp", "UserId", "WorkItemId",
+    },
+    "UserServicePresence": {
+        "Id", "AtCapacityDuration", "AverageCapacity", "ConfiguredCapacity", "CreatedById", "CreatedDate", "IdleDuration",
+        "IsAway", "IsCurrentState", "IsDeleted", "LastModifiedById", "LastModifiedDate", "Name", "OwnerId",
+        "ServicePresenceStatusId", "StatusDuration", "StatusEndDate", "StatusStartDate", "SystemModstamp", "UserId",
     },
     "PendingServiceRouting": {
         "Id", "CapacityPercentage", "CapacityWeight", "CreatedById", "CreatedDate", "CustomRequestedDateTime",

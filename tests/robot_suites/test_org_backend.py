@@ -222,3 +222,13 @@ def test_connect_ids_come_from_wire_connects_output(tmp_path):
     wiring.write_text("{not json", encoding="utf-8")
     with pytest.raises(AssertionError, match="wiring.json: cannot read wire_connect's output"):
         wiring_values(wiring)
+
+
+def test_agent_status_is_the_presence_the_widget_leaves_in_the_org(world, center):
+    center.agent_goes_available("maria")
+    center.agent_should_be("maria", "Available")
+    with pytest.raises(AssertionError, match="li is Offline, expected Available"):
+        center.agent_should_be("li", "Available")
+    center.agent_goes_offline("maria")
+    center.agent_should_be("maria", "Offline")
+    assert any(q.startswith("SELECT Id, ServicePresenceStatusId FROM UserServicePresence") for q in world.org.queries)

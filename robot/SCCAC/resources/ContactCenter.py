@@ -182,6 +182,24 @@ class ContactCenter:
         self.backend.set_agent_status(agent, "Offline")
 
     @keyword
+    def agent_should_be(self, agent: str, status: str) -> None:
+        """The system records the agent as ``Available`` or ``Offline`` (offline: their Connect status;
+        org: a current UserServicePresence, which only the agent's Omni-Channel widget creates).
+
+        Example:
+        | Agent Goes Available | maria |
+        | Agent Should Be      | maria | Available |
+        """
+        if status not in ("Available", "Offline"):
+            raise ValueError(f"status {status!r}: use Available or Offline")
+
+        def check() -> None:
+            actual = self.backend.agent_status(agent)
+            if actual != status:
+                raise AssertionError(f"{agent} is {actual}, expected {status}")
+        self._eventually(check)
+
+    @keyword
     def agent_accepts_the_offer(self, agent: str) -> None:
         """The agent accepts the chat (or Case) offered to them; its AgentWork becomes Opened.
 

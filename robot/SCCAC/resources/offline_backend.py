@@ -85,6 +85,11 @@ class OfflineBackend:
     def set_agent_status(self, agent: str, status: str) -> None:
         self.system.set_agent_status(agent, status)
 
+    def agent_status(self, agent: str) -> str:
+        """The agent's Connect status; a missed offer (``Missed``) counts as not Available."""
+        status = self.system.routing.user(self.system.staffing.agent(agent).connect_user).status
+        return "Available" if status == "Available" else "Offline"
+
     def _offered_contact(self, agent: str, work_item_id: str) -> str:
         user_id = self.system.salesforce_user_id(agent)
         for work in reversed(self.system.org.work_for(work_item_id, user_id)):

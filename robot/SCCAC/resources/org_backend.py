@@ -271,6 +271,12 @@ class OrgBackend:
         if status == "Available":
             self._active_agents.add(agent)
 
+    def agent_status(self, agent: str) -> str:
+        """Available while the agent has a current UserServicePresence (the widget's Online status), else Offline."""
+        rows = self.sf.query("SELECT Id, ServicePresenceStatusId FROM UserServicePresence "
+                             f"WHERE UserId = {soql_literal(self._user_id(self._agent(agent)))} AND IsCurrentState = true")["records"]
+        return "Available" if rows else "Offline"
+
     def check_offer_in_console(self, agent: str, work_item_id: str) -> None:
         """The agent's Omni-Channel widget shows the offer (its AgentWork is already Assigned)."""
         self.browser.should_show_offer(self._agent(agent))
