@@ -232,3 +232,10 @@ def test_agent_status_is_the_presence_the_widget_leaves_in_the_org(world, center
     center.agent_goes_offline("maria")
     center.agent_should_be("maria", "Offline")
     assert any(q.startswith("SELECT Id, ServicePresenceStatusId FROM UserServicePresence") for q in world.org.queries)
+
+
+def test_teardown_deletes_the_session_of_a_chat_no_keyword_looked_at(world, center):
+    contact = center.start_chat_as_customer("lou@example.com")
+    session = world.inbound_flow_runs(contact)
+    center.stop_contact_center()
+    assert world.org.deletes == [("MessagingSession", session)]

@@ -212,12 +212,23 @@ class OrgBackend:
         try:
             self.finish_work()
         finally:
+            self._find_sessions()
             leftovers = self._stop_task_contacts() + self._delete_records()
             self.browser.close()
             if leftovers:
                 logger.warn("Teardown left behind: " + "; ".join(leftovers))
 
+    def _find_sessions(self) -> None:
+        """The MessagingSession of each of the suite's chats, also those no keyword asked about."""
+        for chat in self.chats:
+            if chat.contact_id not in self.sessions:
+                try:
+                    self.work_item_of(chat.contact_id)
+                except Exception as exc:  # noqa: BLE001 - a chat Connect no longer knows has nothing to clean up
+                    logger.info(f"chat {chat.contact_id}: no messaging session found ({type(exc).__name__})")
+
     def _close_opened_work(self) -> None:
+        self._find_sessions()
         work_items = [*self.sessions.values(), *self.created_cases]
         if not work_items or not self._active_agents:
             return
