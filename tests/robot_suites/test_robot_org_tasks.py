@@ -1,7 +1,7 @@
 """The Robot suites' org set-up: deploy_robot_config and create_robot_agents against a fake org, twice.
 
-The org is a FakeOrg behind simple-salesforce's real HTTP (deploys checked against the Metadata API
-schema); ``sf org create user`` is replaced by adding the user the CLI would create.
+The org is a StrictFakeOrg behind simple-salesforce's real HTTP (fields checked against the sObject
+schema, deploys against the Metadata API schema); ``sf org create user`` is replaced by adding the user the CLI would create.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from lxml import etree
 from python_tasks.robot_org import CreateRobotAgents, DeployRobotConfig
 from sccac.checks.source import unpackaged_bundles
 from sccac.offline.staffing import read_staffing
+from tests.robot_suites.strict_org import SOBJECT_JAR, StrictFakeOrg
 from tests.salesforce.fake_org import FakeOrg
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -35,8 +36,11 @@ MD = "{http://soap.sforce.com/2006/04/metadata}"
 
 @pytest.fixture
 def org(monkeypatch):
+    """An org that refuses a field its object does not have (StrictFakeOrg), so a typo in the tasks' SOQL fails here."""
+    if not SOBJECT_JAR.exists():
+        pytest.skip(f"{SOBJECT_JAR.name} (the sObject schema) is installed by `make setup` (npm ci)")
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mocked:
-        fake = FakeOrg(mocked)
+        fake = StrictFakeOrg(mocked)
         monkeypatch.setattr("cumulusci.tasks.salesforce.BaseSalesforceApiTask._init_api", lambda self, base_url=None: fake.sf)
         monkeypatch.setattr("cumulusci.tasks.salesforce.BaseSalesforceTask._update_credentials", lambda self: None)
         monkeypatch.setattr("cumulusci.salesforce_api.metadata.time.sleep", lambda seconds: None)
