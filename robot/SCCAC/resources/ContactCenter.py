@@ -40,12 +40,15 @@ class ContactCenter:
     | robot --variable BACKEND:offline robot/SCCAC/tests/offers
     | cci task run robot --org dev      (cumulusci.yml passes BACKEND:org)
 
-    The org backend needs ``CONNECT_INSTANCE_ID``, ``CONNECT_CHAT_FLOW_ID`` and ``AGENTS``
-    (``maria=maria@acme.com;li=li@acme.com``: each agent's Salesforce username; each agent is also
-    a CumulusCI user alias), as Robot variables or ``SCCAC_<name>`` environment variables, AWS
-    credentials in the environment, and an org from ``cci``; without them its suites are skipped
-    with one line saying what is missing. The offline backend reads its fixtures from
-    ``OFFLINE_MAPPING`` and ``OFFLINE_STAFFING`` (default: ``robot/SCCAC/resources/offline/``).
+    The org backend needs an org from ``cci`` set up as the offline fixtures describe
+    (``cci flow run robot_org_setup``: the Omni-Queues, the queue mapping, the agents as users whose
+    ``Alias`` is the agent's name), AWS credentials in the environment, and the Connect instance and
+    inbound chat flow, read from wire_connect's ``out/connect/wiring.json`` or given as
+    ``CONNECT_INSTANCE_ID`` and ``CONNECT_CHAT_FLOW_ID`` (Robot variables or ``SCCAC_<name>``
+    environment variables; ``AGENTS``, ``maria=<username>;li=<username>``, overrides the agents);
+    without them its suites are skipped with one line saying what is missing. The offline backend
+    reads its fixtures from ``OFFLINE_MAPPING`` and ``OFFLINE_STAFFING`` (default:
+    ``robot/SCCAC/resources/offline/``).
 
     Example:
     | Agent Goes Available              | maria            |
