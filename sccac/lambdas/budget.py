@@ -24,6 +24,8 @@ from sccac.lambdas.errors import ConfigurationError, SalesforceTimeoutError
 # before Connect (or the Lambda runtime) gives up on it.
 SAFETY_MARGIN_MS = 200
 MIN_CALL_TIMEOUT_S = 0.05
+# Connect's longest Lambda block timeout: the most INIT time there is to charge.
+CONNECT_MAX_TIMEOUT_S = 8.0
 # The Lambda runtime's name for how this container was initialised.
 INITIALIZATION_TYPE = "AWS_LAMBDA_INITIALIZATION_TYPE"
 
@@ -44,7 +46,7 @@ def process_age_s() -> float:
     except (OSError, ValueError, IndexError):
         return 0.0
     # Never more than Connect's whole budget: a wrong reading must not turn into a timeout.
-    return min(max(age, 0.0), 8.0)
+    return min(max(age, 0.0), CONNECT_MAX_TIMEOUT_S)
 
 
 class InvocationStarts:
@@ -74,8 +76,8 @@ class InvocationStarts:
         if self._first:
             self._first = False
             if self._environ.get(INITIALIZATION_TYPE) == "on-demand":
-                # Never more than Connect's whole budget: a wrong reading must not turn into a timeout.
-                started -= min(max(self._process_age(), 0.0), 8.0)
+                # Bounded as process_age_s is, whatever age is given.
+                started -= min(max(self._process_age(), 0.0), CONNECT_MAX_TIMEOUT_S)
         return started
 
 
