@@ -9,7 +9,7 @@ from cumulusci.core.exceptions import TaskOptionsError
 from cumulusci.core.utils import process_bool_arg
 from cumulusci.tasks.salesforce import BaseSalesforceApiTask
 
-from python_tasks.support import cumulusci_errors
+from python_tasks.support import apply_renamed_options, cumulusci_errors, renamed_task_options
 from sccac.connect.render import LoggingProgress, plan_lines, summary_line
 from sccac.connect.run import WiringOptions, open_run
 from sccac.connect.session import aws_session, missing_aws_setup
@@ -45,17 +45,20 @@ class WireConnect(BaseSalesforceApiTask):
                                          "entry's create flag)"},
         "take_ownership": {"description": "True: update same-name resources sccac did not create"},
         "overwrite_console_edits": {"description": "True: replace flows edited in the console since sccac deployed them"},
-        "output": {"description": f"The output document for the Salesforce side (default: {DEFAULT_WIRING_OUTPUT})"},
+        "out": {"description": f"The output document for the Salesforce side (default: {DEFAULT_WIRING_OUTPUT})"},
         "offline": {"description": "True: wire a new in-memory Connect instance (no AWS; to try the flow)"},
         "skip_service_quotas": {"description": "True: use Connect's default quotas without asking Service Quotas"},
+        **renamed_task_options({"output": "out"}),
     }
+    renamed_options = {"output": "out"}
 
     def _init_options(self, kwargs):
         super()._init_options(kwargs)
+        apply_renamed_options(self)
         o = self.options
         self.dry_run = process_bool_arg(o.get("dry_run") or False)
         self.offline = process_bool_arg(o.get("offline") or False)
-        self.output = Path(o.get("output") or DEFAULT_WIRING_OUTPUT)
+        self.output = Path(o.get("out") or DEFAULT_WIRING_OUTPUT)
         self.channel_name = o.get("channel_name") or "SCCAC_Amazon_Connect_Chat"
         if o.get("sam_stack") and (o.get("session_lambda_arn") or o.get("routing_lambda_arn")):
             raise TaskOptionsError("Give sam_stack or the two Lambda ARNs, not both")

@@ -20,6 +20,7 @@ from sccac.connect.snapshot import read_instance
 from sccac.errors import SccacError
 from sccac.mappings.model import DEFAULT_MAPPING_FILE
 from sccac.flows.cli_author import flow_setting_options
+from sccac.vocabulary import Command, format_option
 
 
 def _common(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -101,7 +102,7 @@ def connect() -> None:
 
 @connect.command()
 @_common
-@click.option("--format", "output_format", type=click.Choice(["human", "json"]), default="human", show_default=True)
+@format_option(["text", "json"])
 @click.option("--take-ownership", is_flag=True, help="Plan updates of same-name resources sccac did not create.")
 @click.option("--overwrite-console-edits", is_flag=True, help="Plan updates of flows edited since sccac deployed them.")
 @_errors
@@ -115,22 +116,22 @@ def plan(output_format: str, **kw: Any) -> None:
             click.echo(line)
 
 
-@connect.command()
+@connect.command(cls=Command, renamed={"--output": "--out"})
 @_common
-@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=Path("out/connect/wiring.json"),
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=Path("out/connect/wiring.json"),
               show_default=True, help="JSON document for the Salesforce side: queue ARN per mapping, flow ids, instance.")
 @click.option("--take-ownership", is_flag=True, help="Update (and tag) same-name flows, module and quick connects sccac did not create.")
 @click.option("--overwrite-console-edits", is_flag=True, help="Replace flows edited in the console since sccac deployed them.")
 @_errors
-def apply(output: Path, **kw: Any) -> None:
+def apply(out: Path, **kw: Any) -> None:
     """Apply the plan; a re-run makes no write calls."""
     run = _open(kw)
     console = Console(stderr=True)
     result = run.apply(RichProgress(console))
     console.print(summary_table(result))
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(json.dumps(result.output, indent=2) + "\n", encoding="utf-8")
-    click.echo(f"wrote {output}")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result.output, indent=2) + "\n", encoding="utf-8")
+    click.echo(f"wrote {out}")
 
 
 @connect.command()
