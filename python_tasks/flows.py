@@ -84,9 +84,7 @@ class LintContactFlows(BaseTask):
             self.kind, self.generic = parse_kind(kind)
         except ValueError:
             raise TaskOptionsError(f"kind must be one of {', '.join(KIND_CHOICES)}, not {kind!r}") from None
-        self.format = FORMAT_ALIASES.get(self.options.get("format") or TEXT_FORMAT, self.options.get("format") or TEXT_FORMAT)
-        if self.format not in LINT_FORMATS:
-            raise TaskOptionsError(f"format must be one of {', '.join(sorted(LINT_FORMATS))}, not {self.format!r}")
+        self.format = _lint_format(self.options.get("format"))
         self.out = Path(self.options["out"]) if self.options.get("out") else None
         if self.out is not None:
             with cumulusci_errors():
@@ -106,3 +104,11 @@ class LintContactFlows(BaseTask):
             self.logger.info(f"Wrote {self.out}")
         if exit_code(reports):
             raise CumulusCIFailure(f"Flow lint found errors in {', '.join(r.path for r in reports if exit_code([r]))}")
+
+
+def _lint_format(value: str | None) -> str:
+    """The report format by the CLI's names (``text``, ``json``, ``sarif``; the old ``human`` is ``text``)."""
+    name = FORMAT_ALIASES.get(value or TEXT_FORMAT, value or TEXT_FORMAT)
+    if name not in LINT_FORMATS:
+        raise TaskOptionsError(f"format must be one of {', '.join(sorted(LINT_FORMATS))}, not {value!r}")
+    return name
