@@ -15,6 +15,7 @@ from rich.console import Console
 from sccac.connect.drift import pull as pull_flows
 from sccac.connect.prune import apply_prune, prune_plan
 from sccac.connect.render import RichProgress, plan_document, plan_lines, summary_table
+from sccac.connect.options import wiring_options_from
 from sccac.connect.run import WiringOptions, WiringRun, open_run
 from sccac.connect.snapshot import read_instance
 from sccac.errors import SccacError
@@ -29,12 +30,15 @@ def _common(command: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--instance-id", required=True, help="Connect instance id, ARN or alias."),
         click.option("--region", default=None, help="AWS region of the instance (default: the profile's)."),
         click.option("--profile", default=None, help="AWS profile (default: the environment's credentials)."),
-        click.option("--mapping", "mapping_path", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_MAPPING_FILE,
+        click.option("--mapping", "mapping", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_MAPPING_FILE,
                      show_default=True, help="The queue mapping file (see `sccac mappings validate`)."),
         click.option("--fallback-queue", default=None, help="Queue name or ARN for contacts routing leaves unqueued (default: the first mapping's)."),
-        click.option("--no-transcription", is_flag=True, help="Do not deploy the transcription module or invoke it."),
-        click.option("--no-quick-connects", is_flag=True,
-                     help="Create no queue quick connects (entries can also say quick_connect: false)."),
+        click.option("--transcription/--no-transcription", default=True, show_default=True,
+                     help="Deploy the transcription module and invoke it from the inbound flow."),
+        click.option("--quick-connects/--no-quick-connects", default=True, show_default=True,
+                     help="Create a queue quick connect per mapped queue (entries can also say quick_connect: false)."),
+        click.option("--create-queues", is_flag=True,
+                     help="Create every missing Connect queue the mapping names (default: each entry's create flag)."),
         click.option("--routing-profile", default=None,
                      help="Add every mapped queue (chat and task) to this routing profile (entries can name their own)."),
         click.option("--hours-of-operation", default="Basic Hours", show_default=True, help="Hours of operation of new queues."),
@@ -76,16 +80,7 @@ def _errors(command: Callable[..., Any]) -> Callable[..., Any]:
 
 def _options(kw: dict[str, Any]) -> WiringOptions:
     """The command's flags as the library's options (the same names the wire_connect task takes)."""
-    return WiringOptions(
-        instance_id=kw["instance_id"], session_lambda_arn=kw["session_lambda_arn"], routing_lambda_arn=kw["routing_lambda_arn"],
-        channel_address_identifier=kw["channel_address_identifier"], region=kw["region"], profile=kw["profile"],
-        mapping_path=kw["mapping_path"], fallback_queue=kw["fallback_queue"], retry_count=kw["retry_count"],
-        name_prefix=kw["name_prefix"], transcription=not kw["no_transcription"], quick_connects=not kw["no_quick_connects"],
-        routing_profile=kw["routing_profile"], hours_of_operation=kw["hours_of_operation"], project=kw["project"],
-        rate=kw["rate"], burst=kw["burst"], retry_mode=kw["retry_mode"], max_attempts=kw["max_attempts"],
-        skip_service_quotas=kw["skip_service_quotas"], offline=kw["offline"],
-        take_ownership=kw.get("take_ownership", False), overwrite_console_edits=kw.get("overwrite_console_edits", False),
-    )
+    return wiring_options_from(kw)
 
 
 def _open(kw: dict[str, Any]) -> WiringRun:

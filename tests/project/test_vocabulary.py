@@ -169,3 +169,11 @@ def test_an_old_flag_and_an_old_format_still_work_and_say_the_new_spelling(tmp_p
     assert result.exit_code == 2 and "unknown check(s) nonsense" in result.stderr
     help_text = CliRunner().invoke(main, ["check", "--help"]).output
     assert "--checks" in help_text and "--only" not in help_text
+
+
+def test_wire_connect_takes_every_flag_of_sccac_connect_apply_by_the_same_name():
+    from python_tasks.connect import WireConnect
+
+    apply = dict(commands())["sccac connect apply"]
+    flags = {_name(flag) for param in apply.params for flag in getattr(param, "opts", []) if flag.startswith("--")}
+    assert flags - {"help"} <= set(WireConnect.task_options), sorted(flags - set(WireConnect.task_options))

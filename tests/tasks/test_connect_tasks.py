@@ -174,3 +174,17 @@ def test_create_queues_creates_what_the_entries_do_not_ask_for(tmp_path, omni):
         _wire(tmp_path, path)
     task = _wire(tmp_path, path, create_queues="True")
     assert task.return_values["queues"][0]["connect_queue"] == "New Queue" and task.return_values["queues"][0]["queue_arn"]
+
+
+def test_wire_connect_reads_the_cli_s_options_by_the_same_names(tmp_path):
+    from sccac.connect.run import WiringOptions
+
+    options = {"instance_id": "acme", "offline": "True", "session_lambda_arn": "arn:s", "routing_lambda_arn": "arn:r",
+               "channel_address_identifier": "c", "retry_count": "5", "name_prefix": "Acme", "transcription": "False",
+               "quick_connects": "False", "hours_of_operation": "Office", "project": "p1", "rate": "1.5", "burst": "3",
+               "retry_mode": "adaptive", "max_attempts": "4", "out": str(tmp_path / "w.json")}
+    wiring = create_task(WireConnect, options)._wiring_options()
+    assert wiring == WiringOptions(instance_id="acme", offline=True, session_lambda_arn="arn:s", routing_lambda_arn="arn:r",
+                                   channel_address_identifier="c", retry_count=5, name_prefix="Acme", transcription=False,
+                                   quick_connects=False, hours_of_operation="Office", project="p1", rate=1.5, burst=3,
+                                   retry_mode="adaptive", max_attempts=4)
