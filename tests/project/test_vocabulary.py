@@ -18,7 +18,7 @@ import python_tasks
 from sccac.cli import main
 from sccac.flows.builders import FlowSettings
 from sccac.flows.cli_author import LINT_FORMATS
-from sccac.vocabulary import FORMAT_ALIASES, TEXT_FORMAT
+from sccac.vocabulary import FORMAT_ALIASES, TEXT_FORMAT, Choice
 from tests.project.test_readme_commands import CCI, SCCAC
 
 # Spellings of one concept: at most one of each row may be in use (CLI flags as option names, and task options).
@@ -107,6 +107,10 @@ def test_one_name_for_the_readable_report_format():
         values.setdefault(value, set()).add("task LintContactFlows")
     readable = {value: sorted(where) for value, where in values.items() if value in READABLE_FORMATS}
     assert list(readable) == [TEXT_FORMAT], readable
+    # Wherever `text` is a format, the old `human` still works (a hidden alias with a warning).
+    for where, name, option in cli_options():
+        if name == "format" and TEXT_FORMAT in getattr(option.type, "choices", ()):
+            assert isinstance(option.type, Choice) and option.type.aliases == FORMAT_ALIASES, where
     assert "human" not in values and FORMAT_ALIASES == {"human": TEXT_FORMAT}
 
 
