@@ -85,6 +85,8 @@ class LintContactFlows(BaseTask):
         except ValueError:
             raise TaskOptionsError(f"kind must be one of {', '.join(KIND_CHOICES)}, not {kind!r}") from None
         self.format = _lint_format(self.options.get("format"))
+        if self.options.get("format") in FORMAT_ALIASES:
+            self.logger.warning(f"format {self.options['format']} is deprecated; use {self.format}")
         self.out = Path(self.options["out"]) if self.options.get("out") else None
         if self.out is not None:
             with cumulusci_errors():

@@ -141,7 +141,7 @@ def test_the_old_path_option_still_works_with_a_warning(tmp_path, caplog):
         create_task(BuildContactFlows, {"path": str(tmp_path), "out": str(tmp_path), **ORG_OPTIONS})
 
 
-def test_lint_takes_the_cli_options_format_and_out(tmp_path):
+def test_lint_takes_the_cli_options_format_and_out(tmp_path, caplog):
     create_task(BuildContactFlows, {"out": str(tmp_path / "flows"), **ORG_OPTIONS})()
     report = tmp_path / "lint.sarif"
     create_task(LintContactFlows, {"path": str(tmp_path / "flows"), "format": "sarif", "out": str(report)})()
@@ -150,5 +150,7 @@ def test_lint_takes_the_cli_options_format_and_out(tmp_path):
     create_task(LintContactFlows, {"path": f"{tmp_path / 'flows' / 'inbound_chat.json'},{tmp_path / 'flows' / 'task_routing.json'}",
                                    "out": str(text)})()
     assert "2 file(s) linted: 0 error(s), 0 warning(s)" in text.read_text()
+    create_task(LintContactFlows, {"path": str(tmp_path / "flows"), "format": "human", "out": str(text)})()
+    assert "format human is deprecated; use text" in caplog.text and "0 error(s)" in text.read_text()
     with pytest.raises(TaskOptionsError, match="format must be one of json, sarif, text"):
         create_task(LintContactFlows, {"path": str(tmp_path / "flows"), "format": "html"})
