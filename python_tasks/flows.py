@@ -14,7 +14,7 @@ from sccac.flows.files import lint_file, write_flows
 from sccac.flows.lint.kinds import KIND_CHOICES, parse_kind
 from sccac.flows.lint.report import RENDERERS, exit_code, render_human
 from sccac.flows.outputs import check_file_target
-from sccac.flows.settings import EXAMPLE_NOTE, SETTING_OPTIONS, example_filled, settings_from_options
+from sccac.flows.settings import EXAMPLE_NOTE, SETTING_OPTIONS, example_filled, settings_from_options, task_option
 from sccac.vocabulary import FORMAT_ALIASES, TEXT_FORMAT, split_values
 
 
@@ -26,11 +26,8 @@ class BuildContactFlows(BaseTask):
     )
     task_options = {
         "out": {"description": "Folder for the <kind>.json files (default: out/flows)"},
-        **{
-            option.name: {"description": option.help + (" Required unless example is True." if option.required else
-                                                         f" Default: {option.default}." if option.default not in (None, ()) else "")}
-            for option in SETTING_OPTIONS
-        },
+        **{option.name: {"description": option.describe(task_option, "Required unless example is True.")}
+           for option in SETTING_OPTIONS},
         "force": {"description": "True: replace flow files in out that an earlier build did not write (default: False)"},
         "example": {
             "description": "True: fill the missing values with example values (account 123456789012); "

@@ -36,12 +36,10 @@ def flow_setting_options(required: str) -> Callable[[Callable[..., Any]], Callab
 def every_setting_option(command: Callable[..., Any]) -> Callable[..., Any]:
     """One flag per flow setting, named after it; values are read (and all checked at once) by the library."""
     for option in reversed(SETTING_OPTIONS):
-        note = " Required unless --example." if option.required else (
-            f" Default: {option.default}." if option.default not in (None, ()) else "")
         metavar = "NAME=VALUE" if option.kind == "pairs" else "N" if option.kind == "number" else "TEXT"
         repeat = " Repeatable." if option.kind == "pairs" else ""
         command = click.option(cli_flag(option.name), option.name, default=None, multiple=option.kind == "pairs",
-                               metavar=metavar, help=option.help + note + repeat)(command)
+                               metavar=metavar, help=option.describe(cli_flag, "Required unless --example.") + repeat)(command)
     return command
 
 

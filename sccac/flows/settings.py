@@ -46,6 +46,15 @@ class SettingOption:
         default = next(f.default for f in fields(FlowSettings) if f.name == self.name)
         return None if default is MISSING else default
 
+    def describe(self, spelling: Spelling, required_note: str) -> str:
+        """The option's help as a front end shows it: other settings named its way, then required or the default."""
+        text = spelled(self.help, spelling)
+        if self.required:
+            return f"{text} {required_note}"
+        if self.default in (None, ()):
+            return text
+        return f"{text} Default: {self.default if isinstance(self.default, int) else repr(self.default)}."
+
 
 SETTING_OPTIONS: tuple[SettingOption, ...] = (
     SettingOption("session_lambda_arn", "CreateMessagingSession Lambda function ARN."),
@@ -110,7 +119,7 @@ def settings_from_options(options: Mapping[str, Any], spelling: Spelling = task_
         else:
             values[option.name] = value
     unreadable = {name for name, _ in problems}
-    problems += [(name, _with_names(message, spelling)) for name, message in settings_problems(values)
+    problems += [(name, spelled(message, spelling)) for name, message in settings_problems(values)
                  if name not in unreadable]
     if problems:
         raise FlowSettingsOptionsError(_in_option_order(problems), spelling)
@@ -178,8 +187,8 @@ def _pairs(value: Any) -> tuple[Any, str | None]:
 _READERS: dict[str, Callable[[Any], tuple[Any, str | None]]] = {"text": _text, "number": _number, "pairs": _pairs}
 
 
-def _with_names(message: str, spelling: Spelling) -> str:
-    # The library's messages name other settings by field ("needs salesforce_flow_id"): say them as the caller does.
+def spelled(message: str, spelling: Spelling) -> str:
+    """``message`` with the settings it names by field ("needs salesforce_flow_id") spelled the caller's way."""
     for name in sorted(SETTING_NAMES, key=len, reverse=True):
         if name in message and spelling(name) != name:
             message = message.replace(name, spelling(name))
