@@ -9,8 +9,7 @@ from cumulusci.core.tasks import BaseTask
 from cumulusci.core.utils import process_bool_arg, process_list_arg
 
 from python_tasks.support import apply_renamed_options, cumulusci_errors, renamed_task_options
-from sccac.flows.cli_author import LINT_FORMATS
-from sccac.flows.files import lint_file, write_flows
+from sccac.flows.files import LINT_FORMATS, lint_file, write_flows
 from sccac.flows.lint.kinds import KIND_CHOICES, parse_kind
 from sccac.flows.lint.report import RENDERERS, exit_code, render_human
 from sccac.flows.outputs import check_file_target

@@ -8,13 +8,13 @@ from typing import Any
 
 import click
 
-from sccac.flows.files import lint_file, write_flows
+from sccac.flows.files import LINT_FORMATS, lint_file, write_flows
 from sccac.flows.lint.kinds import KIND_CHOICES, parse_kind
 from sccac.flows.lint.report import RENDERERS, exit_code
 from sccac.flows.outputs import OutputPathError, check_file_target, check_folder_target, exit_with, write_failed
 from sccac.flows.settings import EXAMPLE_NOTE, EXAMPLE_OPTION, SETTING_OPTIONS, cli_flag, example_filled, settings_from_options
 from sccac.flows.text import printable
-from sccac.vocabulary import TEXT_FORMAT, Command, format_option
+from sccac.vocabulary import Command, format_option
 
 _HELP = {option.name: option.help for option in SETTING_OPTIONS}
 
@@ -75,10 +75,6 @@ def build(out_dir: Path, example: bool, force: bool, **settings_options: Any) ->
         exit_with(write_failed(out_dir, exc))
     for built, path in written:
         click.echo(printable(f"wrote {path} ({built.connect_type}, {built.name!r}, {len(built.flow.actions)} actions)"))
-
-
-# The report formats by their command-line names: the renderer called "human" is the `text` format everywhere.
-LINT_FORMATS = {TEXT_FORMAT if name == "human" else name: name for name in RENDERERS}
 
 
 @click.command(cls=Command, renamed={"--output": "--out"})

@@ -17,7 +17,7 @@ import pytest
 import python_tasks
 from sccac.cli import main
 from sccac.flows.builders import FlowSettings
-from sccac.flows.cli_author import LINT_FORMATS
+from sccac.flows.files import LINT_FORMATS
 from sccac.vocabulary import FORMAT_ALIASES, TEXT_FORMAT, Choice
 from tests.project.test_readme_commands import CCI, SCCAC
 
