@@ -154,10 +154,21 @@ def _matching(pattern: re.Pattern[str], what: str, *, optional: bool = False) ->
     return check
 
 
+def _utf8(value: str) -> bool:
+    # A command-line argument that is not valid UTF-8 arrives with lone surrogates, which no flow file can hold.
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _text(what: str, *, optional: bool = False) -> Callable[[Any], str | None]:
     def check(value: Any) -> str | None:
-        if (optional and value is None) or (isinstance(value, str) and value.strip()):
+        if optional and value is None:
             return None
+        if isinstance(value, str) and value.strip():
+            return None if _utf8(value) else f"'{printable(value)}' is not valid UTF-8 text"
         return f"must be {what}"
 
     return check
@@ -228,8 +239,8 @@ def _attribute_problems(attributes: Any) -> list[str]:
     for name, value in attributes:
         if not isinstance(name, str) or len(name) > MAX_ROUTING_ATTRIBUTE_NAME or not ROUTING_ATTRIBUTE_NAME_RE.match(name):
             problems.append(f"{printable(str(name))!r} is not a flow variable name (a letter, then letters, digits and single underscores)")
-        if not isinstance(value, str) or not value.strip():
-            problems.append(f"{printable(str(name))}: the value must be non-blank text or a JSONPath")
+        if not isinstance(value, str) or not value.strip() or not _utf8(value):
+            problems.append(f"{printable(str(name))}: the value must be non-blank UTF-8 text or a JSONPath")
     return problems
 
 

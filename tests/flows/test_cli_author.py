@@ -225,3 +225,13 @@ def test_old_spellings_still_work_with_a_warning(tmp_path: Path) -> None:
     new = CliRunner().invoke(main, ["flows", "lint", "--format", "text", str(out)])
     assert new.stdout == report.read_text() and "deprecated" not in new.stderr
     assert "human" not in CliRunner().invoke(main, ["flows", "lint", "--help"]).output
+
+
+def test_text_settings_that_are_not_utf8_are_refused_not_written(tmp_path: Path) -> None:
+    # An argument that is not valid UTF-8 arrives with a lone surrogate; no flow file can hold it.
+    result = CliRunner().invoke(main, ["flows", "build", "--example", "--out", str(tmp_path / "x"),
+                                       "--failure-message", "closed \udcff", "--requeue-message", "left \udcff"])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert "--failure-message: 'closed \\udcff' is not valid UTF-8 text" in result.stderr
+    assert "--requeue-message: 'left \\udcff' is not valid UTF-8 text" in result.stderr
+    assert not (tmp_path / "x").exists()
