@@ -181,3 +181,12 @@ def test_wire_connect_takes_every_flag_of_sccac_connect_apply_by_the_same_name()
     apply = dict(commands())["sccac connect apply"]
     flags = {_name(flag) for param in apply.params for flag in getattr(param, "opts", []) if flag.startswith("--")}
     assert flags - {"help"} <= set(WireConnect.task_options), sorted(flags - set(WireConnect.task_options))
+
+
+def test_an_old_flag_is_renamed_in_both_forms_and_never_after_the_double_dash(capsys):
+    from sccac.vocabulary import renamed_args
+
+    args = ["--output=report.txt", "--kind", "generic", "--output", "r2.txt", "--", "--output"]
+    assert renamed_args(args, {"--output": "--out"}) == ["--out=report.txt", "--kind", "generic", "--out", "r2.txt",
+                                                         "--", "--output"]
+    assert capsys.readouterr().err.count("warning: --output is deprecated; use --out") == 2
