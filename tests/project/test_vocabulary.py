@@ -190,3 +190,33 @@ def test_an_old_flag_is_renamed_in_both_forms_and_never_after_the_double_dash(ca
     assert renamed_args(args, {"--output": "--out"}) == ["--out=report.txt", "--kind", "generic", "--out", "r2.txt",
                                                          "--", "--output"]
     assert capsys.readouterr().err.count("warning: --output is deprecated; use --out") == 2
+
+
+def _step_options(flow_steps: dict) -> Iterator[tuple[str, dict]]:
+    """(task name, options) of every task step, and of every task a flow step configures."""
+    for step in flow_steps.values():
+        if "task" in step:
+            yield step["task"], step.get("options") or {}
+        else:
+            yield from (step.get("options") or {}).items()
+
+
+def test_cumulusci_yml_gives_our_tasks_only_current_option_names():
+    import yaml
+
+    from tests.project.test_readme_commands import REPO
+
+    config = yaml.safe_load((REPO / "cumulusci.yml").read_text())
+    # Every task class, those that inherit their options too.
+    classes = {f"python_tasks.{info.name}.{name}": cls for info in pkgutil.iter_modules(python_tasks.__path__)
+               for name, cls in inspect.getmembers(importlib.import_module(f"python_tasks.{info.name}"), inspect.isclass)
+               if isinstance(getattr(cls, "task_options", None), dict)}
+    ours = {name: classes[task["class_path"]] for name, task in config["tasks"].items()
+            if task.get("class_path") in classes}
+    uses = [(name, task.get("options") or {}) for name, task in config["tasks"].items() if name in ours]
+    for flow in config["flows"].values():
+        uses += [(name, options) for name, options in _step_options(flow.get("steps") or {}) if name in ours]
+    wrong = [f"{name}: {option}" for name, options in uses for option in options
+             if option not in ours[name].task_options or option in getattr(ours[name], "renamed_options", {})]
+    assert ours and uses
+    assert wrong == []
