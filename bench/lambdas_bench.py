@@ -176,7 +176,7 @@ def render(args: argparse.Namespace, rows: list[tuple[str, str]], imports: dict[
         SECTION,
         "",
         f"Command: `{COMMAND}` (real handler code, real HTTP to the local",
-        "Interaction Service `sccac/testing/interaction_service.py` on 127.0.0.1; Secrets Manager stubbed",
+        "Interaction Service `sccac/testing/interaction_service/` on 127.0.0.1; Secrets Manager stubbed",
         "in-process because it is read once per container and is not a Salesforce call).",
         "",
         f"Machine: {platform.machine()}, Python {platform.python_version()}, {platform.system()}; "

@@ -94,7 +94,9 @@ def main() -> None:
         world = ChatWorld.create(s3, f"sccac-bench-{uuid.uuid4().hex[:8]}")
         secret = json.dumps({"consumerKey": config.consumer_key, "username": config.username,
                              "privateKey": keys.private_pem, "orgId": config.org_id, "loginUrl": service.base_url})
-        clock = VirtualClock()
+        # The function's whole clock (deadline, waits, JWT dates): it starts at the real time because
+        # the local service checks the JWT's expiry against real time, as Salesforce does.
+        clock = VirtualClock(start=time.time())
         deps = build(Settings(scrt_base_url=service.base_url, secret_name="bench", authorization_context=config.authorization_context),
                      DisconnectSettings(CALL_CENTER, PollPlan()), connect=world.fake.client(max_attempts=1), s3=s3,
                      secrets_client=StaticSecrets(secret), clock=clock)

@@ -20,7 +20,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sccac.flows.model import Action, is_dynamic
+from sccac.flows.model import Action, UpdateContactTargetQueue
 from sccac.lambdas.ids import UUID_RE
 
 #: The designer's names for the Compare operators (what its operator menu shows).
@@ -34,16 +34,13 @@ OPERATOR_NAMES: dict[str, tuple[str, str]] = {
     "NumberLessThan": ("Is less than", "<"),
     "NumberLessOrEqualTo": ("Is less or equal", "<="),
 }
-QUEUE_KEYS = ("QueueId", "AgentId")
 # Fixed namespace: the same flow always gets the same condition ids (deterministic builds).
 _CONDITION_NAMESPACE = uuid.UUID("2b0f6a3c-5e1d-4c8b-9a7e-3d2c1b0a9f8e")
 
 
 def dynamic_queue_key(action: Action) -> str | None:
     """The key of a Set working queue block that is set dynamically, else None."""
-    if action.type != "UpdateContactTargetQueue":
-        return None
-    return next((k for k in QUEUE_KEYS if is_dynamic(action.parameters.get(k))), None)
+    return action.dynamic_key if isinstance(action, UpdateContactTargetQueue) else None
 
 
 def is_friendly(identifier: Any) -> bool:

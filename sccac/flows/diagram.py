@@ -12,12 +12,13 @@ import json
 import re
 import shutil
 import subprocess
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sccac.flows.model import Action, Flow, is_dynamic
+from sccac.flows import model as blocks
+from sccac.flows.model import Action, Flow, as_text, is_dynamic
 from sccac.flows.simulator_lambda import function_name
 from sccac.flows.text import printable
 
@@ -62,23 +63,7 @@ class Edge:
 
 def identifier_text(value: Any) -> str:
     """An Identifier as text: strings as they are, anything else (a malformed export) as JSON."""
-    if isinstance(value, str):
-        return value
-    try:
-        return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
-    except (TypeError, ValueError):
-        return repr(value)
-
-
-def _dict(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
-def _text(value: Any) -> str | None:
-    """A parameter shown in a label: strings as they are, other values as JSON, None when absent."""
-    if value is None:
-        return None
-    return value if isinstance(value, str) else identifier_text(value)
+    return as_text(value)
 
 
 def label_lines(action: Action) -> list[str]:
@@ -90,46 +75,60 @@ def label_lines(action: Action) -> list[str]:
 
 def _detail(action: Action) -> str | None:
     """The block's key parameter; any JSON shape is tolerated (malformed exports still draw)."""
-    params = action.parameters
-    kind = action.type
-    if kind == "InvokeLambdaFunction":
-        arn = params.get("LambdaFunctionARN")
-        name = arn if is_dynamic(arn) else function_name(_text(arn) or "?")
-        routing = _text(_dict(params.get("LambdaInvocationAttributes")).get("routingType"))
-        return f"{name} ({routing})" if routing else name
-    if kind == "UpdateContactAttributes":
-        return ", ".join(str(k) for k in _dict(params.get("Attributes"))) or None
-    if kind == "UpdateFlowAttributes":
-        return ", ".join(str(k) for k in _dict(params.get("FlowAttributes"))) or None
-    if kind == "UpdateContactTargetQueue":
-        if "AgentId" in params:
-            return f"by agent {_short_ref(params['AgentId'])}"
-        return _short_ref(params.get("QueueId"))
-    if kind == "Compare":
-        return _text(params.get("ComparisonValue"))
-    if kind == "Loop":
-        return f"{_text(params.get('LoopCount')) or '?'} times"
-    if kind == "MessageParticipant":
-        text = _text(params.get("Text"))
-        return f'"{text}"' if text else None
-    if kind == "UpdateContactRecordingBehavior":
-        analytics = _dict(params.get("AnalyticsBehavior"))
-        modes = _dict(_dict(analytics.get("ChannelConfiguration")).get("Chat")).get("AnalyticsModes")
-        enabled = str(analytics.get("Enabled", "")).lower() == "true"
-        chat = ", ".join(str(m) for m in modes) if isinstance(modes, list) else ""
-        return f"chat analytics: {chat}" if enabled and chat else ("analytics on" if enabled else "analytics off")
-    if kind == "InvokeFlowModule":
-        return _short_ref(params.get("FlowModuleId"))
-    if kind == "TransferToFlow":
-        return _short_ref(params.get("ContactFlowId"))
-    if kind == "UpdateFlowLoggingBehavior":
-        return _text(params.get("FlowLoggingBehavior"))
-    return None
+    describe = _DETAILS.get(type(action))
+    return describe(action) if describe is not None else None
 
 
-def _short_ref(value: object) -> str:
+# Labels show values as written (an odd value as JSON), so a malformed export still draws and
+# shows what is wrong; nested values come from the typed accessors.
+
+
+def _lambda_detail(action: blocks.InvokeLambdaFunction) -> str:
+    arn = action.shown("LambdaFunctionARN") or "?"
+    name = arn if is_dynamic(arn) else function_name(arn)
+    routing = action.invocation_attributes.get("routingType")
+    shown = "" if routing is None else as_text(routing)
+    return f"{name} ({shown})" if shown else name
+
+
+def _names(values: dict[Any, Any]) -> str | None:
+    return ", ".join(str(k) for k in values) or None
+
+
+def _queue_detail(action: blocks.UpdateContactTargetQueue) -> str:
+    if action.by_agent:
+        return f"by agent {_short_ref(action.shown('AgentId'))}"
+    return _short_ref(action.shown("QueueId"))
+
+
+def _message_detail(action: blocks.MessageParticipant) -> str | None:
+    text = action.shown("Text")
+    return f'"{text}"' if text else None
+
+
+def _recording_detail(action: blocks.UpdateContactRecordingBehavior) -> str:
+    enabled, chat = action.analytics_enabled, ", ".join(action.chat_analytics_modes)
+    return f"chat analytics: {chat}" if enabled and chat else ("analytics on" if enabled else "analytics off")
+
+
+_DETAILS: dict[type[Action], Callable[[Any], str | None]] = {
+    blocks.InvokeLambdaFunction: _lambda_detail,
+    blocks.UpdateContactAttributes: lambda a: _names(a.attributes),
+    blocks.UpdateFlowAttributes: lambda a: _names(a.flow_attributes),
+    blocks.UpdateContactTargetQueue: _queue_detail,
+    blocks.Compare: lambda a: a.shown("ComparisonValue"),
+    blocks.Loop: lambda a: f"{a.shown('LoopCount') or '?'} times",
+    blocks.MessageParticipant: _message_detail,
+    blocks.UpdateContactRecordingBehavior: _recording_detail,
+    blocks.InvokeFlowModule: lambda a: _short_ref(a.shown("FlowModuleId")),
+    blocks.TransferToFlow: lambda a: _short_ref(a.shown("ContactFlowId")),
+    blocks.UpdateFlowLoggingBehavior: lambda a: a.shown("FlowLoggingBehavior"),
+}
+
+
+def _short_ref(text: str | None) -> str:
     """ARNs shortened to their last path segment; JSONPaths and names kept."""
-    text = _text(value) or "?"
+    text = text or "?"
     if text.startswith("arn:") and "/" in text:
         kind_and_id = text.split("/")[-2:]
         return "/".join(kind_and_id)

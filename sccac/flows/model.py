@@ -2,8 +2,14 @@
 
 A flow parsed with :func:`parse_flow` and written back with :meth:`Flow.to_dict` gives the
 same JSON: unknown keys, unknown action types, absent-versus-empty ``Errors``/``Conditions``
-and key order are all kept. The action types the SCC-AC flows use get typed accessors
-(subclasses of :class:`Action`); any other type stays a plain :class:`Action`.
+and key order are all kept. The action types the SCC-AC flows use (and the simulator runs) get
+typed classes (subclasses of :class:`Action`); any other type stays a plain :class:`Action`.
+
+The typed classes are the one reader of a block's parameters: each declares its parameters once
+(:class:`Parameter`: key and JSON type), and the simulator, the linter, the diagram and the
+designer markers read them through those accessors. A value of the wrong JSON type reads as
+absent, so no reader trips on it; :meth:`Action.parameter_problems` lists it from the same
+declaration for the linter (SCCAC-FLOW-028) and the simulator's shape check to report.
 """
 
 from __future__ import annotations
@@ -11,8 +17,9 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Generic, TypeVar, overload
 
+from sccac.errors import SccacUsageError
 from sccac.flows.reading import DocumentError, parse_json, read_text
 
 FLOW_LANGUAGE_VERSION = "2019-10-30"
@@ -27,7 +34,7 @@ MAX_ASYNC_LAMBDA_TIMEOUT_SECONDS = 60
 TERMINAL_TYPES = frozenset({"DisconnectParticipant", "EndFlowExecution", "EndFlowModuleExecution"})
 
 
-class FlowFormatError(ValueError):
+class FlowFormatError(SccacUsageError, ValueError):
     """The input is not flow-language JSON (or is a format we recognise but cannot use)."""
 
     def __init__(self, message: str, source: str | None = None) -> None:
@@ -38,11 +45,6 @@ class FlowFormatError(ValueError):
 def is_dynamic(value: Any) -> bool:
     """A flow-language value that is a JSONPath into the contact's data (``$.Attributes.x``)."""
     return isinstance(value, str) and value.startswith("$.")
-
-
-def _object(value: Any) -> dict[str, Any]:
-    """An optional object in the flow; a value of another type reads as absent (the linter reports it)."""
-    return value if isinstance(value, dict) else {}
 
 
 def _is_list_of_dicts(value: Any) -> bool:
@@ -172,7 +174,108 @@ class Transitions:
         return edges
 
 
-_ACTION_TYPES: dict[str, type[Action]] = {}
+#: Type name -> typed block class (every subclass of Action with a TYPE registers itself).
+ACTION_CLASSES: dict[str, type[Action]] = {}
+
+T = TypeVar("T")
+
+#: A parameter's Python type (dict, list, str, ...), by a name that Action's field "type" does not shadow.
+JsonKind = type
+# JSON names of the Python types a parameter can have, for messages ("a list, not an object").
+JSON_NAMES: dict[type, str] = {dict: "an object", list: "a list", str: "a string", bool: "a boolean", int: "a number", float: "a number"}
+
+
+def json_type(value: Any) -> str:
+    """The JSON name of a Python value's type ("an object", "a list", "null", ...)."""
+    if value is None:
+        return "null"
+    return JSON_NAMES.get(type(value), type(value).__name__)
+
+
+def has_json_type(value: Any, wanted: type) -> bool:
+    """``value`` is of JSON type ``wanted`` (true and false are booleans, never numbers)."""
+    return isinstance(value, wanted) and isinstance(value, bool) is (wanted is bool)
+
+
+def as_text(value: Any) -> str:
+    """A value as text: strings as they are, anything else (a malformed export) as JSON."""
+    if isinstance(value, str):
+        return value
+    try:
+        return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+    except (TypeError, ValueError):
+        return repr(value)
+
+
+class Parameter(Generic[T]):
+    """One parameter of a block type: its key and JSON type, declared once on the typed class.
+
+    Reading it on a block gives the value, or None when it is absent or of another JSON type:
+    readers never see a wrong type, and the linter reports the wrong type from the same
+    declaration (:meth:`Action.parameter_problems`).
+    """
+
+    def __init__(self, key: str, kind: type[T]) -> None:
+        self.key = key
+        self.kind = kind
+
+    @overload
+    def __get__(self, action: None, owner: type[Action]) -> Parameter[T]: ...
+
+    @overload
+    def __get__(self, action: Action, owner: type[Action]) -> T | None: ...
+
+    def __get__(self, action: Action | None, owner: type[Action]) -> Parameter[T] | T | None:
+        if action is None:
+            return self
+        value = action.parameters.get(self.key)
+        return value if has_json_type(value, self.kind) else None
+
+
+class MapParameter(Parameter[dict]):
+    """An object parameter (a map of names to values): an empty map when absent or not an object."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(key, dict)
+
+    @overload
+    def __get__(self, action: None, owner: type[Action]) -> MapParameter: ...
+
+    @overload
+    def __get__(self, action: Action, owner: type[Action]) -> dict[Any, Any]: ...
+
+    def __get__(self, action: Action | None, owner: type[Action]) -> MapParameter | dict[Any, Any]:
+        if action is None:
+            return self
+        value = action.parameters.get(self.key)
+        return value if isinstance(value, dict) else {}
+
+
+def _member(value: Any, key: str) -> Any:
+    """``value[key]`` when value is an object, else None (nested optional objects)."""
+    return value.get(key) if isinstance(value, dict) else None
+
+
+def _strings(value: Any) -> list[str]:
+    """The strings of a list value (a value of another type reads as no strings)."""
+    return [item for item in value if isinstance(item, str)] if isinstance(value, list) else []
+
+
+def _is_true(value: Any) -> bool:
+    # Connect writes booleans in parameters as the strings "True"/"False".
+    return str(value if value is not None else "").lower() == "true"
+
+
+@dataclass(frozen=True)
+class ParameterProblem:
+    """A declared parameter whose value has another JSON type."""
+
+    key: str
+    value: Any
+    wanted: type
+
+    def describe(self) -> str:
+        return f"Parameters.{self.key} is {json_type(self.value)}, not {JSON_NAMES[self.wanted]}"
 
 
 @dataclass
@@ -189,16 +292,25 @@ class Action:
     transitions_present: bool = True
 
     TYPE: ClassVar[str] = ""
+    #: The declared parameters of this block type with their JSON types (from its Parameter attributes).
+    PARAMETER_TYPES: ClassVar[dict[str, JsonKind]] = {}
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
+        cls.PARAMETER_TYPES = {p.key: p.kind for p in vars(cls).values() if isinstance(p, Parameter)}
         if cls.TYPE:
-            _ACTION_TYPES[cls.TYPE] = cls
+            ACTION_CLASSES[cls.TYPE] = cls
+
+    def __post_init__(self) -> None:
+        # A block is always of the class its Type names, however it was made (parsed or
+        # Action(type="Loop", ...) in code), so its typed accessors are always there.
+        typed = ACTION_CLASSES.get(self.type) if isinstance(self.type, str) else None
+        if type(self) is Action and typed is not None:
+            self.__class__ = typed
 
     @staticmethod
     def from_dict(data: dict[str, Any]) -> Action:
         action_type = data.get("Type", "")
-        cls = _ACTION_TYPES.get(action_type, Action) if isinstance(action_type, str) else Action
         parameters = data.get("Parameters")
         transitions = data.get("Transitions")
         extra = {k: v for k, v in data.items() if k not in ("Identifier", "Type", "Parameters", "Transitions")}
@@ -209,7 +321,7 @@ class Action:
             extra["Transitions"] = transitions
         if not isinstance(action_type, str):
             extra["Type"], action_type = action_type, ""
-        return cls(
+        return Action(
             identifier=data.get("Identifier", ""),
             type=action_type,
             parameters=dict(parameters) if isinstance(parameters, dict) else {},
@@ -241,55 +353,100 @@ class Action:
     def is_terminal(self) -> bool:
         return self.type in TERMINAL_TYPES
 
+    def has(self, key: str) -> bool:
+        """The block has parameter ``key`` (of any type)."""
+        return key in self.parameters
+
+    def given(self, key: str) -> Any:
+        """Parameter ``key`` exactly as written (None when absent), to show in a message.
+
+        Decisions read the typed accessors, which never return a value of the wrong type.
+        """
+        return self.parameters.get(key)
+
+    def shown(self, key: str) -> str | None:
+        """Parameter ``key`` as text for a label: strings as they are, other values as JSON."""
+        value = self.parameters.get(key)
+        return None if value is None else as_text(value)
+
+    def parameter_problems(self) -> list[ParameterProblem]:
+        """Declared parameters present with another JSON type (the typed accessors read them as absent)."""
+        return [
+            ParameterProblem(key, self.parameters[key], wanted)
+            for key, wanted in self.PARAMETER_TYPES.items()
+            if key in self.parameters and not has_json_type(self.parameters[key], wanted)
+        ]
+
 
 class UpdateContactAttributes(Action):
     """Set contact attributes."""
 
     TYPE = "UpdateContactAttributes"
+    attributes = MapParameter("Attributes")
+    target_contact = Parameter("TargetContact", str)
 
-    @property
-    def attributes(self) -> dict[str, Any]:
-        return dict(self.parameters.get("Attributes") or {})
+
+class UpdateFlowAttributes(Action):
+    """Set flow attributes."""
+
+    TYPE = "UpdateFlowAttributes"
+    flow_attributes = MapParameter("FlowAttributes")
 
 
 class InvokeLambdaFunction(Action):
     """Invoke AWS Lambda function."""
 
     TYPE = "InvokeLambdaFunction"
-
-    @property
-    def function_arn(self) -> str | None:
-        return self.parameters.get("LambdaFunctionARN")
-
-    @property
-    def timeout_seconds(self) -> str | None:
-        return self.parameters.get("InvocationTimeLimitSeconds")
-
-    @property
-    def invocation_type(self) -> str:
-        return self.parameters.get("InvocationType", "SYNCHRONOUS")
-
-    @property
-    def invocation_attributes(self) -> dict[str, Any]:
-        return dict(self.parameters.get("LambdaInvocationAttributes") or {})
+    function_arn = Parameter("LambdaFunctionARN", str)
+    invocation_attributes = MapParameter("LambdaInvocationAttributes")
+    response_validation = Parameter("ResponseValidation", dict)
+    timeout_seconds = Parameter("InvocationTimeLimitSeconds", str)
+    invocation_type = Parameter("InvocationType", str)
 
     @property
     def response_type(self) -> str | None:
-        return (self.parameters.get("ResponseValidation") or {}).get("ResponseType")
+        """ResponseValidation.ResponseType when it is a string (Connect's default is STRING_MAP)."""
+        value = _member(self.response_validation, "ResponseType")
+        return value if isinstance(value, str) else None
+
+    @property
+    def is_asynchronous(self) -> bool:
+        return self.invocation_type == "ASYNCHRONOUS"
 
 
 class UpdateContactTargetQueue(Action):
     """Set working queue (by queue or by agent, static or dynamic)."""
 
     TYPE = "UpdateContactTargetQueue"
+    QUEUE_KEYS: ClassVar[tuple[str, str]] = ("QueueId", "AgentId")
+    queue_id = Parameter("QueueId", str)
+    agent_id = Parameter("AgentId", str)
 
     @property
-    def queue_id(self) -> str | None:
-        return self.parameters.get("QueueId")
+    def keys_given(self) -> list[str]:
+        """Which of QueueId / AgentId the block has (exactly one is valid)."""
+        return [k for k in self.QUEUE_KEYS if k in self.parameters]
 
     @property
-    def agent_id(self) -> str | None:
-        return self.parameters.get("AgentId")
+    def by_agent(self) -> bool:
+        """The block sets an agent's queue (AgentId given, whatever else is)."""
+        return "AgentId" in self.parameters
+
+    @property
+    def target(self) -> str | None:
+        """The agent (by agent) or the queue (by queue) the block names."""
+        return self.agent_id if self.by_agent else self.queue_id
+
+    @property
+    def dynamic_key(self) -> str | None:
+        """The key (QueueId or AgentId) that is set dynamically (a JSONPath), else None."""
+        return next((k for k in self.QUEUE_KEYS if is_dynamic(self.parameters.get(k))), None)
+
+    @property
+    def is_static_queue(self) -> bool:
+        """A fixed queue: QueueId is a non-empty id or ARN, not a JSONPath."""
+        value = self.queue_id
+        return value is not None and bool(value.strip()) and not is_dynamic(value)
 
 
 class TransferContactToQueue(Action):
@@ -316,18 +473,12 @@ class Compare(Action):
     """Check contact attributes."""
 
     TYPE = "Compare"
-
-    @property
-    def comparison_value(self) -> str | None:
-        return self.parameters.get("ComparisonValue")
+    comparison_value = Parameter("ComparisonValue", str)
 
 
 class Loop(Action):
     TYPE = "Loop"
-
-    @property
-    def loop_count(self) -> str | None:
-        return self.parameters.get("LoopCount")
+    loop_count = Parameter("LoopCount", str)
 
     @property
     def continue_target(self) -> str | None:
@@ -338,40 +489,102 @@ class Loop(Action):
         return self.transitions.condition_target("DoneLooping")
 
 
+class CheckHoursOfOperation(Action):
+    TYPE = "CheckHoursOfOperation"
+    hours_of_operation_id = Parameter("HoursOfOperationId", str)
+
+
 class MessageParticipant(Action):
     TYPE = "MessageParticipant"
+    text = Parameter("Text", str)
+
+
+class Wait(Action):
+    TYPE = "Wait"
+    time_limit_seconds = Parameter("TimeLimitSeconds", str)
+    events = Parameter("Events", list)
 
     @property
-    def text(self) -> str | None:
-        return self.parameters.get("Text")
+    def waits_for_customer(self) -> bool:
+        return "CustomerReturned" in _strings(self.events)
+
+
+class UpdateContactEventHooks(Action):
+    """Set event hooks (e.g. the disconnect flow, CustomerRemaining)."""
+
+    TYPE = "UpdateContactEventHooks"
+    event_hooks = MapParameter("EventHooks")
 
 
 class UpdateContactRecordingBehavior(Action):
     """Set recording and analytics behavior."""
 
     TYPE = "UpdateContactRecordingBehavior"
+    recording_behavior = Parameter("RecordingBehavior", dict)
+    analytics_behavior = Parameter("AnalyticsBehavior", dict)
+
+    @property
+    def recorded_participants(self) -> list[str] | None:
+        """RecordingBehavior.RecordedParticipants (its strings), None when not given."""
+        value = _member(self.recording_behavior, "RecordedParticipants")
+        return None if value is None else _strings(value)
+
+    def analytics_modes(self, channel: str) -> list[str]:
+        """AnalyticsBehavior.ChannelConfiguration.<Chat|Voice>.AnalyticsModes."""
+        return _strings(_member(_member(_member(self.analytics_behavior, "ChannelConfiguration"), channel), "AnalyticsModes"))
 
     @property
     def chat_analytics_modes(self) -> list[str]:
-        analytics = _object(self.parameters.get("AnalyticsBehavior"))
-        modes = _object(_object(analytics.get("ChannelConfiguration")).get("Chat")).get("AnalyticsModes")
-        return [m for m in modes if isinstance(m, str)] if isinstance(modes, list) else []
+        return self.analytics_modes("Chat")
 
     @property
     def analytics_enabled(self) -> bool:
-        return str(_object(self.parameters.get("AnalyticsBehavior")).get("Enabled", "")).lower() == "true"
+        return _is_true(_member(self.analytics_behavior, "Enabled"))
+
+    @property
+    def chat_analytics_on(self) -> bool:
+        """Contact Lens chat analytics is switched on by this block."""
+        return self.analytics_enabled and "ContactLens" in self.chat_analytics_modes
+
+
+class UpdateContactRecordingAndAnalyticsBehavior(Action):
+    """The newer recording block: one channel's behaviour (ChatBehavior or VoiceBehavior)."""
+
+    TYPE = "UpdateContactRecordingAndAnalyticsBehavior"
+    chat_behavior = MapParameter("ChatBehavior")
+    voice_behavior = MapParameter("VoiceBehavior")
+
+    @property
+    def analytics_enabled(self) -> bool:
+        """ChatBehavior.ChatAnalyticsBehavior.Enabled."""
+        return _is_true(_member(self.chat_behavior.get("ChatAnalyticsBehavior"), "Enabled"))
+
+    @property
+    def chat_analytics_modes(self) -> list[str]:
+        return _strings(_member(self.chat_behavior.get("ChatAnalyticsBehavior"), "AnalyticsModes"))
+
+    @property
+    def chat_analytics_on(self) -> bool:
+        """Chat analytics (Contact Lens) is switched on by this block."""
+        return self.analytics_enabled
 
 
 class UpdateFlowLoggingBehavior(Action):
     TYPE = "UpdateFlowLoggingBehavior"
+    flow_logging_behavior = Parameter("FlowLoggingBehavior", str)
 
 
 class InvokeFlowModule(Action):
     TYPE = "InvokeFlowModule"
+    flow_module_id = Parameter("FlowModuleId", str)
 
 
 class TransferToFlow(Action):
     TYPE = "TransferToFlow"
+    contact_flow_id = Parameter("ContactFlowId", str)
+
+
+A = TypeVar("A", bound=Action)
 
 
 @dataclass
@@ -397,7 +610,8 @@ class Flow:
         except KeyError:
             raise KeyError(f"no action with Identifier {identifier!r} in this flow") from None
 
-    def actions_of(self, cls: type[Action]) -> list[Action]:
+    def actions_of(self, cls: type[A]) -> list[A]:
+        """The blocks of one typed class, e.g. ``flow.actions_of(Loop)``."""
         return [a for a in self.actions if isinstance(a, cls)]
 
     @property

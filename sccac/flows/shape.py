@@ -1,83 +1,97 @@
 """Shape checks a flow must pass before it is simulated: the fields the simulator reads have the
-JSON types Connect uses. Each problem names the field (``Actions[2].Identifier``, ...), so the
-CLI can say which file and field make the flow unusable instead of failing with a traceback.
+JSON types Connect uses. Each problem names the field (``Actions[2].Identifier``, ...) and the
+block, so the caller can say which file, block and field make the flow unusable.
 
-The linter reports the same defects as findings (SCCAC-FLOW-013 for the action's own keys, SCCAC-FLOW-028 for parameter and Metadata types); these checks only
-decide whether running the flow makes sense.
+:func:`require_shape` is what :func:`sccac.flows.simulator.simulate` calls: a malformed flow is a
+usage error (:class:`FlowShapeError`), never a KeyError or TypeError halfway through a run. The
+parameter types come from the typed block classes of :mod:`sccac.flows.model` (one declaration);
+the linter reports the same defects as findings (SCCAC-FLOW-013 for the action's own keys,
+SCCAC-FLOW-028 for parameter and Metadata types).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sccac.flows.model import Flow
+from sccac.flows.model import (
+    ACTION_CLASSES,
+    JSON_NAMES,
+    Action,
+    Flow,
+    FlowFormatError,
+    has_json_type,
+    json_type,
+)
 
-# Parameters the simulator (and the diagram labels) read, per action type, with their JSON type.
-PARAMETER_TYPES: dict[str, dict[str, type]] = {
-    "InvokeLambdaFunction": {
-        "LambdaFunctionARN": str,
-        "LambdaInvocationAttributes": dict,
-        "ResponseValidation": dict,
-        "InvocationTimeLimitSeconds": str,
-        "InvocationType": str,
-    },
-    "UpdateContactAttributes": {"Attributes": dict, "TargetContact": str},
-    "UpdateFlowAttributes": {"FlowAttributes": dict},
-    "UpdateContactTargetQueue": {"QueueId": str, "AgentId": str},
-    "Compare": {"ComparisonValue": str},
-    "Loop": {"LoopCount": str},
-    "MessageParticipant": {"Text": str},
-    "UpdateContactRecordingBehavior": {"RecordingBehavior": dict, "AnalyticsBehavior": dict},
-    "UpdateFlowLoggingBehavior": {"FlowLoggingBehavior": str},
-    "InvokeFlowModule": {"FlowModuleId": str},
-    "TransferToFlow": {"ContactFlowId": str},
-}
+__all__ = ["JSON_NAMES", "PARAMETER_TYPES", "FlowShapeError", "json_type", "require_shape", "shape_problems"]
 
-JSON_NAMES = {dict: "an object", list: "a list", str: "a string", bool: "a boolean", int: "a number", float: "a number"}
+#: Parameters each block type declares, with their JSON type (from the typed classes in model.py).
+PARAMETER_TYPES: dict[str, dict[str, type]] = {name: cls.PARAMETER_TYPES for name, cls in ACTION_CLASSES.items() if cls.PARAMETER_TYPES}
+
+#: Problems listed in one error message; the rest are counted.
+SHOWN_PROBLEMS = 5
 
 
-def json_type(value: Any) -> str:
-    """The JSON name of a Python value's type ("an object", "a list", "null", ...)."""
-    if value is None:
-        return "null"
-    return JSON_NAMES.get(type(value), type(value).__name__)
+class FlowShapeError(FlowFormatError):
+    """A flow (or module) whose fields do not have the JSON types the simulator reads."""
+
+    def __init__(self, problems: list[str], source: str | None = None) -> None:
+        self.problems = problems
+        shown = "; ".join(problems[:SHOWN_PROBLEMS])
+        more = f"; and {len(problems) - SHOWN_PROBLEMS} more" if len(problems) > SHOWN_PROBLEMS else ""
+        super().__init__(f"cannot simulate this flow: {shown}{more} (`sccac flows lint` lists every problem)", source)
+
+
+def require_shape(flow: Flow, source: str | None = None) -> None:
+    """Raise :class:`FlowShapeError` naming every bad field when ``flow`` cannot be simulated."""
+    problems = shape_problems(flow)
+    if problems:
+        raise FlowShapeError(problems, source)
 
 
 def shape_problems(flow: Flow) -> list[str]:
     """Fields with a JSON type the simulator cannot use, as ``"<field> is <type>, not <type>"``."""
     problems: list[str] = []
-
-    def expect(where: str, value: Any, wanted: type) -> None:
-        if not isinstance(value, wanted) or isinstance(value, bool) is not (wanted is bool):
-            problems.append(f"{where} is {json_type(value)}, not {JSON_NAMES[wanted]}")
-
     if flow.start_action is not None:
-        expect("StartAction", flow.start_action, str)
+        problems += _expect("StartAction", flow.start_action, str)
     if flow.metadata is not None:
-        expect("Metadata", flow.metadata, dict)
+        problems += _expect("Metadata", flow.metadata, dict)
     for index, action in enumerate(flow.actions):
-        at = f"Actions[{index}]"
-        expect(f"{at}.Identifier", action.identifier, str)
-        if "Type" in action.extra:
-            problems.append(f"{at}.Type is {json_type(action.extra['Type'])}, not a string")
-        for key in ("Parameters", "Transitions"):
-            if key in action.extra:
-                problems.append(f"{at}.{key} is {json_type(action.extra[key])}, not an object")
-        transitions = action.transitions
-        if transitions.next_action is not None:
-            expect(f"{at}.Transitions.NextAction", transitions.next_action, str)
-        for key in ("Errors", "Conditions"):
-            if key in transitions.extra:
-                problems.append(f"{at}.Transitions.{key} is not a list of objects")
-        for i, error in enumerate(transitions.errors or []):
-            expect(f"{at}.Transitions.Errors[{i}].ErrorType", error.error_type, str)
-            if error.next_action is not None:
-                expect(f"{at}.Transitions.Errors[{i}].NextAction", error.next_action, str)
-        for i, condition in enumerate(transitions.conditions or []):
-            expect(f"{at}.Transitions.Conditions[{i}].Condition.Operator", condition.operator, str)
-            if condition.next_action is not None:
-                expect(f"{at}.Transitions.Conditions[{i}].NextAction", condition.next_action, str)
-        for key, wanted in PARAMETER_TYPES.get(action.type, {}).items():
-            if key in action.parameters:
-                expect(f"{at}.Parameters.{key}", action.parameters[key], wanted)
+        block = f" (block {action.identifier!r})" if isinstance(action.identifier, str) else ""
+        problems += [f"{problem}{block}" for problem in _action_problems(f"Actions[{index}]", action)]
+    return problems
+
+
+def _expect(where: str, value: Any, wanted: type) -> list[str]:
+    return [] if has_json_type(value, wanted) else [f"{where} is {json_type(value)}, not {JSON_NAMES[wanted]}"]
+
+
+def _action_problems(at: str, action: Action) -> list[str]:
+    problems = _expect(f"{at}.Identifier", action.identifier, str)
+    if "Type" in action.extra:
+        problems.append(f"{at}.Type is {json_type(action.extra['Type'])}, not a string")
+    for key in ("Parameters", "Transitions"):
+        if key in action.extra:
+            problems.append(f"{at}.{key} is {json_type(action.extra[key])}, not an object")
+    problems += _transition_problems(f"{at}.Transitions", action)
+    problems += [f"{at}.{problem.describe()}" for problem in action.parameter_problems()]
+    return problems
+
+
+def _transition_problems(at: str, action: Action) -> list[str]:
+    transitions = action.transitions
+    problems: list[str] = []
+    if transitions.next_action is not None:
+        problems += _expect(f"{at}.NextAction", transitions.next_action, str)
+    for key in ("Errors", "Conditions"):
+        if key in transitions.extra:
+            problems.append(f"{at}.{key} is not a list of objects")
+    for i, error in enumerate(transitions.errors or []):
+        problems += _expect(f"{at}.Errors[{i}].ErrorType", error.error_type, str)
+        if error.next_action is not None:
+            problems += _expect(f"{at}.Errors[{i}].NextAction", error.next_action, str)
+    for i, condition in enumerate(transitions.conditions or []):
+        problems += _expect(f"{at}.Conditions[{i}].Condition.Operator", condition.operator, str)
+        if condition.next_action is not None:
+            problems += _expect(f"{at}.Conditions[{i}].NextAction", condition.next_action, str)
     return problems

@@ -19,7 +19,26 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sccac.flows.model import Action, Flow
+from sccac.flows.model import (
+    Action,
+    CheckHoursOfOperation,
+    Compare,
+    Flow,
+    InvokeFlowModule,
+    InvokeLambdaFunction,
+    Loop,
+    MessageParticipant,
+    TransferToFlow,
+    UpdateContactAttributes,
+    UpdateContactEventHooks,
+    UpdateContactRecordingAndAnalyticsBehavior,
+    UpdateContactRecordingBehavior,
+    UpdateContactTargetQueue,
+    UpdateFlowAttributes,
+    UpdateFlowLoggingBehavior,
+    Wait,
+)
+from sccac.flows.shape import FlowShapeError, require_shape
 from sccac.flows.simulator_compare import UnknownOperatorError, evaluate
 from sccac.flows.simulator_contact import Contact, ContactState, WorkingQueue
 from sccac.flows.simulator_lambda import (
@@ -33,7 +52,7 @@ from sccac.flows.simulator_lambda import (
 )
 from sccac.flows.simulator_trace import LambdaCall, Outcome, OutcomeKind, Step, Trace
 
-__all__ = ["Contact", "SimulationOptions", "Simulator", "simulate"]
+__all__ = ["Contact", "FlowShapeError", "SimulationOptions", "Simulator", "simulate"]
 
 DEFAULT_MAX_STEPS = 1000
 #: Largest step budget accepted: a real contact takes tens of steps; a bigger budget only makes a loop run longer.
@@ -108,6 +127,8 @@ class Simulator:
     # --- driving ---------------------------------------------------------------------------
 
     def run(self, flow: Flow) -> Trace:
+        """Run ``flow``; a flow whose fields have the wrong JSON types raises :class:`FlowShapeError`."""
+        require_shape(flow)
         try:
             outcome = self._run_flow(flow, "main")
             if outcome is None:  # a top-level module that ended normally
@@ -175,6 +196,7 @@ class Simulator:
 
     def _enter(self, flow: Flow, label: str, returns_here: bool) -> Outcome | None:
         """Run a module (back here when it ends) or a transferred-to flow (never back)."""
+        require_shape(flow, f"flow {label}")
         saved_flow_attributes = self.state.flow_attributes
         self.state.flow_attributes = {}  # flow attributes are scoped to one flow
         if not returns_here:
@@ -252,19 +274,16 @@ class Simulator:
 
     # --- block semantics -------------------------------------------------------------------
 
-    def _update_contact_attributes(self, action: Action, label: str) -> _Branch:
-        raw = action.parameters.get("Attributes") or {}
-        if not isinstance(raw, dict):
-            return self._error(action, "NoMatchingError", "Attributes is not a map")
+    def _update_contact_attributes(self, action: UpdateContactAttributes, label: str) -> _Branch:
         notes: list[str] = []
         values: dict[str, str] = {}
-        for key, value in raw.items():
+        for key, value in action.attributes.items():
             resolved = self.state.resolve(value)
             if resolved is None:
                 notes.append(f"{value} did not resolve; stored an empty value")
                 resolved = ""
             values[str(self.state.resolve(key) or key)] = resolved if isinstance(resolved, str) else json.dumps(resolved)
-        target = action.parameters.get("TargetContact", "Current")
+        target = action.target_contact or "Current"
         if target == "Flow":
             self.state.flow_attributes.update(values)
             return self._success(action, f"set flow attributes {', '.join(values)}", *notes)
@@ -278,21 +297,20 @@ class Simulator:
         self.state.attributes = merged
         return self._success(action, f"set {', '.join(values) or 'no attributes'}", *notes)
 
-    def _update_flow_attributes(self, action: Action, label: str) -> _Branch:
-        raw = action.parameters.get("FlowAttributes") or {}
+    def _update_flow_attributes(self, action: UpdateFlowAttributes, label: str) -> _Branch:
+        raw = action.flow_attributes
         for key, spec in raw.items():
             value = spec.get("Value") if isinstance(spec, dict) else spec
             resolved = self.state.resolve(value)
             self.state.flow_attributes[key] = "" if resolved is None else str(resolved)
         return self._success(action, f"set flow attributes {', '.join(raw)}")
 
-    def _invoke_lambda(self, action: Action, label: str) -> _Branch:
-        params = action.parameters
-        arn = self.state.resolve(params.get("LambdaFunctionARN"))
+    def _invoke_lambda(self, action: InvokeLambdaFunction, label: str) -> _Branch:
+        arn = self.state.resolve(action.function_arn)
         if not arn:
-            return self._error(action, "NoMatchingError", f"LambdaFunctionARN {params.get('LambdaFunctionARN')!r} did not resolve")
+            return self._error(action, "NoMatchingError", f"LambdaFunctionARN {action.function_arn!r} did not resolve")
         notes: list[str] = []
-        raw_attributes = params.get("LambdaInvocationAttributes") or {}
+        raw_attributes = action.invocation_attributes
         parameters: dict[str, Any] = {}
         for key, value in raw_attributes.items():
             resolved = self.state.resolve(value)
@@ -300,7 +318,7 @@ class Simulator:
                 notes.append(f"parameter {key}: {value} did not resolve; sent as an empty string")
                 resolved = ""
             parameters[key] = resolved
-        timeout = _timeout_seconds(params.get("InvocationTimeLimitSeconds"), notes)
+        timeout = _timeout_seconds(action.timeout_seconds, notes)
         role = self.options.roles.role_of(arn, raw_attributes)
         attempt = self._calls_per_arn.get(arn, 0) + 1
         self._calls_per_arn[arn] = attempt
@@ -313,7 +331,7 @@ class Simulator:
             attempt=attempt,
         )
         name = request.function_name
-        asynchronous = params.get("InvocationType") == "ASYNCHRONOUS"
+        asynchronous = action.is_asynchronous
         try:
             result = self.invoker.invoke(request)
         except LambdaTimeout as exc:
@@ -331,7 +349,7 @@ class Simulator:
         if asynchronous:
             self._call(request, parameters, "ok", result=result)
             return self._async_started(action, name)
-        response_type = (params.get("ResponseValidation") or {}).get("ResponseType", "STRING_MAP")
+        response_type = action.response_type or "STRING_MAP"
         problem = _response_problem(result, response_type)
         if problem:
             self._call(request, parameters, "invalid_response", result=result, error=problem)
@@ -362,12 +380,8 @@ class Simulator:
             )
         )
 
-    def _update_target_queue(self, action: Action, label: str) -> _Branch:
-        params = action.parameters
-        if "AgentId" in params:
-            kind, raw = "agent", params.get("AgentId")
-        else:
-            kind, raw = "queue", params.get("QueueId")
+    def _update_target_queue(self, action: UpdateContactTargetQueue, label: str) -> _Branch:
+        kind, raw = ("agent" if action.by_agent else "queue"), action.target
         value = self.state.resolve(raw)
         if value is None or (isinstance(value, str) and not value.strip()):
             source = f"{raw}" if raw else "no QueueId/AgentId"
@@ -399,8 +413,8 @@ class Simulator:
             return _Branch(None, "module ended; back to the calling flow", returned=True)
         return _Branch(None, "module ended", outcome=Outcome(OutcomeKind.ENDED, reason="EndFlowModuleExecution", block_id=action.identifier))
 
-    def _compare(self, action: Action, label: str) -> _Branch:
-        raw = action.parameters.get("ComparisonValue")
+    def _compare(self, action: Compare, label: str) -> _Branch:
+        raw = action.comparison_value
         value = self.state.resolve(raw)
         shown = "nothing" if value is None else repr(value)
         for index, condition in enumerate(action.transitions.conditions or []):
@@ -417,8 +431,8 @@ class Simulator:
             return _Branch("NoMatchingCondition", reason + " (no NoMatchingCondition branch; NextAction)", action.transitions.next_action)
         return self._error(action, "NoMatchingCondition", reason)
 
-    def _loop(self, action: Action, label: str) -> _Branch:
-        raw = action.parameters.get("LoopCount")
+    def _loop(self, action: Loop, label: str) -> _Branch:
+        raw = action.loop_count
         resolved = self.state.resolve(raw)
         try:
             count = int(str(resolved))
@@ -428,16 +442,16 @@ class Simulator:
         done = self._loop_counts.get(key, 0)
         if done < count:
             self._loop_counts[key] = done + 1
-            target = action.transitions.condition_target("ContinueLooping")
+            target = action.continue_target
             return _Branch("ContinueLooping", f"iteration {done + 1} of {count}", target)
         # DoneLooping once, then the counter starts again for the next visit.
         self._loop_counts[key] = 0
-        target = action.transitions.condition_target("DoneLooping")
+        target = action.done_target
         return _Branch("DoneLooping", f"{count} iteration(s) done; counter reset", target)
 
-    def _message(self, action: Action, label: str) -> _Branch:
-        text = action.parameters.get("Text")
-        rendered = _interpolate(self.state, text) if isinstance(text, str) else None
+    def _message(self, action: MessageParticipant, label: str) -> _Branch:
+        text = action.text
+        rendered = _interpolate(self.state, text) if text is not None else None
         if rendered is None:
             if self.contact.channel != "VOICE":
                 return self._error(action, "NoMatchingError", "only Text messages work on this channel")
@@ -445,56 +459,48 @@ class Simulator:
         self.state.messages.append(rendered)
         return self._success(action, f"sent {rendered!r}")
 
-    def _recording(self, action: Action, label: str) -> _Branch:
-        params = action.parameters
+    def _recording(self, action: UpdateContactRecordingBehavior, label: str) -> _Branch:
         recording = self.state.recording
-        behaviour = params.get("RecordingBehavior")
-        if isinstance(behaviour, dict) and "RecordedParticipants" in behaviour:
-            recording.recorded_participants = _list(behaviour.get("RecordedParticipants"))
-        analytics = params.get("AnalyticsBehavior")
-        if isinstance(analytics, dict):
-            recording.analytics_enabled = str(analytics.get("Enabled", "")).lower() == "true"
-            channels = _dict(analytics.get("ChannelConfiguration"))
-            recording.chat_analytics_modes = _list(_dict(channels.get("Chat")).get("AnalyticsModes"))
-            recording.voice_analytics_modes = _list(_dict(channels.get("Voice")).get("AnalyticsModes"))
-        recording.raw = dict(params)
-        state = "on" if recording.analytics_enabled else "off"
-        modes = ", ".join(str(mode) for mode in recording.chat_analytics_modes) or "none"
-        return self._success(action, f"analytics {state}; chat analytics modes: {modes}")
+        if action.recorded_participants is not None:
+            recording.recorded_participants = list(action.recorded_participants)
+        if action.analytics_behavior is not None:
+            recording.analytics_enabled = action.analytics_enabled
+            recording.chat_analytics_modes = action.analytics_modes("Chat")
+            recording.voice_analytics_modes = action.analytics_modes("Voice")
+        return self._recorded(action)
 
-    def _recording_and_analytics(self, action: Action, label: str) -> _Branch:
+    def _recording_and_analytics(self, action: UpdateContactRecordingAndAnalyticsBehavior, label: str) -> _Branch:
         """The newer block: one channel's behaviour; on a chat, ChatBehavior.ChatAnalyticsBehavior."""
-        params = action.parameters
-        chat = _dict(params.get("ChatBehavior"))
-        voice = _dict(params.get("VoiceBehavior"))
+        chat, voice = action.chat_behavior, action.voice_behavior
         if self.contact.channel == "CHAT" and not chat and voice:
             return self._error(action, "ChannelMismatch", "the block sets voice behaviour on a chat contact")
         if self.contact.channel != "CHAT" and chat and not voice:
             return self._error(action, "ChannelMismatch", f"the block sets chat behaviour on a {self.contact.channel} contact")
-        recording = self.state.recording
         if chat:
-            analytics = _dict(chat.get("ChatAnalyticsBehavior"))
-            recording.analytics_enabled = str(analytics.get("Enabled", "")).lower() == "true"
-            recording.chat_analytics_modes = _list(analytics.get("AnalyticsModes"))
-        recording.raw = dict(params)
+            self.state.recording.analytics_enabled = action.analytics_enabled
+            self.state.recording.chat_analytics_modes = action.chat_analytics_modes
+        return self._recorded(action)
+
+    def _recorded(self, action: Action) -> _Branch:
+        recording = self.state.recording
+        recording.raw = dict(action.parameters)  # the trace shows the block as written
         state = "on" if recording.analytics_enabled else "off"
-        modes = ", ".join(str(mode) for mode in recording.chat_analytics_modes) or "none"
+        modes = ", ".join(recording.chat_analytics_modes) or "none"
         return self._success(action, f"analytics {state}; chat analytics modes: {modes}")
 
-    def _wait(self, action: Action, label: str) -> _Branch:
+    def _wait(self, action: Wait, label: str) -> _Branch:
         """Wait for an event (CustomerReturned) until the time limit; the scenario says which comes first."""
-        events = action.parameters.get("Events")
-        limit = action.parameters.get("TimeLimitSeconds")
-        if isinstance(events, list) and "CustomerReturned" in events and self.options.customer_returns:
+        limit = action.time_limit_seconds
+        if action.waits_for_customer and self.options.customer_returns:
             target = action.transitions.condition_target("CustomerReturned") or action.transitions.error_target("CustomerReturned")
             if target is not None:
                 return _Branch("CustomerReturned", "the customer replied", target)
             return self._error(action, "NoMatchingError", "the customer replied but CustomerReturned has no branch")
         return self._error(action, "WaitCompleted", f"no reply within {limit} s: the time limit passed")
 
-    def _event_hooks(self, action: Action, label: str) -> _Branch:
-        hooks = action.parameters.get("EventHooks")
-        if not isinstance(hooks, dict) or not hooks:
+    def _event_hooks(self, action: UpdateContactEventHooks, label: str) -> _Branch:
+        hooks = action.event_hooks
+        if not hooks:
             return self._error(action, "NoMatchingError", "EventHooks is not a non-empty map")
         for name, flow_id in hooks.items():
             resolved = self.state.resolve(flow_id)
@@ -503,18 +509,18 @@ class Simulator:
             self.event_hooks[str(name)] = str(resolved)
         return self._success(action, "event hooks set: " + ", ".join(f"{k} -> {v}" for k, v in hooks.items()))
 
-    def _flow_logging(self, action: Action, label: str) -> _Branch:
-        self.state.flow_logging = action.parameters.get("FlowLoggingBehavior")
+    def _flow_logging(self, action: UpdateFlowLoggingBehavior, label: str) -> _Branch:
+        self.state.flow_logging = action.flow_logging_behavior
         return self._success(action, f"flow logging {self.state.flow_logging}")
 
-    def _check_hours(self, action: Action, label: str) -> _Branch:
-        if "HoursOfOperationId" not in action.parameters and (self.state.working_queue is None or self.state.working_queue.kind == "agent"):
+    def _check_hours(self, action: CheckHoursOfOperation, label: str) -> _Branch:
+        if action.hours_of_operation_id is None and (self.state.working_queue is None or self.state.working_queue.kind == "agent"):
             return self._error(action, "NoMatchingError", "no hours to check (no queue, or an agent queue)")
         answer = "True" if self.options.hours_open else "False"
         return _Branch(answer, f"in hours: {answer}", action.transitions.condition_target(answer))
 
-    def _invoke_module(self, action: Action, label: str) -> _Branch:
-        module_id = self.state.resolve(action.parameters.get("FlowModuleId"))
+    def _invoke_module(self, action: InvokeFlowModule, label: str) -> _Branch:
+        module_id = self.state.resolve(action.flow_module_id)
         resolver = self.options.resolver
         if resolver is None:
             return self._success(action, f"module {module_id} not simulated (no resolver); continued", "module skipped")
@@ -524,8 +530,8 @@ class Simulator:
         branch = self._success(action, f"running module {module_id}")
         return _Branch(branch.branch, branch.reason, branch.target, enter=(module, str(module_id), True))
 
-    def _transfer_to_flow(self, action: Action, label: str) -> _Branch:
-        flow_id = self.state.resolve(action.parameters.get("ContactFlowId"))
+    def _transfer_to_flow(self, action: TransferToFlow, label: str) -> _Branch:
+        flow_id = self.state.resolve(action.contact_flow_id)
         resolver = self.options.resolver
         if resolver is None:
             outcome = Outcome(OutcomeKind.TRANSFERRED_TO_FLOW, flow_id=str(flow_id), block_id=action.identifier)
@@ -536,7 +542,8 @@ class Simulator:
         return _Branch("Success", f"continuing in flow {flow_id}", enter=(target, str(flow_id), False))
 
 
-_HANDLERS: dict[str, Callable[[Simulator, Action, str], _Branch]] = {
+# Each handler takes the typed block class its Type names (Action.__post_init__ guarantees it).
+_HANDLERS: dict[str, Callable[[Simulator, Any, str], _Branch]] = {
     "UpdateContactAttributes": Simulator._update_contact_attributes,
     "UpdateFlowAttributes": Simulator._update_flow_attributes,
     "InvokeLambdaFunction": Simulator._invoke_lambda,
@@ -567,17 +574,13 @@ def simulate(
     invoker: LambdaInvoker | None = None,
     options: SimulationOptions | None = None,
 ) -> Trace:
-    """Run ``flow`` for ``contact`` and return the trace (never raises for flow problems)."""
+    """Run ``flow`` for ``contact`` and return the trace.
+
+    A flow that runs badly (a dangling branch, an endless loop) ends "stuck" in the trace; a flow
+    whose fields have the wrong JSON types cannot run at all and raises :class:`FlowShapeError`
+    (a :class:`~sccac.errors.SccacUsageError`) naming each block and field.
+    """
     return Simulator(contact or Contact(), invoker, options).run(flow)
-
-
-def _dict(value: Any) -> dict[str, Any]:
-    """An optional object parameter; a value of another type counts as absent (lint reports it)."""
-    return value if isinstance(value, dict) else {}
-
-
-def _list(value: Any) -> list[Any]:
-    return list(value) if isinstance(value, list) else []
 
 
 def _timeout_seconds(raw: Any, notes: list[str]) -> float:

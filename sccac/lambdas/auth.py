@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import re
 import threading
-import time
 from typing import Any
 from urllib.parse import urlencode
 
+from sccac.clock import Clock, RealClock
 from sccac.lambdas.budget import Deadline
 from sccac.lambdas.errors import SalesforceAuthError, SalesforceResponseError, SalesforceUnavailableError
 from sccac.lambdas.redact import quote
@@ -29,11 +29,11 @@ ASSERTION_LIFETIME_S = 180
 _ACCESS_TOKEN = re.compile(r"^[\x21-\x7e]{1,8192}\Z")
 
 
-def sign_assertion(creds: SalesforceCredentials, now: float | None = None) -> str:
-    """The RS256-signed JWT the token endpoint exchanges for an access token."""
+def sign_assertion(creds: SalesforceCredentials, now: float) -> str:
+    """The RS256-signed JWT the token endpoint exchanges for an access token; ``now``: Unix seconds."""
     import jwt  # PyJWT; imported here so a warm invocation with a cached token never pays for it
 
-    issued = int(now if now is not None else time.time())
+    issued = int(now)
     claims = {
         "iss": creds.consumer_key,
         "sub": creds.username,
@@ -52,11 +52,15 @@ def sign_assertion(creds: SalesforceCredentials, now: float | None = None) -> st
 
 
 class TokenProvider:
-    """Access token for the Interaction Service, cached until invalidated."""
+    """Access token for the Interaction Service, cached until invalidated.
 
-    def __init__(self, secrets: SecretCache, transport: Transport) -> None:
+    ``clock`` dates the JWT assertions (real time unless given).
+    """
+
+    def __init__(self, secrets: SecretCache, transport: Transport, clock: Clock | None = None) -> None:
         self._secrets = secrets
         self._transport = transport
+        self._clock: Clock = clock or RealClock()
         self._token: str | None = None
         # The org's REST API base URL from the token answer (instance_url): the queue mapping
         # lookup reads Salesforce data there (sccac/lambdas/queue_mapping.py).
@@ -82,7 +86,7 @@ class TokenProvider:
     def _request_token(self, deadline: Deadline) -> str:
         creds = self._secrets.get(deadline)
         self.token_requests += 1
-        assertion = sign_assertion(creds)
+        assertion = sign_assertion(creds, self._clock.time())
         body = urlencode({"grant_type": JWT_BEARER_GRANT, "assertion": assertion}).encode()
         setting = f"the loginUrl in secret '{self._secrets.name}'"
         endpoint = Endpoint("The Salesforce token endpoint", "loginUrl", setting)

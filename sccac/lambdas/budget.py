@@ -4,44 +4,34 @@ Connect starts its Lambda block clock (at most 8 s) when it invokes the function
 budget is anchored at handler entry — before the per-container dependencies are built —
 and, on a container's first on-demand invocation, at the process start, because Connect's
 clock also covers the cold-start INIT phase (runtime start and module imports).
+
+Every reading of the time goes through a ``Clock`` object (``sccac.clock``): real time in the
+Lambda runtime, a virtual clock in the tests. Only the socket timeouts the transport derives
+from ``Deadline.call_timeout`` run on real time, as a socket must.
 """
 
 from __future__ import annotations
 
 import math
 import os
-import time
+from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
+from sccac.clock import Clock, RealClock
 from sccac.lambdas.errors import ConfigurationError, SalesforceTimeoutError
 
 # Kept back from the deadline so the handler can still log and raise a clear error
 # before Connect (or the Lambda runtime) gives up on it.
 SAFETY_MARGIN_MS = 200
 MIN_CALL_TIMEOUT_S = 0.05
-
-_first_invocation = True
+# Connect's longest Lambda block timeout: the most INIT time there is to charge.
+CONNECT_MAX_TIMEOUT_S = 8.0
+# The Lambda runtime's name for how this container was initialised.
+INITIALIZATION_TYPE = "AWS_LAMBDA_INITIALIZATION_TYPE"
 
 
 class LambdaContext(Protocol):
     def get_remaining_time_in_millis(self) -> int: ...
-
-
-def invocation_started() -> float:
-    """The monotonic time Connect's clock is taken to have started, read at handler entry.
-
-    Handler entry; on the first invocation of an on-demand container (the Lambda runtime
-    sets ``AWS_LAMBDA_INITIALIZATION_TYPE=on-demand``) the process start, so the INIT phase
-    counts against the budget. Provisioned concurrency and SnapStart initialise ahead of
-    the invocation, so their INIT time is not charged; outside Lambda nothing is charged.
-    """
-    global _first_invocation
-    started = time.monotonic()
-    if _first_invocation:
-        _first_invocation = False
-        if os.environ.get("AWS_LAMBDA_INITIALIZATION_TYPE") == "on-demand":
-            started -= process_age_s()
-    return started
 
 
 def process_age_s() -> float:
@@ -56,7 +46,39 @@ def process_age_s() -> float:
     except (OSError, ValueError, IndexError):
         return 0.0
     # Never more than Connect's whole budget: a wrong reading must not turn into a timeout.
-    return min(max(age, 0.0), 8.0)
+    return min(max(age, 0.0), CONNECT_MAX_TIMEOUT_S)
+
+
+class InvocationStarts:
+    """When Connect's clock is taken to have started, for each invocation of one container.
+
+    Handler entry; on the first invocation of an on-demand container (the Lambda runtime
+    sets ``AWS_LAMBDA_INITIALIZATION_TYPE=on-demand``) the process start, so the INIT phase
+    counts against the budget. Provisioned concurrency and SnapStart initialise ahead of
+    the invocation, so their INIT time is not charged; outside Lambda nothing is charged.
+    ``environ`` and ``process_age`` stand in for the runtime's environment and /proc in tests.
+    """
+
+    def __init__(
+        self,
+        clock: Clock,
+        environ: Mapping[str, str] | None = None,
+        process_age: Callable[[], float] | None = None,
+    ) -> None:
+        self.clock = clock
+        self._environ = os.environ if environ is None else environ
+        self._process_age = process_age_s if process_age is None else process_age
+        self._first = True
+
+    def next(self) -> float:
+        """The monotonic start of the invocation that is entering now (read it first thing)."""
+        started = self.clock.monotonic()
+        if self._first:
+            self._first = False
+            if self._environ.get(INITIALIZATION_TYPE) == "on-demand":
+                # Bounded as process_age_s is, whatever age is given.
+                started -= min(max(self._process_age(), 0.0), CONNECT_MAX_TIMEOUT_S)
+        return started
 
 
 class Deadline:
@@ -67,26 +89,36 @@ class Deadline:
     timeout even if Lambda would let the function run on.
     """
 
-    def __init__(self, budget_ms: float, started: float | None = None) -> None:
-        self._clock = time.monotonic
+    def __init__(self, budget_ms: float, started: float | None = None, clock: Clock | None = None) -> None:
+        """``started``: a reading of ``clock.monotonic()`` (default: now); ``clock``: real time by default."""
+        self.clock: Clock = clock or RealClock()
         self.budget_ms = max(0.0, budget_ms)
-        begin = self._clock() if started is None else started
+        begin = self.clock.monotonic() if started is None else started
         self._ends_at = begin + self.budget_ms / 1000.0
 
     @classmethod
     def for_invocation(
-        cls, context: LambdaContext | None, connect_timeout_ms: int, started: float | None = None
+        cls,
+        context: LambdaContext | None,
+        connect_timeout_ms: int,
+        started: float | None = None,
+        clock: Clock | None = None,
     ) -> Deadline:
-        """``started``: ``invocation_started()`` from handler entry (default: now)."""
-        now = time.monotonic()
+        """``started``: ``InvocationStarts.next()`` from handler entry, on ``clock`` (default: now)."""
+        clock = clock or RealClock()
+        now = clock.monotonic()
         begin = now if started is None else min(started, now)
         ends_at = begin + connect_timeout_ms / 1000.0
         if context is not None:
             ends_at = min(ends_at, now + remaining_ms(context) / 1000.0)
-        return cls((ends_at - begin) * 1000.0 - SAFETY_MARGIN_MS, started=begin)
+        return cls((ends_at - begin) * 1000.0 - SAFETY_MARGIN_MS, started=begin, clock=clock)
 
     def remaining_s(self) -> float:
-        return max(0.0, self._ends_at - self._clock())
+        return max(0.0, self._ends_at - self.clock.monotonic())
+
+    def capped(self, seconds: float) -> Deadline:
+        """This deadline, or ``seconds`` from now on the same clock if that comes first."""
+        return Deadline(min(self.remaining_s(), seconds) * 1000.0, clock=self.clock)
 
     def call_timeout(self, what: str, minimum_s: float = MIN_CALL_TIMEOUT_S) -> float:
         """Timeout for the next call, or a timeout error if no useful time is left."""

@@ -24,11 +24,12 @@ from __future__ import annotations
 
 import logging
 import os
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from typing import Any
 
+from sccac.clock import Clock, RealClock
 from sccac.lambdas import runtime
 from sccac.lambdas.budget import SAFETY_MARGIN_MS, Deadline, remaining_ms
 from sccac.lambdas.config import Settings, call_center_id
@@ -41,9 +42,7 @@ from sccac.lambdas.log import log
 from sccac.lambdas.redact import quote
 from sccac.lambdas.transcript import convert
 from sccac.lambdas.transcript_store import (
-    Clock,
     PollPlan,
-    SystemClock,
     aws_call,
     find_transcript,
     key_prefixes,
@@ -66,6 +65,7 @@ class DisconnectSettings:
     # (unset) handles the chats that carry none, as the flows store "" then.
     call_center_id: str = ""
     plan: PollPlan = field(default_factory=PollPlan)
+    history_call_timeout_s: float = HISTORY_CALL_TIMEOUT_S
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> DisconnectSettings:
@@ -83,28 +83,38 @@ class DisconnectDependencies:
     connect: Any  # boto3 Connect client
     s3: Any  # boto3 S3 client
     settings: DisconnectSettings
-    clock: Clock = field(default_factory=SystemClock)
+    # The function's time: its deadline, the waits for the transcript (real time unless given).
+    clock: Clock = field(default_factory=RealClock)
+
+
+# The Lambda runtime's clock; the dependencies built from the environment run on it too.
+_CLOCK = RealClock()
 
 
 def handler(event: Any, context: Any) -> dict[str, Any]:
     """Lambda entry point (Handler: sccac.lambdas.contact_disconnected.handler)."""
-    started = time.monotonic()
+    started = _CLOCK.monotonic()
     if is_warm_up(event):
         return {}
-    return _run(event, context, started, _current_dependencies)
+    return _run(event, context, started, _CLOCK, _current_dependencies)
 
 
 def contact_disconnected(event: Any, context: Any, deps: DisconnectDependencies) -> dict[str, Any]:
     """Same as ``handler`` with explicit dependencies (tests, the offline demo, the bench)."""
-    started = time.monotonic()
+    started = deps.clock.monotonic()
     if is_warm_up(event):
         return {}
-    return _run(event, context, started, lambda: deps)
+    return _run(event, context, started, deps.clock, lambda: deps)
 
 
 def disconnected_event(instance_arn: str, contact_id: str, *, initial_contact_id: str | None = None,
                        agent_connected: bool = False, time_iso: str | None = None) -> dict[str, Any]:
-    """The EventBridge event Connect sends when a chat contact ends (for the offline demo and tests)."""
+    """The EventBridge event Connect sends when a chat contact ends (for the offline demo and tests).
+
+    Without ``time_iso`` it is stamped with the real time: Connect files the transcript under
+    the real day, whatever clock the function runs on.
+    """
+    now = datetime.fromtimestamp(RealClock().time(), timezone.utc)
     detail: dict[str, Any] = {
         "eventType": "DISCONNECTED",
         "channel": "CHAT",
@@ -119,50 +129,56 @@ def disconnected_event(instance_arn: str, contact_id: str, *, initial_contact_id
         "version": "0",
         "source": "aws.connect",
         "detail-type": "Amazon Connect Contact Event",
-        "time": time_iso or time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "time": time_iso or now.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "resources": [instance_arn],
         "detail": detail,
     }
 
 
 class _Context:
-    """A Lambda context for callers outside the runtime (the offline demo): ``seconds`` to run."""
+    """A Lambda context for callers outside the runtime (the offline demo): ``seconds`` to run on ``clock``."""
 
-    def __init__(self, seconds: float) -> None:
-        self._ends_at = time.monotonic() + seconds
+    def __init__(self, seconds: float, clock: Clock) -> None:
+        self._clock = clock
+        self._ends_at = clock.monotonic() + seconds
 
     def get_remaining_time_in_millis(self) -> int:
-        return max(0, int((self._ends_at - time.monotonic()) * 1000))
+        return max(0, int((self._ends_at - self._clock.monotonic()) * 1000))
 
 
 def run_for_contact(instance_arn: str, contact_id: str, deps: DisconnectDependencies,
                     *, seconds: float = 60.0) -> dict[str, Any]:
     """Run the function for one ended chat contact against the given (local) services."""
-    return contact_disconnected(disconnected_event(instance_arn, contact_id), _Context(seconds), deps)
+    return contact_disconnected(disconnected_event(instance_arn, contact_id), _Context(seconds, deps.clock), deps)
 
 
 # -- the work ---------------------------------------------------------------------------------
 
 
-def _run(event: Any, context: Any, started: float, deps_of: Any) -> dict[str, Any]:
+def _run(event: Any, context: Any, started: float, clock: Clock, deps_of: Any) -> dict[str, Any]:
+    """``started``: the invocation's start on ``clock``, which the deadline and the logged time run on."""
     contact_id = _contact_id_for_log(event)
+
+    def elapsed_ms() -> int:
+        return int((clock.monotonic() - started) * 1000)
+
     try:
-        parsed = parse_disconnect_event(event)  # first: a wrong event says so whatever else is wrong
-        deadline = Deadline(remaining_ms(context) - SAFETY_MARGIN_MS, started=started)
+        parsed = parse_disconnect_event(event, clock)  # first: a wrong event says so whatever else is wrong
+        deadline = Deadline(remaining_ms(context) - SAFETY_MARGIN_MS, started=started, clock=clock)
         result = _handle(parsed, deadline, deps_of())
     except LambdaError as exc:
         exc.with_contact(contact_id)
-        log(logging.ERROR, f"{NAME}.failed", contactId=contact_id, elapsedMs=_ms(started),
+        log(logging.ERROR, f"{NAME}.failed", contactId=contact_id, elapsedMs=elapsed_ms(),
             **{k: v for k, v in exc.as_dict().items() if k != "contactId"})
         raise
     except Exception as exc:  # noqa: BLE001 - only the type is reported: its text could hold data
         error = InternalError(f"Unexpected {type(exc).__name__} in {NAME}.", contact_id=contact_id,
                               fix="See the function's CloudWatch logs for this contact id; report it if it repeats.")
-        log(logging.ERROR, f"{NAME}.failed", contactId=contact_id, elapsedMs=_ms(started),
+        log(logging.ERROR, f"{NAME}.failed", contactId=contact_id, elapsedMs=elapsed_ms(),
             error=error.code, exceptionType=type(exc).__name__)
         raise error from None
     level = logging.INFO if result["status"] != "PARTIAL" else logging.WARNING
-    log(level, f"{NAME}.{result['status'].lower()}", elapsedMs=_ms(started), **result)
+    log(level, f"{NAME}.{result['status'].lower()}", elapsedMs=elapsed_ms(), **result)
     return result
 
 
@@ -195,8 +211,9 @@ def _copy(event: DisconnectEvent, attributes: dict[str, str], channel: str, dead
           deps: DisconnectDependencies) -> dict[str, Any]:
     location = transcript_location(deps.connect, event.instance_id, deadline)
     days = [event.time] + ([event.initiated] if event.initiated else [])
+    # The waits between looks run on the deadline's clock (deps.clock, or the runtime's).
     transcript = find_transcript(deps.s3, location, key_prefixes(location, event.contact_id, days), deadline,
-                                 deps.settings.plan, deps.clock)
+                                 deps.settings.plan)
     client_id = attributes.get("clientId", "").strip() or event.initial_contact_id
     conversion = convert(transcript.document, client_id, event.contact_id)
     if conversion.not_converted:
@@ -216,8 +233,9 @@ def _copy(event: DisconnectEvent, attributes: dict[str, str], channel: str, dead
     all_batches = batches(conversion, channel, event.initial_contact_id)
     done = set(filter(None, attributes.get(SENT_ATTRIBUTE, "").split(",")))
     pending = [b for b in all_batches if b.key not in done]
+    cap_s = deps.settings.history_call_timeout_s
     outcome = send_all(pending, lambda b: deps.core.api.post_conversation_history(
-        b.body, b.request_id, _call_deadline(deadline)))
+        b.body, b.request_id, deadline.capped(cap_s)))
     _mark_sent(deps, event, done | {b.key for b in outcome.sent}, all_batches, deadline)
     if outcome.failed:
         first = outcome.failed[0][1]
@@ -252,11 +270,6 @@ def _ensure_session(event: DisconnectEvent, attributes: dict[str, str], deadline
         },
     }
     return create_messaging_session(flow_event, _Remaining(deadline), deps.core)
-
-
-def _call_deadline(deadline: Deadline) -> Deadline:
-    """The function's deadline, or ``HISTORY_CALL_TIMEOUT_S`` from now if that comes first."""
-    return Deadline(min(deadline.remaining_s(), HISTORY_CALL_TIMEOUT_S) * 1000.0)
 
 
 class _Remaining:
@@ -320,7 +333,10 @@ def install(deps: DisconnectDependencies | None) -> None:
 
 def build(settings: Settings, own: DisconnectSettings, *, connect: Any = None, s3: Any = None,
           secrets_client: Any = None, clock: Clock | None = None) -> DisconnectDependencies:
-    """The container's dependencies; AWS clients are built here unless given (tests, demo)."""
+    """The container's dependencies; AWS clients are built here unless given (tests, demo).
+
+    ``clock``: the time the function and its Salesforce calls run on (real time unless given).
+    """
     import urllib3
 
     from sccac.lambdas.history import CONCURRENCY
@@ -328,9 +344,9 @@ def build(settings: Settings, own: DisconnectSettings, *, connect: Any = None, s
 
     # One pooled connection per concurrent history request, kept across warm invocations.
     transport = Transport(urllib3.PoolManager(num_pools=4, maxsize=CONCURRENCY, retries=False))
-    core = runtime.build(settings, secrets_client=secrets_client, transport=transport)
-    return DisconnectDependencies(core, connect or _client("connect"), s3 or _client("s3"), own,
-                                  clock or SystemClock())
+    clock = clock or _CLOCK
+    core = runtime.build(settings, secrets_client=secrets_client, transport=transport, clock=clock)
+    return DisconnectDependencies(core, connect or _client("connect"), s3 or _client("s3"), own, clock)
 
 
 def _client(service: str) -> Any:
@@ -360,7 +376,3 @@ def _number(env: Mapping[str, str], name: str, default: Any, low: float, high: f
         raise ConfigurationError(f"Environment variable {name}='{quote(raw, 20)}' is not a number from {low:g} to {high:g}.",
                                  field=name, fix=f"Set {name} to a number from {low:g} to {high:g}, or unset it for {default}.")
     return value
-
-
-def _ms(started: float) -> int:
-    return int((time.monotonic() - started) * 1000)

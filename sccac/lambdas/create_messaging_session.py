@@ -14,7 +14,6 @@ Idempotent per contact: see docs/lambdas.md.
 from __future__ import annotations
 
 import logging
-import time
 from typing import Any
 
 from sccac.lambdas import runtime
@@ -24,7 +23,8 @@ from sccac.lambdas.answers import (
     require_success,
     work_item_id,
 )
-from sccac.lambdas.budget import Deadline, invocation_started
+from sccac.clock import Clock
+from sccac.lambdas.budget import Deadline
 from sccac.lambdas.errors import SalesforceRequestError
 from sccac.lambdas.event import parse_session_request
 from sccac.lambdas.handler_support import run
@@ -36,26 +36,36 @@ SOURCE = "SCCAC"
 
 def handler(event: Any, context: Any) -> dict[str, str]:
     """Lambda entry point (Handler: sccac.lambdas.create_messaging_session.handler)."""
-    started = invocation_started()  # first: Connect's clock is already running
-    return run("create_messaging_session", event, lambda: _create(event, context, runtime.current(), started))
+    return handle(event, context, runtime.CONTAINER)
+
+
+def handle(event: Any, context: Any, container: runtime.Container) -> dict[str, str]:
+    """``handler`` in ``container`` (tests and the offline mode bring their own clock and dependencies)."""
+    started = container.starts.next()  # first: Connect's clock is already running
+    clock = container.clock
+    return run("create_messaging_session", event,
+               lambda: _create(event, context, container.dependencies(), started, clock), clock)
 
 
 def create_messaging_session(event: Any, context: Any, deps: runtime.Dependencies) -> dict[str, str]:
     """Same as ``handler`` with explicit dependencies (tests, offline mode, other handlers)."""
-    started = time.monotonic()
-    return run("create_messaging_session", event, lambda: _create(event, context, deps, started))
+    clock = deps.clock
+    started = clock.monotonic()
+    return run("create_messaging_session", event, lambda: _create(event, context, deps, started, clock), clock)
 
 
-def _create(event: Any, context: Any, deps: runtime.Dependencies, started: float) -> dict[str, str]:
+def _create(
+    event: Any, context: Any, deps: runtime.Dependencies, started: float, clock: Clock
+) -> dict[str, str]:
     request = parse_session_request(event)
-    deadline = Deadline.for_invocation(context, deps.settings.connect_timeout_ms, started)
+    deadline = Deadline.for_invocation(context, deps.settings.connect_timeout_ms, started, clock)
     data = deps.api.post_interaction(
         request.channel_address_identifier,
         request.participant_subject,
         # The entry's id and the RequestId come from the ContactId: the flow's retry loop (or
         # Connect's own retry) repeats this very entry, never a second one (docs/lambdas.md).
         request_id_for(request.contact_id, f"interactions/{request.request_key}"),
-        int(time.time() * 1000),
+        int(clock.time() * 1000),
         request_id_for(request.contact_id, f"interactions/{request.request_key}/request"),
         deadline,
     )

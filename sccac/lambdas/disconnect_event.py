@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
+from sccac.clock import Clock, RealClock
 from sccac.lambdas.errors import InvalidInputError
 from sccac.lambdas.ids import CONNECT_INSTANCE_ARN_RE as INSTANCE_ARN_RE
 from sccac.lambdas.ids import UUID_RE
@@ -40,7 +41,7 @@ def is_warm_up(event: Any) -> bool:
     return isinstance(event, Mapping) and event.get("source") == WARM_UP_SOURCE
 
 
-def parse_disconnect_event(event: Any) -> DisconnectEvent:
+def parse_disconnect_event(event: Any, clock: Clock | None = None) -> DisconnectEvent:
     detail = event.get("detail") if isinstance(event, Mapping) else None
     if not isinstance(detail, Mapping):
         raise InvalidInputError(
@@ -70,7 +71,8 @@ def parse_disconnect_event(event: Any) -> DisconnectEvent:
         event_type=str(detail.get("eventType") or ""),
         channel=str(detail.get("channel") or ""),
         reached_agent=isinstance(agent, Mapping) and bool(agent),
-        time=utc_time(event.get("time")) or datetime.now(timezone.utc),
+        # An event without its time is filed under the day ``clock`` (real time unless given) says.
+        time=utc_time(event.get("time")) or datetime.fromtimestamp((clock or RealClock()).time(), timezone.utc),
         initiated=utc_time(detail.get("initiationTimestamp")),
     )
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from sccac.clock import Clock
 from sccac.lambdas.errors import InternalError, LambdaError
 from sccac.lambdas.log import log
 from sccac.lambdas.redact import clip, escape
@@ -37,9 +37,11 @@ def is_warm_up(event: Any) -> bool:
 
 
 def run(
-    name: str, event: Any, work: Callable[[], dict[str, str]]
+    name: str, event: Any, work: Callable[[], dict[str, str]], clock: Clock
 ) -> dict[str, str]:
     """Run a handler body: log success or failure with the contact id, raise typed errors only.
+
+    ``clock`` times the body for the logged ``elapsedMs``.
 
     A warm-up event returns ``{}`` before ``work`` runs: no settings are read, no secret, no
     Salesforce call (it only keeps the container, and its token cache, warm).
@@ -52,13 +54,17 @@ def run(
         log(logging.DEBUG, f"{name}.warm_up")
         return {}
     contact_id = contact_id_of(event)
-    started = time.monotonic()
+    started = clock.monotonic()
+
+    def elapsed_ms() -> int:
+        return int((clock.monotonic() - started) * 1000)
+
     try:
         result = work()
     except LambdaError as exc:
         exc.with_contact(contact_id)
         log(logging.ERROR, f"{name}.failed", contactId=contact_id,
-            elapsedMs=_ms(started), **{k: v for k, v in exc.as_dict().items() if k != "contactId"})
+            elapsedMs=elapsed_ms(), **{k: v for k, v in exc.as_dict().items() if k != "contactId"})
         raise
     except Exception as exc:  # noqa: BLE001 - last line of defence, see docstring
         error = InternalError(
@@ -66,17 +72,13 @@ def run(
             contact_id=contact_id,
             fix="See the function's CloudWatch logs for this contact id; report it if it repeats.",
         )
-        log(logging.ERROR, f"{name}.failed", contactId=contact_id, elapsedMs=_ms(started),
+        log(logging.ERROR, f"{name}.failed", contactId=contact_id, elapsedMs=elapsed_ms(),
             error=error.code, exceptionType=type(exc).__name__)
         raise error from None
-    log(logging.INFO, f"{name}.ok", contactId=contact_id, elapsedMs=_ms(started), **_public(result))
+    log(logging.INFO, f"{name}.ok", contactId=contact_id, elapsedMs=elapsed_ms(), **_public(result))
     return result
 
 
 def _public(result: Mapping[str, str]) -> dict[str, str]:
     # Results hold record ids and ARNs only, which are safe (and useful) to log.
     return dict(result)
-
-
-def _ms(started: float) -> int:
-    return int((time.monotonic() - started) * 1000)

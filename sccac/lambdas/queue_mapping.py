@@ -17,12 +17,11 @@ from __future__ import annotations
 import json
 import logging
 import threading
-import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote as url_quote
 
+from sccac.clock import Clock, RealClock
 from sccac.lambdas.auth import TokenProvider
 from sccac.lambdas.budget import Deadline
 from sccac.lambdas.config import base_url
@@ -61,12 +60,12 @@ class QueueMappingResolver:
         tokens: TokenProvider,
         transport: Transport,
         ttl_s: int,
-        clock: Callable[[], float] = time.monotonic,
+        clock: Clock | None = None,
     ) -> None:
         self._tokens = tokens
         self._transport = transport
         self._ttl_s = ttl_s
-        self._clock = clock
+        self._clock: Clock = clock or RealClock()  # the TTL and the retry wait run on it
         self._table: MappingTable | None = None
         self._failed_at: float | None = None
         self._lock = threading.Lock()
@@ -85,7 +84,7 @@ class QueueMappingResolver:
         return table.arns.get(id15(omni_queue_id)) if table else None
 
     def _fresh_table(self, deadline: Deadline, contact_id: str | None) -> MappingTable | None:
-        now = self._clock()
+        now = self._clock.monotonic()
         if self._table is not None and now - self._table.read_at < self._ttl_s:
             return self._table
         if self._failed_at is not None and now - self._failed_at < min(FAILURE_RETRY_S, self._ttl_s):

@@ -21,7 +21,6 @@ block's Error branch (the fallback queue), whereas a Lambda error disconnects th
 from __future__ import annotations
 
 import logging
-import time
 from typing import Any
 
 from sccac.lambdas import runtime
@@ -32,7 +31,8 @@ from sccac.lambdas.answers import (
     optional_record_id,
     require_success,
 )
-from sccac.lambdas.budget import Deadline, invocation_started
+from sccac.clock import Clock
+from sccac.lambdas.budget import Deadline
 from sccac.lambdas.errors import RoutingRejectedError
 from sccac.lambdas.event import PARAM_FLOW, PARAM_QUEUE, RouteRequest, parse_route_request
 from sccac.lambdas.handler_support import run
@@ -47,14 +47,21 @@ NOT_MAPPED = "NO_MAPPED_QUEUE"
 
 def handler(event: Any, context: Any) -> dict[str, str]:
     """Lambda entry point (Handler: sccac.lambdas.routing.handler)."""
-    started = invocation_started()  # first: Connect's clock is already running
-    return run("routing", event, lambda: _route(event, context, runtime.current(), started))
+    return handle(event, context, runtime.CONTAINER)
+
+
+def handle(event: Any, context: Any, container: runtime.Container) -> dict[str, str]:
+    """``handler`` in ``container`` (tests and the offline mode bring their own clock and dependencies)."""
+    started = container.starts.next()  # first: Connect's clock is already running
+    clock = container.clock
+    return run("routing", event, lambda: _route(event, context, container.dependencies(), started, clock), clock)
 
 
 def route(event: Any, context: Any, deps: runtime.Dependencies) -> dict[str, str]:
     """Same as ``handler`` with explicit dependencies (tests, offline mode)."""
-    started = time.monotonic()
-    return run("routing", event, lambda: _route(event, context, deps, started))
+    clock = deps.clock
+    started = clock.monotonic()
+    return run("routing", event, lambda: _route(event, context, deps, started, clock), clock)
 
 
 def routing_info(request: RouteRequest) -> dict[str, Any] | None:
@@ -81,9 +88,11 @@ def routing_info(request: RouteRequest) -> dict[str, Any] | None:
     return None
 
 
-def _route(event: Any, context: Any, deps: runtime.Dependencies, started: float) -> dict[str, str]:
+def _route(
+    event: Any, context: Any, deps: runtime.Dependencies, started: float, clock: Clock
+) -> dict[str, str]:
     request = parse_route_request(event)
-    deadline = Deadline.for_invocation(context, deps.settings.connect_timeout_ms, started)
+    deadline = Deadline.for_invocation(context, deps.settings.connect_timeout_ms, started, clock)
     data = deps.api.post_route(
         request.conversation_identifier,
         request.routing_type,

@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
+from sccac.clock import Clock, RealClock
 from sccac.lambdas.budget import Deadline
 from sccac.lambdas.config import base_url
 from sccac.lambdas.errors import (
@@ -143,7 +143,8 @@ class SecretCache:
     """Credentials from one secret, fetched lazily and kept for ``max_age_s`` seconds.
 
     ``client``: a ready Secrets Manager client (tests, the offline mode), or None with
-    ``client_factory`` to build one per the time budget (the Lambda runtime).
+    ``client_factory`` to build one per the time budget (the Lambda runtime). ``clock``
+    measures the max age and the fetch time (real time unless given).
     """
 
     def __init__(
@@ -153,6 +154,7 @@ class SecretCache:
         max_age_s: float,
         *,
         client_factory: SecretsClientFactory | None = None,
+        clock: Clock | None = None,
     ) -> None:
         if client is None and client_factory is None:
             raise ValueError("SecretCache needs a client or a client_factory")
@@ -163,6 +165,7 @@ class SecretCache:
         self._max_age_s = max_age_s
         self._value: SalesforceCredentials | None = None
         self._fetched_at = 0.0
+        self._clock: Clock = clock or RealClock()
         self._lock = threading.Lock()
         self.fetch_count = 0  # observable for tests and the benchmark
         self.clients_built = 0
@@ -175,10 +178,10 @@ class SecretCache:
     def get(self, deadline: Deadline | None = None, *, force: bool = False) -> SalesforceCredentials:
         """The cached credentials, read from Secrets Manager within ``deadline`` when stale."""
         with self._lock:
-            fresh = self._value is not None and time.monotonic() - self._fetched_at < self._max_age_s
+            fresh = self._value is not None and self._clock.monotonic() - self._fetched_at < self._max_age_s
             if force or not fresh:
                 self._value = self._fetch(deadline)
-                self._fetched_at = time.monotonic()
+                self._fetched_at = self._clock.monotonic()
             assert self._value is not None
             return self._value
 
@@ -225,7 +228,7 @@ class SecretCache:
             # Building the client (first use) took time too.
             deadline.call_timeout(what, minimum_s=MIN_SECRETS_CALL_S)
         self.fetch_count += 1
-        started = time.monotonic()
+        started = self._clock.monotonic()
         try:
             response = client.get_secret_value(SecretId=self._name)
         except Exception as exc:  # botocore ClientError and friends; name only the code
@@ -239,7 +242,7 @@ class SecretCache:
 
     def _fetch_error(self, exc: Exception, started: float) -> Exception:
         names = {cls.__name__ for cls in type(exc).__mro__}
-        elapsed_ms = (time.monotonic() - started) * 1000
+        elapsed_ms = (self._clock.monotonic() - started) * 1000
         if names & _TIMEOUT_ERRORS:
             return SalesforceTimeoutError(
                 f"Secrets Manager did not return secret '{self._name}' within {elapsed_ms:.0f} ms.",

@@ -5,8 +5,8 @@ the S3 bucket and prefix; Connect writes ``<prefix>/<yyyy>/<mm>/<dd>/<contactId>
 usually a few seconds after the disconnect event. So the function looks (``ListObjectsV2`` on
 that key prefix, for the event's day and the chat's start day when they differ), waits
 ``interval_s``, looks again, at most ``attempts`` times, and never past the deadline less the time
-kept for sending the history. The waiting goes through a clock object so tests run on virtual
-time.
+kept for sending the history. The waiting goes through the deadline's clock (``sccac.clock``),
+so tests run on virtual time.
 
 Every AWS call is bounded by the botocore client's own timeouts and checked against the
 deadline first; AWS errors become the functions' typed errors with the setting to check.
@@ -15,11 +15,10 @@ deadline first; AWS errors become the functions' typed errors with the setting t
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 
 from sccac.lambdas.budget import Deadline
 from sccac.lambdas.errors import ConfigurationError, InvalidInputError, LambdaError
@@ -27,22 +26,6 @@ from sccac.lambdas.redact import clip, escape, quote
 
 # A day-long chat with attachments stays far below this; more is not a Connect transcript.
 MAX_TRANSCRIPT_BYTES = 8 * 1024 * 1024
-
-
-class Clock(Protocol):
-    def monotonic(self) -> float: ...
-
-    def sleep(self, seconds: float) -> None: ...
-
-
-class SystemClock:
-    """Real time."""
-
-    def monotonic(self) -> float:
-        return time.monotonic()
-
-    def sleep(self, seconds: float) -> None:
-        time.sleep(seconds)
 
 
 @dataclass(frozen=True)
@@ -146,10 +129,12 @@ def find_transcript(
     prefixes: list[str],
     deadline: Deadline,
     plan: PollPlan = PollPlan(),
-    clock: Clock | None = None,
 ) -> Transcript:
-    """Look for the transcript until it is there, ``plan.attempts`` looks, or the time is up."""
-    clock = clock or SystemClock()
+    """Look for the transcript until it is there, ``plan.attempts`` looks, or the time is up.
+
+    The waits between looks run on the deadline's clock, so they count against it.
+    """
+    clock = deadline.clock
     started = clock.monotonic()
     usable_s = deadline.remaining_s() - plan.reserve_s
     looks = 0

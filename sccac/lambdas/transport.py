@@ -20,7 +20,6 @@ import json
 import math
 import socket
 import threading
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -28,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 import urllib3
 from urllib3.connection import HTTPConnection, HTTPSConnection
 
+from sccac.clock import RealClock
 from sccac.lambdas.errors import (
     SalesforceResponseError,
     SalesforceTimeoutError,
@@ -38,6 +38,9 @@ from sccac.lambdas.errors import (
 # an Interaction Service answer is a few hundred bytes.
 MAX_RESPONSE_BYTES = 64 * 1024
 _CHUNK_BYTES = 16 * 1024
+# The one clock here is real time: ``timeout_s`` comes from the deadline (whatever clock that runs
+# on), but a socket's wait is real, so the watchdog that ends it counts real seconds.
+_SOCKET_TIME = RealClock()
 
 
 @dataclass(frozen=True)
@@ -181,7 +184,7 @@ class _Watchdog:
     """
 
     def __init__(self, seconds: float) -> None:
-        self.ends_at = time.monotonic() + max(seconds, 0.0)
+        self.ends_at = _SOCKET_TIME.monotonic() + max(seconds, 0.0)
         self.fired = False
         self._sock: socket.socket | None = None
 
@@ -249,7 +252,7 @@ class _Watcher:
     def _run(self) -> None:
         with self.lock:
             while True:
-                now = time.monotonic()
+                now = _SOCKET_TIME.monotonic()
                 for watchdog in [w for w in self._pending if w.ends_at <= now]:
                     self._pending.discard(watchdog)
                     watchdog.fire()

@@ -12,7 +12,9 @@ from sccac.salesforce.validation import DEVELOPER_NAME_RE
 #: A mapping file is a few kilobytes per hundred queues; anything far larger is not one.
 MAX_FILE_BYTES = 2_000_000
 _KEYS = ("omni_queue", "connect_queue", "create", "quick_connect", "routing_profile", "active")
+_REQUIRED_KEYS = ("omni_queue", "connect_queue")
 _BOOLEAN_KEYS = ("create", "quick_connect", "active")
+_BOOLEAN_DEFAULTS = {"create": False, "quick_connect": True, "active": True}
 _EXAMPLE = "mappings:\n  - omni_queue: Support\n    connect_queue: Support"
 
 
@@ -89,31 +91,58 @@ def _entry(node: yaml.Node, index: int, path: Path, problems: list[Problem]) -> 
     omni = _scalar(pairs["omni_queue"]) if "omni_queue" in pairs else None
     name = omni or label
     before = len(problems)
+    # The order of the checks is the order the problems are reported in.
+    problems += _shape_problems(node, pairs, name, path)
+    flags = {key: _boolean(pairs, key, name, path, problems) for key in _BOOLEAN_KEYS}
+    problems += _value_problems(pairs, omni, name, path)
+    if len(problems) > before:
+        return None
+    return _checked_entry(node, pairs, flags)
+
+
+def _shape_problems(node: yaml.MappingNode, pairs: dict[str, yaml.Node], name: str, path: Path) -> list[Problem]:
+    """Unknown keys, keys without one value, and missing required keys."""
+    problems = []
     for key, value in pairs.items():
         if key not in _KEYS:
             problems.append(Problem(path, _line(value), name, f"unknown key '{key}'", f"Use only: {', '.join(_KEYS)}."))
-        elif not isinstance(value, yaml.ScalarNode) or value.tag == "tag:yaml.org,2002:null" and key != "routing_profile":
+        elif not _single_value(key, value):
             problems.append(Problem(path, _line(value), name, f"'{key}' has no single value", "Give one value on the same line."))
-    for key in ("omni_queue", "connect_queue"):
+    for key in _REQUIRED_KEYS:
         if key not in pairs:
             problems.append(Problem(path, _line(node), name, f"'{key}' is missing", f"Add '{key}: <value>' to the entry."))
-    flags = {key: _boolean(pairs, key, name, path, problems) for key in _BOOLEAN_KEYS}
-    for key in ("omni_queue", "connect_queue"):
+    return problems
+
+
+def _single_value(key: str, value: yaml.Node) -> bool:
+    # Only routing_profile may be left empty (null): it then means "no routing profile".
+    is_null = value.tag == "tag:yaml.org,2002:null"
+    return isinstance(value, yaml.ScalarNode) and not (is_null and key != "routing_profile")
+
+
+def _value_problems(pairs: dict[str, yaml.Node], omni: str | None, name: str, path: Path) -> list[Problem]:
+    """Required keys given empty, and an Omni-Queue named by something other than its API name."""
+    problems = []
+    for key in _REQUIRED_KEYS:
         if key in pairs and isinstance(pairs[key], yaml.ScalarNode) and not _scalar(pairs[key]).strip():
             problems.append(Problem(path, _line(pairs[key]), name, f"'{key}' is empty", f"Give '{key}' a value."))
     if omni and omni.strip() and not DEVELOPER_NAME_RE.match(omni.strip()):
         problems.append(Problem(path, _line(pairs["omni_queue"]), name, "'omni_queue' is not a queue API name",
                                 "Use the queue's developer name (Setup > Queues > the queue > Queue Name), not its label."))
-    if len(problems) > before:
-        return None
-    profile = _scalar(pairs["routing_profile"]) if "routing_profile" in pairs else None
+    return problems
+
+
+def _checked_entry(node: yaml.Node, pairs: dict[str, yaml.Node], flags: dict[str, bool | None]) -> MappingEntry:
+    """The entry of an item that passed every check; flags left out take their defaults."""
+    value = {key: _BOOLEAN_DEFAULTS[key] if flag is None else flag for key, flag in flags.items()}
+    profile = _scalar(pairs["routing_profile"]).strip() if "routing_profile" in pairs else ""
     return MappingEntry(
         omni_queue=_scalar(pairs["omni_queue"]).strip(),
         connect_queue=_scalar(pairs["connect_queue"]).strip(),
-        create=flags["create"] if flags["create"] is not None else False,
-        quick_connect=flags["quick_connect"] if flags["quick_connect"] is not None else True,
-        routing_profile=profile.strip() or None if profile else None,
-        active=flags["active"] if flags["active"] is not None else True,
+        create=value["create"],
+        quick_connect=value["quick_connect"],
+        routing_profile=profile or None,
+        active=value["active"],
         line=_line(node),
     )
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sccac.testing.interaction_service import salesforce_id
+from sccac.testing.interaction_service.models import salesforce_id
 
 ASSIGNED = "Assigned"
 OPENED = "Opened"

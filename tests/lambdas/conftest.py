@@ -1,5 +1,6 @@
 """Fixtures: a key pair made at test time, the local Interaction Service over real HTTP,
-a moto Secrets Manager holding the connected-app secret, and handler dependencies."""
+a moto Secrets Manager holding the connected-app secret, and handler dependencies on a
+virtual clock (deadlines, caches and waits move only when a test or a fake advances it)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
+from sccac.clock import RealClock, VirtualClock
 from sccac.lambdas import runtime
 from sccac.lambdas.config import Settings
 from sccac.testing.interaction_service import ChannelSetup, LocalInteractionService, ServiceConfig
@@ -90,11 +92,21 @@ def secrets_client(keys: KeyPair, service: LocalInteractionService, _moto_secret
     return _moto_secrets
 
 
+@pytest.fixture
+def clock() -> VirtualClock:
+    """The functions' clock in a test: it moves only when advanced (or slept on by a fake).
+
+    It starts at the real time because the local service checks the JWT's expiry against real
+    time, as Salesforce does; after that no test depends on how long anything really takes.
+    """
+    return VirtualClock(start=RealClock().time())
+
+
 DepsFactory = Callable[..., runtime.Dependencies]
 
 
 @pytest.fixture
-def make_deps(service: LocalInteractionService, secrets_client: Any) -> DepsFactory:
+def make_deps(service: LocalInteractionService, secrets_client: Any, clock: VirtualClock) -> DepsFactory:
     def make(**settings: Any) -> runtime.Dependencies:
         values: dict[str, Any] = {
             "scrt_base_url": service.base_url,
@@ -102,7 +114,7 @@ def make_deps(service: LocalInteractionService, secrets_client: Any) -> DepsFact
             "authorization_context": AUTH_CONTEXT,
         }
         values.update(settings)
-        return runtime.build(Settings(**values), secrets_client=secrets_client)
+        return runtime.build(Settings(**values), secrets_client=secrets_client, clock=clock)
 
     return make
 

@@ -47,6 +47,8 @@ class FaultServer:
 
     def __post_init__(self) -> None:
         self.stopping = threading.Event()
+        # Set when the client hangs up while a fault is still answering: it gave up in time.
+        self.hung_up = threading.Event()
         owner = self
 
         class Handler(socketserver.BaseRequestHandler):
@@ -80,7 +82,7 @@ class FaultServer:
             try:
                 self.raw(conn)
             except OSError:
-                pass
+                self.hung_up.set()
             return
         while not self.stopping.is_set():
             request = conn.read_request()
@@ -94,6 +96,7 @@ class FaultServer:
                 try:
                     fault(conn, request)
                 except OSError:
+                    self.hung_up.set()
                     return  # the client gave up (what the deadline tests want)
             if conn.closing:
                 return

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import json
-import time
 from typing import Any
+from urllib.parse import parse_qs
 
 import pytest
 
-from sccac.lambdas import auth, budget, runtime
-from sccac.lambdas.auth import sign_assertion
-from sccac.lambdas.budget import Deadline
+from sccac.clock import VirtualClock
+from sccac.lambdas import budget, runtime
+from sccac.lambdas.auth import ASSERTION_LIFETIME_S, sign_assertion
+from sccac.lambdas.budget import Deadline, InvocationStarts
 from sccac.lambdas.config import Settings
-from sccac.lambdas.create_messaging_session import create_messaging_session, handler
+from sccac.lambdas.create_messaging_session import create_messaging_session, handle, handler
 from sccac.lambdas.errors import (
     ConfigurationError,
     LambdaError,
@@ -129,21 +130,18 @@ def test_no_secret_reaches_logs_or_errors(service, keys, deps, all_logs):
         ("HTTP 503", SalesforceUnavailableError),
     ],
 )
-def test_token_endpoint_errors_leak_no_secret(service, keys, secrets_client, make_deps, all_logs, monkeypatch,
-                                               how, error_type):
+def test_token_endpoint_errors_leak_no_secret(service, keys, secrets_client, make_deps, all_logs, how, error_type):
     consumer_key = service.config.consumer_key
     secret = {"consumerKey": consumer_key + ("-wrong" if how == "wrong consumer key" else "")}
     secrets_client.put_secret_value(SecretId=SECRET_NAME, SecretString=secret_json(keys, service, **secret))
     if how.startswith("HTTP "):
         service.inject("/services/oauth2/token", status=int(how.split()[1]))
-    assertions: list[str] = []  # what was posted to the token endpoint
-    original = auth.sign_assertion
-    monkeypatch.setattr(auth, "sign_assertion", lambda creds, now=None: _record(assertions, original(creds, now)))
     with pytest.raises(error_type) as raised:
         create_messaging_session(event(1), FakeContext(), make_deps())
 
-    assert [r.path for r in service.requests] == ["/services/oauth2/token"]
-    [assertion] = assertions
+    [request] = service.requests
+    assert request.path == "/services/oauth2/token"
+    [assertion] = parse_qs(request.body.decode())["assertion"]  # what was posted to the token endpoint
     logged = [r.getMessage() for r in all_logs.records]
     assert any("create_messaging_session.failed" in m for m in logged)
     text = "\n".join([str(raised.value), repr(raised.value), *logged])
@@ -155,11 +153,6 @@ def test_token_endpoint_errors_leak_no_secret(service, keys, secrets_client, mak
     assert consumer_key not in text
     if error_type is SalesforceAuthError:
         assert json.loads(str(raised.value))["field"] == "consumerKey"  # the field is named, its value is not
-
-
-def _record(into: list[str], value: str) -> str:
-    into.append(value)
-    return value
 
 
 def test_handler_reads_settings_from_the_environment(service, secrets_client, monkeypatch):
@@ -212,8 +205,22 @@ def test_jwt_audience_defaults_to_login_or_test_never_the_my_domain(keys, login_
     assert creds.login_url == login_url.rstrip("/")  # the token endpoint stays at loginUrl
     import jwt
 
-    claims = jwt.decode(sign_assertion(creds), options={"verify_signature": False})
+    claims = jwt.decode(sign_assertion(creds, VirtualClock().time()), options={"verify_signature": False})
     assert claims["aud"] == audience
+
+
+def test_the_jwt_assertion_and_the_entry_are_dated_by_the_functions_clock(service, deps, clock):
+    import jwt
+
+    clock.advance(42.5)
+    create_messaging_session(event(1), FakeContext(), deps)
+
+    [token_request] = service.calls("/services/oauth2/token")
+    assertion = parse_qs(token_request.body.decode())["assertion"][0]
+    claims = jwt.decode(assertion, options={"verify_signature": False})
+    assert claims["exp"] == int(clock.time()) + ASSERTION_LIFETIME_S
+    [interaction] = service.calls("/api/v1/interactions")
+    assert [i["timestamp"] for i in interaction.json()["interactions"]] == [int(clock.time() * 1000)]
 
 
 def test_explicit_audience_is_kept(keys):
@@ -242,48 +249,51 @@ class ReadTimeoutError(Exception):
 
 
 class SlowSecretsClient:
-    """A Secrets Manager client that answers after ``delay_s`` unless its read timeout is shorter."""
+    """A Secrets Manager client that answers after ``delay_s`` on ``clock`` unless its read timeout is shorter."""
 
-    def __init__(self, secret: str, delay_s: float, read_timeout_s: float = 60.0) -> None:
+    def __init__(self, secret: str, delay_s: float, clock: VirtualClock, read_timeout_s: float = 60.0) -> None:
         self.secret = secret
         self.delay_s = delay_s
         self.read_timeout_s = read_timeout_s
+        self.clock = clock
         self.calls = 0
 
     def get_secret_value(self, *, SecretId: str) -> dict[str, Any]:  # noqa: N803 - boto3 shape
         self.calls += 1
-        time.sleep(min(self.delay_s, self.read_timeout_s))
+        self.clock.sleep(min(self.delay_s, self.read_timeout_s))  # virtual: the wait costs no real time
         if self.delay_s > self.read_timeout_s:
             raise ReadTimeoutError("Read timeout on endpoint URL")
         return {"SecretString": self.secret}
 
 
-def factory_deps(service, keys, delay_s: float, **settings: Any) -> tuple[runtime.Dependencies, list]:
+def factory_deps(service, keys, clock: VirtualClock, delay_s: float,
+                 **settings: Any) -> tuple[runtime.Dependencies, list]:
     built: list[SlowSecretsClient] = []
     timeouts: list[tuple[float, float]] = []
 
     def factory(connect_s: float, read_s: float) -> SlowSecretsClient:
         timeouts.append((connect_s, read_s))
-        client = SlowSecretsClient(secret_json(keys, service), delay_s, read_timeout_s=read_s)
+        client = SlowSecretsClient(secret_json(keys, service), delay_s, clock, read_timeout_s=read_s)
         built.append(client)
         return client
 
     values: dict[str, Any] = {"scrt_base_url": service.base_url, "secret_name": SECRET_NAME,
                               "authorization_context": AUTH_CONTEXT}
     values.update(settings)
-    deps = runtime.build(Settings(**values), secrets_client=None)
+    deps = runtime.build(Settings(**values), secrets_client=None, clock=clock)
     deps.secrets._factory = factory  # the Lambda path (client built on first use), with a fake boto3
     return deps, timeouts
 
 
-def test_slow_secrets_manager_is_cut_off_within_the_budget(service, keys):
-    deps, timeouts = factory_deps(service, keys, delay_s=3.0)
-    started = time.monotonic()
+def test_slow_secrets_manager_is_cut_off_within_the_budget(service, keys, clock):
+    deps, timeouts = factory_deps(service, keys, clock, delay_s=3.0)
+    started = clock.monotonic()
 
     with pytest.raises(SalesforceTimeoutError) as raised:
         create_messaging_session(event(1), FakeContext(remaining_ms=700), deps)
 
-    assert time.monotonic() - started < 0.7
+    # The client gave up at its own read timeout: inside the 500 ms the budget left, not after 3 s.
+    assert clock.monotonic() - started <= 0.5 + 1e-6
     [(connect_s, read_s)] = timeouts
     assert connect_s + read_s <= 0.5 + 1e-6  # 700 ms minus the 200 ms safety margin
     detail = json.loads(str(raised.value))
@@ -292,14 +302,14 @@ def test_slow_secrets_manager_is_cut_off_within_the_budget(service, keys):
     assert service.requests == []
 
 
-def test_secrets_client_gets_default_timeouts_with_a_full_budget(service, keys):
-    deps, timeouts = factory_deps(service, keys, delay_s=0.0)
+def test_secrets_client_gets_default_timeouts_with_a_full_budget(service, keys, clock):
+    deps, timeouts = factory_deps(service, keys, clock, delay_s=0.0)
     create_messaging_session(event(1), FakeContext(), deps)
     assert timeouts == [(SECRETS_CONNECT_TIMEOUT_S, SECRETS_READ_TIMEOUT_S)]
 
 
-def test_client_is_rebuilt_only_when_the_budget_changes_what_it_may_take(service, keys):
-    deps, timeouts = factory_deps(service, keys, delay_s=0.0, secret_max_age_s=0)
+def test_client_is_rebuilt_only_when_the_budget_changes_what_it_may_take(service, keys, clock):
+    deps, timeouts = factory_deps(service, keys, clock, delay_s=0.0, secret_max_age_s=0)
     create_messaging_session(event(1), FakeContext(), deps)
     create_messaging_session(event(2), FakeContext(), deps)  # stale again, same budget: same client
     create_messaging_session(event(3), FakeContext(remaining_ms=1200), deps)  # 1 s left: tighter client
@@ -311,18 +321,20 @@ def test_client_is_rebuilt_only_when_the_budget_changes_what_it_may_take(service
 def test_no_secrets_manager_call_starts_without_time_left(service, keys, secrets_client, make_deps):
     deps = make_deps()
     with pytest.raises(SalesforceTimeoutError, match="Secrets Manager"):
-        deps.secrets.get(Deadline(50))
+        deps.secrets.get(Deadline(50, clock=deps.clock))
     assert deps.secrets.fetch_count == 0
 
 
-def test_secret_read_late_is_cached_and_the_retry_needs_no_second_read(service, keys):
-    client = SlowSecretsClient(secret_json(keys, service), delay_s=0.6)
+def test_secret_read_late_is_cached_and_the_retry_needs_no_second_read(service, keys, clock):
+    client = SlowSecretsClient(secret_json(keys, service), 0.6, clock)
     deps = runtime.build(
         Settings(scrt_base_url=service.base_url, secret_name=SECRET_NAME, authorization_context=AUTH_CONTEXT),
-        secrets_client=client,
+        secrets_client=client, clock=clock,
     )
-    with pytest.raises(SalesforceTimeoutError):
+    # The read takes 600 ms of the 500 ms left: no time for the token request after it.
+    with pytest.raises(SalesforceTimeoutError, match="No time left"):
         create_messaging_session(event(1), FakeContext(remaining_ms=700), deps)
+    assert service.requests == []
     client.delay_s = 0.0
     assert create_messaging_session(event(1), FakeContext(), deps)["source"] == "SCCAC"
     assert client.calls == 1
@@ -330,35 +342,63 @@ def test_secret_read_late_is_cached_and_the_retry_needs_no_second_read(service, 
 
 # --- Deadline from handler entry, INIT included ----------------------------------------------
 
-def test_deadline_counts_the_connect_timeout_from_the_invocation_start():
-    started = time.monotonic() - 1.0
-    deadline = Deadline.for_invocation(FakeContext(remaining_ms=8000), 2000, started)
-    assert 0.7 < deadline.remaining_s() <= 0.8  # 2 s - 1 s elapsed - 0.2 s margin
+def test_deadline_counts_the_connect_timeout_from_the_invocation_start(clock):
+    started = clock.monotonic()
+    clock.advance(1.0)
+    deadline = Deadline.for_invocation(FakeContext(remaining_ms=8000), 2000, started, clock)
+    assert deadline.remaining_s() == pytest.approx(0.8)  # 2 s - 1 s elapsed - 0.2 s margin
+    clock.advance(0.5)
+    assert deadline.remaining_s() == pytest.approx(0.3)
 
 
-def test_lambda_remaining_time_still_caps_the_deadline():
-    deadline = Deadline.for_invocation(FakeContext(remaining_ms=500), 8000, time.monotonic())
-    assert deadline.remaining_s() <= 0.3
+def test_lambda_remaining_time_still_caps_the_deadline(clock):
+    deadline = Deadline.for_invocation(FakeContext(remaining_ms=500), 8000, clock.monotonic(), clock)
+    assert deadline.remaining_s() == pytest.approx(0.3)  # 500 ms - 200 ms margin
+    clock.advance(0.25)
+    with pytest.raises(SalesforceTimeoutError, match="No time left"):
+        deadline.call_timeout("Salesforce")  # 50 ms left is not enough to start a call
 
 
-def test_first_on_demand_invocation_charges_the_init_phase(monkeypatch):
-    monkeypatch.setattr(budget, "_first_invocation", True)
-    monkeypatch.setattr(budget, "process_age_s", lambda: 3.0)
-    monkeypatch.setenv("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand")
-    now = time.monotonic()
-    assert budget.invocation_started() == pytest.approx(now - 3.0, abs=0.05)
-    assert budget.invocation_started() == pytest.approx(time.monotonic(), abs=0.05)  # warm: entry only
+def test_a_capped_deadline_is_the_cap_or_the_time_left_on_the_same_clock(clock):
+    deadline = Deadline(5000, clock=clock)
+    assert deadline.capped(2.0).remaining_s() == pytest.approx(2.0)
+    clock.advance(4.0)
+    capped = deadline.capped(2.0)
+    assert capped.remaining_s() == pytest.approx(1.0)
+    clock.advance(1.0)
+    assert capped.remaining_s() == 0.0
+
+
+ON_DEMAND = {budget.INITIALIZATION_TYPE: "on-demand"}
+
+
+def test_first_on_demand_invocation_charges_the_init_phase(clock):
+    starts = InvocationStarts(clock, ON_DEMAND, process_age=lambda: 3.0)
+    now = clock.monotonic()
+    assert starts.next() == now - 3.0
+    clock.advance(10.0)
+    assert starts.next() == now + 10.0  # warm: entry only
+
+
+def test_a_wrong_process_age_is_never_charged_beyond_connects_whole_budget(clock):
+    assert InvocationStarts(clock, ON_DEMAND, process_age=lambda: 50.0).next() == clock.monotonic() - 8.0
+    assert InvocationStarts(clock, ON_DEMAND, process_age=lambda: -5.0).next() == clock.monotonic()
 
 
 @pytest.mark.parametrize("init_type", ["provisioned-concurrency", "snap-start", None])
-def test_ahead_of_time_init_is_not_charged(monkeypatch, init_type):
-    monkeypatch.setattr(budget, "_first_invocation", True)
-    monkeypatch.setattr(budget, "process_age_s", lambda: 3.0)
-    if init_type is None:
-        monkeypatch.delenv("AWS_LAMBDA_INITIALIZATION_TYPE", raising=False)
-    else:
-        monkeypatch.setenv("AWS_LAMBDA_INITIALIZATION_TYPE", init_type)
-    assert budget.invocation_started() == pytest.approx(time.monotonic(), abs=0.05)
+def test_ahead_of_time_init_is_not_charged(clock, init_type):
+    environ = {} if init_type is None else {budget.INITIALIZATION_TYPE: init_type}
+    assert InvocationStarts(clock, environ, process_age=lambda: 3.0).next() == clock.monotonic()
+
+
+def test_the_handler_charges_the_init_phase_once_per_container(service, make_deps, clock):
+    # The container started 3 s before its first invocation: a 2 s block timeout has run out.
+    deps = make_deps(connect_timeout_ms=2000)
+    container = runtime.Container(clock, lambda _clock: deps, environ=ON_DEMAND, process_age=lambda: 3.0)
+    with pytest.raises(SalesforceTimeoutError):
+        handle(event(1), FakeContext(), container)
+    assert service.requests == []
+    assert handle(event(1), FakeContext(), container)["source"] == "SCCAC"  # warm: the full 2 s
 
 
 def test_process_age_is_read_and_bounded():

@@ -10,7 +10,7 @@ import json
 import pytest
 
 from sccac.lambdas.create_messaging_session import create_messaging_session
-from sccac.lambdas.queue_mapping import FAILURE_RETRY_S, QueueMappingResolver
+from sccac.lambdas.queue_mapping import FAILURE_RETRY_S
 from sccac.lambdas.routing import route
 from sccac.testing.interaction_service import REST_COMPOSITE, LocalInteractionService
 from tests.lambdas.conftest import (
@@ -26,14 +26,6 @@ from tests.lambdas.conftest import (
 OTHER_ARN = QUEUE_ARN.replace("aaaaaaaa-bbbb", "bbbbbbbb-bbbb")
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 def chat_and_route(deps, contact: str, **parameters: str) -> dict[str, str]:
     attributes = {"channelAddressIdentifier": CHANNEL}
     attributes.update(create_messaging_session(connect_event(contact, attributes), FakeContext(), deps))
@@ -43,12 +35,6 @@ def chat_and_route(deps, contact: str, **parameters: str) -> dict[str, str]:
 
 def contact(n: int) -> str:
     return f"c0ffee00-1111-4222-8333-{n:012d}"
-
-
-def with_clock(deps) -> Clock:
-    clock = Clock()
-    deps.mappings = QueueMappingResolver(deps.tokens, deps.transport, deps.settings.queue_mapping_ttl_s, clock)
-    return clock
 
 
 class TestWithoutExternalQueueId:
@@ -69,8 +55,7 @@ class TestWithoutExternalQueueId:
         assert [s["referenceId"] for s in subrequests] == ["mappings", "queues"]
         assert "Connect_Queue_Mapping__mdt" in subrequests[0]["url"]
 
-    def test_at_most_one_extra_round_trip_per_container_per_period(self, service, deps):
-        clock = with_clock(deps)
+    def test_at_most_one_extra_round_trip_per_container_per_period(self, service, deps, clock):
         chat_and_route(deps, contact(1))
         before = deps.salesforce_round_trips
 
@@ -83,22 +68,20 @@ class TestWithoutExternalQueueId:
             assert deps.salesforce_round_trips - trips == 1  # the route call only: the table is cached
 
         assert len(service.calls(REST_COMPOSITE)) == 1 and deps.salesforce_round_trips - before == 8
-        clock.now += deps.settings.queue_mapping_ttl_s - 1
+        clock.advance(deps.settings.queue_mapping_ttl_s - 1)
         chat_and_route(deps, contact(6))
         assert len(service.calls(REST_COMPOSITE)) == 1
 
-    def test_a_remap_reaches_the_lambda_after_the_ttl(self, service, deps):
-        clock = with_clock(deps)
+    def test_a_remap_reaches_the_lambda_after_the_ttl(self, service, deps, clock):
         assert chat_and_route(deps, contact(1))["externalQueueId"] == QUEUE_ARN
         service.config.queues[QUEUE_MAPPED] = OTHER_ARN  # the admin remaps the Omni-Queue
 
         assert chat_and_route(deps, contact(2))["externalQueueId"] == QUEUE_ARN  # cached
-        clock.now += deps.settings.queue_mapping_ttl_s
+        clock.advance(deps.settings.queue_mapping_ttl_s)
         assert chat_and_route(deps, contact(3))["externalQueueId"] == OTHER_ARN
         assert len(service.calls(REST_COMPOSITE)) == 2
 
     def test_an_unmapped_queue_stays_a_fallback_result_without_rereading(self, service, deps):
-        with_clock(deps)
         first = chat_and_route(deps, contact(1), salesforceQueueId=QUEUE_UNMAPPED)
         second = chat_and_route(deps, contact(2), salesforceQueueId=QUEUE_UNMAPPED)
         assert first["routingStatus"] == second["routingStatus"] == "NO_MAPPED_QUEUE"
@@ -118,8 +101,7 @@ class TestWithoutApiScope:
         with LocalInteractionService(config) as svc:
             yield svc
 
-    def test_the_contact_takes_the_fallback_and_the_log_names_the_scope(self, service, deps, all_logs):
-        clock = with_clock(deps)
+    def test_the_contact_takes_the_fallback_and_the_log_names_the_scope(self, service, deps, clock, all_logs):
         result = chat_and_route(deps, contact(1))
 
         assert result["routingStatus"] == "NO_MAPPED_QUEUE"  # the flow's fallback queue, not a failure
@@ -129,7 +111,7 @@ class TestWithoutApiScope:
         # The failed read is not repeated on every contact.
         chat_and_route(deps, contact(2))
         assert len(service.calls(REST_COMPOSITE)) == 1
-        clock.now += FAILURE_RETRY_S
+        clock.advance(FAILURE_RETRY_S)
         chat_and_route(deps, contact(3))
         assert len(service.calls(REST_COMPOSITE)) == 2
 

@@ -238,19 +238,19 @@ WARM_UP = {"version": "0", "id": "53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa", "detail
 
 
 @pytest.mark.parametrize("module", [session_module, routing_module])
-def test_warm_up_event_returns_empty_without_settings_secret_or_salesforce(module, monkeypatch):
-    def no_dependencies() -> runtime.Dependencies:
+def test_warm_up_event_returns_empty_without_settings_secret_or_salesforce(module, clock):
+    def no_dependencies(_clock: object) -> runtime.Dependencies:
         raise AssertionError("a warm-up read the settings or the secret")
 
-    monkeypatch.setattr(runtime, "current", no_dependencies)
-    assert module.handler(WARM_UP, FakeContext()) == {}
+    assert module.handle(WARM_UP, FakeContext(), runtime.Container(clock, no_dependencies)) == {}
 
 
-def test_warm_up_reaches_neither_secrets_manager_nor_salesforce(service, deps, monkeypatch):
-    monkeypatch.setattr(runtime, "current", lambda: deps)
-    assert session_module.handler(WARM_UP, FakeContext()) == {}
-    assert routing_module.handler(WARM_UP, FakeContext()) == {}
+def test_warm_up_reaches_neither_secrets_manager_nor_salesforce(service, deps, clock):
+    container = runtime.Container(clock, lambda _clock: deps)
+    assert session_module.handle(WARM_UP, FakeContext(), container) == {}
+    assert routing_module.handle(WARM_UP, FakeContext(), container) == {}
     assert service.requests == [] and deps.salesforce_round_trips == 0
+    assert deps.secrets.fetch_count == 0
 
 
 def test_the_requeue_flow_gets_a_new_session_once_per_ended_session(service, deps):

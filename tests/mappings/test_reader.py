@@ -29,6 +29,23 @@ def test_entries_keep_their_values_defaults_and_lines(write):
     assert (billing.create, billing.quick_connect, billing.active, billing.line) == (False, False, True, 7)
 
 
+def test_an_empty_routing_profile_means_none_and_values_are_trimmed(write):
+    path = write(
+        "mappings:\n"
+        "  - omni_queue: ' Support '\n"
+        "    connect_queue: ' Support Queue '\n"
+        "    routing_profile:\n"
+        "    active: false\n"
+        "  - omni_queue: Billing\n"
+        "    connect_queue: Billing\n"
+        "    routing_profile: '  '\n"
+    )
+    support, billing = read_mapping_file(path).entries
+    assert (support.omni_queue, support.connect_queue, support.routing_profile) == ("Support", "Support Queue", None)
+    assert (support.create, support.quick_connect, support.active) == (False, True, False)
+    assert billing.routing_profile is None
+
+
 def test_every_problem_is_reported_with_its_line_and_entry(write):
     path = write(
         "mappings:\n"

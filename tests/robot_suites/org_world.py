@@ -48,8 +48,19 @@ class FakeBrowser:
         return offers[-1].contact_id
 
     def set_status(self, agent: str, status: str) -> None:
+        """Online in the widget: the org records a current UserServicePresence (and, via the CTI adapter, Connect
+        makes the agent Available); Offline ends it."""
         self.clicks.append((agent, status))
+        user_id = self.world.users[self._connect_user(agent)]
+        self.world.org.tables["UserServicePresence"] = [r for r in self.world.org.tables["UserServicePresence"]
+                                                       if r["UserId"] != user_id]
+        if status == "Available":
+            self.world.org.add("UserServicePresence", Id=f"0Hn{user_id[3:]}", UserId=user_id,
+                               ServicePresenceStatusId="0N5000000000001AAA", IsCurrentState=True)
         self.world.router.set_status(self._connect_user(agent), status)
+
+    def should_show_offer(self, agent: str) -> None:
+        self._offered(agent)
 
     def accept(self, agent: str) -> None:
         self.clicks.append((agent, "accept"))
@@ -58,6 +69,13 @@ class FakeBrowser:
     def decline(self, agent: str) -> None:
         self.clicks.append((agent, "decline"))
         self.world.router.reject(self._offered(agent))
+
+    def close_work(self, agent: str) -> None:
+        """Closing the accepted work's console tab: Connect ends the contact, Omni-Channel closes the AgentWork."""
+        self.clicks.append((agent, "close work"))
+        user = self.world.router.user(self._connect_user(agent))
+        for offer in [o for o in self.world.router.offers if o.agent_id == user.id and o.state == "accepted"]:
+            self.world.router.end(offer.contact_id)
 
     def close(self) -> None:
         self.clicks.append(("*", "close"))
@@ -84,15 +102,16 @@ class OrgWorld:
         for number, (agent, username) in enumerate(AGENTS.items(), start=1):
             self.router.create_user(f"{agent}.agent", "Support Agents")
             self.users[f"{agent}.agent"] = f"005{number:015d}"
-            self.org.add("User", Id=f"005{number:015d}", Username=username)
+            self.org.add("User", Id=f"005{number:015d}", Username=username, Alias=agent, IsActive=True)
         self.org.add("Group", Id="00G000000000001EAA", DeveloperName="SCCAC_Support", Type="Queue")
         self.work_items: dict[str, str] = {}  # contact id -> work item
         self.router.listeners.append(self._omni_channel)
         self.browser = FakeBrowser(self)
         self._sessions = 0
 
-    def backend(self) -> OrgBackend:
-        settings = OrgSettings(self.instance_id, self.flow.id, dict(AGENTS), poll_timeout=0.0)
+    def backend(self, agents: dict[str, str | None] | None = None) -> OrgBackend:
+        """``agents``: name -> username (default: AGENTS); None as a username: found by the user's Alias."""
+        settings = OrgSettings(self.instance_id, self.flow.id, dict(AGENTS) if agents is None else agents, poll_timeout=0.0)
         return OrgBackend(self.org.sf, self.fake.client(max_attempts=1), self.participant.client(), settings, self.browser)
 
     # -- what the platform does between the backend's calls ------------------------------------

@@ -2,7 +2,7 @@
 
 Field names come from the Salesforce sObject types apex-ls ships (``sobject-types`` jar, installed with
 the project's npm tools), the package's own Case fields in force-app, and, for the Omni-Channel
-objects that jar leaves out (AgentWork, PendingServiceRouting), the Salesforce Object Reference.
+objects that jar leaves out (AgentWork, PendingServiceRouting, UserServicePresence, the presence set-up), the Salesforce Object Reference.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SOBJECT_JAR = ROOT / "node_modules/@salesforce/code-analyzer-pmd-engine/dist/java-lib/sobject-types-65.0.0.jar"
 CASE_FIELDS = ROOT / "force-app/main/default/objects/Case/fields"
 # Salesforce Object Reference (API 63.0): AgentWork and PendingServiceRouting fields.
+_AUDIT = ("CreatedById", "CreatedDate", "IsDeleted", "LastModifiedById", "LastModifiedDate", "SystemModstamp")
 REFERENCE_FIELDS = {
     "AgentWork": {
         "Id", "Name", "AcceptDateTime", "ActiveTime", "AssignedDateTime", "CapacityPercentage", "CapacityWeight",
@@ -31,6 +32,19 @@ REFERENCE_FIELDS = {
         "OwnerId", "PendingServiceRoutingId", "PreferredUserId", "PushTimeout", "PushTimeoutDateTime",
         "RequestDateTime", "RoutingModel", "RoutingPriority", "RoutingType", "ServiceChannelId", "SpeedToAnswer",
         "Status", "SystemModstamp", "UserId", "WorkItemId",
+    },
+    # The Omni-Channel set-up objects create_robot_agents and deploy_robot_config read and write.
+    "ServiceChannel": {"Id", "DeveloperName", "MasterLabel", "Language", "NamespacePrefix", "RelatedEntity",
+                       "SecRoutingPriorityField", *_AUDIT},
+    "ServicePresenceStatus": {"Id", "DeveloperName", "MasterLabel", "Language", "NamespacePrefix", *_AUDIT},
+    "PresenceUserConfig": {"Id", "DeveloperName", "MasterLabel", "Language", "NamespacePrefix", "Capacity",
+                           "IsAllowedDeclineRequest", "IsAutoAcceptEnabled", "IsDeclineReasonEnabled",
+                           "IsDisconnectSoundEnabled", "IsRequestSoundEnabled", *_AUDIT},
+    "PresenceUserConfigUser": {"Id", "PresenceUserConfigId", "UserId", *_AUDIT},
+    "UserServicePresence": {
+        "Id", "AtCapacityDuration", "AverageCapacity", "ConfiguredCapacity", "CreatedById", "CreatedDate", "IdleDuration",
+        "IsAway", "IsCurrentState", "IsDeleted", "LastModifiedById", "LastModifiedDate", "Name", "OwnerId",
+        "ServicePresenceStatusId", "StatusDuration", "StatusEndDate", "StatusStartDate", "SystemModstamp", "UserId",
     },
     "PendingServiceRouting": {
         "Id", "CapacityPercentage", "CapacityWeight", "CreatedById", "CreatedDate", "CustomRequestedDateTime",

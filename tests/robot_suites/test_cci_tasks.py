@@ -39,13 +39,13 @@ def cci(project: tuple[Path, dict[str, str]], *args: str) -> subprocess.Complete
 def test_robot_offline_runs_the_offers_suite_without_an_org(project):
     result = cci(project, "task", "run", "robot_offline", "-o", "suites", "robot/SCCAC/tests/offers")
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "tests, 10 passed, 0 failed" in result.stdout
+    assert "tests, 11 passed, 0 failed" in result.stdout
     assert (project[0] / "robot/SCCAC/results/report.html").exists()
     # The robot task itself runs the offline backend when no org is given.
     offline = cci(project, "task", "run", "robot", "-o", "suites", "robot/SCCAC/tests/offers")
     assert offline.returncode == 0, offline.stdout + offline.stderr
     assert "No org: running the suites on the offline backend" in offline.stdout + offline.stderr
-    assert "tests, 10 passed, 0 failed" in offline.stdout
+    assert "tests, 11 passed, 0 failed" in offline.stdout
 
 
 def test_robot_libdoc_documents_the_keywords_of_both_backends(project):

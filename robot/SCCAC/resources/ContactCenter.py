@@ -40,12 +40,15 @@ class ContactCenter:
     | robot --variable BACKEND:offline robot/SCCAC/tests/offers
     | cci task run robot --org dev      (cumulusci.yml passes BACKEND:org)
 
-    The org backend needs ``CONNECT_INSTANCE_ID``, ``CONNECT_CHAT_FLOW_ID`` and ``AGENTS``
-    (``maria=maria@acme.com;li=li@acme.com``: each agent's Salesforce username; each agent is also
-    a CumulusCI user alias), as Robot variables or ``SCCAC_<name>`` environment variables, AWS
-    credentials in the environment, and an org from ``cci``; without them its suites are skipped
-    with one line saying what is missing. The offline backend reads its fixtures from
-    ``OFFLINE_MAPPING`` and ``OFFLINE_STAFFING`` (default: ``robot/SCCAC/resources/offline/``).
+    The org backend needs an org from ``cci`` set up as the offline fixtures describe
+    (``cci flow run robot_org_setup``: the Omni-Queues, the queue mapping, the agents as users whose
+    ``Alias`` is the agent's name), AWS credentials in the environment, and the Connect instance and
+    inbound chat flow, read from wire_connect's ``out/connect/wiring.json`` or given as
+    ``CONNECT_INSTANCE_ID`` and ``CONNECT_CHAT_FLOW_ID`` (Robot variables or ``SCCAC_<name>``
+    environment variables; ``AGENTS``, ``maria=<username>;li=<username>``, overrides the agents);
+    without them its suites are skipped with one line saying what is missing. The offline backend
+    reads its fixtures from ``OFFLINE_MAPPING`` and ``OFFLINE_STAFFING`` (default:
+    ``robot/SCCAC/resources/offline/``).
 
     Example:
     | Agent Goes Available              | maria            |
@@ -117,6 +120,7 @@ class ContactCenter:
                 raise AssertionError(f"expected {what} {work_item} offered to {agent} (AgentWork Assigned), "
                                      f"AgentWork so far: {self._offers_text(offers)}")
         self._eventually(check)
+        self.backend.check_offer_in_console(agent, work_item)
         logger.info(f"{what} {work_item} is offered to {agent}")
 
     # -- the contact center -------------------------------------------------------------------------
@@ -179,6 +183,24 @@ class ContactCenter:
         | Agent Goes Offline | maria |
         """
         self.backend.set_agent_status(agent, "Offline")
+
+    @keyword
+    def agent_should_be(self, agent: str, status: str) -> None:
+        """The system records the agent as ``Available`` or ``Offline`` (offline: their Connect status;
+        org: a current UserServicePresence, which only the agent's Omni-Channel widget creates).
+
+        Example:
+        | Agent Goes Available | maria |
+        | Agent Should Be      | maria | Available |
+        """
+        if status not in ("Available", "Offline"):
+            raise ValueError(f"status {status!r}: use Available or Offline")
+
+        def check() -> None:
+            actual = self.backend.agent_status(agent)
+            if actual != status:
+                raise AssertionError(f"{agent} is {actual}, expected {status}")
+        self._eventually(check)
 
     @keyword
     def agent_accepts_the_offer(self, agent: str) -> None:

@@ -85,6 +85,11 @@ class OfflineBackend:
     def set_agent_status(self, agent: str, status: str) -> None:
         self.system.set_agent_status(agent, status)
 
+    def agent_status(self, agent: str) -> str:
+        """The agent's Connect status; a missed offer (``Missed``) counts as not Available."""
+        status = self.system.routing.user(self.system.staffing.agent(agent).connect_user).status
+        return "Available" if status == "Available" else "Offline"
+
     def _offered_contact(self, agent: str, work_item_id: str) -> str:
         user_id = self.system.salesforce_user_id(agent)
         for work in reversed(self.system.org.work_for(work_item_id, user_id)):
@@ -187,6 +192,9 @@ class OfflineBackend:
     def offers(self, work_item_id: str) -> list[OfferRecord]:
         names = {self.system.salesforce_user_id(a.name): a.name for a in self.system.staffing.agents}
         return [OfferRecord(names.get(w.user_id), w.user_id, w.status, w.work_item_id) for w in self.system.org.work_for(work_item_id)]
+
+    def check_offer_in_console(self, agent: str, work_item_id: str) -> None:
+        """Offline there is no console: the agent's offer is their AgentWork, which the keyword has checked."""
 
     def pending_routing(self, work_item_id: str) -> PendingRouting | None:
         psr = self.system.org.psrs.get(work_item_id)

@@ -7,7 +7,11 @@
   ``GetContactAttributes``, ``DescribeContact`` and ``DescribeQueue``.
 - Agents: presence changes only in the agent's browser (UserServicePresence cannot be written by
   API), so an :class:`OmniBrowser` drives the Omni-Channel widget (OmniWidget.resource, CumulusCI's
-  browser keywords) to go Online, accept and decline.
+  browser keywords) to go Online, see the offer, accept, decline and close the work.
+- Who and where: the agents are the offline staffing fixture's (robot/SCCAC/resources/offline/staffing.yml),
+  each the org user whose ``Alias`` is the agent's name (``create_robot_agents`` makes them; CumulusCI's
+  ``useralias`` signs them in); the Connect instance and inbound chat flow are the ones ``wire_connect``
+  wrote to out/connect/wiring.json, unless variables name others.
 
 What a test cannot make a real org or Connect do (a Connect flow retry, an agent's CCP transfer, an
 Interaction Service outage) skips that test with one line saying so.
@@ -15,13 +19,21 @@ Interaction Service outage) skips that test with one line saying so.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import uuid
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Protocol
 
+from robot.api import logger
+
 from backend import OfferRecord, PendingRouting, skip
+
+HERE = Path(__file__).resolve().parent
+DEFAULT_STAFFING = HERE / "offline" / "staffing.yml"
+DEFAULT_WIRING = Path("out/connect/wiring.json")
 
 CHAT_GREETING = "Hello from the sccac Robot suite"
 SUBJECT = "sccac robot: Omni-Channel offer"
@@ -36,8 +48,10 @@ class OmniBrowser(Protocol):
     """The agent's side in the browser: Omni-Channel widget presence and offers."""
 
     def set_status(self, agent: str, status: str) -> None: ...
+    def should_show_offer(self, agent: str) -> None: ...
     def accept(self, agent: str) -> None: ...
     def decline(self, agent: str) -> None: ...
+    def close_work(self, agent: str) -> None: ...
     def close(self) -> None: ...
 
 
@@ -59,6 +73,10 @@ class RobotOmniBrowser:
         self._open(agent)
         self._builtin.run_keyword("Set Omni Status", agent, status)
 
+    def should_show_offer(self, agent: str) -> None:
+        self._open(agent)
+        self._builtin.run_keyword("Omni Offer Should Be Shown", agent)
+
     def accept(self, agent: str) -> None:
         self._open(agent)
         self._builtin.run_keyword("Accept Omni Offer", agent)
@@ -66,6 +84,10 @@ class RobotOmniBrowser:
     def decline(self, agent: str) -> None:
         self._open(agent)
         self._builtin.run_keyword("Decline Omni Offer", agent)
+
+    def close_work(self, agent: str) -> None:
+        self._open(agent)
+        self._builtin.run_keyword("Close Omni Work", agent)
 
     def close(self) -> None:
         if self._opened:
@@ -77,12 +99,32 @@ class RobotOmniBrowser:
 class OrgSettings:
     instance_id: str
     chat_flow_id: str
-    agents: dict[str, str]  # agent name -> Salesforce username
+    agents: dict[str, str | None]  # agent name -> Salesforce username, None: the user whose Alias is the name
     poll_timeout: float = 90.0
 
     @staticmethod
     def missing(values: dict[str, Any]) -> list[str]:
-        return [name for name in ("CONNECT_INSTANCE_ID", "CONNECT_CHAT_FLOW_ID", "AGENTS") if not values.get(name)]
+        return [name for name in ("CONNECT_INSTANCE_ID", "CONNECT_CHAT_FLOW_ID") if not values.get(name)]
+
+
+def staffed_agents(path: Path) -> dict[str, str | None]:
+    """The staffing fixture's agent names, each to be found in the org by its user Alias."""
+    from sccac.offline.staffing import read_staffing
+
+    return {agent.name: None for agent in read_staffing(path).agents}
+
+
+def wiring_values(path: Path) -> dict[str, str]:
+    """CONNECT_INSTANCE_ID and CONNECT_CHAT_FLOW_ID from wire_connect's output document, when it is there."""
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError) as exc:
+        raise AssertionError(f"{path}: cannot read wire_connect's output ({exc}); run wire_connect again or set "
+                             "CONNECT_INSTANCE_ID and CONNECT_CHAT_FLOW_ID") from None
+    found = {"CONNECT_INSTANCE_ID": document.get("instance_id"), "CONNECT_CHAT_FLOW_ID": document.get("inbound_chat_flow_id")}
+    return {name: str(value) for name, value in found.items() if value}
 
 
 @dataclass
@@ -101,6 +143,7 @@ class OrgBackend:
     name: str = "org"
     created_cases: list[str] = field(default_factory=list)
     chats: list[_Chat] = field(default_factory=list)
+    sessions: dict[str, str] = field(default_factory=dict)  # the suite's chats: contact id -> MessagingSession id
     _user_ids: dict[str, str] = field(default_factory=dict)
     _active_agents: set[str] = field(default_factory=set)
 
@@ -122,6 +165,8 @@ class OrgBackend:
             return found if found not in (None, "") else os.environ.get(f"SCCAC_{name}")
 
         values = {name: value(name) for name in ("CONNECT_INSTANCE_ID", "CONNECT_CHAT_FLOW_ID", "AGENTS", "ORG")}
+        wired = wiring_values(Path(value("WIRING") or DEFAULT_WIRING))
+        values.update({name: wired[name] for name in wired if not values.get(name)})
         if not values["ORG"]:
             skip("No Salesforce org: run the org backend through CumulusCI (cci task run robot --org dev)")
         credentials = _aws_credentials()
@@ -129,8 +174,9 @@ class OrgBackend:
             skip("No AWS credentials (AWS_ACCESS_KEY_ID or AWS_PROFILE): the org backend needs the Connect instance")
         missing = OrgSettings.missing(values)
         if missing:
-            skip(f"Set {', '.join(missing)} (Robot variables or SCCAC_<name> environment variables; see README)")
-        agents = values["AGENTS"]
+            skip(f"No {', '.join(missing)}: run wire_connect (it writes {DEFAULT_WIRING}) or set them as Robot "
+                 "variables or SCCAC_<name> environment variables (see docs/offers.md)")
+        agents = values["AGENTS"] or staffed_agents(Path(value("OFFLINE_STAFFING") or DEFAULT_STAFFING))
         if isinstance(agents, str):
             agents = parse_agents(agents)
         try:
@@ -153,20 +199,66 @@ class OrgBackend:
         self.connect.describe_instance(InstanceId=self.settings.instance_id)
 
     def finish_work(self) -> None:
+        """The agents close the work they accepted (in their console) and go Offline; the suite's chats end."""
+        self._close_opened_work()
         for agent in sorted(self._active_agents):
             self.browser.set_status(agent, "Offline")
         self._active_agents.clear()
         self._end_chats()
 
     def stop(self) -> None:
-        """Deletes the Cases the suite created and ends its chats (records and contacts of other runs are left alone)."""
+        """Tears down what the suite made: ends its chats and the Cases' task contacts, deletes its Cases and
+        MessagingSessions. Records and contacts of other runs are left alone; what cannot be removed is logged."""
         try:
             self.finish_work()
         finally:
-            for case_id in self.created_cases:
-                self.sf.Case.delete(case_id)
-            self.created_cases.clear()
+            self._find_sessions()
+            leftovers = self._stop_task_contacts() + self._delete_records()
             self.browser.close()
+            if leftovers:
+                logger.warn("Teardown left behind: " + "; ".join(leftovers))
+
+    def _find_sessions(self) -> None:
+        """The MessagingSession of each of the suite's chats, also those no keyword asked about."""
+        for chat in self.chats:
+            if chat.contact_id not in self.sessions:
+                try:
+                    self.work_item_of(chat.contact_id)
+                except Exception as exc:  # noqa: BLE001 - a chat Connect no longer knows has nothing to clean up
+                    logger.info(f"chat {chat.contact_id}: no messaging session found ({type(exc).__name__})")
+
+    def _close_opened_work(self) -> None:
+        self._find_sessions()
+        work_items = [*self.sessions.values(), *self.created_cases]
+        if not work_items or not self._active_agents:
+            return
+        for offer in (o for item in work_items for o in self.offers(item)):
+            if offer.status == "Opened" and offer.agent is not None and offer.agent in self._active_agents:
+                self.browser.close_work(offer.agent)
+
+    def _stop_task_contacts(self) -> list[str]:
+        leftovers = []
+        for case_id in self.created_cases:
+            try:
+                contact = self.task_contact_of(case_id)
+                if contact and not self.is_disconnected(contact):
+                    self.connect.stop_contact(InstanceId=self.settings.instance_id, ContactId=contact)
+            except Exception as exc:  # noqa: BLE001 - teardown goes on; what is left is reported
+                leftovers.append(f"task contact of Case {case_id} ({type(exc).__name__}: {exc})")
+        return leftovers
+
+    def _delete_records(self) -> list[str]:
+        leftovers = []
+        records = [("Case", case_id) for case_id in self.created_cases]
+        records += [("MessagingSession", session) for session in self.sessions.values()]
+        for sobject, record_id in records:
+            try:
+                getattr(self.sf, sobject).delete(record_id)
+            except Exception as exc:  # noqa: BLE001 - teardown goes on; what is left is reported
+                leftovers.append(f"{sobject} {record_id} ({type(exc).__name__}: {exc})")
+        self.created_cases.clear()
+        self.sessions.clear()
+        return leftovers
 
     def _end_chats(self) -> None:
         for chat in self.chats:
@@ -181,13 +273,24 @@ class OrgBackend:
 
     def _agent(self, agent: str) -> str:
         if agent not in self.settings.agents:
-            raise AssertionError(f"no agent {agent!r} in AGENTS ({', '.join(self.settings.agents) or 'empty'})")
+            raise AssertionError(f"no agent {agent!r} among the suite's agents ({', '.join(self.settings.agents) or 'none'}; "
+                                 "from the staffing fixture, or AGENTS)")
         return agent
 
     def set_agent_status(self, agent: str, status: str) -> None:
         self.browser.set_status(self._agent(agent), status)
         if status == "Available":
             self._active_agents.add(agent)
+
+    def agent_status(self, agent: str) -> str:
+        """Available while the agent has a current UserServicePresence (the widget's Online status), else Offline."""
+        rows = self.sf.query("SELECT Id, ServicePresenceStatusId FROM UserServicePresence "
+                             f"WHERE UserId = {soql_literal(self._user_id(self._agent(agent)))} AND IsCurrentState = true")["records"]
+        return "Available" if rows else "Offline"
+
+    def check_offer_in_console(self, agent: str, work_item_id: str) -> None:
+        """The agent's Omni-Channel widget shows the offer (its AgentWork is already Assigned)."""
+        self.browser.should_show_offer(self._agent(agent))
 
     def accept(self, agent: str, work_item_id: str) -> None:
         self.browser.accept(self._agent(agent))
@@ -249,7 +352,10 @@ class OrgBackend:
         return dict(self.connect.describe_contact(InstanceId=self.settings.instance_id, ContactId=contact_id)["Contact"])
 
     def work_item_of(self, contact_id: str) -> str | None:
-        return self._attributes(contact_id).get("workItemId")
+        work_item = self._attributes(contact_id).get("workItemId")
+        if work_item and any(chat.contact_id == contact_id for chat in self.chats):
+            self.sessions[contact_id] = work_item  # the suite's own session: deleted in teardown
+        return work_item
 
     def queue_of(self, contact_id: str) -> str | None:
         queue_id = (self._contact(contact_id).get("QueueInfo") or {}).get("Id")
@@ -271,9 +377,16 @@ class OrgBackend:
     def _user_id(self, agent: str) -> str:
         if agent not in self._user_ids:
             username = self.settings.agents[agent]
-            rows = self.sf.query(f"SELECT Id, Username FROM User WHERE Username = {soql_literal(username)}")["records"]
-            if not rows:
-                raise AssertionError(f"agent {agent}: no Salesforce user {username}")
+            if username:
+                rows = self.sf.query(f"SELECT Id, Username FROM User WHERE Username = {soql_literal(username)}")["records"]
+                if not rows:
+                    raise AssertionError(f"agent {agent}: no Salesforce user {username}")
+            else:
+                rows = self.sf.query(
+                    f"SELECT Id, Username FROM User WHERE Alias = {soql_literal(agent)} AND IsActive = true")["records"]
+                if len(rows) != 1:
+                    raise AssertionError(f"agent {agent}: {len(rows)} active users with Alias {agent}, expected one "
+                                         "(create the agents with cci task run create_robot_agents)")
             self._user_ids[agent] = rows[0]["Id"]
         return self._user_ids[agent]
 

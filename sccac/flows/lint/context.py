@@ -9,7 +9,14 @@ from typing import Any
 from sccac.flows.builders import FlowKind
 from sccac.flows.lint.graph import FlowGraph
 from sccac.flows.lint.lazy import cached_property
-from sccac.flows.model import MAX_ACTIONS, Action, Flow, is_dynamic
+from sccac.flows.model import (
+    MAX_ACTIONS,
+    Action,
+    Flow,
+    InvokeLambdaFunction,
+    UpdateContactAttributes,
+    UpdateContactTargetQueue,
+)
 
 #: Past this many actions, or MAX_LINTED_BRANCHES branches, lint runs only the size rules: Connect
 #: refuses such a flow anyway, and the path rules take time quadratic in the branches (15,000
@@ -33,13 +40,18 @@ _ROUTING_ARN = re.compile(r"routing", re.IGNORECASE)
 
 
 def lambda_attributes(action: Action) -> dict[Any, Any]:
-    raw = action.parameters.get("LambdaInvocationAttributes")
-    return raw if isinstance(raw, dict) else {}
+    """The parameters an Invoke AWS Lambda block passes (empty for any other block)."""
+    return action.invocation_attributes if isinstance(action, InvokeLambdaFunction) else {}
 
 
 def contact_attributes(action: Action) -> dict[Any, Any]:
-    raw = action.parameters.get("Attributes")
-    return raw if isinstance(raw, dict) else {}
+    """The attributes a Set contact attributes block sets (empty for any other block)."""
+    return action.attributes if isinstance(action, UpdateContactAttributes) else {}
+
+
+def _arn_matches(action: InvokeLambdaFunction, pattern: re.Pattern[str]) -> bool:
+    arn = action.function_arn
+    return arn is not None and pattern.search(arn) is not None
 
 
 def console_type(flow: Flow) -> str | None:
@@ -68,31 +80,22 @@ class LintContext:
         return index
 
     @cached_property
-    def lambdas(self) -> list[Action]:
-        return self.actions_of_type("InvokeLambdaFunction")
+    def lambdas(self) -> list[InvokeLambdaFunction]:
+        return self.flow.actions_of(InvokeLambdaFunction)
 
     @cached_property
-    def session_lambdas(self) -> list[Action]:
+    def session_lambdas(self) -> list[InvokeLambdaFunction]:
         """CreateMessagingSession invocations: by function name or by its channelAddressIdentifier input."""
-        return [
-            a
-            for a in self.lambdas
-            if "channelAddressIdentifier" in lambda_attributes(a)
-            or (isinstance(a.parameters.get("LambdaFunctionARN"), str) and _SESSION_ARN.search(a.parameters["LambdaFunctionARN"]))
-        ]
+        return [a for a in self.lambdas if "channelAddressIdentifier" in a.invocation_attributes or _arn_matches(a, _SESSION_ARN)]
 
     @cached_property
-    def routing_lambdas(self) -> list[Action]:
+    def routing_lambdas(self) -> list[InvokeLambdaFunction]:
         """Routing function invocations: by a routingType input or by function name."""
         session = {id(a) for a in self.session_lambdas}
         return [
             a
             for a in self.lambdas
-            if id(a) not in session
-            and (
-                "routingType" in lambda_attributes(a)
-                or (isinstance(a.parameters.get("LambdaFunctionARN"), str) and _ROUTING_ARN.search(a.parameters["LambdaFunctionARN"]))
-            )
+            if id(a) not in session and ("routingType" in a.invocation_attributes or _arn_matches(a, _ROUTING_ARN))
         ]
 
     def actions_of_type(self, action_type: str) -> list[Action]:
@@ -100,16 +103,15 @@ class LintContext:
         return self.by_type.get(action_type, [])
 
     @cached_property
-    def set_queue_actions(self) -> list[Action]:
-        return self.actions_of_type("UpdateContactTargetQueue")
+    def set_queue_actions(self) -> list[UpdateContactTargetQueue]:
+        return self.flow.actions_of(UpdateContactTargetQueue)
 
     @cached_property
     def transfers(self) -> list[Action]:
         return self.actions_of_type("TransferContactToQueue")
 
     def is_static_queue(self, action: Action) -> bool:
-        value = action.parameters.get("QueueId")
-        return isinstance(value, str) and bool(value.strip()) and not is_dynamic(value)
+        return isinstance(action, UpdateContactTargetQueue) and action.is_static_queue
 
     def error_target(self, action: Action, error_type: str = "NoMatchingError") -> Action | None:
         target = action.transitions.error_target(error_type)

@@ -456,25 +456,47 @@ def flow_content_problems(inst: Instance, content: str) -> list[str]:
         return ["Content is not valid JSON"]
     if not isinstance(document, dict) or not isinstance(document.get("Actions"), list) or "StartAction" not in document:
         return ["Content is not a flow-language document (Version, StartAction, Actions)"]
-    queue_arns = {q.arn for q in inst.queues.values()}
-    module_arns = {m.arn for m in inst.modules.values()} | set(inst.modules)
-    flow_arns = {f.arn for f in inst.flows.values()} | set(inst.flows)
+    known = _known_references(inst)
     problems = []
     for action in document["Actions"]:
         parameters = action.get("Parameters", {}) if isinstance(action, dict) else {}
         ident = action.get("Identifier", "?") if isinstance(action, dict) else "?"
         for key, value in _walk(parameters):
-            if not isinstance(value, str) or value.startswith("$."):
-                continue  # a JSONPath is resolved at run time
-            if key == "LambdaFunctionARN" and value not in inst.lambda_functions:
-                problems.append(f"Action {ident}: Lambda function {value} is not associated with the instance")
-            elif key == "QueueId" and value.startswith("arn:") and value not in queue_arns:
-                problems.append(f"Action {ident}: queue {value} does not exist in the instance")
-            elif key == "FlowModuleId" and value not in module_arns:
-                problems.append(f"Action {ident}: flow module {value} does not exist in the instance")
-            elif key == "ContactFlowId" and value not in flow_arns:
-                problems.append(f"Action {ident}: contact flow {value} does not exist in the instance")
+            problem = _missing_reference(known, key, value)
+            if problem:
+                problems.append(f"Action {ident}: {problem}")
     return problems
+
+
+# Parameter keys that name an instance resource: what Connect calls it and how it says it is missing.
+_REFERENCES = {
+    "LambdaFunctionARN": ("Lambda function", "is not associated with the instance"),
+    "QueueId": ("queue", "does not exist in the instance"),
+    "FlowModuleId": ("flow module", "does not exist in the instance"),
+    "ContactFlowId": ("contact flow", "does not exist in the instance"),
+}
+
+
+def _known_references(inst: Instance) -> dict[str, set[str]]:
+    """Per reference key, the values the instance resolves (modules and flows by id or ARN)."""
+    return {
+        "LambdaFunctionARN": set(inst.lambda_functions),
+        "QueueId": {q.arn for q in inst.queues.values()},
+        "FlowModuleId": {m.arn for m in inst.modules.values()} | set(inst.modules),
+        "ContactFlowId": {f.arn for f in inst.flows.values()} | set(inst.flows),
+    }
+
+
+def _missing_reference(known: dict[str, set[str]], key: str, value: Any) -> str | None:
+    """The problem of one parameter, or None when it names nothing or something the instance has."""
+    if key not in _REFERENCES or not isinstance(value, str) or value.startswith("$."):
+        return None  # not a reference, or a JSONPath resolved at run time
+    if key == "QueueId" and not value.startswith("arn:"):
+        return None  # a queue named by id is not checked (only ARNs are)
+    if value in known[key]:
+        return None
+    noun, missing = _REFERENCES[key]
+    return f"{noun} {value} {missing}"
 
 
 __all__ = ["ConnectBackend", "Faults", "Quotas", "Instance", "content_sha256", "flow_content_problems"]

@@ -21,6 +21,14 @@ Chat Is Offered To An Available Agent Of The Mapped Queue And Accepted
     Agent Accepts The Offer    maria
     Offer To Agent Should Have Status    maria    Opened
 
+Agent Goes Online And Offline
+    [Documentation]    The agent's status as the system records it: offline their Connect status; in an org
+    ...    their Omni-Channel presence, which only the agent's own widget can set.
+    Agent Goes Available    maria
+    Agent Should Be    maria    Available
+    Agent Goes Offline    maria
+    Agent Should Be    maria    Offline
+
 Chat Waits Until An Agent Becomes Available
     [Documentation]    With every agent offline the chat waits in its queue; the first agent to go
     ...    Available gets the offer.

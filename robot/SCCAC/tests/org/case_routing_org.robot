@@ -4,18 +4,21 @@ Documentation     Case unified routing in a real org: a Case assigned to a mappe
 ...               Needs an org set up with `cci flow run dev_org` and the Connect wiring (Named
 ...               Credential with AWS keys, routing settings filled). Run: cci task run robot --org dev
 Resource          cumulusci/robotframework/Salesforce.robot
+Variables         ../../resources/fixture_variables.py
 Suite Setup       Require Connected Org
+Suite Teardown    Delete Session Records
 Test Tags         org
 
 
 *** Variables ***
-${MAPPED_QUEUE}    SCCAC_Support
+${MAPPED_QUEUE}    ${MAPPED_OMNI_QUEUES}[0]
 ${TIMEOUT}         120s
 
 
 *** Test Cases ***
 Case Assigned To A Mapped Omni-Queue Is Sent To Amazon Connect
     [Documentation]    The Case trigger starts a Connect task and records Sent and the task contact Id on the Case.
+    ...    The Case is deleted in the Suite Teardown (CumulusCI's Delete Session Records).
     ${queue}=    Salesforce Query    Group    select=Id    DeveloperName=${MAPPED_QUEUE}    Type=Queue
     Should Not Be Empty    ${queue}    Omni-Queue ${MAPPED_QUEUE} is missing: deploy unpackaged/config/omni
     ${case_id}=    Salesforce Insert    Case    Subject=sccac robot e2e    Origin=Web    OwnerId=${queue}[0][Id]

@@ -9,6 +9,8 @@ from sccac.flows.lint.context import LintContext, console_type, contact_attribut
 from sccac.flows.model import (
     MAX_ASYNC_LAMBDA_TIMEOUT_SECONDS,
     MAX_SYNC_LAMBDA_TIMEOUT_SECONDS,
+    Loop,
+    UpdateContactRecordingBehavior,
     is_dynamic,
 )
 from sccac.flows.lint.findings import rule
@@ -47,8 +49,8 @@ def loop_conditions(ctx: LintContext) -> Hits:
 def loop_count(ctx: LintContext) -> Hits:
     """Connect refuses a flow whose LoopCount is not a whole number from 0 to 100 written as a string (or
     one JSONPath)."""
-    for action in ctx.actions_of_type("Loop"):
-        count = action.parameters.get("LoopCount")
+    for action in ctx.flow.actions_of(Loop):
+        count = action.given("LoopCount")
         if is_dynamic(count):
             continue
         if not isinstance(count, str) or not _INT.match(count) or int(count) > 100:
@@ -77,8 +79,8 @@ def lambda_timeout(ctx: LintContext) -> Hits:
     """Connect waits at most 8 seconds for a synchronous Lambda (60 for an asynchronous one): the time
     limit must be a string number in that range."""
     for action in ctx.lambdas:
-        value = action.parameters.get("InvocationTimeLimitSeconds")
-        asynchronous = action.parameters.get("InvocationType") == "ASYNCHRONOUS"
+        value = action.given("InvocationTimeLimitSeconds")
+        asynchronous = action.is_asynchronous
         limit = MAX_ASYNC_LAMBDA_TIMEOUT_SECONDS if asynchronous else MAX_SYNC_LAMBDA_TIMEOUT_SECONDS
         if value is None:
             yield action.identifier, "InvocationTimeLimitSeconds is missing"
@@ -96,12 +98,11 @@ def lambda_enums(ctx: LintContext) -> Hits:
     """Connect validates a Lambda's response only as STRING_MAP or JSON and invokes it only SYNCHRONOUS or
     ASYNCHRONOUS; other values are refused."""
     for action in ctx.lambdas:
-        validation = action.parameters.get("ResponseValidation")
-        if validation is not None:
-            response = validation.get("ResponseType") if isinstance(validation, dict) else validation
+        if action.response_validation is not None:  # another type: SCCAC-FLOW-028
+            response = action.response_validation.get("ResponseType")
             if response not in ("STRING_MAP", "JSON"):
                 yield action.identifier, f"ResponseValidation.ResponseType is {response!r}, not STRING_MAP or JSON"
-        invocation = action.parameters.get("InvocationType")
+        invocation = action.given("InvocationType")
         if invocation is not None and invocation not in ("SYNCHRONOUS", "ASYNCHRONOUS"):
             yield action.identifier, f"InvocationType is {invocation!r}, not SYNCHRONOUS or ASYNCHRONOUS"
 
@@ -116,11 +117,11 @@ def set_queue_target(ctx: LintContext) -> Hits:
     """Set working queue targets either a queue or an agent; both, neither, or text mixed with a JSONPath
     leave Connect without a usable target."""
     for action in ctx.set_queue_actions:
-        present = [k for k in ("QueueId", "AgentId") if k in action.parameters]
+        present = action.keys_given
         if len(present) != 1:
             yield action.identifier, f"Set working queue has {' and '.join(present) or 'neither QueueId nor AgentId'}; it needs exactly one"
             continue
-        value = action.parameters[present[0]]
+        value = action.given(present[0])
         if not isinstance(value, str) or not value.strip():
             yield action.identifier, f"{present[0]} is {value!r}; it must be a queue/agent id, ARN or one JSONPath"
         elif "$." in value and not _SINGLE_JSONPATH.match(value):
@@ -201,10 +202,10 @@ def placeholder_channel(ctx: LintContext) -> Hits:
 def analytics_without_recording(ctx: LintContext) -> Hits:
     """Connect ties analytics to recording and refuses a recording block that sets AnalyticsBehavior
     without RecordingBehavior."""
-    for action in ctx.actions_of_type("UpdateContactRecordingBehavior"):
-        if "AnalyticsBehavior" not in action.parameters:
+    for action in ctx.flow.actions_of(UpdateContactRecordingBehavior):
+        if not action.has("AnalyticsBehavior"):
             continue
-        recording = action.parameters.get("RecordingBehavior")
+        recording = action.given("RecordingBehavior")
         if not isinstance(recording, dict):
             got = "missing" if recording is None else f"a {type(recording).__name__}, not an object"
             yield action.identifier, f"AnalyticsBehavior is set but RecordingBehavior is {got} (Connect: missing required property)"

@@ -56,8 +56,8 @@ def dynamic_queue_marker(ctx: LintContext) -> Hits:
         marked = isinstance(parameters, dict) and isinstance(parameters.get(key), dict) and parameters[key].get("useDynamic") is True
         if entry.get("useDynamic") is not True or not marked:
             yield action.identifier, (
-                f"{key} is set dynamically ({action.parameters.get(key)}) but the block has no useDynamic marker: "
-                f"it {OPENS_WRONGLY}, as a queue chosen by hand named '{action.parameters.get(key)}'"
+                f"{key} is set dynamically ({action.given(key)}) but the block has no useDynamic marker: "
+                f"it {OPENS_WRONGLY}, as a queue chosen by hand named '{action.given(key)}'"
             )
 
 

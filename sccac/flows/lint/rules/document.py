@@ -23,7 +23,7 @@ from sccac.flows.model import (
     MAX_CONTENT_CHARS,
     MAX_IDENTIFIER_CHARS,
 )
-from sccac.flows.shape import JSON_NAMES, PARAMETER_TYPES, json_type
+from sccac.flows.shape import json_type
 
 Hits = Iterator[tuple[str | None, str]]
 _FORBIDDEN_CHAR = re.compile("[" + re.escape("".join(sorted(FORBIDDEN_IDENTIFIER_CHARS))) + "]")
@@ -212,15 +212,8 @@ def parameter_types(ctx: LintContext) -> Hits:
     if ctx.flow.metadata is not None and not isinstance(ctx.flow.metadata, dict):
         yield None, f"Metadata is {json_type(ctx.flow.metadata)}, not an object"
     for index, action in enumerate(ctx.flow.actions):
-        expected = PARAMETER_TYPES.get(action.type)
-        if not expected or not isinstance(action.parameters, dict):
-            continue
-        for key, wanted in expected.items():
-            value = action.parameters.get(key)
-            if value is not None and not isinstance(value, wanted):
-                yield _block(action.identifier), (
-                    f"Actions[{index}].Parameters.{key} is {json_type(value)}, not {JSON_NAMES[wanted]}"
-                )
+        for problem in action.parameter_problems():
+            yield _block(action.identifier), f"Actions[{index}].{problem.describe()}"
 
 
 @rule(

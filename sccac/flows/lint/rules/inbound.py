@@ -117,7 +117,7 @@ def routing_after_session(ctx: LintContext) -> Hits:
 
 
 def _dynamic_external_queues(ctx: LintContext) -> list:
-    return [a for a in ctx.set_queue_actions if a.parameters.get("QueueId") == EXTERNAL_QUEUE]
+    return [a for a in ctx.set_queue_actions if a.queue_id == EXTERNAL_QUEUE]
 
 
 @rule(
@@ -195,7 +195,6 @@ def session_string_map(ctx: LintContext) -> Hits:
     """CreateMessagingSession returns a flat string map; STRING_MAP validation makes its values usable as
     $.External attributes."""
     for action in ctx.session_lambdas:
-        validation = action.parameters.get("ResponseValidation")
-        response = validation.get("ResponseType") if isinstance(validation, dict) else None
+        response = action.response_type
         if response != "STRING_MAP":
             yield action.identifier, f"ResponseType is {response!r}, not STRING_MAP"

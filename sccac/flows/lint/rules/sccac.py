@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from sccac.flows.lint.context import LintContext, lambda_attributes
 from sccac.flows.lint.graph import follow_next
@@ -48,7 +48,7 @@ def final_error_bad_ends(ctx: LintContext, action: Action) -> list[str] | None:
     return ctx.graph.error_path_bad_ends(action.identifier, target, DISCONNECT_ONLY)
 
 
-def require_final_error_disconnects(ctx: LintContext, lambdas: list[Action]) -> Hits:
+def require_final_error_disconnects(ctx: LintContext, lambdas: Sequence[Action]) -> Hits:
     if not ctx.graph.dead_ends(DISCONNECT_ONLY):
         return  # every path of this flow ends in a disconnect
     for action in lambdas:

@@ -8,7 +8,7 @@ from sccac.flows.builders import ATTR_QUEUE_ID, FlowKind
 from sccac.flows.lint.context import LintContext
 from sccac.flows.lint.findings import rule
 from sccac.flows.lint.rules.sccac import require_transfer
-from sccac.flows.model import Action
+from sccac.flows.model import Action, Compare
 
 Hits = Iterator[tuple[str | None, str]]
 TASK = [FlowKind.TASK_ROUTING]
@@ -16,11 +16,11 @@ QUEUE_ID_PATH = f"$.Attributes.{ATTR_QUEUE_ID}"
 
 
 def _checks(ctx: LintContext) -> list[Action]:
-    return [a for a in ctx.actions_of_type("Compare") if a.parameters.get("ComparisonValue") == QUEUE_ID_PATH]
+    return [a for a in ctx.flow.actions_of(Compare) if a.comparison_value == QUEUE_ID_PATH]
 
 
 def _dynamic_queues(ctx: LintContext) -> list[Action]:
-    return [a for a in ctx.set_queue_actions if a.parameters.get("QueueId") == QUEUE_ID_PATH]
+    return [a for a in ctx.set_queue_actions if a.queue_id == QUEUE_ID_PATH]
 
 
 @rule(

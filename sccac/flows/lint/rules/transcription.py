@@ -3,29 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 from sccac.flows.builders import RECORDED_PARTICIPANTS, FlowKind
 from sccac.flows.lint.context import LintContext
 from sccac.flows.lint.findings import rule
+from sccac.flows.model import UpdateContactRecordingAndAnalyticsBehavior, UpdateContactRecordingBehavior
 
 Hits = Iterator[tuple[str | None, str]]
 MODULE = [FlowKind.TRANSCRIPTION]
 
 
-def _dict(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
-def _chat_analytics_on(parameters: dict[str, Any], action_type: str) -> bool:
-    if action_type == "UpdateContactRecordingBehavior":
-        analytics = _dict(parameters.get("AnalyticsBehavior"))
-        chat = _dict(_dict(analytics.get("ChannelConfiguration")).get("Chat"))
-        modes = chat.get("AnalyticsModes")
-        return str(analytics.get("Enabled", "")).lower() == "true" and isinstance(modes, list) and "ContactLens" in modes
-    # The newer block keeps chat analytics under ChatBehavior.ChatAnalyticsBehavior.
-    chat = _dict(_dict(parameters.get("ChatBehavior")).get("ChatAnalyticsBehavior"))
-    return str(chat.get("Enabled", "")).lower() == "true"
+RecordingBlock = UpdateContactRecordingBehavior | UpdateContactRecordingAndAnalyticsBehavior
 
 
 @rule(
@@ -39,10 +27,10 @@ def _chat_analytics_on(parameters: dict[str, Any], action_type: str) -> bool:
 def chat_analytics(ctx: LintContext) -> Hits:
     """SCC-AC's transcription module exists to turn on Contact Lens chat analytics, which produces the
     transcript Salesforce receives."""
-    blocks = [a for a in ctx.flow.actions if a.type in ("UpdateContactRecordingBehavior", "UpdateContactRecordingAndAnalyticsBehavior")]
+    blocks = [a for a in ctx.flow.actions if isinstance(a, RecordingBlock)]
     reached = ctx.graph.from_start()
     # A non-string Identifier (reported by the document rules) is never reached.
-    on = [a for a in blocks if _chat_analytics_on(a.parameters, a.type) and isinstance(a.identifier, str)]
+    on = [a for a in blocks if a.chat_analytics_on and isinstance(a.identifier, str)]
     if not any(a.identifier in reached for a in on):
         target = blocks[0].identifier if blocks else None
         yield target, "no reachable recording/analytics block enables chat analytics with Contact Lens"
@@ -83,12 +71,11 @@ def module_settings(ctx: LintContext) -> Hits:
 )
 def both_participants_recorded(ctx: LintContext) -> Hits:
     """Contact Lens analyses what is recorded: a chat recorded for one participant gives half a transcript."""
-    for action in ctx.actions_of_type("UpdateContactRecordingBehavior"):
-        recording = action.parameters.get("RecordingBehavior")
-        if not isinstance(recording, dict):
+    for action in ctx.flow.actions_of(UpdateContactRecordingBehavior):
+        if action.recording_behavior is None:
             continue  # SCCAC-FLOW-027 reports a missing RecordingBehavior
-        participants = recording.get("RecordedParticipants")
-        have = {p for p in participants if isinstance(p, str)} if isinstance(participants, list) else set()
+        participants = action.recording_behavior.get("RecordedParticipants")
+        have = set(action.recorded_participants or [])
         missing = [p for p in RECORDED_PARTICIPANTS if p not in have]
         if missing:
             yield action.identifier, f"RecordedParticipants is {participants!r}; {' and '.join(missing)} not recorded"

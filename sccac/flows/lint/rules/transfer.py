@@ -44,7 +44,7 @@ def agent_timeout(ctx: LintContext) -> Hits:
     """SCC-AC's agent-transfer flow gives the Routing Lambda the maximum 8 seconds, as the transfer waits
     on Salesforce."""
     for action in routing_with_type(ctx, "Transfer"):
-        value = action.parameters.get("InvocationTimeLimitSeconds")
+        value = action.given("InvocationTimeLimitSeconds")
         if value != str(MAX_SYNC_LAMBDA_TIMEOUT_SECONDS):
             yield action.identifier, f"InvocationTimeLimitSeconds is {value!r}; the source asks for the maximum, {MAX_SYNC_LAMBDA_TIMEOUT_SECONDS}"
 
@@ -58,7 +58,7 @@ def agent_timeout(ctx: LintContext) -> Hits:
 )
 def agent_queue(ctx: LintContext) -> Hits:
     """A transfer to an agent queues the contact on that agent's queue, set from $.Agent.UserName."""
-    if not any(a.parameters.get("AgentId") == AGENT_USER_NAME for a in ctx.set_queue_actions):
+    if not any(a.agent_id == AGENT_USER_NAME for a in ctx.set_queue_actions):
         yield None, f"no Set working queue with AgentId {AGENT_USER_NAME}"
 
 
