@@ -68,22 +68,23 @@ def _size_refusal(flow: Flow) -> Finding | None:
     )
 
 
-def _run(rule: Rule, ctx: LintContext, findings: list[Finding]) -> None:
-    """Add the rule's findings; a rule that raises is reported as a linter bug, never hides the others."""
-    try:
-        for block, message in rule.check(ctx):
-            # Only a usable Identifier names a block; odd ones are described in the message.
-            findings.append(Finding(rule.rule_id, rule.severity, block if isinstance(block, str) and block else None, message, rule.fix_hint))
-    except Exception as exc:  # noqa: BLE001  (one broken rule must not hide the others)
-        findings.append(
-            Finding(
-                INTERNAL_RULE_ID,
-                "error",
-                None,
-                f"rule {rule.rule_id} failed on this input ({type(exc).__name__}: {exc}); this is a linter bug",
-                "Report it with the flow file attached.",
+def _run(rules: list[Rule], ctx: LintContext, findings: list[Finding]) -> None:
+    """Add each rule's findings; a rule that raises is reported as a linter bug, never hides the others."""
+    for rule in rules:
+        try:
+            for block, message in rule.check(ctx):
+                # Only a usable Identifier names a block; odd ones are described in the message.
+                findings.append(Finding(rule.rule_id, rule.severity, block if isinstance(block, str) and block else None, message, rule.fix_hint))
+        except Exception as exc:  # noqa: BLE001  (one broken rule must not hide the others)
+            findings.append(
+                Finding(
+                    INTERNAL_RULE_ID,
+                    "error",
+                    None,
+                    f"rule {rule.rule_id} failed on this input ({type(exc).__name__}: {exc}); this is a linter bug",
+                    "Report it with the flow file attached.",
+                )
             )
-        )
 
 
 def lint_flow(
@@ -111,8 +112,7 @@ def lint_flow(
         selected = [r for r in selected if r.rule_id in SIZE_RULE_IDS]
     if skipped:
         selected = [r for r in selected if not matches(r.rule_id, skipped)]
-    for rule in selected:
-        _run(rule, ctx, findings)
+    _run(selected, ctx, findings)
     if declared.blocks:
         # A block's own ignores drop its findings (SCCAC-LINT-000 names no block, so it stays).
         findings = [f for f in findings if f.block not in declared.blocks or not matches(f.rule_id, declared.blocks[f.block])]

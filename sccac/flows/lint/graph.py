@@ -93,19 +93,21 @@ class FlowGraph:
         allowed = {n for n, action in self.actions.items() if not breaker(action)}
         # Peel off the nodes no cycle can pass through (Kahn: in-degree 0, repeatedly); a flow
         # whose every cycle has a breaker is left with nothing, and Tarjan runs only on the rest.
-        adjacent = {n: [t for t in self._successors[n] if t in allowed] for n in allowed}
+        successors = self._successors
         indegree = dict.fromkeys(allowed, 0)
-        for targets in adjacent.values():
-            for t in targets:
-                indegree[t] += 1
+        for node in allowed:
+            for following in successors[node]:
+                if following in indegree:
+                    indegree[following] += 1
         free = [n for n, d in indegree.items() if d == 0]
         while free:
             node = free.pop()
             allowed.discard(node)
-            for t in adjacent[node]:
-                indegree[t] -= 1
-                if indegree[t] == 0:
-                    free.append(t)
+            for following in successors[node]:
+                if following in indegree:
+                    indegree[following] -= 1
+                    if indegree[following] == 0:
+                        free.append(following)
         if not allowed:
             return []
         return self._components([n for n in self.actions if n in allowed], allowed)

@@ -18,10 +18,12 @@ from sccac.flows.model import Flow
 # string is counted each time, as JSON repeats it), value by value:
 #   str: JSON 2 quotes + at most 6 characters a character (a control character as \u00XX);
 #        marshal 5 bytes + at least 1 byte a character (UTF-8).
-#   int, float, None, True, False: JSON at most 24 characters; marshal at least 5 bytes
-#        (a float 9), or 1 byte for None/True/False whose JSON is at most 5 characters.
+#   int, float: marshal 5 bytes (a float 9) for at most 11 (24) JSON characters; a long int
+#        2 bytes for each 15 bits, which JSON writes in under 5 digits.
+#   None, True, False: marshal 1 byte, JSON at most 5 characters.
 #   dict, list, tuple: JSON 2 brackets + 1 colon and 1 comma an item; marshal 1-5 bytes of
-#        header and at least 1 byte an item, and each item's own surplus covers its punctuation.
+#        header and at least 1 byte an item, and each item's own surplus covers its punctuation
+#        (and the quotes JSON adds around a non-string key, at most three of which a dict can have).
 # So six times the marshal size bounds the JSON size, whatever the values.
 _FACTOR = 6
 # The key names Flow.to_dict adds around the raw values ("Identifier", "Transitions",
@@ -37,11 +39,13 @@ def upper_bound(flow: Flow) -> int | None:
     branches = 0
     for action in flow.actions:
         transitions = action.transitions
-        errors = [e.__dict__ for e in transitions.errors] if transitions.errors else ()
-        conditions = [c.__dict__ for c in transitions.conditions] if transitions.conditions else ()
+        errors = transitions.errors or ()
+        conditions = transitions.conditions or ()
         branches += len(errors) + len(conditions)
-        raw += (action.identifier, action.type, action.parameters, action.extra, transitions.next_action,
-                transitions.extra, errors, conditions)
+        raw += (action.identifier, action.type, action.parameters, action.extra, transitions.next_action, transitions.extra)
+        # A branch's fields as its __dict__ (vars, mapped in C): its key names are counted too, a looser bound.
+        raw.extend(map(vars, errors))
+        raw.extend(map(vars, conditions))
     try:
         dumped = marshal.dumps(raw, 2)
     except (ValueError, TypeError, RecursionError):  # a value JSON may still write (or refuse): measure it

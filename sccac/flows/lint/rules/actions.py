@@ -25,10 +25,11 @@ _PLACEHOLDER = re.compile(r"replace|changeme|todo|placeholder|your[-_ ]|example|
 
 
 def _exact_conditions(ctx: LintContext, action_type: str, expected: list[str]) -> Hits:
+    wanted = sorted(("Equals", [e]) for e in expected)
     for action in ctx.actions_of_type(action_type):
         conditions = action.transitions.conditions or []
         found = [(str(c.operator), [str(o) for o in c.operands]) for c in conditions]
-        if sorted(found) != sorted(("Equals", [e]) for e in expected):
+        if sorted(found) != wanted:
             shown = ", ".join(f"{op} {' '.join(ops)}" for op, ops in found) or "none"
             yield action.identifier, f"{action_type} conditions are [{shown}]; expected exactly Equals {' and Equals '.join(expected)}"
 

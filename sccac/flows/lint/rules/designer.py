@@ -49,7 +49,7 @@ def dynamic_queue_marker(ctx: LintContext) -> Hits:
     """Connect's flow designer shows a Set working queue without the useDynamic marker as a queue chosen by
     hand, named after the JSONPath; saving it from the designer then breaks the routing."""
     for action, entry in _entries(ctx):
-        key = dynamic_queue_key(action)
+        key = dynamic_queue_key(action) if action.type == "UpdateContactTargetQueue" else None
         if key is None:
             continue
         parameters = entry.get("parameters")

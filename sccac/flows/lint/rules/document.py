@@ -106,9 +106,10 @@ def content_size(ctx: LintContext) -> Hits:
 @rule("SCCAC-FLOW-007", "error", "Transitions point to existing actions", "Point the branch at an existing block, or add the missing block.")
 def dangling(ctx: LintContext) -> Hits:
     """A branch that points to a missing action makes Connect refuse the flow."""
+    known = ctx.graph.actions
     for action in ctx.flow.actions:
         for target in all_targets(action):
-            if not isinstance(target, str) or target not in ctx.graph.actions:
+            if not isinstance(target, str) or target not in known:
                 yield _block(action.identifier), f"a transition points to {target!r}, which is not an action in this flow"
 
 
