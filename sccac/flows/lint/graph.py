@@ -7,6 +7,7 @@ admins' exports and must report problems, never crash on them.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable
+
 from sccac.flows.model import TERMINAL_TYPES, Action, Flow
 
 ACCEPTABLE_ERROR_ENDS = frozenset({"DisconnectParticipant", "EndFlowModuleExecution", "EndFlowExecution"})
@@ -79,6 +80,8 @@ class FlowGraph:
             return []  # the usual case: no path of this flow can stop badly, so no walk is needed
         if isinstance(origin, str):  # an odd origin (a list, a dict) is no action's Identifier
             dead = dead - {origin}
+            if not dead:
+                return []
         # Several rules ask about the same error branch; an odd (non-string) origin is not cached.
         key = (origin, target, acceptable) if isinstance(origin, str) and isinstance(target, str) else None
         if key is not None and key in self._bad_ends:
