@@ -64,7 +64,7 @@ def rule(
             raise ValueError(f"duplicate lint rule id {rule_id}")
         description = " ".join((check.__doc__ or "").split())
         if not description:
-            # The docs table, SARIF and `--help`-style output all show it: a rule must say why it exists.
+            # The docs table and SARIF show it: a rule must say why it exists.
             raise ValueError(f"lint rule {rule_id} ({check.__name__}) has no docstring: say why the rule exists")
         RULES[rule_id] = Rule(
             rule_id=rule_id,

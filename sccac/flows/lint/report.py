@@ -111,7 +111,7 @@ def _sarif_rules() -> list[dict[str, Any]]:
                 "name": rule.check.__name__,
                 "shortDescription": {"text": rule.title},
                 "fullDescription": {"text": rule.description},
-                "help": {"text": rule.fix_hint, "markdown": f"{rule.fix_hint} [{rule.rule_id} in the rules table]({rule.help_uri})"},
+                "help": {"text": rule.fix_hint},
                 "helpUri": rule.help_uri,
                 "defaultConfiguration": {"level": _SARIF_LEVEL[rule.severity]},
                 "properties": {"kinds": sorted(rule.kinds) if rule.kinds else ["any"]},
