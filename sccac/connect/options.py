@@ -9,56 +9,19 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import fields
-from pathlib import Path
 from typing import Any
 
 from sccac.connect.errors import ConnectUsageError
 from sccac.connect.run import WiringOptions
+from sccac.option_values import Read, read_flag, read_number, read_path, read_text, read_whole
 
 #: Option name -> WiringOptions field, where they differ (the mapping file is `--mapping` / `mapping`).
 _FIELDS = {"mapping": "mapping_path"}
-_TRUE = {"true", "yes", "1"}
-_FALSE = {"false", "no", "0"}
-
-
-def _text(value: Any) -> tuple[Any, str | None]:
-    if isinstance(value, (str, int, float, Path)) and not isinstance(value, bool):
-        return str(value).strip(), None
-    return None, f"{value!r} is not text"
-
-
-def _whole(value: Any) -> tuple[Any, str | None]:
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value, None
-    text = str(value).strip()
-    return (int(text), None) if isinstance(value, str) and text.isascii() and text.isdigit() else (
-        None, f"{value!r} is not a whole number")
-
-
-def _number(value: Any) -> tuple[Any, str | None]:
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return float(value), None
-    try:
-        return float(str(value).strip()), None
-    except ValueError:
-        return None, f"{value!r} is not a number"
-
-
-def _flag(value: Any) -> tuple[Any, str | None]:
-    if isinstance(value, bool):
-        return value, None
-    text = str(value).strip().lower()
-    return (text in _TRUE, None) if text in _TRUE | _FALSE else (None, f"{value!r} is not true or false")
-
-
-def _path(value: Any) -> tuple[Any, str | None]:
-    text, problem = _text(value)
-    return (Path(text), None) if problem is None else (None, problem)
-
 
 # By the field's annotation (a string: the module uses postponed annotations).
-_READERS: dict[str, Callable[[Any], tuple[Any, str | None]]] = {
-    "str": _text, "str | None": _text, "int": _whole, "float": _number, "bool": _flag, "Path": _path,
+_READERS: dict[str, Callable[[Any], Read]] = {
+    "str": read_text, "str | None": read_text, "int": read_whole, "float": read_number, "bool": read_flag,
+    "Path": read_path,
 }
 
 

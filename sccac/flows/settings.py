@@ -16,6 +16,7 @@ from sccac.errors import SccacUsageError
 from sccac.flows.builders import FlowSettings, settings_problems
 from sccac.flows.files import EXAMPLE_ACCOUNT, EXAMPLE_SETTINGS, REQUIRED_SETTINGS
 from sccac.flows.text import printable
+from sccac.option_values import Read, read_pairs, read_text, read_whole, shown, yes_or_no
 
 #: How a front end spells a setting's name in its messages: the task as is, the CLI as a flag.
 Spelling = Callable[[str], str]
@@ -100,11 +101,11 @@ def settings_from_options(options: Mapping[str, Any], spelling: Spelling = task_
     """FlowSettings from option values (absent, None or "" = not given). The four org-specific settings are required
     unless ``example`` is true, which fills them with example values. Raises :class:`FlowSettingsOptionsError`
     naming every bad option, spelled the caller's way."""
-    example = _flag(options.get(EXAMPLE_OPTION))
+    example = yes_or_no(options.get(EXAMPLE_OPTION))
     values: dict[str, Any] = {option.name: option.default for option in SETTING_OPTIONS}
     problems: list[tuple[str, str]] = []
     if example is None:
-        problems.append((EXAMPLE_OPTION, f"{options.get(EXAMPLE_OPTION)!r} is not true or false"))
+        problems.append((EXAMPLE_OPTION, f"{shown(options.get(EXAMPLE_OPTION))} is not true or false"))
     for option in SETTING_OPTIONS:
         given = options.get(option.name)
         if _absent(given):
@@ -128,7 +129,7 @@ def settings_from_options(options: Mapping[str, Any], spelling: Spelling = task_
 
 def example_filled(options: Mapping[str, Any]) -> tuple[str, ...]:
     """The org-specific settings ``example`` filled with example values (account EXAMPLE_ACCOUNT)."""
-    if not _flag(options.get(EXAMPLE_OPTION)):
+    if not yes_or_no(options.get(EXAMPLE_OPTION)):
         return ()
     return tuple(name for name in REQUIRED_SETTINGS if _absent(options.get(name)))
 
@@ -141,50 +142,7 @@ def _absent(value: Any) -> bool:
     return value is None or (isinstance(value, (str, tuple, list, dict)) and not value)
 
 
-def _flag(value: Any) -> bool | None:
-    """A yes/no option as the CLI (a bool) or cumulusci.yml and -o (True, "true", "1", "no", ...) give it."""
-    if value is None or isinstance(value, bool):
-        return bool(value)
-    text = str(value).strip().lower()
-    return {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False, "": False}.get(text)
-
-
-def _text(value: Any) -> tuple[Any, str | None]:
-    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
-        return str(value).strip(), None
-    return None, f"{value!r} is not text"
-
-
-def _number(value: Any) -> tuple[Any, str | None]:
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value, None
-    text = str(value).strip()
-    if isinstance(value, str) and text.isascii() and text.isdigit():
-        return int(text), None
-    return None, f"{printable(str(value))!r} is not a whole number"
-
-
-def _pairs(value: Any) -> tuple[Any, str | None]:
-    """NAME=VALUE items: a YAML mapping, a list of items (the CLI's repeated flag), or one comma-separated string (-o)."""
-    if isinstance(value, Mapping):
-        return tuple((str(k).strip(), str(v).strip()) for k, v in value.items()), None
-    items = value.split(",") if isinstance(value, str) else value
-    if not isinstance(items, (list, tuple)):
-        return None, f"{value!r} is not NAME=VALUE items"
-    pairs: list[tuple[str, str]] = []
-    bad: list[str] = []
-    for item in items:
-        name, sep, text = str(item).partition("=")
-        if sep and name.strip():
-            pairs.append((name.strip(), text.strip()))
-        else:
-            bad.append(str(item))
-    if bad:
-        return None, ", ".join(f"{printable(b)!r}" for b in bad) + " is not NAME=VALUE"
-    return tuple(pairs), None
-
-
-_READERS: dict[str, Callable[[Any], tuple[Any, str | None]]] = {"text": _text, "number": _number, "pairs": _pairs}
+_READERS: dict[str, Callable[[Any], Read]] = {"text": read_text, "number": read_whole, "pairs": read_pairs}
 
 
 def spelled(message: str, spelling: Spelling) -> str:
