@@ -10,6 +10,7 @@ from cumulusci.core.utils import process_bool_arg, process_list_arg
 
 from python_tasks.support import apply_renamed_options, cumulusci_errors, renamed_task_options
 from sccac.flows.files import LINT_FORMATS, lint_file, write_flows
+from sccac.flows.lint.ignore import unknown as unknown_prefixes
 from sccac.flows.lint.kinds import KIND_CHOICES, parse_kind
 from sccac.flows.lint.report import RENDERERS, exit_code, render_human
 from sccac.flows.outputs import check_file_target
@@ -57,7 +58,7 @@ class BuildContactFlows(BaseTask):
 class LintContactFlows(BaseTask):
     task_docs = (
         "Lints Amazon Connect flow JSON files (ours or an admin's export) against the SCC-AC rules; fails on error "
-        "findings. The options are `sccac flows lint`'s: path (files or folders), kind, format, out."
+        "findings. The options are `sccac flows lint`'s: path (files or folders), kind, format, out, ignore_rules."
     )
     task_options = {
         "path": {"description": "Flow JSON files or folders of them (comma-separated)", "required": True},
@@ -66,6 +67,7 @@ class LintContactFlows(BaseTask):
         },
         "format": {"description": f"Report format written to out: {', '.join(sorted(LINT_FORMATS))} (default: {TEXT_FORMAT})"},
         "out": {"description": "Also write the report here (default: only the log)"},
+        "ignore_rules": {"description": "Comma-separated rule-id prefixes not to run (e.g. SCCAC-DESIGNER,SCCAC-FLOW-017); default: none"},
     }
 
     def _init_options(self, kwargs):
@@ -87,11 +89,14 @@ class LintContactFlows(BaseTask):
         if self.out is not None:
             with cumulusci_errors():
                 check_file_target(self.out, "out", self.files)
+        self.ignore_rules = process_list_arg(self.options.get("ignore_rules")) or []
+        if unknown_prefixes(self.ignore_rules):
+            raise TaskOptionsError(f"ignore_rules: {', '.join(map(repr, unknown_prefixes(self.ignore_rules)))} matches no lint rule (see docs/flows.md)")
 
     def _run_task(self):
         reports = []
         for path in self.files:
-            report = lint_file(path, self.kind, generic=self.generic)
+            report = lint_file(path, self.kind, generic=self.generic, ignore_rules=self.ignore_rules)
             reports.append(report)
             outcome = f"{len(report.result.findings)} finding(s)" if report.result else f"not linted: {report.failure}"
             self.logger.info(f"Linted {path}: {outcome}")

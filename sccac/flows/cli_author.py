@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from sccac.flows.files import LINT_FORMATS, lint_file, write_flows
+from sccac.flows.lint.ignore import unknown as unknown_prefixes
 from sccac.flows.lint.kinds import KIND_CHOICES, parse_kind
 from sccac.flows.lint.report import RENDERERS, exit_code
 from sccac.flows.outputs import OutputPathError, check_file_target, check_folder_target, exit_with, write_failed
@@ -87,7 +88,9 @@ def build(out_dir: Path, example: bool, force: bool, **settings_options: Any) ->
 )
 @format_option(sorted(LINT_FORMATS))
 @click.option("--out", type=click.Path(path_type=Path), default=None, help="Write the report here instead of stdout.")
-def lint(paths: tuple[Path, ...], kind: str | None, output_format: str, out: Path | None) -> None:
+@click.option("--ignore-rules", "ignore_rules", multiple=True, metavar="PREFIX",
+              help="Do not run the rules whose id starts with PREFIX (e.g. SCCAC-DESIGNER); repeatable.")
+def lint(paths: tuple[Path, ...], kind: str | None, output_format: str, out: Path | None, ignore_rules: tuple[str, ...]) -> None:
     """Lint flow JSON files (or every *.json file of a folder, as the lint_contact_flows task does with the same
     path) against the flow language and the SCC-AC rules.
 
@@ -97,12 +100,15 @@ def lint(paths: tuple[Path, ...], kind: str | None, output_format: str, out: Pat
     if not files:
         raise click.UsageError("no flow files: the folder holds no *.json file")
     forced, generic = parse_kind(kind)
+    if unknown_prefixes(ignore_rules):
+        shown = ", ".join(repr(p) for p in unknown_prefixes(ignore_rules))
+        raise click.BadParameter(f"{printable(shown)} matches no lint rule (see the rules table in docs/flows.md)", param_hint="--ignore-rules")
     if out is not None:
         try:
             check_file_target(out, "--out", files)
         except OutputPathError as exc:
             exit_with(exc)
-    reports = [lint_file(path, forced, generic=generic) for path in files]
+    reports = [lint_file(path, forced, generic=generic, ignore_rules=ignore_rules) for path in files]
     rendered = RENDERERS[LINT_FORMATS[output_format]](reports)
     if out is not None:
         try:

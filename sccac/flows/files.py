@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 from sccac.flows.builders import EXAMPLE_CHANNEL_ADDRESS_IDENTIFIER, BuiltFlow, FlowKind, FlowSettings, build_all
@@ -55,7 +56,7 @@ def write_flows(settings: FlowSettings, out_dir: Path, *, force: bool = False) -
     return written
 
 
-def lint_file(path: Path, kind: FlowKind | None = None, *, generic: bool = False) -> FileReport:
+def lint_file(path: Path, kind: FlowKind | None = None, *, generic: bool = False, ignore_rules: Iterable[str] = ()) -> FileReport:
     """Lint one file; unreadable or unparseable input becomes a report with the reason, not an exception."""
     try:
         text = read_text(path)
@@ -65,4 +66,4 @@ def lint_file(path: Path, kind: FlowKind | None = None, *, generic: bool = False
         flow = parse_flow(text)
     except FlowFormatError as exc:
         return FileReport(str(path), text, None, str(exc))
-    return FileReport(str(path), text, lint_flow(flow, kind, generic=generic))
+    return FileReport(str(path), text, lint_flow(flow, kind, generic=generic, ignore_rules=ignore_rules))

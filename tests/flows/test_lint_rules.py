@@ -203,6 +203,7 @@ MUTATIONS: list[tuple[str, FlowKind, Callable[[Doc], None]]] = [
     ("SCCAC-FLOW-026", K.INBOUND_CHAT, set_param(b.ID_SET_CHANNEL, ["Attributes", "channelAddressIdentifier"], "REPLACE_ME")),
     ("SCCAC-FLOW-027", K.TRANSCRIPTION, legacy_recording(RecordingBehavior=_DELETE)),
     ("SCCAC-FLOW-028", K.INBOUND_CHAT, set_param(b.ID_FAILURE_MESSAGE, ["Text"], ["Sorry"])),
+    ("SCCAC-FLOW-029", K.QUEUE_TRANSFER, lambda d: metadata_of(b.ID_TRANSFER)(d).update(sccac={"ignoreRules": "SCCAC-FLOW-016"})),
     ("SCCAC-INBOUND-001", K.INBOUND_CHAT, set_param(b.ID_SET_CHANNEL, ["Attributes"], {"clientId": "$.Attributes.email"})),
     (
         "SCCAC-INBOUND-002",

@@ -154,3 +154,15 @@ def test_lint_takes_the_cli_options_format_and_out(tmp_path, caplog):
     assert "format human is deprecated; use text" in caplog.text and "0 error(s)" in text.read_text()
     with pytest.raises(TaskOptionsError, match="format must be one of json, sarif, text"):
         create_task(LintContactFlows, {"path": str(tmp_path / "flows"), "format": "html"})
+
+
+def test_lint_ignore_rules_option_takes_comma_separated_prefixes(tmp_path):
+    create_task(BuildContactFlows, {"path": str(tmp_path), **ORG_OPTIONS})()
+    flow = json.loads((tmp_path / "inbound_chat.json").read_text())
+    flow["Version"] = "2020-01-01"  # SCCAC-FLOW-001, an error
+    (tmp_path / "inbound_chat.json").write_text(json.dumps(flow))
+    with pytest.raises(CumulusCIFailure, match="inbound_chat.json"):
+        create_task(LintContactFlows, {"path": str(tmp_path)})()
+    create_task(LintContactFlows, {"path": str(tmp_path), "ignore_rules": "SCCAC-DESIGNER, sccac-flow-001"})()
+    with pytest.raises(TaskOptionsError, match="'SCCAC-FLOW-1' matches no lint rule"):
+        create_task(LintContactFlows, {"path": str(tmp_path), "ignore_rules": "SCCAC-FLOW-1"})

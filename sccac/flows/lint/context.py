@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import Any
 
 from sccac.flows.builders import FlowKind
 from sccac.flows.lint.graph import FlowGraph
+from sccac.flows.lint.lazy import cached_property
 from sccac.flows.model import (
     MAX_ACTIONS,
     Action,
@@ -64,12 +64,20 @@ def console_type(flow: Flow) -> str | None:
 class LintContext:
     flow: Flow
     kind: FlowKind | None
-    content_chars: int
+    content_chars: int | None = None  # the caller's count (a file's Content); None: measured when needed
     _cache: dict[str, Any] = field(default_factory=dict)
 
     @cached_property
     def graph(self) -> FlowGraph:
         return FlowGraph(self.flow)
+
+    @cached_property
+    def by_type(self) -> dict[str, list[Action]]:
+        """The actions by Type, indexed in one pass (rules look a type up instead of scanning the flow)."""
+        index: dict[str, list[Action]] = {}
+        for action in self.flow.actions:
+            index.setdefault(action.type, []).append(action)
+        return index
 
     @cached_property
     def lambdas(self) -> list[InvokeLambdaFunction]:
@@ -91,7 +99,8 @@ class LintContext:
         ]
 
     def actions_of_type(self, action_type: str) -> list[Action]:
-        return [a for a in self.flow.actions if a.type == action_type]
+        """The actions of ``action_type`` in flow order (shared: callers must not change the list)."""
+        return self.by_type.get(action_type, [])
 
     @cached_property
     def set_queue_actions(self) -> list[UpdateContactTargetQueue]:

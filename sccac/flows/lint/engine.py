@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import sccac.flows.lint.rules  # noqa: F401  (registers the rules)
 from sccac.flows.builders import FlowKind
 from sccac.flows.lint.context import MAX_LINTED_ACTIONS, MAX_LINTED_BRANCHES, SIZE_RULE_IDS, LintContext, branch_count
 from sccac.flows.lint.findings import RULES, Finding, Rule
+from sccac.flows.lint.ignore import DECLARED_IGNORES, from_metadata, matches, normalise
 from sccac.flows.lint.kinds import detect_kind
 from sccac.flows.model import MAX_ACTIONS, Flow
 
@@ -51,37 +53,28 @@ def rules_for(kind: FlowKind | None) -> list[Rule]:
     return _RULES_FOR[key]
 
 
-def lint_flow(flow: Flow, kind: FlowKind | None = None, *, generic: bool = False, content_chars: int | None = None) -> LintResult:
-    """Lint ``flow`` as ``kind`` (detected when None; structural rules only when ``generic``).
-
-    Never raises for odd input.
-    """
-    detected = None if generic else kind if kind is not None else detect_kind(flow)
-    if content_chars is None:
-        content_chars = len(flow.to_json(indent=None))
-    ctx = LintContext(flow=flow, kind=detected, content_chars=content_chars)
-    findings: list[Finding] = []
+def _size_refusal(flow: Flow) -> Finding | None:
+    """The finding for a flow too large for the path rules (only the size rules then run), else None."""
     branches = branch_count(flow)
-    too_large = len(flow.actions) > MAX_LINTED_ACTIONS or branches > MAX_LINTED_BRANCHES
-    if too_large:
-        findings.append(
-            Finding(
-                INTERNAL_RULE_ID,
-                "error",
-                None,
-                f"the flow has {len(flow.actions)} blocks and {branches} branches, more than lint checks "
-                f"({MAX_LINTED_ACTIONS} blocks, {MAX_LINTED_BRANCHES} branches); only the size rules were run",
-                f"Split the flow: Connect accepts at most {MAX_ACTIONS} blocks in one flow.",
-            )
-        )
-    for rule in rules_for(detected):
-        if too_large and rule.rule_id not in SIZE_RULE_IDS:
-            continue
+    if len(flow.actions) <= MAX_LINTED_ACTIONS and branches <= MAX_LINTED_BRANCHES:
+        return None
+    return Finding(
+        INTERNAL_RULE_ID,
+        "error",
+        None,
+        f"the flow has {len(flow.actions)} blocks and {branches} branches, more than lint checks "
+        f"({MAX_LINTED_ACTIONS} blocks, {MAX_LINTED_BRANCHES} branches); only the size rules were run",
+        f"Split the flow: Connect accepts at most {MAX_ACTIONS} blocks in one flow.",
+    )
+
+
+def _run(rules: list[Rule], ctx: LintContext, findings: list[Finding]) -> None:
+    """Add each rule's findings; a rule that raises is reported as a linter bug, never hides the others."""
+    for rule in rules:
         try:
             for block, message in rule.check(ctx):
                 # Only a usable Identifier names a block; odd ones are described in the message.
-                where = block if isinstance(block, str) and block else None
-                findings.append(Finding(rule.rule_id, rule.severity, where, message, rule.fix_hint))
+                findings.append(Finding(rule.rule_id, rule.severity, block if isinstance(block, str) and block else None, message, rule.fix_hint))
         except Exception as exc:  # noqa: BLE001  (one broken rule must not hide the others)
             findings.append(
                 Finding(
@@ -92,5 +85,36 @@ def lint_flow(flow: Flow, kind: FlowKind | None = None, *, generic: bool = False
                     "Report it with the flow file attached.",
                 )
             )
+
+
+def lint_flow(
+    flow: Flow,
+    kind: FlowKind | None = None,
+    *,
+    generic: bool = False,
+    content_chars: int | None = None,
+    ignore_rules: Iterable[str] = (),
+) -> LintResult:
+    """Lint ``flow`` as ``kind`` (detected when None; structural rules only when ``generic``).
+
+    ``ignore_rules``: rule-id prefixes not to run (``SCCAC-DESIGNER``, ``SCCAC-FLOW-017``), added
+    to those the flow's Metadata declares (``sccac.ignoreRules``). Never raises for odd input.
+    """
+    detected = None if generic else kind if kind is not None else detect_kind(flow)
+    declared = from_metadata(flow)
+    skipped = normalise(ignore_rules) + declared.flow
+    ctx = LintContext(flow=flow, kind=detected, content_chars=content_chars)
+    ctx._cache[DECLARED_IGNORES] = declared
+    refusal = _size_refusal(flow)
+    findings = [refusal] if refusal else []
+    selected = rules_for(detected)
+    if refusal:
+        selected = [r for r in selected if r.rule_id in SIZE_RULE_IDS]
+    if skipped:
+        selected = [r for r in selected if not matches(r.rule_id, skipped)]
+    _run(selected, ctx, findings)
+    if declared.blocks:
+        # A block's own ignores drop its findings (SCCAC-LINT-000 names no block, so it stays).
+        findings = [f for f in findings if f.block not in declared.blocks or not matches(f.rule_id, declared.blocks[f.block])]
     findings.sort(key=lambda f: (_SEVERITY_ORDER[f.severity], f.rule_id, f.block or ""))
     return LintResult(kind=detected, findings=findings)

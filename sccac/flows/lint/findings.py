@@ -12,6 +12,11 @@ if TYPE_CHECKING:
 Severity = Literal["error", "warning", "info"]
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
 
+#: The project's repository, as pyproject.toml's [project.urls] names it (a test keeps them equal).
+REPOSITORY_URL = "https://github.com/sccac/sccac"
+#: The rules table: every rule has an anchor there named after its id in lower case.
+RULES_DOC_URL = f"{REPOSITORY_URL}/blob/main/docs/flows.md"
+
 
 @dataclass(frozen=True)
 class Finding:
@@ -34,7 +39,12 @@ class Rule:
     fix_hint: str
     check: RuleCheck
     kinds: frozenset[str] | None = None  # FlowKind values it applies to; None = every flow
-    help_text: str = field(default="")
+    description: str = field(default="")  # why the rule exists (the check function's docstring)
+
+    @property
+    def help_uri(self) -> str:
+        """The rule's row in the documented rules table (SARIF ``helpUri``)."""
+        return f"{RULES_DOC_URL}#{self.rule_id.lower()}"
 
 
 RULES: dict[str, Rule] = {}
@@ -47,11 +57,15 @@ def rule(
     fix_hint: str,
     kinds: Iterable[str] | None = None,
 ) -> Callable[[RuleCheck], RuleCheck]:
-    """Register a rule function under a stable id (decorator)."""
+    """Register a rule function under a stable id (decorator); its docstring is the rule's description."""
 
     def register(check: RuleCheck) -> RuleCheck:
         if rule_id in RULES:
             raise ValueError(f"duplicate lint rule id {rule_id}")
+        description = " ".join((check.__doc__ or "").split())
+        if not description:
+            # The docs table and SARIF show it: a rule must say why it exists.
+            raise ValueError(f"lint rule {rule_id} ({check.__name__}) has no docstring: say why the rule exists")
         RULES[rule_id] = Rule(
             rule_id=rule_id,
             severity=severity,
@@ -59,7 +73,7 @@ def rule(
             fix_hint=fix_hint,
             check=check,
             kinds=None if kinds is None else frozenset(str(getattr(k, "value", k)) for k in kinds),
-            help_text=(check.__doc__ or "").strip(),
+            description=description,
         )
         return check
 

@@ -6,20 +6,11 @@ admins' exports and must report problems, never crash on them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Iterable
 
-from sccac.flows.model import Action, Flow
+from sccac.flows.model import TERMINAL_TYPES, Action, Flow
 
 ACCEPTABLE_ERROR_ENDS = frozenset({"DisconnectParticipant", "EndFlowModuleExecution", "EndFlowExecution"})
-
-
-@dataclass(frozen=True)
-class Edge:
-    source: str
-    label: str  # "Success", an ErrorType, or "Equals ContinueLooping" style condition text
-    target: str
-    kind: str  # "next" | "error" | "condition"
 
 
 class FlowGraph:
@@ -27,26 +18,25 @@ class FlowGraph:
 
     def __init__(self, flow: Flow) -> None:
         self.flow = flow
-        self.actions: dict[str, Action] = {}
+        actions: dict[str, Action] = {}
         for action in flow.actions:
-            if isinstance(action.identifier, str):
-                self.actions.setdefault(action.identifier, action)
-        self.out: dict[str, list[Edge]] = {ident: _edges(a) for ident, a in self.actions.items()}
+            if isinstance(action.identifier, str) and action.identifier not in actions:
+                actions[action.identifier] = action
+        self.actions = actions
         # Graph facts every rule asks for, computed once per flow (lint's hot path).
-        self._successors: dict[str, list[str]] = {
-            ident: [e.target for e in edges if e.target in self.actions] for ident, edges in self.out.items()
-        }
+        self._successors: dict[str, list[str]] = {ident: _successors(a, actions) for ident, a in actions.items()}
         self._from_start: set[str] | None = None
         self._bad_ends: dict[tuple[str, str, frozenset[str]], list[str]] = {}
-        self._cyclic: set[str] | None = None
+        self._dead_ends: dict[frozenset[str], frozenset[str]] = {}
 
     def successors(self, ident: str) -> list[str]:
         return self._successors.get(ident, [])
 
     def reachable(self, starts: Iterable[str], *, stop: Callable[[str], bool] | None = None) -> set[str]:
         """Identifiers reachable from ``starts`` (inclusive); ``stop`` nodes are reached but not expanded."""
+        successors = self._successors
         seen: set[str] = set()
-        stack = [s for s in starts if s in self.actions]
+        stack = [s for s in starts if s in successors]
         while stack:
             node = stack.pop()
             if node in seen:
@@ -54,7 +44,7 @@ class FlowGraph:
             seen.add(node)
             if stop is not None and stop(node):
                 continue
-            stack.extend(self._successors.get(node, ()))
+            stack.extend(successors[node])
         return seen
 
     def from_start(self) -> set[str]:
@@ -64,45 +54,66 @@ class FlowGraph:
             self._from_start = self.reachable([start]) if isinstance(start, str) else set()
         return self._from_start
 
+    def dead_ends(self, acceptable: frozenset[str] = ACCEPTABLE_ERROR_ENDS) -> frozenset[str]:
+        """Where a path stops other than at an ``acceptable`` end: terminal actions of another
+        type, and non-terminal actions with no way onward (computed once per ``acceptable``)."""
+        found = self._dead_ends.get(acceptable)
+        if found is None:
+            found = frozenset(
+                ident
+                for ident, action in self.actions.items()
+                if (action.type not in acceptable if action.type in TERMINAL_TYPES else not self._successors[ident])
+            )
+            self._dead_ends[acceptable] = found
+        return found
+
     def error_path_bad_ends(
         self, origin: str, target: str, acceptable: frozenset[str] = ACCEPTABLE_ERROR_ENDS
     ) -> list[str]:
         """Where an error path from ``origin`` stops without a disconnect (empty = all good).
 
         The walk does not pass back through ``origin`` (that is a retry, judged by the loop
-        rules) and reports dead ends: terminal actions other than a disconnect/end, and
-        non-terminal actions with no way onward.
+        rules) and reports the dead ends it reaches (``dead_ends``).
         """
+        dead = self.dead_ends(acceptable)
+        if not dead:
+            return []  # the usual case: no path of this flow can stop badly, so no walk is needed
+        if isinstance(origin, str):  # an odd origin (a list, a dict) is no action's Identifier
+            dead = dead - {origin}
+            if not dead:
+                return []
         # Several rules ask about the same error branch; an odd (non-string) origin is not cached.
         key = (origin, target, acceptable) if isinstance(origin, str) and isinstance(target, str) else None
         if key is not None and key in self._bad_ends:
             return list(self._bad_ends[key])
-        seen = self.reachable([target], stop=lambda n: n == origin)
-        bad: list[str] = []
-        for ident in sorted(seen):
-            if ident == origin:
-                continue
-            action = self.actions[ident]
-            if action.is_terminal:
-                if action.type not in acceptable:
-                    bad.append(ident)
-            elif not self.successors(ident):
-                bad.append(ident)
+        bad = sorted(dead & self.reachable([target], stop=lambda n: n == origin))
         if key is not None:
             self._bad_ends[key] = list(bad)
         return bad
 
-    def cyclic(self) -> set[str]:
-        """The actions on some cycle of the whole graph (computed once)."""
-        if self._cyclic is None:
-            self._cyclic = {n for component in self._components(list(self.actions), set(self.actions)) for n in component}
-        return self._cyclic
-
     def cycles_without(self, breaker: Callable[[Action], bool]) -> list[list[str]]:
         """Strongly connected components (cycles) that contain no ``breaker`` action."""
-        # A cycle without breakers is a cycle of the whole graph: only its members need a look.
-        nodes = [n for n in self.actions if n in self.cyclic() and not breaker(self.actions[n])]
-        return self._components(nodes, set(nodes))
+        allowed = {n for n, action in self.actions.items() if not breaker(action)}
+        # Peel off the nodes no cycle can pass through (Kahn: in-degree 0, repeatedly); a flow
+        # whose every cycle has a breaker is left with nothing, and Tarjan runs only on the rest.
+        successors = self._successors
+        indegree = dict.fromkeys(allowed, 0)
+        for node in allowed:
+            for following in successors[node]:
+                if following in indegree:
+                    indegree[following] += 1
+        free = [n for n, d in indegree.items() if d == 0]
+        while free:
+            node = free.pop()
+            allowed.discard(node)
+            for following in successors[node]:
+                if following in indegree:
+                    indegree[following] -= 1
+                    if indegree[following] == 0:
+                        free.append(following)
+        if not allowed:
+            return []
+        return self._components([n for n in self.actions if n in allowed], allowed)
 
     def _components(self, nodes: list[str], allowed: set[str]) -> list[list[str]]:
         """Tarjan's strongly connected components (with a cycle) of the subgraph on ``allowed``."""
@@ -112,11 +123,8 @@ class FlowGraph:
         stack: list[str] = []
         result: list[list[str]] = []
         counter = 0
-
-        adjacent = {n: [t for t in self._successors.get(n, ()) if t in allowed] for n in nodes}
-
-        def neighbours(n: str) -> list[str]:
-            return adjacent[n]
+        successors = self._successors
+        adjacent = {n: [t for t in successors[n] if t in allowed] for n in nodes}
 
         for root in nodes:
             if root in index:
@@ -130,7 +138,7 @@ class FlowGraph:
                     counter += 1
                     stack.append(node)
                     on_stack.add(node)
-                children = neighbours(node)
+                children = adjacent[node]
                 if child_index < len(children):
                     work.append((node, child_index + 1))
                     child = children[child_index]
@@ -147,17 +155,19 @@ class FlowGraph:
                         component.append(member)
                         if member == node:
                             break
-                    if len(component) > 1 or node in neighbours(node):
+                    if len(component) > 1 or node in children:
                         result.append(sorted(component))
                 if work:
                     parent = work[-1][0]
                     low[parent] = min(low[parent], low[node])
         return result
 
-    def may_reach_without(self, target: str, establishes: Callable[[Edge], bool]) -> bool:
-        """True if some path start -> ``target`` takes no edge for which ``establishes`` holds."""
+    def may_reach_without(self, target: str, setters: Collection[str]) -> bool:
+        """True if some path start -> ``target`` never takes the success (NextAction) branch of one
+        of ``setters``: the value those blocks set may be missing when ``target`` runs."""
         start = self.flow.start_action
-        if not isinstance(start, str) or start not in self.actions:
+        actions = self.actions
+        if not isinstance(start, str) or start not in actions:
             return False
         seen = {start}
         stack = [start]
@@ -165,26 +175,28 @@ class FlowGraph:
             node = stack.pop()
             if node == target:
                 return True
-            for edge in self.out.get(node, []):
-                if edge.target in self.actions and edge.target not in seen and not establishes(edge):
-                    seen.add(edge.target)
-                    stack.append(edge.target)
+            following_nodes = self._successors[node]
+            if node in setters:
+                # Without the success branch (the same block may still be reached by another branch).
+                following_nodes = list(following_nodes)
+                success = actions[node].transitions.next_action
+                if success in following_nodes:
+                    following_nodes.remove(success)
+            for following in following_nodes:
+                if following not in seen:
+                    seen.add(following)
+                    stack.append(following)
         return False
 
 
-def _edges(action: Action) -> list[Edge]:
+def _successors(action: Action, actions: dict[str, Action]) -> list[str]:
+    """The actions a branch of ``action`` leads to, one entry a branch: conditions, success, errors."""
     transitions = action.transitions
-    edges: list[Edge] = []
-    for cond in transitions.conditions or []:
-        if isinstance(cond.next_action, str):
-            label = f"{cond.operator} {' '.join(str(o) for o in cond.operands)}".strip()
-            edges.append(Edge(action.identifier, label, cond.next_action, "condition"))
-    if isinstance(transitions.next_action, str):
-        edges.append(Edge(action.identifier, "Success", transitions.next_action, "next"))
-    for err in transitions.errors or []:
-        if isinstance(err.next_action, str):
-            edges.append(Edge(action.identifier, str(err.error_type), err.next_action, "error"))
-    return edges
+    found = [t for c in transitions.conditions or () if isinstance(t := c.next_action, str) and t in actions]
+    if isinstance(transitions.next_action, str) and transitions.next_action in actions:
+        found.append(transitions.next_action)
+    found += [t for e in transitions.errors or () if isinstance(t := e.next_action, str) and t in actions]
+    return found
 
 
 def all_targets(action: Action) -> list[object]:

@@ -12,7 +12,7 @@ from urllib.parse import quote
 
 from sccac import __version__
 from sccac.flows.lint.engine import INTERNAL_RULE_ID, LintResult
-from sccac.flows.lint.findings import RULES
+from sccac.flows.lint.findings import RULES, RULES_DOC_URL
 from sccac.flows.text import printable_lines
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -110,8 +110,9 @@ def _sarif_rules() -> list[dict[str, Any]]:
                 "id": rule.rule_id,
                 "name": rule.check.__name__,
                 "shortDescription": {"text": rule.title},
-                "fullDescription": {"text": rule.help_text or rule.title},
+                "fullDescription": {"text": rule.description},
                 "help": {"text": rule.fix_hint},
+                "helpUri": rule.help_uri,
                 "defaultConfiguration": {"level": _SARIF_LEVEL[rule.severity]},
                 "properties": {"kinds": sorted(rule.kinds) if rule.kinds else ["any"]},
             }
@@ -121,7 +122,9 @@ def _sarif_rules() -> list[dict[str, Any]]:
             "id": INTERNAL_RULE_ID,
             "name": "linter_failure",
             "shortDescription": {"text": "The file could not be linted"},
+            "fullDescription": {"text": "Not a rule: a file that could not be read or parsed, or a rule that failed (a linter bug)."},
             "help": {"text": "Check that the file is flow-language JSON; report linter bugs."},
+            "helpUri": f"{RULES_DOC_URL}#{INTERNAL_RULE_ID.lower()}",
             "defaultConfiguration": {"level": "error"},
         }
     )

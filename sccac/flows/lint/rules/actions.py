@@ -6,7 +6,6 @@ import re
 from collections.abc import Iterator
 
 from sccac.flows.lint.context import LintContext, console_type, contact_attributes, lambda_attributes
-from sccac.flows.lint.graph import Edge
 from sccac.flows.model import (
     MAX_ASYNC_LAMBDA_TIMEOUT_SECONDS,
     MAX_SYNC_LAMBDA_TIMEOUT_SECONDS,
@@ -26,10 +25,11 @@ _PLACEHOLDER = re.compile(r"replace|changeme|todo|placeholder|your[-_ ]|example|
 
 
 def _exact_conditions(ctx: LintContext, action_type: str, expected: list[str]) -> Hits:
+    wanted = sorted(("Equals", [e]) for e in expected)
     for action in ctx.actions_of_type(action_type):
         conditions = action.transitions.conditions or []
         found = [(str(c.operator), [str(o) for o in c.operands]) for c in conditions]
-        if sorted(found) != sorted(("Equals", [e]) for e in expected):
+        if sorted(found) != wanted:
             shown = ", ".join(f"{op} {' '.join(ops)}" for op, ops in found) or "none"
             yield action.identifier, f"{action_type} conditions are [{shown}]; expected exactly Equals {' and Equals '.join(expected)}"
 
@@ -41,11 +41,15 @@ def _exact_conditions(ctx: LintContext, action_type: str, expected: list[str]) -
     "Give the Loop two conditions: Equals ContinueLooping (the body) and Equals DoneLooping (the exit).",
 )
 def loop_conditions(ctx: LintContext) -> Hits:
+    """Connect leaves a Loop by its ContinueLooping and DoneLooping conditions only: a missing one strands
+    the contact, any other is never taken."""
     yield from _exact_conditions(ctx, "Loop", ["ContinueLooping", "DoneLooping"])
 
 
 @rule("SCCAC-FLOW-020", "error", "LoopCount is 0..100", 'Set LoopCount to a whole number from "0" to "100" (a string) or one JSONPath.')
 def loop_count(ctx: LintContext) -> Hits:
+    """Connect refuses a flow whose LoopCount is not a whole number from 0 to 100 written as a string (or
+    one JSONPath)."""
     for action in ctx.flow.actions_of(Loop):
         count = action.given("LoopCount")
         if is_dynamic(count):
@@ -61,6 +65,8 @@ def loop_count(ctx: LintContext) -> Hits:
     "Give the block two conditions: Equals True and Equals False.",
 )
 def hours_conditions(ctx: LintContext) -> Hits:
+    """Check hours of operation answers True or False: without both conditions one answer has nowhere to
+    go, and other conditions are never taken."""
     yield from _exact_conditions(ctx, "CheckHoursOfOperation", ["True", "False"])
 
 
@@ -71,6 +77,8 @@ def hours_conditions(ctx: LintContext) -> Hits:
     f'Set InvocationTimeLimitSeconds to a string from "1" to "{MAX_SYNC_LAMBDA_TIMEOUT_SECONDS}".',
 )
 def lambda_timeout(ctx: LintContext) -> Hits:
+    """Connect waits at most 8 seconds for a synchronous Lambda (60 for an asynchronous one): the time
+    limit must be a string number in that range."""
     for action in ctx.lambdas:
         value = action.given("InvocationTimeLimitSeconds")
         asynchronous = action.is_asynchronous
@@ -88,6 +96,8 @@ def lambda_timeout(ctx: LintContext) -> Hits:
     "Use ResponseValidation.ResponseType STRING_MAP or JSON, InvocationType SYNCHRONOUS or ASYNCHRONOUS.",
 )
 def lambda_enums(ctx: LintContext) -> Hits:
+    """Connect validates a Lambda's response only as STRING_MAP or JSON and invokes it only SYNCHRONOUS or
+    ASYNCHRONOUS; other values are refused."""
     for action in ctx.lambdas:
         if action.response_validation is not None:  # another type: SCCAC-FLOW-028
             response = action.response_validation.get("ResponseType")
@@ -105,6 +115,8 @@ def lambda_enums(ctx: LintContext) -> Hits:
     "Keep one of QueueId (queue ARN/id) or AgentId (agent ARN/id or one JSONPath such as $.Agent.UserName).",
 )
 def set_queue_target(ctx: LintContext) -> Hits:
+    """Set working queue targets either a queue or an agent; both, neither, or text mixed with a JSONPath
+    leave Connect without a usable target."""
     for action in ctx.set_queue_actions:
         present = action.keys_given
         if len(present) != 1:
@@ -117,9 +129,9 @@ def set_queue_target(ctx: LintContext) -> Hits:
             yield action.identifier, f"{present[0]} {value!r} mixes text and JSONPath; use exactly one JSONPath"
 
 
-def _sets_queue(edge: Edge, ctx: LintContext) -> bool:
-    action = ctx.graph.actions.get(edge.source)
-    return action is not None and action.type == "UpdateContactTargetQueue" and edge.kind == "next"
+def _queue_setters(ctx: LintContext) -> set[str]:
+    # The graph follows the first action of a duplicate Identifier: only that one can set the queue.
+    return {a.identifier for a in ctx.set_queue_actions if isinstance(a.identifier, str) and ctx.graph.actions.get(a.identifier) is a}
 
 
 @rule(
@@ -129,13 +141,16 @@ def _sets_queue(edge: Edge, ctx: LintContext) -> bool:
     "Put a Set working queue block before the transfer on every path (or use the flow as a transfer flow).",
 )
 def transfer_without_queue(ctx: LintContext) -> Hits:
+    """Transfer to queue uses the working queue: on a path that never set it the transfer fails and the
+    contact takes the error branch."""
     # Transfer flows start with the working queue already set by the transfer itself.
     if ctx.kind in (FlowKind.QUEUE_TRANSFER, FlowKind.AGENT_TRANSFER) or ctx.flow.is_module:
         return
     if console_type(ctx.flow) not in (None, "contactFlow") or ctx.flow.connect_type not in (None, "CONTACT_FLOW"):
         return
+    setters = _queue_setters(ctx) if ctx.transfers else set()
     for action in ctx.transfers:
-        if isinstance(action.identifier, str) and ctx.graph.may_reach_without(action.identifier, lambda e: _sets_queue(e, ctx)):
+        if isinstance(action.identifier, str) and ctx.graph.may_reach_without(action.identifier, setters):
             yield action.identifier, "some path reaches this transfer without a successful Set working queue"
 
 
@@ -164,6 +179,8 @@ def _placeholder_problem(value: object) -> str | None:
     "(sccac flows build --channel-address-identifier; read it with SOQL: SELECT ChannelAddressIdentifier FROM MessagingChannel).",
 )
 def placeholder_channel(ctx: LintContext) -> Hits:
+    """CreateMessagingSession sends channelAddressIdentifier to Salesforce, which finds no MessagingChannel
+    for a placeholder or example value, so no session is created."""
     for action in ctx.flow.actions:
         values = []
         if action.type == "UpdateContactAttributes":
@@ -184,6 +201,8 @@ def placeholder_channel(ctx: LintContext) -> Hits:
     "(analytics are tied to recording; Connect rejects the block without it).",
 )
 def analytics_without_recording(ctx: LintContext) -> Hits:
+    """Connect ties analytics to recording and refuses a recording block that sets AnalyticsBehavior
+    without RecordingBehavior."""
     for action in ctx.flow.actions_of(UpdateContactRecordingBehavior):
         if not action.has("AnalyticsBehavior"):
             continue

@@ -20,6 +20,8 @@ NEEDS_ERROR_BRANCH = ("InvokeLambdaFunction", "UpdateContactTargetQueue", "Trans
     "Use NoMatchingError (and QueueAtCapacity only on Transfer to queue); remove branches Connect never takes.",
 )
 def error_types(ctx: LintContext) -> Hits:
+    """Each action type raises only certain errors (NoMatchingError, and a few of its own such as
+    QueueAtCapacity on Transfer to queue): a branch for any other is never taken."""
     for action in ctx.flow.actions:
         if action.type not in ERROR_CHECKED_TYPES:
             continue
@@ -36,6 +38,8 @@ def error_types(ctx: LintContext) -> Hits:
     "Add a NoMatchingError branch that retries or ends the contact (Disconnect).",
 )
 def missing_error_branch(ctx: LintContext) -> Hits:
+    """These blocks fail at run time (a Lambda error, an unusable queue, a full queue): without an error
+    branch the contact is left stuck in the flow."""
     for action in ctx.flow.actions:
         if action.type in NEEDS_ERROR_BRANCH and action.transitions.error_target("NoMatchingError") is None:
             yield action.identifier, f"{action.type} has no NoMatchingError branch: a failure leaves the contact stuck"
@@ -48,6 +52,8 @@ def missing_error_branch(ctx: LintContext) -> Hits:
     "Add a QueueAtCapacity branch (message and Disconnect, or another queue).",
 )
 def missing_at_capacity(ctx: LintContext) -> Hits:
+    """When the queue is full, Transfer to queue fails with QueueAtCapacity: a branch for it lets the flow
+    tell the customer or try another queue."""
     for action in ctx.transfers:
         if action.transitions.error_target("QueueAtCapacity") is None:
             yield action.identifier, "TransferContactToQueue has no QueueAtCapacity branch"
@@ -60,7 +66,11 @@ def missing_at_capacity(ctx: LintContext) -> Hits:
     "Route the error branch (after any message) to a Disconnect block.",
 )
 def error_paths_end(ctx: LintContext) -> Hits:
+    """An error path that stops anywhere but a disconnect (or the end of a module) leaves the contact
+    without an ending the flow controls."""
     graph = ctx.graph
+    if not graph.dead_ends():
+        return  # no block of this flow ends a path badly, so no error path can
     for ident, action in graph.actions.items():
         for branch in action.transitions.errors or []:
             target = branch.next_action
@@ -78,5 +88,7 @@ def error_paths_end(ctx: LintContext) -> Hits:
     "Put a Loop block with a LoopCount in the cycle so retries stop.",
 )
 def unbounded_cycles(ctx: LintContext) -> Hits:
+    """A cycle without a Loop block (and its LoopCount) can repeat until Connect ends the contact, for
+    instance a Lambda retried forever."""
     for component in ctx.graph.cycles_without(lambda a: a.type == "Loop"):
         yield component[0], f"blocks {', '.join(repr(c) for c in component[:4])} form a cycle with no Loop: it can repeat forever"

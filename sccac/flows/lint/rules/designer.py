@@ -24,12 +24,18 @@ def _action_metadata(ctx: LintContext) -> dict[str, Any]:
     return raw if isinstance(raw, dict) else {}
 
 
-def _entries(ctx: LintContext) -> Iterator[tuple[Action, dict[str, Any]]]:
-    described = _action_metadata(ctx)
-    for action in ctx.flow.actions:
-        entry = described.get(action.identifier) if isinstance(action.identifier, str) else None
-        if isinstance(entry, dict):
-            yield action, entry
+def _entries(ctx: LintContext) -> list[tuple[Action, dict[str, Any]]]:
+    """The blocks with designer metadata, each with its entry (worked out once for the three rules)."""
+    cached = ctx._cache.get("designer_entries")
+    if cached is None:
+        described = _action_metadata(ctx)
+        cached = [] if not described else [
+            (action, entry)
+            for action in ctx.flow.actions
+            if isinstance(action.identifier, str) and isinstance(entry := described.get(action.identifier), dict)
+        ]
+        ctx._cache["designer_entries"] = cached
+    return cached
 
 
 @rule(
@@ -40,8 +46,10 @@ def _entries(ctx: LintContext) -> Iterator[tuple[Action, dict[str, Any]]]:
     "(AgentId for a queue by agent), or set the queue dynamically again in the designer and export.",
 )
 def dynamic_queue_marker(ctx: LintContext) -> Hits:
+    """Connect's flow designer shows a Set working queue without the useDynamic marker as a queue chosen by
+    hand, named after the JSONPath; saving it from the designer then breaks the routing."""
     for action, entry in _entries(ctx):
-        key = dynamic_queue_key(action)
+        key = dynamic_queue_key(action) if action.type == "UpdateContactTargetQueue" else None
         if key is None:
             continue
         parameters = entry.get("parameters")
@@ -61,6 +69,8 @@ def dynamic_queue_marker(ctx: LintContext) -> Hits:
     '({"id", "operator": {"name", "value", "shortDisplay"}, "value"}), or edit the conditions in the designer and export.',
 )
 def compare_condition_metadata(ctx: LintContext) -> Hits:
+    """The flow designer lists a Check contact attributes block's conditions from conditionMetadata;
+    without an entry per condition the block opens with its conditions missing."""
     for action, entry in _entries(ctx):
         if action.type != "Compare":
             continue
@@ -81,6 +91,8 @@ def compare_condition_metadata(ctx: LintContext) -> Hits:
     'In Metadata.ActionMetadata of the block, add "isFriendlyName": true, or use a UUID as the Identifier.',
 )
 def friendly_names(ctx: LintContext) -> Hits:
+    """The flow designer marks a readable (non-UUID) Identifier with isFriendlyName; without it the block
+    opens wrongly."""
     for action, entry in _entries(ctx):
         if is_friendly(action.identifier) and entry.get("isFriendlyName") is not True:
             yield action.identifier, f"the Identifier is a name, not a UUID, and is not marked isFriendlyName: the block {OPENS_WRONGLY}"
@@ -93,6 +105,8 @@ def friendly_names(ctx: LintContext) -> Hits:
     'Add {"DisplayName": "Error", "ReferenceName": "Error", "Description": ""} to the module\'s Settings.Transitions.',
 )
 def module_transitions(ctx: LintContext) -> Hits:
+    """Flow modules declare the transitions the calling flow can follow; a module without Success and Error
+    opens wrongly and cannot be connected on error."""
     if not isinstance(ctx.flow.settings, dict):
         return  # not a module, or SCCAC-TRANSCRIPTION-003 reports the missing Settings
     raw = ctx.flow.settings.get("Transitions")
@@ -112,6 +126,8 @@ def module_transitions(ctx: LintContext) -> Hits:
     'AnalyticsModes ["ContactLens"], and NoMatchingError and ChannelMismatch branches).',
 )
 def legacy_recording_block(ctx: LintContext) -> Hits:
+    """AWS keeps UpdateContactRecordingBehavior only for existing flows; new flows use
+    UpdateContactRecordingAndAnalyticsBehavior."""
     for action in ctx.actions_of_type("UpdateContactRecordingBehavior"):
         yield action.identifier, (
             "UpdateContactRecordingBehavior is the block AWS keeps only for existing flows; new flows use "

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterator
 
 from sccac.flows.lint.context import LintContext, console_type
 from sccac.flows.lint.findings import rule
 from sccac.flows.lint.graph import all_targets
+from sccac.flows.lint.ignore import DECLARED_IGNORES, FlowIgnores, from_metadata
+from sccac.flows.lint.size import over_limit
 from sccac.flows.lint.rules.catalog import (
     FORBIDDEN_IDENTIFIER_CHARS,
     FORBIDDEN_IDENTIFIER_NAMES,
@@ -23,6 +26,7 @@ from sccac.flows.model import (
 from sccac.flows.shape import json_type
 
 Hits = Iterator[tuple[str | None, str]]
+_FORBIDDEN_CHAR = re.compile("[" + re.escape("".join(sorted(FORBIDDEN_IDENTIFIER_CHARS))) + "]")
 
 
 def _block(ident: object) -> str | None:
@@ -31,12 +35,14 @@ def _block(ident: object) -> str | None:
 
 @rule("SCCAC-FLOW-001", "error", "Version is 2019-10-30", f'Set "Version": "{FLOW_LANGUAGE_VERSION}" (the only version Connect accepts).')
 def version(ctx: LintContext) -> Hits:
+    """Version 2019-10-30 is the only flow-language version Connect accepts."""
     if ctx.flow.version != FLOW_LANGUAGE_VERSION:
         yield None, f"Version is {ctx.flow.version!r}, not {FLOW_LANGUAGE_VERSION!r}"
 
 
 @rule("SCCAC-FLOW-002", "error", "StartAction names an action", "Set StartAction to the Identifier of the first block.")
 def start_action(ctx: LintContext) -> Hits:
+    """Connect starts a flow at the action StartAction names and refuses a flow without one."""
     start = ctx.flow.start_action
     if start is None or start == "":
         yield None, "StartAction is missing"
@@ -46,7 +52,12 @@ def start_action(ctx: LintContext) -> Hits:
 
 @rule("SCCAC-FLOW-003", "error", "Identifiers are unique", "Give each block its own Identifier and update the transitions that point to it.")
 def duplicate_identifiers(ctx: LintContext) -> Hits:
-    counts = Counter(a.identifier for a in ctx.flow.actions if isinstance(a.identifier, str))
+    """Transitions name their target by Identifier: a repeated Identifier makes the target ambiguous, and
+    Connect needs each to be unique."""
+    identifiers = [a.identifier for a in ctx.flow.actions if isinstance(a.identifier, str)]
+    if len(ctx.graph.actions) == len(identifiers):
+        return  # the graph keeps one action an Identifier: as many as there are, none repeats
+    counts = Counter(identifiers)
     for ident, count in sorted(counts.items()):
         if count > 1:
             yield ident, f"Identifier {ident!r} is used by {count} actions"
@@ -59,44 +70,52 @@ def duplicate_identifiers(ctx: LintContext) -> Hits:
     "Use a non-empty string of at most 50 characters without % : ( \\ / ) = $ , ; [ ] { } (a UUID is safest).",
 )
 def illegal_identifiers(ctx: LintContext) -> Hits:
+    """Connect refuses Identifiers that are empty, longer than 50 characters, reserved or carry characters
+    such as % : ( ) $ [ ] { }."""
     for index, action in enumerate(ctx.flow.actions):
         ident = action.identifier
         if not isinstance(ident, str) or not ident:
             yield None, f"Actions[{index}] has no Identifier (or it is not a string)"
             continue
-        bad = sorted(set(ident) & FORBIDDEN_IDENTIFIER_CHARS)
         if len(ident) > MAX_IDENTIFIER_CHARS:
             yield ident, f"Identifier is {len(ident)} characters long (at most {MAX_IDENTIFIER_CHARS})"
-        if bad:
-            yield ident, f"Identifier contains forbidden character(s) {' '.join(bad)}"
+        if _FORBIDDEN_CHAR.search(ident):  # one C scan; the set of characters only for the message
+            yield ident, f"Identifier contains forbidden character(s) {' '.join(sorted(set(ident) & FORBIDDEN_IDENTIFIER_CHARS))}"
         if ident in FORBIDDEN_IDENTIFIER_NAMES:
             yield ident, f"Identifier {ident!r} is a reserved name"
 
 
 @rule("SCCAC-FLOW-005", "error", f"At most {MAX_ACTIONS} actions", "Split the flow: move a part into a flow module or a separate flow.")
 def too_many_actions(ctx: LintContext) -> Hits:
+    """Connect refuses a flow of more than 250 actions."""
     if len(ctx.flow.actions) > MAX_ACTIONS:
         yield None, f"the flow has {len(ctx.flow.actions)} actions; Connect accepts at most {MAX_ACTIONS}"
 
 
 @rule("SCCAC-FLOW-006", "error", f"Content at most {MAX_CONTENT_CHARS} characters", "Split the flow or shorten long texts and metadata.")
 def content_size(ctx: LintContext) -> Hits:
-    if ctx.content_chars > MAX_CONTENT_CHARS:
-        yield None, f"the flow content is {ctx.content_chars} characters; Connect accepts at most {MAX_CONTENT_CHARS}"
-    elif ctx.content_chars < 1:
+    """Connect refuses flow content longer than 256,000 characters (as compact JSON)."""
+    # Given by the caller (a file's Content), or measured: exactly, but only when it may be too long.
+    size = ctx.content_chars if ctx.content_chars is not None else over_limit(ctx.flow, MAX_CONTENT_CHARS)
+    if size is not None and size > MAX_CONTENT_CHARS:
+        yield None, f"the flow content is {size} characters; Connect accepts at most {MAX_CONTENT_CHARS}"
+    elif size is not None and size < 1:
         yield None, "the flow content is empty"
 
 
 @rule("SCCAC-FLOW-007", "error", "Transitions point to existing actions", "Point the branch at an existing block, or add the missing block.")
 def dangling(ctx: LintContext) -> Hits:
+    """A branch that points to a missing action makes Connect refuse the flow."""
+    known = ctx.graph.actions
     for action in ctx.flow.actions:
         for target in all_targets(action):
-            if not isinstance(target, str) or target not in ctx.graph.actions:
+            if not isinstance(target, str) or target not in known:
                 yield _block(action.identifier), f"a transition points to {target!r}, which is not an action in this flow"
 
 
 @rule("SCCAC-FLOW-008", "warning", "Every action is reachable from StartAction", "Connect the block to the flow or delete it.")
 def unreachable(ctx: LintContext) -> Hits:
+    """A block no path from StartAction reaches never runs: usually a branch was lost in an edit."""
     if not isinstance(ctx.flow.start_action, str) or ctx.flow.start_action not in ctx.graph.actions:
         return  # SCCAC-FLOW-002 already says why nothing is reachable
     reached = ctx.graph.from_start()
@@ -112,6 +131,7 @@ def unreachable(ctx: LintContext) -> Hits:
     "Connect the block's Success branch to the next block (a Disconnect if the flow should end).",
 )
 def missing_next(ctx: LintContext) -> Hits:
+    """After a non-terminal block without a NextAction the contact has nowhere to go."""
     for action in ctx.flow.actions:
         if action.is_terminal or action.type in HANDS_CONTACT_ON or action.type not in KNOWN_TYPES:
             continue
@@ -121,6 +141,7 @@ def missing_next(ctx: LintContext) -> Hits:
 
 @rule("SCCAC-FLOW-010", "error", "Terminal actions have no transitions", 'Give the block "Transitions": {}.')
 def terminal_with_transitions(ctx: LintContext) -> Hits:
+    """Disconnect and the end blocks end the flow: Connect expects them with empty Transitions."""
     for action in ctx.flow.actions:
         if action.is_terminal and (all_targets(action) or action.transitions.errors or action.transitions.conditions):
             yield _block(action.identifier), f"{action.type} ends the flow but has transitions"
@@ -133,6 +154,8 @@ def terminal_with_transitions(ctx: LintContext) -> Hits:
     "Check the type name; if it is a newer Connect block, the linter only checks its structure.",
 )
 def unknown_types(ctx: LintContext) -> Hits:
+    """An action type the linter does not know gets only the structural rules; it may be a newer Connect
+    block or a typo."""
     for action in ctx.flow.actions:
         if isinstance(action.type, str) and action.type and action.type not in KNOWN_TYPES:
             yield _block(action.identifier), f"action type {action.type!r} is not known to the linter; only generic rules apply"
@@ -145,6 +168,8 @@ def unknown_types(ctx: LintContext) -> Hits:
     "End an inbound contact flow with Disconnect or a transfer; EndFlowExecution is meant for whisper, hold and queue flows.",
 )
 def end_flow_in_contact_flow(ctx: LintContext) -> Hits:
+    """EndFlowExecution is documented for whisper, hold and customer-queue flows; in an inbound contact
+    flow it leaves the contact without a disconnect or transfer."""
     if ctx.flow.is_module or console_type(ctx.flow) not in (None, "contactFlow"):
         return
     for action in ctx.flow.actions:
@@ -159,6 +184,8 @@ def end_flow_in_contact_flow(ctx: LintContext) -> Hits:
     "Give every action a string Type, a Parameters object and a Transitions object with Errors/Conditions lists.",
 )
 def malformed(ctx: LintContext) -> Hits:
+    """Connect reads every action as a string Type, a Parameters object and a Transitions object with
+    Errors and Conditions lists; other shapes are refused."""
     for index, action in enumerate(ctx.flow.actions):
         where = _block(action.identifier)
         if not action.type:
@@ -181,8 +208,24 @@ def malformed(ctx: LintContext) -> Hits:
     "objects, ComparisonValue and LoopCount are strings (numbers are strings too); Metadata is an object.",
 )
 def parameter_types(ctx: LintContext) -> Hits:
+    """The flow language has fixed JSON types (numbers are strings, attribute maps objects); Connect
+    refuses other types."""
     if ctx.flow.metadata is not None and not isinstance(ctx.flow.metadata, dict):
         yield None, f"Metadata is {json_type(ctx.flow.metadata)}, not an object"
     for index, action in enumerate(ctx.flow.actions):
         for problem in action.parameter_problems():
             yield _block(action.identifier), f"Actions[{index}].{problem.describe()}"
+
+
+@rule(
+    "SCCAC-FLOW-029",
+    "warning",
+    "Lint settings in Metadata are lists of rule-id prefixes that match a rule",
+    'Write "sccac": {"ignoreRules": ["SCCAC-DESIGNER", ...]} in Metadata (the whole flow) or in a block\'s '
+    "Metadata.ActionMetadata entry (that block), each entry the start of a rule id from the rules table.",
+)
+def lint_settings(ctx: LintContext) -> Hits:
+    """A lint setting the linter cannot read, or a prefix that matches no rule, silently ignores nothing:
+    the findings the author meant to silence keep coming, or a typo hides that nothing is ignored."""
+    declared = ctx._cache.get(DECLARED_IGNORES)
+    yield from (declared if isinstance(declared, FlowIgnores) else from_metadata(ctx.flow)).problems

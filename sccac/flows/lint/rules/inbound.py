@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from sccac.flows.builders import EXTERNAL_QUEUE, SESSION_RESULTS, FlowKind
 from sccac.flows.lint.context import LintContext, contact_attributes, lambda_attributes
 from sccac.flows.lint.findings import rule
-from sccac.flows.lint.graph import Edge
 from sccac.flows.lint.rules.sccac import (
     require_final_error_disconnects,
     require_routing_type,
@@ -23,14 +22,14 @@ INBOUND = [FlowKind.INBOUND_CHAT]
 SESSION_FLOWS = [FlowKind.INBOUND_CHAT, FlowKind.DISCONNECT_REQUEUE]
 
 
-def _sets_channel(edge: Edge, ctx: LintContext) -> bool:
-    action = ctx.graph.actions.get(edge.source)
-    return (
-        action is not None
-        and action.type == "UpdateContactAttributes"
-        and edge.kind == "next"
-        and "channelAddressIdentifier" in contact_attributes(action)
-    )
+def _channel_setters(ctx: LintContext) -> set[str]:
+    # The graph follows the first action of a duplicate Identifier: only that one can set the channel.
+    return {
+        a.identifier
+        for a in ctx.actions_of_type("UpdateContactAttributes")
+        if "channelAddressIdentifier" in contact_attributes(a)
+        and isinstance(a.identifier, str) and ctx.graph.actions.get(a.identifier) is a
+    }
 
 
 @rule(
@@ -41,11 +40,14 @@ def _sets_channel(edge: Edge, ctx: LintContext) -> bool:
     INBOUND,
 )
 def channel_before_session(ctx: LintContext) -> Hits:
+    """CreateMessagingSession reads channelAddressIdentifier from the contact's attributes: on a path that
+    never set it, no session can be created."""
+    setters = _channel_setters(ctx) if ctx.session_lambdas else set()
     for action in ctx.session_lambdas:
         passed = lambda_attributes(action).get("channelAddressIdentifier")
         if isinstance(passed, str) and passed and not is_dynamic(passed):
             continue  # passed as a static block parameter: the Lambda reads that first
-        if ctx.graph.may_reach_without(action.identifier, lambda e: _sets_channel(e, ctx)):
+        if ctx.graph.may_reach_without(action.identifier, setters):
             yield action.identifier, "some path reaches the session Lambda without setting channelAddressIdentifier"
 
 
@@ -57,6 +59,8 @@ def channel_before_session(ctx: LintContext) -> Hits:
     SESSION_FLOWS,
 )
 def session_present(ctx: LintContext) -> Hits:
+    """Without CreateMessagingSession there is no Salesforce messaging session, so Omni-Channel has nothing
+    to route."""
     if not ctx.session_lambdas:
         yield None, "no Invoke AWS Lambda block for CreateMessagingSession"
 
@@ -69,6 +73,8 @@ def session_present(ctx: LintContext) -> Hits:
     SESSION_FLOWS,
 )
 def session_results_stored(ctx: LintContext) -> Hits:
+    """The Routing Lambda and SCC-AC's agent console read conversationIdentifier, workItemId and source
+    from the contact's attributes, not from the Lambda's output."""
     for action in ctx.session_lambdas:
         after = ctx.graph.reachable([action.transitions.next_action] if isinstance(action.transitions.next_action, str) else [])
         stored: set[str] = set()
@@ -89,6 +95,7 @@ def session_results_stored(ctx: LintContext) -> Hits:
     SESSION_FLOWS,
 )
 def routing_initial(ctx: LintContext) -> Hits:
+    """The first routing of a chat asks Salesforce Omni-Channel for a queue with routingType Initial."""
     yield from require_routing_type(ctx, "Initial")
 
 
@@ -100,6 +107,8 @@ def routing_initial(ctx: LintContext) -> Hits:
     SESSION_FLOWS,
 )
 def routing_after_session(ctx: LintContext) -> Hits:
+    """Routing needs the messaging session (its conversationIdentifier): it must run only after the session
+    Lambda succeeded."""
     for session in ctx.session_lambdas:
         after = ctx.graph.reachable([session.transitions.next_action] if isinstance(session.transitions.next_action, str) else [])
         for routing in ctx.routing_lambdas:
@@ -119,6 +128,8 @@ def _dynamic_external_queues(ctx: LintContext) -> list:
     SESSION_FLOWS,
 )
 def queue_from_routing(ctx: LintContext) -> Hits:
+    """The Routing Lambda returns the mapped Connect queue as externalQueueId; the working queue must be
+    set from it."""
     if not _dynamic_external_queues(ctx):
         yield None, f"no Set working queue with QueueId {EXTERNAL_QUEUE}"
 
@@ -131,6 +142,8 @@ def queue_from_routing(ctx: LintContext) -> Hits:
     SESSION_FLOWS,
 )
 def fallback_queue(ctx: LintContext) -> Hits:
+    """When routing returns no usable externalQueueId the dynamic Set working queue fails: a fixed fallback
+    queue keeps the chat from being dropped."""
     for action in _dynamic_external_queues(ctx):
         fallback = ctx.error_target(action)
         if fallback is None or fallback.type != "UpdateContactTargetQueue" or not ctx.is_static_queue(fallback):
@@ -139,6 +152,7 @@ def fallback_queue(ctx: LintContext) -> Hits:
 
 @rule("SCCAC-INBOUND-008", "error", "The contact is transferred to the queue", "Add a Transfer to queue block after Set working queue.", SESSION_FLOWS)
 def inbound_transfer(ctx: LintContext) -> Hits:
+    """The chat reaches an agent only once it is transferred to the queue."""
     yield from require_transfer(ctx)
 
 
@@ -150,6 +164,8 @@ def inbound_transfer(ctx: LintContext) -> Hits:
     SESSION_FLOWS,
 )
 def lambdas_in_retry_loops(ctx: LintContext) -> Hits:
+    """Salesforce calls fail now and then (timeouts, throttling); SCC-AC's sample flow retries each Lambda
+    in a Loop."""
     for action in ctx.session_lambdas + ctx.routing_lambdas:
         if retry_loop_of(ctx, action) is None:
             yield action.identifier, "the Lambda is not retried: its Error branch does not go to a Loop whose body leads back to it"
@@ -163,6 +179,8 @@ def lambdas_in_retry_loops(ctx: LintContext) -> Hits:
     SESSION_FLOWS,
 )
 def inbound_final_error(ctx: LintContext) -> Hits:
+    """When the retries are spent the contact must end cleanly (a message and a disconnect), not hang in
+    the flow."""
     yield from require_final_error_disconnects(ctx, ctx.session_lambdas + ctx.routing_lambdas)
 
 
@@ -174,6 +192,8 @@ def inbound_final_error(ctx: LintContext) -> Hits:
     SESSION_FLOWS,
 )
 def session_string_map(ctx: LintContext) -> Hits:
+    """CreateMessagingSession returns a flat string map; STRING_MAP validation makes its values usable as
+    $.External attributes."""
     for action in ctx.session_lambdas:
         response = action.response_type
         if response != "STRING_MAP":

@@ -40,6 +40,8 @@ def _returned_target(action: Action) -> str | None:
     REQUEUE,
 )
 def waits_for_customer(ctx: LintContext) -> Hits:
+    """The re-queue flow only works if it notices the customer's reply: a Wait block with a
+    CustomerReturned branch."""
     reached = ctx.graph.from_start()
     waiting = [a for a in _waits(ctx) if a.identifier in reached and _returned_target(a)]
     if not waiting:
@@ -56,6 +58,8 @@ def waits_for_customer(ctx: LintContext) -> Hits:
     REQUEUE,
 )
 def session_after_return(ctx: LintContext) -> Hits:
+    """The earlier messaging session ended when the agent left: the customer's return needs a new session
+    before routing."""
     sessions = {a.identifier for a in ctx.session_lambdas if isinstance(a.identifier, str)}
     for wait in _waits(ctx):
         target = _returned_target(wait)
@@ -77,6 +81,8 @@ def session_after_return(ctx: LintContext) -> Hits:
     REQUEUE,
 )
 def timeout_disconnects(ctx: LintContext) -> Hits:
+    """A customer who does not come back within the time limit should be disconnected, not left waiting in
+    the flow."""
     for wait in _waits(ctx):
         for error_type in ("WaitCompleted", "NoMatchingError"):
             target = wait.transitions.error_target(error_type)

@@ -47,6 +47,8 @@ def _new_name(old: str, given: dict[str, object]) -> str:
     "omniFlowId to salesforceFlowId.",
 )
 def renamed_parameters(ctx: LintContext) -> Hits:
+    """The Routing function reads SCC-AC's parameter names and refuses omniQueueId and omniFlowId, so a
+    block that still uses them fails at run time."""
     for action in ctx.routing_lambdas:
         given = _given(action)
         for old in sorted(RENAMED_PARAMETERS):
@@ -65,6 +67,8 @@ def renamed_parameters(ctx: LintContext) -> Hits:
     "salesforceFlowRoutingAttributes.<name>; check the spelling (names are case-sensitive).",
 )
 def unknown_salesforce_parameter(ctx: LintContext) -> Hits:
+    """The Routing function ignores salesforce* parameters it does not read, so a misspelt name silently
+    routes without it."""
     for action in ctx.routing_lambdas:
         for name in sorted(_given(action)):
             if (name.lower().startswith("salesforce") and name not in ROUTING_PARAMETERS
@@ -85,6 +89,8 @@ def unknown_salesforce_parameter(ctx: LintContext) -> Hits:
     "remove both and use salesforceQueueId.",
 )
 def flow_without_fallback(ctx: LintContext) -> Hits:
+    """Salesforce routes with an Omni-Flow only when a fallback queue is given too; the Routing function
+    refuses one without the other."""
     for action in ctx.routing_lambdas:
         given = _given(action)
         if PARAM_FLOW in given and PARAM_FLOW_FALLBACK not in given:
@@ -101,6 +107,7 @@ def flow_without_fallback(ctx: LintContext) -> Hits:
     "salesforceFlowFallbackQueueId (route with the flow).",
 )
 def queue_with_flow(ctx: LintContext) -> Hits:
+    """A queue and a flow are two ways of routing; the Routing function refuses both at once."""
     for action in ctx.routing_lambdas:
         given = _given(action)
         if PARAM_QUEUE in given and (PARAM_FLOW in given or PARAM_FLOW_FALLBACK in given):
@@ -115,6 +122,8 @@ def queue_with_flow(ctx: LintContext) -> Hits:
     f"a letter, then letters, digits and single underscores, at most {MAX_ROUTING_ATTRIBUTE_NAME} characters.",
 )
 def routing_attribute_names(ctx: LintContext) -> Hits:
+    """Routing attributes are sent as Omni-Flow input variables, whose names Salesforce restricts; others
+    are refused."""
     for action in ctx.routing_lambdas:
         for key in sorted(_given(action)):
             if not key.startswith(PARAM_ATTRIBUTE_PREFIX):
@@ -132,6 +141,7 @@ def routing_attribute_names(ctx: LintContext) -> Hits:
     "parameters: they are sent only with a flow.",
 )
 def attributes_without_flow(ctx: LintContext) -> Hits:
+    """Routing attributes are sent only with an Omni-Flow; without salesforceFlowId they are dropped."""
     for action in ctx.routing_lambdas:
         given = _given(action)
         if PARAM_FLOW not in given and any(k.startswith(PARAM_ATTRIBUTE_PREFIX) for k in given):

@@ -31,6 +31,8 @@ def _dynamic_queues(ctx: LintContext) -> list[Action]:
     TASK,
 )
 def checks_queue_id(ctx: LintContext) -> Hits:
+    """Case unified routing passes the queue in the task's queueId attribute; the flow must test it to
+    route by it."""
     checks = _checks(ctx)
     if not checks:
         yield None, f"no Check contact attributes (Compare) on {QUEUE_ID_PATH}"
@@ -47,6 +49,8 @@ def checks_queue_id(ctx: LintContext) -> Hits:
     TASK,
 )
 def queue_from_attribute(ctx: LintContext) -> Hits:
+    """A task with queueId must be queued on that queue: the working queue is set from
+    $.Attributes.queueId."""
     dynamic = {a.identifier for a in _dynamic_queues(ctx) if isinstance(a.identifier, str)}
     for action in _checks(ctx):
         # A NextAction of the wrong type (a list, a number) leads nowhere; other rules report it.
@@ -65,6 +69,7 @@ def queue_from_attribute(ctx: LintContext) -> Hits:
     TASK,
 )
 def fallback_on_no_match(ctx: LintContext) -> Hits:
+    """A task without queueId still needs a queue: the check's No match branch sets a fixed one."""
     for action in _checks(ctx):
         fallback = ctx.error_target(action, "NoMatchingCondition")
         if fallback is None or fallback.type != "UpdateContactTargetQueue" or not ctx.is_static_queue(fallback):
@@ -79,6 +84,8 @@ def fallback_on_no_match(ctx: LintContext) -> Hits:
     TASK,
 )
 def fallback_on_error(ctx: LintContext) -> Hits:
+    """A queueId that is not a usable queue makes the dynamic Set working queue fail: its error branch sets
+    the fixed queue."""
     for action in _dynamic_queues(ctx):
         fallback = ctx.error_target(action)
         if fallback is None or fallback.type != "UpdateContactTargetQueue" or not ctx.is_static_queue(fallback):
@@ -87,4 +94,5 @@ def fallback_on_error(ctx: LintContext) -> Hits:
 
 @rule("SCCAC-TASK-005", "error", "The task is transferred to the queue", "Add a Transfer to queue block after Set working queue.", TASK)
 def task_transfer(ctx: LintContext) -> Hits:
+    """The task reaches an agent only once it is transferred to the queue."""
     yield from require_transfer(ctx)

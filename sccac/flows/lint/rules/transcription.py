@@ -25,6 +25,8 @@ RecordingBlock = UpdateContactRecordingBehavior | UpdateContactRecordingAndAnaly
     MODULE,
 )
 def chat_analytics(ctx: LintContext) -> Hits:
+    """SCC-AC's transcription module exists to turn on Contact Lens chat analytics, which produces the
+    transcript Salesforce receives."""
     blocks = [a for a in ctx.flow.actions if isinstance(a, RecordingBlock)]
     reached = ctx.graph.from_start()
     # A non-string Identifier (reported by the document rules) is never reached.
@@ -42,6 +44,7 @@ def chat_analytics(ctx: LintContext) -> Hits:
     MODULE,
 )
 def module_end(ctx: LintContext) -> Hits:
+    """A flow module returns to the calling flow only through EndFlowModuleExecution."""
     if not ctx.actions_of_type("EndFlowModuleExecution"):
         yield None, "no EndFlowModuleExecution: the module never returns to the calling flow"
 
@@ -54,6 +57,7 @@ def module_end(ctx: LintContext) -> Hits:
     MODULE,
 )
 def module_settings(ctx: LintContext) -> Hits:
+    """The flow module API expects a module's Settings (inputs, outputs, transitions)."""
     if not isinstance(ctx.flow.settings, dict):
         yield None, "the module has no Settings object"
 
@@ -66,6 +70,7 @@ def module_settings(ctx: LintContext) -> Hits:
     MODULE,
 )
 def both_participants_recorded(ctx: LintContext) -> Hits:
+    """Contact Lens analyses what is recorded: a chat recorded for one participant gives half a transcript."""
     for action in ctx.flow.actions_of(UpdateContactRecordingBehavior):
         if action.recording_behavior is None:
             continue  # SCCAC-FLOW-027 reports a missing RecordingBehavior

@@ -28,6 +28,8 @@ QUEUE = [FlowKind.QUEUE_TRANSFER]
     AGENT,
 )
 def agent_routing(ctx: LintContext) -> Hits:
+    """The agent-transfer flow tells Salesforce about the transfer through the Routing Lambda with
+    routingType Transfer."""
     yield from require_routing_type(ctx, "Transfer")
 
 
@@ -39,6 +41,8 @@ def agent_routing(ctx: LintContext) -> Hits:
     AGENT,
 )
 def agent_timeout(ctx: LintContext) -> Hits:
+    """SCC-AC's agent-transfer flow gives the Routing Lambda the maximum 8 seconds, as the transfer waits
+    on Salesforce."""
     for action in routing_with_type(ctx, "Transfer"):
         value = action.given("InvocationTimeLimitSeconds")
         if value != str(MAX_SYNC_LAMBDA_TIMEOUT_SECONDS):
@@ -53,12 +57,14 @@ def agent_timeout(ctx: LintContext) -> Hits:
     AGENT,
 )
 def agent_queue(ctx: LintContext) -> Hits:
+    """A transfer to an agent queues the contact on that agent's queue, set from $.Agent.UserName."""
     if not any(a.agent_id == AGENT_USER_NAME for a in ctx.set_queue_actions):
         yield None, f"no Set working queue with AgentId {AGENT_USER_NAME}"
 
 
 @rule("SCCAC-AGENT-004", "error", "The contact is transferred to the agent's queue", "Add a Transfer to queue block after Set working queue.", AGENT)
 def agent_transfer(ctx: LintContext) -> Hits:
+    """The contact reaches the agent only once it is transferred to the agent's queue."""
     yield from require_transfer(ctx)
 
 
@@ -70,6 +76,7 @@ def agent_transfer(ctx: LintContext) -> Hits:
     AGENT,
 )
 def agent_final_error(ctx: LintContext) -> Hits:
+    """When the Routing Lambda finally fails the contact must end cleanly, not hang in the flow."""
     yield from require_final_error_disconnects(ctx, ctx.routing_lambdas)
 
 
@@ -81,11 +88,14 @@ def agent_final_error(ctx: LintContext) -> Hits:
     QUEUE,
 )
 def queue_routing(ctx: LintContext) -> Hits:
+    """The queue-transfer flow tells Salesforce about the transfer through the Routing Lambda with
+    routingType Transfer."""
     yield from require_routing_type(ctx, "Transfer")
 
 
 @rule("SCCAC-QUEUE-002", "error", "The contact is transferred to the queue", "Add a Transfer to queue block after the Lambda.", QUEUE)
 def queue_transfer(ctx: LintContext) -> Hits:
+    """The contact reaches the new queue only once it is transferred to it."""
     yield from require_transfer(ctx)
 
 
@@ -97,4 +107,5 @@ def queue_transfer(ctx: LintContext) -> Hits:
     QUEUE,
 )
 def queue_final_error(ctx: LintContext) -> Hits:
+    """When the Routing Lambda finally fails the contact must end cleanly, not hang in the flow."""
     yield from require_final_error_disconnects(ctx, ctx.routing_lambdas)
