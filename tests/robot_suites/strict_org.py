@@ -15,9 +15,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
-import responses
 
-from tests.salesforce.fake_org import INSTANCE_URL, API, FakeOrg
+from tests.salesforce.fake_org import FakeOrg
 
 ROOT = Path(__file__).resolve().parents[2]
 SOBJECT_JAR = ROOT / "node_modules/@salesforce/code-analyzer-pmd-engine/dist/java-lib/sobject-types-65.0.0.jar"
@@ -76,11 +75,7 @@ def _invalid(message: str) -> tuple[int, dict[str, str], str]:
 
 
 class StrictFakeOrg(FakeOrg):
-    def __init__(self, mock: responses.RequestsMock) -> None:
-        self.deletes: list[tuple[str, str]] = []
-        super().__init__(mock)  # registers self._query and self._insert: the checked versions below
-        base = f"{INSTANCE_URL}/services/data/v{API}"
-        mock.add_callback(responses.DELETE, re.compile(re.escape(base) + r"/sobjects/\w+/\w+"), callback=self._delete)
+    """FakeOrg whose SOQL and inserts are checked against the objects' real fields first."""
 
     def _query(self, request: Any) -> tuple[int, dict[str, str], str]:
         soql = parse_qs(urlparse(request.url).query)["q"][0].strip()
@@ -100,10 +95,3 @@ class StrictFakeOrg(FakeOrg):
             if name not in sobject_fields(sobject):
                 return _invalid(f"No such column '{name}' on sobject of type {sobject}")
         return super()._insert(request)
-
-    def _delete(self, request: Any) -> tuple[int, dict[str, str], str]:
-        parts = urlparse(request.url).path.rstrip("/").rsplit("/", 2)
-        sobject, record_id = parts[-2], parts[-1]
-        self.deletes.append((sobject, record_id))
-        self.tables[sobject] = [r for r in self.tables.get(sobject, []) if r.get("Id") != record_id]
-        return 204, {}, ""

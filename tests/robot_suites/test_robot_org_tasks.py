@@ -76,7 +76,7 @@ def test_deploy_robot_config_names_the_orgs_case_channel_in_the_presence_status(
     files = org.deploys[-1]
     status = etree.fromstring(files["servicePresenceStatuses/SCCAC_Available.servicePresenceStatus"])
     assert [c.text for c in status.iter(f"{MD}channel")] == ["sfdc_livemessage", "Case_Channel_7"]
-    assert org._last_deploy_problems == []  # every file passes the Metadata API schema
+    assert org.last_deploy_problems == []  # every file passes the Metadata API schema
     assert {"queues/SCCAC_Billing.queue", "queues/SCCAC_Back_Office.queue", "permissionsets/SCCAC_Robot_Agent.permissionset",
             "presenceUserConfigs/SCCAC_Robot_Agents.presenceUserConfig"} <= set(files)
 
