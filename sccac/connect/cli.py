@@ -36,6 +36,8 @@ def _common(command: Callable[..., Any]) -> Callable[..., Any]:
                      help="Create no queue quick connects (entries can also say quick_connect: false)."),
         click.option("--routing-profile", default=None,
                      help="Add every mapped queue (chat and task) to this routing profile (entries can name their own)."),
+        click.option("--staffing", "staffing_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                     help="A staffing file: agents' routing profiles and users to create (see docs/connect.md, Agents)."),
         click.option("--hours-of-operation", default="Basic Hours", show_default=True, help="Hours of operation of new queues."),
         click.option("--project", default="sccac", show_default=True, help="Project name in the ownership tags."),
         click.option("--rate", default=2.0, show_default=True, type=float, help="Requests a second (Connect's default quota)."),
@@ -84,6 +86,7 @@ def _options(kw: dict[str, Any]) -> WiringOptions:
         rate=kw["rate"], burst=kw["burst"], retry_mode=kw["retry_mode"], max_attempts=kw["max_attempts"],
         skip_service_quotas=kw["skip_service_quotas"], offline=kw["offline"],
         take_ownership=kw.get("take_ownership", False), overwrite_console_edits=kw.get("overwrite_console_edits", False),
+        staffing_path=kw.get("staffing_path"),
     )
 
 

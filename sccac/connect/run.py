@@ -24,6 +24,7 @@ from sccac.connect.pacing import CallMeter, TokenBucket
 from sccac.connect.planner import PlanOptions
 from sccac.connect.applier import Progress
 from sccac.connect.quotas import Quotas, quotas_from_service_quotas
+from sccac.connect.staffing import load_staffing
 from sccac.connect.session import aws_session, connect_client, resolve_instance
 from sccac.lambdas.ids import UUID_RE
 from sccac.mappings.model import DEFAULT_MAPPING_FILE
@@ -58,6 +59,7 @@ class WiringOptions:
     take_ownership: bool = False
     overwrite_console_edits: bool = False
     create_queues: bool = False  # create every missing queue named in the mapping, whatever its entry's create says
+    staffing_path: Path | None = None  # a staffing file: agents' routing profiles and users to create
 
     @property
     def plan_options(self) -> PlanOptions:
@@ -111,6 +113,7 @@ def open_run(options: WiringOptions) -> WiringRun:
     """Check the options, read the mapping file, connect (or start the in-memory fake) and resolve the instance."""
     check_options(options)
     mappings = load_mappings(options.mapping_path)
+    staffing = load_staffing(options.staffing_path) if options.staffing_path else None
     if options.create_queues:
         mappings = tuple(m if m.is_arn else dataclasses.replace(m, create=True) for m in mappings)
     inputs = FlowInputs(
@@ -141,6 +144,6 @@ def open_run(options: WiringOptions) -> WiringRun:
     desired = DesiredState(
         resolve_instance(client, options.instance_id), mappings, inputs, project=options.project,
         quick_connects=options.quick_connects, routing_profile=options.routing_profile,
-        hours_of_operation=options.hours_of_operation,
+        hours_of_operation=options.hours_of_operation, staffing=staffing,
     )
     return WiringRun(options, client, meter, engine, quotas, desired, virtual_time, offline_instance)
