@@ -9,7 +9,6 @@ name it; routing profile queues come last.
 from __future__ import annotations
 
 import math
-import os
 from collections import Counter
 from dataclasses import dataclass, field
 from enum import Enum
@@ -67,6 +66,7 @@ class Action(str, Enum):
 class PlanOptions:
     take_ownership: bool = False  # update (and tag) same-name flows, module, quick connects it does not own
     overwrite_console_edits: bool = False  # update owned flows edited since the engine deployed them
+    agent_password_set: bool | None = None  # whether PASSWORD_ENV is set (None: not known; the plan says nothing)
 
 
 @dataclass(frozen=True)
@@ -382,7 +382,7 @@ def _agent_user_step(username: str, profile: str, profile_id: str | None, existi
     if existing is None:
         reason = f"routing profile {profile}"
         if identity == CONNECT_MANAGED:
-            reason += f"; password from {PASSWORD_ENV}" + ("" if os.environ.get(PASSWORD_ENV) else " (not set: apply stops)")
+            reason += f"; password from {PASSWORD_ENV}" + (" (not set: apply stops)" if options.agent_password_set is False else "")
         return Step(Kind.AGENT_USER, username, Action.CREATE, reason, writes=1)
     same = profile_id is not None and existing.config.get("routing_profile_id") == profile_id
     if not desired.is_owned(existing.tags):

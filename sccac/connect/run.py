@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import functools
+import os
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from sccac.clock import RealClock
+from sccac.connect.agents import PASSWORD_ENV
 from sccac.connect.desired import DesiredState, FlowInputs
 from sccac.connect.engine import ApplyRun, Engine, PlanRun
 from sccac.connect.errors import ConnectUsageError
@@ -63,7 +65,8 @@ class WiringOptions:
 
     @property
     def plan_options(self) -> PlanOptions:
-        return PlanOptions(self.take_ownership, self.overwrite_console_edits)
+        return PlanOptions(self.take_ownership, self.overwrite_console_edits,
+                           agent_password_set=bool(os.environ.get(PASSWORD_ENV)) if self.staffing_path else None)
 
 
 @dataclass

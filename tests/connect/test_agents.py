@@ -10,7 +10,7 @@ import pytest
 
 from sccac.connect.agents import PASSWORD_ENV, SALESFORCE_USER_TAG
 from sccac.connect.desired import MANAGED_TAG, DesiredState
-from sccac.connect.errors import ConnectUsageError, PlanRefused
+from sccac.connect.errors import ConnectUsageError, PlanRefused, QuotaExceeded
 from sccac.connect.mapping import QueueMapping
 from sccac.connect.planner import Action, Kind, PlanOptions
 from sccac.connect.staffing import load_staffing
@@ -163,7 +163,7 @@ def test_drift_is_planned_and_put_back(staffing_file: Path) -> None:
 def test_dry_run_lists_the_agents_and_writes_nothing(staffing_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(PASSWORD_ENV)
     world = fake_world()
-    run = world.plan(staffed(world, staffing_file))
+    run = world.plan(staffed(world, staffing_file), PlanOptions(agent_password_set=False))
     steps = {s.label: s for s in run.plan.steps if s.kind in (Kind.AGENT_PROFILE, Kind.AGENT_USER)}
     assert all(s.action is Action.CREATE for s in steps.values()) and len(steps) == 4
     assert f"password from {PASSWORD_ENV} (not set: apply stops)" in steps["agent user maria.agent"].reason
@@ -279,3 +279,17 @@ def test_unreadable_staffing_file_is_a_usage_error(tmp_path: Path) -> None:
     (tmp_path / "list.yml").write_text("- a\n", encoding="utf-8")
     with pytest.raises(ConnectUsageError, match="expected the keys routing_profiles and agents"):
         load_staffing(tmp_path / "list.yml")
+
+
+def test_users_over_the_quota_stop_before_any_write(staffing_file: Path) -> None:
+    world = fake_world()
+    world.instance.quotas.users = 1
+    with pytest.raises(QuotaExceeded, match=r"users: 0 in the instance \+ 2 to create = 2 > quota 1 .*'Users per instance'"):
+        world.apply(staffed(world, staffing_file))
+    assert world.meter.stats.writes == 0
+
+
+def test_a_profile_in_both_the_staffing_file_and_the_mapping_is_refused(staffing_file: Path) -> None:
+    world = fake_world()
+    with pytest.raises(ConnectUsageError, match="routing profile.s. Support Agents: named by the staffing file"):
+        dataclasses.replace(staffed(world, staffing_file), routing_profile="Support Agents")

@@ -99,3 +99,14 @@ def test_bad_staffing_file_is_one_line_and_exit_2(directory: AgentDirectory, tmp
     assert result.exit_code == 2, result.output
     assert f"{bad}: routing_profiles[0] (Support Agents): concurrency: CHAT 'two' is not a whole number" in result.output
     assert "Traceback" not in result.output and len(result.output.strip().splitlines()) == 1
+
+
+def test_without_a_password_plan_says_so_and_apply_writes_nothing(
+        directory: AgentDirectory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(PASSWORD_ENV, raising=False)
+    runner = CliRunner()
+    plan = runner.invoke(main, args("plan"))
+    assert plan.exit_code == 0 and f"password from {PASSWORD_ENV} (not set: apply stops)" in plan.output
+    applied = runner.invoke(main, args("apply", "--output", str(tmp_path / "w.json")))
+    assert applied.exit_code == 2 and f"set {PASSWORD_ENV}" in applied.output
+    assert not directory.router.agents and not directory.instance.lambda_functions  # stopped before any write
