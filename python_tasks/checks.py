@@ -6,25 +6,25 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from cumulusci.core.exceptions import CumulusCIFailure, TaskOptionsError
+from cumulusci.core.exceptions import CumulusCIFailure
 from cumulusci.core.tasks import BaseTask
 from cumulusci.core.utils import process_list_arg
 
-from sccac.checks.runner import CHECKS, run_checks, summarise
+from python_tasks.support import cumulusci_errors
+from sccac.checks.runner import CHECKS, run_checks, select_checks, summarise
 
 
 class RunOfflineChecks(BaseTask):
     task_docs = "Validates force-app and unpackaged metadata, Apex and the SAM template offline, without an org."
     task_options = {
-        "checks": {"description": f"Comma-separated checks to run, from {', '.join(CHECKS)} (default: all)"},
+        "checks": {"description": f"Checks to run, comma-separated (as `sccac check --checks`), from {', '.join(CHECKS)} "
+                              "(default: all)"},
     }
 
     def _init_options(self, kwargs):
         super()._init_options(kwargs)
-        self.checks = process_list_arg(self.options.get("checks")) or list(CHECKS)
-        unknown = [name for name in self.checks if name not in CHECKS]
-        if unknown:
-            raise TaskOptionsError(f"Unknown check(s) {', '.join(unknown)}; choose from {', '.join(CHECKS)}")
+        with cumulusci_errors():
+            self.checks = select_checks(process_list_arg(self.options.get("checks")) or [])
 
     def _run_task(self):
         root = Path(self.project_config.repo_root)

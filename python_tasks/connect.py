@@ -9,8 +9,9 @@ from cumulusci.core.exceptions import TaskOptionsError
 from cumulusci.core.utils import process_bool_arg
 from cumulusci.tasks.salesforce import BaseSalesforceApiTask
 
-from python_tasks.support import cumulusci_errors
+from python_tasks.support import apply_renamed_options, cumulusci_errors, renamed_task_options
 from sccac.connect.render import LoggingProgress, plan_lines, summary_line
+from sccac.connect.options import wiring_options_from
 from sccac.connect.run import WiringOptions, open_run
 from sccac.connect.session import aws_session, missing_aws_setup
 from sccac.connect.stack import lambda_arns_from_stack
@@ -47,17 +48,31 @@ class WireConnect(BaseSalesforceApiTask):
                                          "entry's create flag)"},
         "take_ownership": {"description": "True: update same-name resources sccac did not create"},
         "overwrite_console_edits": {"description": "True: replace flows edited in the console since sccac deployed them"},
-        "output": {"description": f"The output document for the Salesforce side (default: {DEFAULT_WIRING_OUTPUT})"},
+        "out": {"description": f"The output document for the Salesforce side (default: {DEFAULT_WIRING_OUTPUT})"},
         "offline": {"description": "True: wire a new in-memory Connect instance (no AWS; to try the flow)"},
         "skip_service_quotas": {"description": "True: use Connect's default quotas without asking Service Quotas"},
+        # The rest of `sccac connect`'s flags, by the same names.
+        "retry_count": {"description": "Lambda attempts in each retry loop of the flows, 1..100 (default: 3)"},
+        "name_prefix": {"description": "Prefix of the flow names (default: SCCAC)"},
+        "transcription": {"description": "False: do not deploy the transcription module or invoke it (default: True)"},
+        "quick_connects": {"description": "False: create no queue quick connects (default: True)"},
+        "hours_of_operation": {"description": "Hours of operation of new queues (default: Basic Hours)"},
+        "project": {"description": "Project name in the ownership tags (default: sccac)"},
+        "rate": {"description": "Requests a second (default: 2.0, Connect's default quota)"},
+        "burst": {"description": "Burst of requests (default: 5, Connect's default quota)"},
+        "retry_mode": {"description": "botocore retry mode, standard or adaptive (default: standard)"},
+        "max_attempts": {"description": "botocore attempts per call, the first included (default: 10)"},
+        **renamed_task_options({"output": "out"}),
     }
+    renamed_options = {"output": "out"}
 
     def _init_options(self, kwargs):
         super()._init_options(kwargs)
+        apply_renamed_options(self)
         o = self.options
         self.dry_run = process_bool_arg(o.get("dry_run") or False)
         self.offline = process_bool_arg(o.get("offline") or False)
-        self.output = Path(o.get("output") or DEFAULT_WIRING_OUTPUT)
+        self.output = Path(o.get("out") or DEFAULT_WIRING_OUTPUT)
         self.channel_name = o.get("channel_name") or "SCCAC_Amazon_Connect_Chat"
         if o.get("sam_stack") and (o.get("session_lambda_arn") or o.get("routing_lambda_arn")):
             raise TaskOptionsError("Give sam_stack or the two Lambda ARNs, not both")
@@ -98,14 +113,5 @@ class WireConnect(BaseSalesforceApiTask):
             cloudformation = aws_session(o.get("region"), o.get("profile")).client("cloudformation")
             session_arn, routing_arn = lambda_arns_from_stack(cloudformation, o["sam_stack"])
         identifier = o.get("channel_address_identifier") or org_access.read_channel_address_identifier(self.sf, self.channel_name)
-        return WiringOptions(
-            instance_id=o["instance_id"], region=o.get("region"), profile=o.get("profile"),
-            session_lambda_arn=session_arn, routing_lambda_arn=routing_arn, channel_address_identifier=identifier,
-            mapping_path=Path(o.get("mapping") or DEFAULT_MAPPING_FILE), fallback_queue=o.get("fallback_queue"),
-            routing_profile=o.get("routing_profile"), offline=self.offline,
-            skip_service_quotas=process_bool_arg(o.get("skip_service_quotas") or False),
-            create_queues=process_bool_arg(o.get("create_queues") or False),
-            take_ownership=process_bool_arg(o.get("take_ownership") or False),
-            overwrite_console_edits=process_bool_arg(o.get("overwrite_console_edits") or False),
-            staffing_path=Path(o["staffing"]) if o.get("staffing") else None,
-        )
+        return wiring_options_from({**o, "session_lambda_arn": session_arn, "routing_lambda_arn": routing_arn,
+                                    "channel_address_identifier": identifier, "offline": self.offline})

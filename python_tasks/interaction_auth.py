@@ -35,15 +35,18 @@ class SetUpInteractionServiceAuth(BaseSalesforceApiTask):
         "profile": {"description": "AWS profile (default: the environment's credentials)"},
         "kms_key_id": {"description": "Customer-managed KMS key for a new secret (default: aws/secretsmanager)"},
         "rotate": {"description": "True: a new key pair and certificate even when the secret has one"},
-        "path": {"description": "Folder the connected app is rendered into (default: out/render/connected_app)"},
+        "out": {"description": "Folder the connected app is rendered into (default: out/render/connected_app)"},
+        **support.renamed_task_options({"path": "out"}),
     }
+    renamed_options = {"path": "out"}
 
     def _init_options(self, kwargs):
         super()._init_options(kwargs)
+        support.apply_renamed_options(self)
         self.rotate = process_bool_arg(self.options.get("rotate") or False)
         self.profiles = tuple(process_list_arg(self.options.get("profiles")) or ["System Administrator"])
         self.permission_sets = tuple(process_list_arg(self.options.get("permission_sets")) or [])
-        self.path = Path(self.options.get("path") or "out/render/connected_app")
+        self.path = Path(self.options.get("out") or "out/render/connected_app")
 
     def _run_task(self):
         missing = missing_aws_setup(self.options.get("region"), self.options.get("profile"))

@@ -9,7 +9,7 @@ from pathlib import Path
 from cumulusci.core.exceptions import CumulusCIFailure
 from cumulusci.tasks.salesforce import BaseSalesforceApiTask
 
-from python_tasks.support import cumulusci_errors
+from python_tasks.support import apply_renamed_options, cumulusci_errors, renamed_task_options
 from sccac.connect.session import aws_session, connect_client, missing_aws_setup, resolve_instance
 from sccac.connect.snapshot import describe_instance
 from sccac.provision.domains import scrt_domain
@@ -25,14 +25,20 @@ class DeployLambdas(BaseSalesforceApiTask):
         "instance ARN as parameters. Its outputs feed wire_connect (sam_stack). Skipped without an instance or AWS credentials."
     )
     task_options = {
-        "stack_name": {"description": "CloudFormation stack name (default: sccac)"},
+        "sam_stack": {"description": "Name of the SAM (CloudFormation) stack of aws/template.yaml (default: sccac)"},
         "instance_id": {"description": "Connect instance id, ARN or alias (unset: skipped)"},
         "region": {"description": "AWS region of the instance and the functions"},
         "profile": {"description": "AWS profile (default: the environment's credentials)"},
         "secret_name": {"description": "The Lambdas' Secrets Manager secret (default: sccac/<org id>)"},
         "channel_definition": {"description": "Developer name of the channel definition (default: the org's SCC-AC one, "
                                               "else SCCAC_Chat_Definition)"},
+        **renamed_task_options({"stack_name": "sam_stack"}),
     }
+    renamed_options = {"stack_name": "sam_stack"}
+
+    def _init_options(self, kwargs):
+        super()._init_options(kwargs)
+        apply_renamed_options(self)
 
     def _run_task(self):
         if not self.options.get("instance_id"):
@@ -48,7 +54,7 @@ class DeployLambdas(BaseSalesforceApiTask):
             instance_arn = describe_instance(client, resolve_instance(client, self.options["instance_id"]))
             found = org_access.find_channel_definition(self.sf, label=SCCAC_DEFINITION_LABEL)
             stack = LambdaStack(
-                stack_name=self.options.get("stack_name") or "sccac", region=session.region_name,
+                stack_name=self.options.get("sam_stack") or "sccac", region=session.region_name,
                 scrt_domain=scrt_domain(self.org_config.instance_url),
                 secret_name=self.options.get("secret_name") or f"sccac/{self.org_config.org_id}",
                 authorization_context=self.options.get("channel_definition") or (found[1] if found else "SCCAC_Chat_Definition"),

@@ -20,15 +20,20 @@ from sccac.salesforce import org as org_access
 from sccac.salesforce.org import OrgSetupError
 from sccac.salesforce.render import render_queue_mappings
 
-_PATH_OPTION = {"description": f"The mapping file (default: {DEFAULT_MAPPING_FILE})"}
+_MAPPING_OPTION = {"description": f"The mapping file (default: {DEFAULT_MAPPING_FILE})"}
 
 
 class _MappingFileTask(BaseSalesforceApiTask):
-    task_options = {"path": _PATH_OPTION}
+    """A task over the mapping file, option ``mapping`` (as `sccac connect --mapping` and the wire_connect task)."""
+
+    task_options = {"mapping": _MAPPING_OPTION, **support.renamed_task_options({"path": "mapping"})}
+    renamed_options = {"path": "mapping"}
+    file_option = "mapping"
 
     def _init_options(self, kwargs):
         super()._init_options(kwargs)
-        self.path = Path(self.options.get("path") or DEFAULT_MAPPING_FILE)
+        support.apply_renamed_options(self)
+        self.path = Path(self.options.get(self.file_option) or DEFAULT_MAPPING_FILE)
 
     def _read(self) -> MappingFile:
         try:
@@ -92,6 +97,11 @@ class QueueMappingStatus(BaseSalesforceApiTask):
 
 class ExportQueueMappings(_MappingFileTask):
     task_docs = "Writes the mapping file from the org's mapping records, keeping the file's wiring options."
+    # What the task writes is `out`, as `sccac mappings export --out`.
+    task_options = {"out": {"description": f"The mapping file to write (default: {DEFAULT_MAPPING_FILE})"},
+                    **support.renamed_task_options({"path": "out"})}
+    renamed_options = {"path": "out"}
+    file_option = "out"
 
     def _run_task(self):
         current = self._read() if self.path.is_file() else None
@@ -110,11 +120,13 @@ class DeployQueueMappings(_MappingFileTask):
         "the wiring has not resolved yet are skipped with a warning."
     )
     task_options = {
-        "path": _PATH_OPTION,
+        "mapping": _MAPPING_OPTION,
         "wiring": {"description": "The Connect wiring's output document (default: out/connect/wiring.json)"},
-        "render_path": {"description": "Folder the records are rendered into (default: out/render/queue_mappings)"},
+        "out": {"description": "Folder the records are rendered into (default: out/render/queue_mappings)"},
         "call_center": {"description": "Internal name of the contact center when the org has several"},
+        **support.renamed_task_options({"path": "mapping", "render_path": "out"}),
     }
+    renamed_options = {"path": "mapping", "render_path": "out"}
 
     def _run_task(self):
         mapping = self._read()
@@ -132,7 +144,7 @@ class DeployQueueMappings(_MappingFileTask):
             unknown = [r.omni_queue for r in resolved.records if r.omni_queue not in queues]
             if unknown:
                 raise OrgSetupError(f"{self.path}: the org has no queue {', '.join(unknown)}; run validate_queue_mappings")
-            rendered = render_queue_mappings(resolved.records, Path(self.options.get("render_path") or "out/render/queue_mappings"))
+            rendered = render_queue_mappings(resolved.records, Path(self.options.get("out") or "out/render/queue_mappings"))
             support.deploy_folder(self, rendered.directory)
             center = org_access.find_contact_center(self.sf, self.options.get("call_center"))
             mirrored = (0, 0)

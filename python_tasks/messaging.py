@@ -38,11 +38,14 @@ class DeployMessagingChannel(BaseSalesforceApiTask):
             "description": "Developer name of a channel definition the org has; default: SCC-AC's own when the org has it, "
             "else the package's"
         },
-        "path": {"description": "Folder the metadata is rendered into before the deploy (default: out/render/messaging)"},
+        "out": {"description": "Folder the metadata is rendered into before the deploy (default: out/render/messaging)"},
+        **support.renamed_task_options({"path": "out"}),
     }
+    renamed_options = {"path": "out"}
 
     def _init_options(self, kwargs):
         super()._init_options(kwargs)
+        support.apply_renamed_options(self)
         self.messaging = MessagingOptions(
             queue=self.options.get("queue") or "SCCAC_Support",
             routing=self.options.get("routing") or "queue",
@@ -55,7 +58,7 @@ class DeployMessagingChannel(BaseSalesforceApiTask):
             self.messaging = self.messaging.validated()
         except RenderOptionError as exc:
             raise TaskOptionsError(str(exc)) from None
-        self.path = Path(self.options.get("path") or "out/render/messaging")
+        self.path = Path(self.options.get("out") or "out/render/messaging")
 
     def _run_task(self):
         options = self.messaging
@@ -91,11 +94,14 @@ class DeployConnectCredentials(BaseSalesforceApiTask):
         "auth": {"description": "access_key or sts_role (default: access_key)"},
         "aws_account_id": {"description": "12-digit AWS account of the IAM role (with auth: sts_role)"},
         "named_credential": {"description": "Named Credential developer name (default: Amazon_Connect_<region>)"},
-        "path": {"description": "Folder the metadata is rendered into (default: out/render/connect_credentials)"},
+        "out": {"description": "Folder the metadata is rendered into (default: out/render/connect_credentials)"},
+        **support.renamed_task_options({"path": "out"}),
     }
+    renamed_options = {"path": "out"}
 
     def _init_options(self, kwargs):
         super()._init_options(kwargs)
+        support.apply_renamed_options(self)
         try:
             self.credentials = CredentialOptions(
                 region=self.options.get("region") or "",
@@ -105,7 +111,7 @@ class DeployConnectCredentials(BaseSalesforceApiTask):
             ).validated()
         except RenderOptionError as exc:
             raise TaskOptionsError(str(exc)) from None
-        self.path = Path(self.options.get("path") or "out/render/connect_credentials")
+        self.path = Path(self.options.get("out") or "out/render/connect_credentials")
 
     def _run_task(self):
         with cumulusci_errors():

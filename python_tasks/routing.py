@@ -20,8 +20,14 @@ class ConfigureCaseRouting(BaseSalesforceApiTask):
     task_options = {
         "wiring": {"description": "The Connect wiring's output document (default: out/connect/wiring.json)"},
         "named_credential": {"description": "Named Credential of the Connect callout (default: Amazon_Connect_<region>)"},
-        "path": {"description": "Folder the record is rendered into (default: out/render/case_routing)"},
+        "out": {"description": "Folder the record is rendered into (default: out/render/case_routing)"},
+        **support.renamed_task_options({"path": "out"}),
     }
+    renamed_options = {"path": "out"}
+
+    def _init_options(self, kwargs):
+        super()._init_options(kwargs)
+        support.apply_renamed_options(self)
 
     def _run_task(self):
         wiring_path = Path(self.options.get("wiring") or "out/connect/wiring.json")
@@ -34,7 +40,7 @@ class ConfigureCaseRouting(BaseSalesforceApiTask):
         credential = self.options.get("named_credential") or f"Amazon_Connect_{str(wiring['region']).replace('-', '_')}"
         values = routing_setting_values(wiring, credential)
         shipped = Path(self.project_config.repo_root or ".") / SHIPPED_RECORD
-        folder = render_routing_settings(values, Path(self.options.get("path") or "out/render/case_routing"), shipped)
+        folder = render_routing_settings(values, Path(self.options.get("out") or "out/render/case_routing"), shipped)
         support.deploy_folder(self, folder)
         self.logger.info("Case routing: " + ", ".join(f"{k} = {v}" for k, v in values.items()))
         self.return_values = values

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,24 @@ def cumulusci_errors() -> Iterator[None]:
         raise TaskOptionsError(str(exc)) from None
     except SccacError as exc:
         raise CumulusCIFailure(str(exc)) from None
+
+
+def renamed_task_options(renamed: Mapping[str, str]) -> dict[str, dict[str, str]]:
+    """``task_options`` entries for old option names (old -> new): still accepted (`cci task run -o old ...` checks
+    the name against task_options), described as deprecated so `cci task info` points at the new name."""
+    return {old: {"description": f"Deprecated: use {new}"} for old, new in renamed.items()}
+
+
+def apply_renamed_options(task: Any) -> None:
+    """Move each old option (the task's ``renamed_options``: old -> new) to its new name, with a warning; both
+    given is a usage error. Call first thing in ``_init_options``, after CumulusCI's own."""
+    for old, new in getattr(task, "renamed_options", {}).items():
+        if old not in task.options:
+            continue
+        if task.options.get(new) not in (None, ""):
+            raise TaskOptionsError(f"Options {old} and {new} are the same option ({old} is its old name): give {new} only")
+        task.logger.warning(f"Option {old} is deprecated; use {new} (the old name will be removed in a later release)")
+        task.options[new] = task.options.pop(old)
 
 
 def deploy_folder(task: Any, path: Path) -> None:

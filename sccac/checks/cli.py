@@ -10,8 +10,9 @@ import click
 
 from sccac.checks.progress import for_stream
 from sccac.checks.results import ProjectFileError
-from sccac.checks.runner import CHECKS, find_project_root, run_checks, summarise
+from sccac.checks.runner import CHECKS, find_project_root, run_checks, select_checks, summarise, UnknownCheckError
 from sccac.checks.source import read_project_file
+from sccac.vocabulary import Command, format_option
 
 
 def _project_root(project: Path | None) -> Path:
@@ -25,18 +26,26 @@ def _project_root(project: Path | None) -> Path:
     return root
 
 
-@click.command()
-@click.option("--only", "only", multiple=True, type=click.Choice(list(CHECKS)), help="Run only these checks (repeatable).")
+def _selection(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> list[str]:
+    try:
+        return select_checks(values)
+    except UnknownCheckError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+@click.command(cls=Command, renamed={"--only": "--checks"})
+@click.option("--checks", "checks", multiple=True, metavar="CHECK[,CHECK...]", callback=_selection,
+              help=f"Run only these checks: {', '.join(CHECKS)} (comma-separated or repeated; default: all).")
 @click.option("--project", type=click.Path(file_okay=False, path_type=Path), default=None, help="Project root (default: the folder with sfdx-project.json above the current one).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def check(only: tuple[str, ...], project: Path | None, fmt: str) -> None:
+@format_option(["text", "json"])
+def check(checks: list[str], project: Path | None, output_format: str) -> None:
     """Run the offline checks: project files, Metadata API schema, Omni-Channel, Apex type check, PMD, `sf project convert`, cfn-lint.
 
     Exit code 1 when any check finds a problem, 2 when there is no readable sfdx-project.json.
     """
     root = _project_root(project)
-    results = run_checks(root, only or None, for_stream(sys.stderr))
-    if fmt == "json":
+    results = run_checks(root, checks, for_stream(sys.stderr))
+    if output_format == "json":
         click.echo(json.dumps([
             {"check": r.name, "ok": r.ok, "checked": r.checked, "skipped": r.skipped,
              "problems": [vars(p) for p in r.problems]} for r in results

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 
@@ -11,7 +11,8 @@ from sccac.checks.apex_visibility import check_visibility
 from sccac.checks.project_files import check_project_files
 from sccac.checks.results import CheckResult, Problem, ProjectFileError, ToolMissing
 from sccac.checks.standard_channels import check_standard_channels
-from sccac.errors import SccacError
+from sccac.errors import SccacError, SccacUsageError
+from sccac.vocabulary import split_values
 
 SAM_TEMPLATE = Path("aws/template.yaml")
 
@@ -82,6 +83,20 @@ CHECKS: dict[str, Callable[[Path], CheckResult]] = {
 
 
 Progress = Callable[[str], AbstractContextManager[object]]
+
+
+class UnknownCheckError(SccacUsageError):
+    """A check selection names a check that does not exist."""
+
+
+def select_checks(names: Iterable[str]) -> list[str]:
+    """The checks to run from a selection as the CLI (``--checks``, repeated or comma-separated) and the task
+    (``checks``, comma-separated) give it; none selected means all."""
+    selected = list(dict.fromkeys(split_values(names)))
+    unknown = [name for name in selected if name not in CHECKS]
+    if unknown:
+        raise UnknownCheckError(f"unknown check(s) {', '.join(unknown)}; choose from {', '.join(CHECKS)}")
+    return selected or list(CHECKS)
 
 
 def run_checks(root: Path, only: Sequence[str] | None = None, progress: Progress | None = None) -> list[CheckResult]:

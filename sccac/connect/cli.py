@@ -15,11 +15,13 @@ from rich.console import Console
 from sccac.connect.drift import pull as pull_flows
 from sccac.connect.prune import apply_prune, prune_plan
 from sccac.connect.render import RichProgress, plan_document, plan_lines, summary_table
+from sccac.connect.options import wiring_options_from
 from sccac.connect.run import WiringOptions, WiringRun, open_run
 from sccac.connect.snapshot import read_instance
 from sccac.errors import SccacError
 from sccac.mappings.model import DEFAULT_MAPPING_FILE
 from sccac.flows.cli_author import flow_setting_options
+from sccac.vocabulary import Command, format_option
 
 
 def _common(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -28,15 +30,18 @@ def _common(command: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--instance-id", required=True, help="Connect instance id, ARN or alias."),
         click.option("--region", default=None, help="AWS region of the instance (default: the profile's)."),
         click.option("--profile", default=None, help="AWS profile (default: the environment's credentials)."),
-        click.option("--mapping", "mapping_path", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_MAPPING_FILE,
+        click.option("--mapping", "mapping", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_MAPPING_FILE,
                      show_default=True, help="The queue mapping file (see `sccac mappings validate`)."),
         click.option("--fallback-queue", default=None, help="Queue name or ARN for contacts routing leaves unqueued (default: the first mapping's)."),
-        click.option("--no-transcription", is_flag=True, help="Do not deploy the transcription module or invoke it."),
-        click.option("--no-quick-connects", is_flag=True,
-                     help="Create no queue quick connects (entries can also say quick_connect: false)."),
+        click.option("--transcription/--no-transcription", default=True, show_default=True,
+                     help="Deploy the transcription module and invoke it from the inbound flow."),
+        click.option("--quick-connects/--no-quick-connects", default=True, show_default=True,
+                     help="Create a queue quick connect per mapped queue (entries can also say quick_connect: false)."),
+        click.option("--create-queues", is_flag=True,
+                     help="Create every missing Connect queue the mapping names (default: each entry's create flag)."),
         click.option("--routing-profile", default=None,
                      help="Add every mapped queue (chat and task) to this routing profile (entries can name their own)."),
-        click.option("--staffing", "staffing_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+        click.option("--staffing", type=click.Path(dir_okay=False, path_type=Path), default=None,
                      help="A staffing file: agents' routing profiles and users to create (see docs/connect.md, Agents)."),
         click.option("--hours-of-operation", default="Basic Hours", show_default=True, help="Hours of operation of new queues."),
         click.option("--project", default="sccac", show_default=True, help="Project name in the ownership tags."),
@@ -77,17 +82,7 @@ def _errors(command: Callable[..., Any]) -> Callable[..., Any]:
 
 def _options(kw: dict[str, Any]) -> WiringOptions:
     """The command's flags as the library's options (the same names the wire_connect task takes)."""
-    return WiringOptions(
-        instance_id=kw["instance_id"], session_lambda_arn=kw["session_lambda_arn"], routing_lambda_arn=kw["routing_lambda_arn"],
-        channel_address_identifier=kw["channel_address_identifier"], region=kw["region"], profile=kw["profile"],
-        mapping_path=kw["mapping_path"], fallback_queue=kw["fallback_queue"], retry_count=kw["retry_count"],
-        name_prefix=kw["name_prefix"], transcription=not kw["no_transcription"], quick_connects=not kw["no_quick_connects"],
-        routing_profile=kw["routing_profile"], hours_of_operation=kw["hours_of_operation"], project=kw["project"],
-        rate=kw["rate"], burst=kw["burst"], retry_mode=kw["retry_mode"], max_attempts=kw["max_attempts"],
-        skip_service_quotas=kw["skip_service_quotas"], offline=kw["offline"],
-        take_ownership=kw.get("take_ownership", False), overwrite_console_edits=kw.get("overwrite_console_edits", False),
-        staffing_path=kw.get("staffing_path"),
-    )
+    return wiring_options_from(kw)
 
 
 def _open(kw: dict[str, Any]) -> WiringRun:
@@ -104,7 +99,7 @@ def connect() -> None:
 
 @connect.command()
 @_common
-@click.option("--format", "output_format", type=click.Choice(["human", "json"]), default="human", show_default=True)
+@format_option(["text", "json"])
 @click.option("--take-ownership", is_flag=True, help="Plan updates of same-name resources sccac did not create.")
 @click.option("--overwrite-console-edits", is_flag=True, help="Plan updates of flows edited since sccac deployed them.")
 @_errors
@@ -118,22 +113,22 @@ def plan(output_format: str, **kw: Any) -> None:
             click.echo(line)
 
 
-@connect.command()
+@connect.command(cls=Command, renamed={"--output": "--out"})
 @_common
-@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=Path("out/connect/wiring.json"),
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=Path("out/connect/wiring.json"),
               show_default=True, help="JSON document for the Salesforce side: queue ARN per mapping, flow ids, instance.")
 @click.option("--take-ownership", is_flag=True, help="Update (and tag) same-name flows, module and quick connects sccac did not create.")
 @click.option("--overwrite-console-edits", is_flag=True, help="Replace flows edited in the console since sccac deployed them.")
 @_errors
-def apply(output: Path, **kw: Any) -> None:
+def apply(out: Path, **kw: Any) -> None:
     """Apply the plan; a re-run makes no write calls."""
     run = _open(kw)
     console = Console(stderr=True)
     result = run.apply(RichProgress(console))
     console.print(summary_table(result))
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(json.dumps(result.output, indent=2) + "\n", encoding="utf-8")
-    click.echo(f"wrote {output}")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result.output, indent=2) + "\n", encoding="utf-8")
+    click.echo(f"wrote {out}")
 
 
 @connect.command()

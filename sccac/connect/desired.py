@@ -54,9 +54,8 @@ class FlowInputs:
     def __post_init__(self) -> None:
         try:
             self.settings(_VALIDATION_QUEUE_ARN, None)
-        except FlowSettingsError as exc:
-            option = _OPTION.get(exc.field, exc.field)
-            raise ConnectUsageError(f"{option}: {str(exc).split(': ', 1)[1]}") from None
+        except FlowSettingsError as exc:  # every bad flow option at once, by its flag
+            raise ConnectUsageError("; ".join(f"{_OPTION.get(name, name)}: {message}" for name, message in exc.problems)) from None
 
     def settings(self, fallback_queue_arn: str, module_arn: str | None, disconnect_arn: str | None = None) -> FlowSettings:
         return FlowSettings(

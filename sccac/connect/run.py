@@ -61,12 +61,12 @@ class WiringOptions:
     take_ownership: bool = False
     overwrite_console_edits: bool = False
     create_queues: bool = False  # create every missing queue named in the mapping, whatever its entry's create says
-    staffing_path: Path | None = None  # a staffing file: agents' routing profiles and users to create
+    staffing: Path | None = None  # a staffing file: agents' routing profiles and users to create
 
     @property
     def plan_options(self) -> PlanOptions:
         return PlanOptions(self.take_ownership, self.overwrite_console_edits,
-                           agent_password_set=bool(os.environ.get(PASSWORD_ENV)) if self.staffing_path else None)
+                           agent_password_set=bool(os.environ.get(PASSWORD_ENV)) if self.staffing else None)
 
 
 @dataclass
@@ -116,7 +116,7 @@ def open_run(options: WiringOptions) -> WiringRun:
     """Check the options, read the mapping file, connect (or start the in-memory fake) and resolve the instance."""
     check_options(options)
     mappings = load_mappings(options.mapping_path)
-    staffing = load_staffing(options.staffing_path) if options.staffing_path else None
+    staffing = load_staffing(options.staffing) if options.staffing else None
     if options.create_queues:
         mappings = tuple(m if m.is_arn else dataclasses.replace(m, create=True) for m in mappings)
     inputs = FlowInputs(

@@ -82,6 +82,19 @@ class ConnectStaffing:
 
 def load_staffing(path: Path) -> ConnectStaffing:
     """Read and check the file; a :class:`ConnectUsageError` lists every problem (file, entry, field, fix)."""
+    data = _read(path)
+    problems: list[str] = []
+    found = [_profile(path, i, e, problems) for i, e in enumerate(_entries(path, data, "routing_profiles", problems))]
+    profiles = tuple(p for p in found if p)
+    people = [_agent(path, i, e, problems) for i, e in enumerate(_entries(path, data, "agents", problems))]
+    agents = tuple(a for a in people if a)
+    _cross_check(path, profiles, agents, problems)
+    if problems:
+        raise ConnectUsageError("; ".join(problems))
+    return ConnectStaffing(path, profiles, agents)
+
+
+def _read(path: Path) -> dict[str, Any]:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as exc:
@@ -90,20 +103,19 @@ def load_staffing(path: Path) -> ConnectStaffing:
         raise ConnectUsageError(f"--staffing {path}: not valid YAML ({exc})") from None
     if not isinstance(data, dict):
         raise ConnectUsageError(f"{path}: expected the keys routing_profiles and agents (see docs/connect.md, Agents)")
-    problems: list[str] = []
-    profiles = [_profile(path, i, e, problems) for i, e in enumerate(_entries(path, data, "routing_profiles", problems))]
-    agents = [_agent(path, i, e, problems) for i, e in enumerate(_entries(path, data, "agents", problems))]
-    _unique(problems, path, "routing_profiles", "name", [p.name for p in profiles if p])
-    _unique(problems, path, "agents", "name", [a.name for a in agents if a])
-    _unique(problems, path, "agents", "connect_user", [a.username for a in agents if a])
-    names = {p.name for p in profiles if p}
+    return data
+
+
+def _cross_check(path: Path, profiles: tuple[ProfileSpec, ...], agents: tuple[AgentSpec, ...], problems: list[str]) -> None:
+    """Unique names and usernames; each agent's routing profile is one of the file's."""
+    _unique(problems, path, "routing_profiles", "name", [p.name for p in profiles])
+    _unique(problems, path, "agents", "name", [a.name for a in agents])
+    _unique(problems, path, "agents", "connect_user", [a.username for a in agents])
+    names = {p.name for p in profiles}
     for agent in agents:
-        if agent and agent.routing_profile not in names:
+        if agent.routing_profile not in names:
             problems.append(f"{agent.where}: routing_profile {agent.routing_profile!r} is not a routing profile of the "
                             f"file (it has: {', '.join(sorted(names)) or 'none'}); name one of them")
-    if problems:
-        raise ConnectUsageError("; ".join(problems))
-    return ConnectStaffing(path, tuple(p for p in profiles if p), tuple(a for a in agents if a))
 
 
 def _entries(path: Path, data: dict[str, Any], key: str, problems: list[str]) -> list[Any]:

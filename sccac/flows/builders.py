@@ -10,11 +10,12 @@ settings always give the same bytes from :meth:`Flow.to_json`.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, fields
 from enum import Enum
 from typing import Any
 
+from sccac.errors import SccacUsageError
 from sccac.flows.layout import canvas_metadata
 from sccac.flows.text import printable
 from sccac.flows.model import (
@@ -76,11 +77,13 @@ STORED_SESSION_RESULTS = (*SESSION_RESULTS, ATTR_CALL_CENTER)
 EXAMPLE_CHANNEL_ADDRESS_IDENTIFIER = "9b7e4c2a-6d1f-4e8b-a3c5-2f0d8e6b4a17"
 
 
-class FlowSettingsError(ValueError):
-    """A :class:`FlowSettings` field has a value Connect or SCC-AC would reject."""
+class FlowSettingsError(SccacUsageError, ValueError):
+    """A :class:`FlowSettings` field has a value Connect or SCC-AC would reject (the first one; ``problems`` holds
+    every ``(field, message)`` found, so a caller can report them all at once)."""
 
-    def __init__(self, field_name: str, message: str) -> None:
+    def __init__(self, field_name: str, message: str, problems: tuple[tuple[str, str], ...] = ()) -> None:
         self.field = field_name
+        self.problems = problems or ((field_name, message),)
         super().__init__(f"FlowSettings.{field_name}: {message}")
 
 
@@ -121,88 +124,124 @@ class FlowSettings:
 
 
 def validate_settings(s: FlowSettings) -> None:
-    """Raise :class:`FlowSettingsError` naming the first field with an unusable value."""
-    for name in ("session_lambda_arn", "routing_lambda_arn"):
-        value = getattr(s, name)
-        if not isinstance(value, str) or not LAMBDA_ARN_RE.match(value):
-            raise FlowSettingsError(
-                name,
-                f"{value!r} is not a Lambda function ARN "
-                "(arn:aws:lambda:<region>:<12-digit account>:function:<name>)",
-            )
-    if not isinstance(s.channel_address_identifier, str) or not UUID_RE.match(s.channel_address_identifier):
-        raise FlowSettingsError(
-            "channel_address_identifier",
-            f"{s.channel_address_identifier!r} is not a UUID; use the ChannelAddressIdentifier of the "
-            "Salesforce MessagingChannel",
-        )
-    if not isinstance(s.fallback_queue_arn, str) or not QUEUE_ARN_RE.match(s.fallback_queue_arn):
-        raise FlowSettingsError(
-            "fallback_queue_arn",
-            f"{s.fallback_queue_arn!r} is not a Connect queue ARN "
-            "(arn:aws:connect:<region>:<account>:instance/<uuid>/queue/<uuid>)",
-        )
-    if not isinstance(s.retry_count, int) or isinstance(s.retry_count, bool) or not 1 <= s.retry_count <= MAX_LOOP_COUNT:
-        raise FlowSettingsError("retry_count", f"{s.retry_count!r} must be an integer from 1 to {MAX_LOOP_COUNT}")
-    timeout = s.lambda_timeout_seconds
-    if not isinstance(timeout, int) or isinstance(timeout, bool) or not 1 <= timeout <= MAX_SYNC_LAMBDA_TIMEOUT_SECONDS:
-        raise FlowSettingsError(
-            "lambda_timeout_seconds",
-            f"{timeout!r} must be an integer from 1 to {MAX_SYNC_LAMBDA_TIMEOUT_SECONDS} "
-            "(Connect's limit for a synchronous Lambda invocation)",
-        )
-    if not isinstance(s.name_prefix, str) or not s.name_prefix.strip() or len(s.name_prefix) > 80:
-        raise FlowSettingsError("name_prefix", "must be a non-blank string of at most 80 characters")
-    if printable(s.name_prefix) != s.name_prefix:
-        raise FlowSettingsError("name_prefix", f"'{printable(s.name_prefix)}' has control characters; a flow name is one line of text")
-    _validate_routing(s)
-    if s.transcription_module_arn is not None and not MODULE_ARN_RE.match(s.transcription_module_arn):
-        raise FlowSettingsError(
-            "transcription_module_arn",
-            f"{s.transcription_module_arn!r} is not a Connect flow module ARN "
-            "(arn:aws:connect:<region>:<account>:instance/<uuid>/flow-module/<uuid>)",
-        )
-    if s.disconnect_flow_arn is not None and not CONTACT_FLOW_ARN_RE.match(s.disconnect_flow_arn):
-        raise FlowSettingsError(
-            "disconnect_flow_arn",
-            f"{s.disconnect_flow_arn!r} is not a Connect contact flow ARN "
-            "(arn:aws:connect:<region>:<account>:instance/<uuid>/contact-flow/<uuid>)",
-        )
-    wait = s.requeue_wait_seconds
-    if not isinstance(wait, int) or isinstance(wait, bool) or not 1 <= wait <= MAX_WAIT_SECONDS:
-        raise FlowSettingsError("requeue_wait_seconds", f"{wait!r} must be a whole number of seconds from 1 to {MAX_WAIT_SECONDS}")
-    if not isinstance(s.requeue_message, str) or not s.requeue_message.strip():
-        raise FlowSettingsError("requeue_message", "must be non-blank text")
-    if s.client_id is not None and (not isinstance(s.client_id, str) or not s.client_id.strip()):
-        raise FlowSettingsError("client_id", "must be a non-blank value or JSONPath, or None")
-    if not isinstance(s.failure_message, str) or not s.failure_message.strip():
-        raise FlowSettingsError("failure_message", "must be non-blank text")
+    """Raise :class:`FlowSettingsError` naming the first field with an unusable value (``problems``: all of them)."""
+    problems = settings_problems({f.name: getattr(s, f.name) for f in fields(s)})
+    if problems:
+        raise FlowSettingsError(*problems[0], problems=tuple(problems))
 
 
-def _validate_routing(s: FlowSettings) -> None:
+def settings_problems(values: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """Every ``(field, what is wrong)`` of a complete set of :class:`FlowSettings` values, in field order."""
+    problems = [(name, message) for name, check in _FIELD_CHECKS for message in [check(values[name])] if message]
+    return problems + _routing_problems(values)
+
+
+def _whole_number(low: int, high: int, unit: str = "") -> Callable[[Any], str | None]:
+    def check(value: Any) -> str | None:
+        if isinstance(value, int) and not isinstance(value, bool) and low <= value <= high:
+            return None
+        return f"{value!r} must be a whole number{unit} from {low} to {high}"
+
+    return check
+
+
+def _matching(pattern: re.Pattern[str], what: str, *, optional: bool = False) -> Callable[[Any], str | None]:
+    def check(value: Any) -> str | None:
+        if (optional and value is None) or (isinstance(value, str) and pattern.match(value)):
+            return None
+        return f"{value!r} is not {what}"
+
+    return check
+
+
+def _utf8(value: str) -> bool:
+    # A command-line argument that is not valid UTF-8 arrives with lone surrogates, which no flow file can hold.
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _text(what: str, *, optional: bool = False) -> Callable[[Any], str | None]:
+    def check(value: Any) -> str | None:
+        if optional and value is None:
+            return None
+        if isinstance(value, str) and value.strip():
+            return None if _utf8(value) else f"'{printable(value)}' is not valid UTF-8 text"
+        return f"must be {what}"
+
+    return check
+
+
+def _name_prefix(value: Any) -> str | None:
+    if not isinstance(value, str) or not value.strip() or len(value) > 80:
+        return "must be a non-blank string of at most 80 characters"
+    if printable(value) != value:
+        return f"'{printable(value)}' has control characters; a flow name is one line of text"
+    return None
+
+
+def _omni_queue_id(value: Any) -> str | None:
+    if value is None or (isinstance(value, str) and SALESFORCE_ID_RE.match(value) and value.startswith("00G")):
+        return None
+    return f"{value!r} is not an Omni-Queue (Group) Id starting 00G"
+
+
+_LAMBDA_ARN = "a Lambda function ARN (arn:aws:lambda:<region>:<12-digit account>:function:<name>)"
+_FIELD_CHECKS: tuple[tuple[str, Callable[[Any], str | None]], ...] = (
+    ("session_lambda_arn", _matching(LAMBDA_ARN_RE, _LAMBDA_ARN)),
+    ("routing_lambda_arn", _matching(LAMBDA_ARN_RE, _LAMBDA_ARN)),
+    ("channel_address_identifier", _matching(UUID_RE, "a UUID; use the ChannelAddressIdentifier of the Salesforce MessagingChannel")),
+    ("fallback_queue_arn", _matching(
+        QUEUE_ARN_RE, "a Connect queue ARN (arn:aws:connect:<region>:<account>:instance/<uuid>/queue/<uuid>)")),
+    ("retry_count", _whole_number(1, MAX_LOOP_COUNT)),
+    # Connect's limit for a synchronous Lambda invocation.
+    ("lambda_timeout_seconds", _whole_number(1, MAX_SYNC_LAMBDA_TIMEOUT_SECONDS, " of seconds")),
+    ("name_prefix", _name_prefix),
+    ("transcription_module_arn", _matching(
+        MODULE_ARN_RE, "a Connect flow module ARN (arn:aws:connect:<region>:<account>:instance/<uuid>/flow-module/<uuid>)",
+        optional=True)),
+    ("disconnect_flow_arn", _matching(
+        CONTACT_FLOW_ARN_RE, "a Connect contact flow ARN (arn:aws:connect:<region>:<account>:instance/<uuid>/contact-flow/<uuid>)",
+        optional=True)),
+    ("requeue_wait_seconds", _whole_number(1, MAX_WAIT_SECONDS, " of seconds")),
+    ("requeue_message", _text("non-blank text")),
+    ("client_id", _text("a non-blank value or JSONPath, or None", optional=True)),
+    ("failure_message", _text("non-blank text")),
+    ("analytics_language", _text("a language code such as en-US")),
     # The same rules as the Routing Lambda's (sccac/lambdas/event.py), at build time.
-    if s.salesforce_flow_id is not None and not SALESFORCE_ID_RE.match(s.salesforce_flow_id):
-        raise FlowSettingsError("salesforce_flow_id", f"{s.salesforce_flow_id!r} is not a 15/18-character Salesforce Id")
-    for name in ("salesforce_queue_id", "salesforce_flow_fallback_queue_id"):
-        value = getattr(s, name)
-        if value is not None and not (SALESFORCE_ID_RE.match(value) and value.startswith("00G")):
-            raise FlowSettingsError(name, f"{value!r} is not an Omni-Queue (Group) Id starting 00G")
-    flow, fallback = s.salesforce_flow_id, s.salesforce_flow_fallback_queue_id
-    if s.salesforce_queue_id is not None and (flow is not None or fallback is not None):
-        raise FlowSettingsError("salesforce_queue_id", "route either to a queue or with a flow, not both")
+    ("salesforce_flow_id", _matching(SALESFORCE_ID_RE, "a 15/18-character Salesforce Id", optional=True)),
+    ("salesforce_queue_id", _omni_queue_id),
+    ("salesforce_flow_fallback_queue_id", _omni_queue_id),
+)
+
+
+def _routing_problems(values: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """The routing overrides' rules between fields (the Routing Lambda's, sccac/lambdas/event.py)."""
+    queue, flow, fallback = (values[n] for n in ("salesforce_queue_id", "salesforce_flow_id", "salesforce_flow_fallback_queue_id"))
+    problems = []
+    if queue is not None and (flow is not None or fallback is not None):
+        problems.append(("salesforce_queue_id", "route either to a queue or with a flow, not both"))
     if flow is not None and fallback is None:
         # The Route API needs a fallback queue with a flow (Interaction API error 10024).
-        raise FlowSettingsError("salesforce_flow_fallback_queue_id", "salesforce_flow_id needs a fallback Omni-Queue")
+        problems.append(("salesforce_flow_fallback_queue_id", "salesforce_flow_id needs a fallback Omni-Queue"))
     if fallback is not None and flow is None:
-        raise FlowSettingsError("salesforce_flow_id", "a fallback queue needs salesforce_flow_id")
-    for name, value in s.routing_attributes:
-        if len(name) > MAX_ROUTING_ATTRIBUTE_NAME or not ROUTING_ATTRIBUTE_NAME_RE.match(name):
-            raise FlowSettingsError("routing_attributes", f"{printable(name)!r} is not a flow variable name "
-                                    "(a letter, then letters, digits and single underscores)")
-        if not isinstance(value, str) or not value.strip():
-            raise FlowSettingsError("routing_attributes", f"{name}: the value must be non-blank text or a JSONPath")
-    if s.routing_attributes and flow is None:
-        raise FlowSettingsError("routing_attributes", "routing attributes are sent with salesforce_flow_id only")
+        problems.append(("salesforce_flow_id", "a fallback queue needs salesforce_flow_id"))
+    problems += [("routing_attributes", message) for message in _attribute_problems(values["routing_attributes"])]
+    if values["routing_attributes"] and flow is None:
+        problems.append(("routing_attributes", "routing attributes are sent with salesforce_flow_id only"))
+    return problems
+
+
+def _attribute_problems(attributes: Any) -> list[str]:
+    problems = []
+    for name, value in attributes:
+        if not isinstance(name, str) or len(name) > MAX_ROUTING_ATTRIBUTE_NAME or not ROUTING_ATTRIBUTE_NAME_RE.match(name):
+            problems.append(f"{printable(str(name))!r} is not a flow variable name (a letter, then letters, digits and single underscores)")
+        if not isinstance(value, str) or not value.strip() or not _utf8(value):
+            problems.append(f"{printable(str(name))}: the value must be non-blank UTF-8 text or a JSONPath")
+    return problems
 
 
 def routing_parameters(s: FlowSettings, routing_type: str) -> dict[str, str]:

@@ -17,6 +17,7 @@ from sccac.flows.simulator import simulate as run_simulation
 from sccac.flows.simulator_contact import CHANNELS
 from sccac.flows.simulator_trace import OutcomeKind
 from sccac.flows.text import printable
+from sccac.vocabulary import format_option
 
 EXIT_OK = 0
 EXIT_MISMATCH = 1
@@ -106,7 +107,7 @@ def _modules(values: tuple[str, ...]) -> dict[str, Path]:
     type=click.IntRange(min=1, max=MAX_STEPS_LIMIT),
     help=f"Step budget before the run counts as stuck (default {DEFAULT_MAX_STEPS}, at most {MAX_STEPS_LIMIT:,}).",
 )
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@format_option(["text", "json"])
 def simulate(
     flow_file: str,
     scenario_file: str | None,

@@ -6,11 +6,12 @@ from pathlib import Path
 
 from sccac.flows.builders import EXAMPLE_CHANNEL_ADDRESS_IDENTIFIER, BuiltFlow, FlowKind, FlowSettings, build_all
 from sccac.flows.lint import lint_flow
-from sccac.flows.lint.report import FileReport
+from sccac.flows.lint.report import RENDERERS, FileReport
 from sccac.flows.outputs import OutputPathError
 from sccac.written import foreign_files, record, refusal
 from sccac.flows.model import FlowFormatError, parse_flow
 from sccac.flows.reading import DocumentError, read_text
+from sccac.vocabulary import TEXT_FORMAT
 
 # Obviously-example values (account 123456789012) for `build --example` (and the task's
 # `example: True`): no placeholder may reach Connect, so the example channel address
@@ -28,6 +29,10 @@ EXAMPLE_SETTINGS = {
     ),
 }
 
+
+#: The lint report formats by the names the CLI and the task take: the renderer called "human" is the `text`
+#: format, as everywhere else.
+LINT_FORMATS = {TEXT_FORMAT if name == "human" else name: name for name in RENDERERS}
 
 #: The record of the flow files `build` wrote into its folder (see sccac.written).
 BUILD_MANIFEST = ".sccac-flow-files"  # no .json suffix: `flows lint <folder>` lints *.json

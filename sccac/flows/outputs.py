@@ -15,12 +15,13 @@ from typing import NoReturn
 
 import click
 
+from sccac.errors import SccacUsageError
 from sccac.flows.text import printable
 
 EXIT_BAD_PATH = 2
 
 
-class OutputPathError(ValueError):
+class OutputPathError(SccacUsageError, ValueError):
     """An output path the command cannot (or must not) write; the message names it and the fix."""
 
 

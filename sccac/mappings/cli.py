@@ -17,6 +17,7 @@ from sccac.mappings.sides import ConnectInstance, OmniQueue
 from sccac.mappings.status import mapping_status
 from sccac.mappings.validate import check_mapping_file, omni_queues_by_name
 from sccac.salesforce import org as org_access
+from sccac.vocabulary import format_option
 
 EXIT_BAD_INPUT = 2
 _org_option = click.option("--org", "org_name", default=None, help="CumulusCI org name (cci org list) to check against.")
@@ -93,7 +94,7 @@ def validate_cmd(mapping_file: Path, org_name: str | None, instance_id: str | No
 @mappings.command("status")
 @_org_option
 @click.option("--call-center", default=None, help="Internal name of the contact center when the org has several.")
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@format_option(["text", "json"])
 @_with_connect
 def status_cmd(org_name: str | None, call_center: str | None, output_format: str, instance_id: str | None,
                region: str | None, profile: str | None) -> None:

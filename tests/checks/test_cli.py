@@ -9,7 +9,7 @@ from sccac.checks.cli import check
 
 def test_failing_project_exits_1_and_names_the_file(project):
     project.add_class("Broken", "public with sharing class Broken { Integer x = 'a'; }")
-    result = CliRunner().invoke(check, ["--project", str(project.root), "--only", "apex", "--only", "schema"])
+    result = CliRunner().invoke(check, ["--project", str(project.root), "--checks", "apex", "--checks", "schema"])
     assert result.exit_code == 1, result.output
     assert "FAIL  Apex type check" in result.output
     assert "force-app/main/default/classes/Broken.cls:1" in result.output
@@ -18,6 +18,6 @@ def test_failing_project_exits_1_and_names_the_file(project):
 
 def test_clean_project_exits_0(project):
     project.add_class("Fine", "public with sharing class Fine {}")
-    result = CliRunner().invoke(check, ["--project", str(project.root), "--only", "schema", "--only", "convert", "--format", "json"])
+    result = CliRunner().invoke(check, ["--project", str(project.root), "--checks", "schema", "--checks", "convert", "--format", "json"])
     assert result.exit_code == 0, result.output
     assert '"ok": true' in result.output

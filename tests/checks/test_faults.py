@@ -39,7 +39,7 @@ def _no_traceback(result):
 
 
 def test_no_project_file_anywhere_is_one_line_and_exit_2(tmp_path):
-    result = _invoke(["--only", "schema"], cwd=tmp_path)
+    result = _invoke(["--checks", "schema"], cwd=tmp_path)
     _no_traceback(result)
     assert result.exit_code == 2
     assert result.stderr.strip().splitlines() == [
@@ -76,7 +76,7 @@ def test_project_file_that_is_a_folder_is_exit_2(tmp_path):
 
 def test_missing_package_directory_fails_instead_of_passing_zero(project):
     (project.root / "sfdx-project.json").write_text(json.dumps({"packageDirectories": [{"path": "src"}]}))
-    result = _invoke(["--project", str(project.root), "--only", "schema", "--only", "channels"])
+    result = _invoke(["--project", str(project.root), "--checks", "schema", "--checks", "channels"])
     _no_traceback(result)
     assert result.exit_code == 1
     assert "0 checked" not in result.output
@@ -87,7 +87,7 @@ def test_missing_package_directory_fails_instead_of_passing_zero(project):
 
 def test_package_directory_entry_without_path_names_the_key(project):
     (project.root / "sfdx-project.json").write_text(json.dumps({"packageDirectories": [{"default": True}]}))
-    result = _invoke(["--project", str(project.root), "--only", "schema", "--only", "project"])
+    result = _invoke(["--project", str(project.root), "--checks", "schema", "--checks", "project"])
     _no_traceback(result)
     assert result.exit_code == 1
     assert "key packageDirectories[0].path is missing" in result.output  # the schema check cannot run
@@ -203,6 +203,6 @@ def test_progress_on_a_terminal_counts_seconds_while_a_check_runs():
 def test_no_progress_when_output_is_not_a_terminal(project):
     assert for_stream(io.StringIO()) is None
     project.add_class("Fine", "public with sharing class Fine {}")
-    result = _invoke(["--project", str(project.root), "--only", "schema"])
+    result = _invoke(["--project", str(project.root), "--checks", "schema"])
     assert result.exit_code == 0
     assert result.stderr == "" and "running" not in result.output

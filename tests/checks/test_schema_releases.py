@@ -143,7 +143,7 @@ def test_project_already_on_a_later_version_gets_no_move_to(project, newer):
 def test_sccac_check_prints_the_notes_and_passes(project):
     project.add_class("Fine", "public with sharing class Fine {}")
     _write(project, "messagingChannels/Sms.messagingChannel", SMS_CHANNEL)
-    result = CliRunner().invoke(check, ["--project", str(project.root), "--only", "schema"])
+    result = CliRunner().invoke(check, ["--project", str(project.root), "--checks", "schema"])
     assert result.exit_code == 0, result.output
     assert "PASS  metadata schema (Metadata API 63.0): 2 checked, no problems, 1 note(s)" in result.output
     assert "unpackaged/config/omni/messagingChannels/Sms.messagingChannel:5: [schema-newer] note:" in result.output
@@ -152,7 +152,7 @@ def test_sccac_check_prints_the_notes_and_passes(project):
 def test_json_output_marks_notes_by_severity(project):
     project.add_class("Fine", "public with sharing class Fine {}")
     _write(project, "serviceChannels/Case.serviceChannel", CASE_CHANNEL)
-    result = CliRunner().invoke(check, ["--project", str(project.root), "--only", "schema", "--format", "json"])
+    result = CliRunner().invoke(check, ["--project", str(project.root), "--checks", "schema", "--format", "json"])
     assert result.exit_code == 0, result.output
     (schema_result,) = json.loads(result.stdout)
     assert schema_result["ok"] is True

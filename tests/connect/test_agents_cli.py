@@ -74,7 +74,7 @@ def test_apply_creates_the_agents_and_the_password_appears_nowhere(
     plan = runner.invoke(main, args("plan"))
     assert plan.exit_code == 0, plan.output
     assert "+ create    agent user maria.agent  (routing profile Support Agents; password from" in plan.output
-    applied = runner.invoke(main, args("apply", "--output", str(out)))
+    applied = runner.invoke(main, args("apply", "--out", str(out)))
     assert applied.exit_code == 0, applied.output
     assert "+ created   agent routing profile Support Agents" in applied.output
     assert "+ created   agent user sam.agent" in applied.output
@@ -87,7 +87,7 @@ def test_apply_creates_the_agents_and_the_password_appears_nowhere(
     # ... and nothing else: logs, output, files.
     texts = [caplog.text, plan.output, applied.output, *(p.read_text() for p in tmp_path.rglob("*") if p.is_file())]
     assert not [t for t in texts if MARKER in t]
-    again = runner.invoke(main, args("apply", "--output", str(out)))
+    again = runner.invoke(main, args("apply", "--out", str(out)))
     assert again.exit_code == 0 and "+ created" not in again.output
     assert "= unchanged agent user maria.agent" in again.output
 
@@ -107,6 +107,6 @@ def test_without_a_password_plan_says_so_and_apply_writes_nothing(
     runner = CliRunner()
     plan = runner.invoke(main, args("plan"))
     assert plan.exit_code == 0 and f"password from {PASSWORD_ENV} (not set: apply stops)" in plan.output
-    applied = runner.invoke(main, args("apply", "--output", str(tmp_path / "w.json")))
+    applied = runner.invoke(main, args("apply", "--out", str(tmp_path / "w.json")))
     assert applied.exit_code == 2 and f"set {PASSWORD_ENV}" in applied.output
     assert not directory.router.agents and not directory.instance.lambda_functions  # stopped before any write

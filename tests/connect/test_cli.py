@@ -61,7 +61,7 @@ def test_plan_json_apply_and_rerun(fake: ConnectFake, mapping: Path, tmp_path: P
     assert len(inst.queues) == 1
 
     out = tmp_path / "wiring.json"
-    applied = runner.invoke(main, args("apply", mapping, "--output", str(out)))
+    applied = runner.invoke(main, args("apply", mapping, "--out", str(out)))
     assert applied.exit_code == 0, applied.output
     assert "created   queue Support Queue" in applied.output
     wiring = json.loads(out.read_text())
@@ -74,7 +74,7 @@ def test_plan_json_apply_and_rerun(fake: ConnectFake, mapping: Path, tmp_path: P
 
 def test_pull_writes_deployed_flows(fake: ConnectFake, mapping: Path, tmp_path: Path) -> None:
     runner = CliRunner()
-    assert runner.invoke(main, args("apply", mapping, "--output", str(tmp_path / "w.json"))).exit_code == 0
+    assert runner.invoke(main, args("apply", mapping, "--out", str(tmp_path / "w.json"))).exit_code == 0
     pulled = runner.invoke(main, args("pull", mapping, "--out", str(tmp_path / "deployed")))
     assert pulled.exit_code == 0, pulled.output
     assert pulled.output.count("same") == 6
@@ -134,11 +134,11 @@ def test_no_credentials_is_a_usage_error(tmp_path: Path, mapping: Path, monkeypa
 
 def test_refused_apply_names_the_option(fake: ConnectFake, mapping: Path, tmp_path: Path) -> None:
     runner = CliRunner()
-    assert runner.invoke(main, args("apply", mapping, "--output", str(tmp_path / "w.json"))).exit_code == 0
+    assert runner.invoke(main, args("apply", mapping, "--out", str(tmp_path / "w.json"))).exit_code == 0
     inst = next(iter(fake.backend.instances.values()))
     flow = next(f for f in inst.flows.values() if f.name == "SCCAC Agent Transfer")
     fake.backend.console_edit_flow(inst.id, flow.name, flow.content.replace("Transfer", "Move"))
-    result = runner.invoke(main, args("apply", mapping, "--output", str(tmp_path / "w.json")))
+    result = runner.invoke(main, args("apply", mapping, "--out", str(tmp_path / "w.json")))
     assert result.exit_code == 2
     assert "flow SCCAC Agent Transfer: would overwrite console edits (--overwrite-console-edits" in result.output
 
@@ -148,7 +148,7 @@ def test_offline_apply_runs_without_aws_on_virtual_time(tmp_path: Path, monkeypa
     path = tmp_path / "m.yml"
     path.write_text("mappings:\n" + "".join(f"  - omni_queue: Q{i}\n    connect_queue: Queue {i}\n    create: true\n" for i in range(20)))
     out = tmp_path / "wiring.json"
-    argv = args("apply", path, "--offline", "--output", str(out))
+    argv = args("apply", path, "--offline", "--out", str(out))
     argv[argv.index("sccac-dev")] = "11111111-2222-4333-8444-555555555555"
     rate = argv.index("--rate")
     del argv[rate:rate + 4]  # Connect's real budget, 2/s burst 5: 47 writes, about 21 s of virtual time

@@ -64,7 +64,7 @@ def test_the_command_lists_first_and_deletes_only_with_yes(tmp_path, monkeypatch
     one = tmp_path / "one.yml"
     one.write_text("mappings:\n  - omni_queue: A\n    connect_queue: Qa\n    create: true\n", encoding="utf-8")
     runner = CliRunner()
-    assert runner.invoke(main, args("apply", two, "--output", str(tmp_path / "w.json"))).exit_code == 0
+    assert runner.invoke(main, args("apply", two, "--out", str(tmp_path / "w.json"))).exit_code == 0
     listed = runner.invoke(main, args("prune", one))
     assert listed.exit_code == 0, listed.output
     assert "- delete   quick connect Qb" in listed.output and "- delete   queue Qb" in listed.output

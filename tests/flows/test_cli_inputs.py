@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from sccac.flows.builders import FlowSettings, build_inbound_chat
-from sccac.flows.cli import flows
+from sccac.cli import main
 
 SIM = Path(__file__).parent / "sim_fixtures"
 DEVZERO = Path("/dev/zero")
@@ -45,7 +45,7 @@ CONTROL_FLOW = {
 
 
 def invoke(*args: str) -> Result:
-    result = CliRunner().invoke(flows, list(args))
+    result = CliRunner().invoke(main, ["flows", *args])  # through main: it turns library errors into exit codes
     assert result.exception is None or isinstance(result.exception, SystemExit), (result.exception, result.output)
     assert "Traceback" not in result.output
     return result
@@ -131,7 +131,7 @@ def test_the_largest_step_budget_is_accepted(tmp_path: Path) -> None:
 
 def test_lint_output_and_diagram_out_never_overwrite_an_input(good: Path) -> None:
     before = good.read_bytes()
-    for args in (["lint", str(good), "--output", str(good)], ["diagram", str(good), "--out", str(good)],
+    for args in (["lint", str(good), "--out", str(good)], ["diagram", str(good), "--out", str(good)],
                  ["diagram", str(good), "--out", str(good.parent / "." / good.name)]):
         result = invoke(*args)
         assert result.exit_code == 2, args
@@ -149,7 +149,7 @@ def test_unusable_file_outputs_are_one_line_and_exit_2(tmp_path: Path, good: Pat
         a_file / "report.txt": "is a file, not a folder",
     }
     for target, message in cases.items():
-        args = ["lint", str(good), "--output", str(target)] if command == "lint-output" else ["diagram", str(good), "--out", str(target)]
+        args = ["lint", str(good), "--out", str(target)] if command == "lint-output" else ["diagram", str(good), "--out", str(target)]
         result = invoke(*args)
         assert result.exit_code == 2, (target, result.output)
         assert result.stderr.count("\n") == 1 and message in result.stderr, result.stderr
@@ -177,7 +177,7 @@ def test_read_only_folder_is_reported_before_any_work(tmp_path: Path, good: Path
     import sccac.flows.outputs as outputs
 
     monkeypatch.setattr(outputs, "_writable", lambda path: False)
-    result = invoke("lint", str(good), "--output", str(tmp_path / "report.txt"))
+    result = invoke("lint", str(good), "--out", str(tmp_path / "report.txt"))
     assert result.exit_code == 2 and "permission denied" in result.stderr
     assert not (tmp_path / "report.txt").exists()
     result = invoke("build", "--example", "--out", str(tmp_path / "flows"))

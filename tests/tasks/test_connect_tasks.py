@@ -41,7 +41,7 @@ def omni(org):
 def _wire(tmp_path, mapping, **options):
     task = create_task(WireConnect, {"instance_id": INSTANCE, "offline": "True", "mapping": str(mapping),
                                      "session_lambda_arn": SESSION, "routing_lambda_arn": ROUTING,
-                                     "output": str(tmp_path / "wiring.json"), **options})
+                                     "out": str(tmp_path / "wiring.json"), **options})
     task()
     return task
 
@@ -101,7 +101,7 @@ def test_lambda_arns_come_from_the_sam_stack_outputs():
 def test_mapping_records_carry_the_wired_arns_and_mirror_the_routing_map(tmp_path, mapping, omni):
     _wire(tmp_path, mapping)
     omni.add("CallCenter", Id="04v1", InternalName="SCCAC")
-    options = {"path": str(mapping), "wiring": str(tmp_path / "wiring.json"), "render_path": str(tmp_path / "records")}
+    options = {"mapping": str(mapping), "wiring": str(tmp_path / "wiring.json"), "out": str(tmp_path / "records")}
     task = create_task(DeployQueueMappings, options)
     task()
     doc = json.loads((tmp_path / "wiring.json").read_text())
@@ -122,8 +122,8 @@ def test_mappings_without_wiring_deploy_what_has_an_arn(tmp_path, omni):
     path = tmp_path / "m.yml"
     path.write_text(f"mappings:\n  - omni_queue: Support\n    connect_queue: {arn}\n  - omni_queue: Billing\n    connect_queue: Billing\n",
                     encoding="utf-8")
-    task = create_task(DeployQueueMappings, {"path": str(path), "wiring": str(tmp_path / "none.json"),
-                                             "render_path": str(tmp_path / "records")})
+    task = create_task(DeployQueueMappings, {"mapping": str(path), "wiring": str(tmp_path / "none.json"),
+                                             "out": str(tmp_path / "records")})
     task()
     assert task.return_values["deployed"] == 1 and task.return_values["unresolved"] == ["Billing"]
     assert task.return_values["routing_map_created"] == 0
@@ -135,7 +135,7 @@ def test_case_routing_settings_take_the_wired_instance_and_flow(tmp_path, mappin
     assert "skipped" in task.return_values and omni.deployed == []
     _wire(tmp_path, mapping)
     doc = json.loads((tmp_path / "wiring.json").read_text())
-    task = create_task(ConfigureCaseRouting, {"wiring": str(tmp_path / "wiring.json"), "path": str(tmp_path / "settings")})
+    task = create_task(ConfigureCaseRouting, {"wiring": str(tmp_path / "wiring.json"), "out": str(tmp_path / "settings")})
     task()
     assert task.return_values == {"Connect_Instance_Id__c": INSTANCE, "Contact_Flow_Id__c": doc["task_routing_flow_id"],
                                   "Named_Credential__c": "Amazon_Connect_us_east_1", "Region__c": "us-east-1"}
@@ -210,3 +210,17 @@ def test_scratch_org_ci_wires_the_robot_staffing_fixture():
     assert flows["ci_feature"]["steps"][3]["options"]["wire_connect"]["staffing"] == fixture
     step = next(s for s in flows["robot_org_setup"]["steps"].values() if s.get("task") == "wire_connect")
     assert step["options"]["staffing"] == fixture and Path(fixture).is_file()
+
+
+def test_wire_connect_reads_the_cli_s_options_by_the_same_names(tmp_path):
+    from sccac.connect.run import WiringOptions
+
+    options = {"instance_id": "acme", "offline": "True", "session_lambda_arn": "arn:s", "routing_lambda_arn": "arn:r",
+               "channel_address_identifier": "c", "retry_count": "5", "name_prefix": "Acme", "transcription": "False",
+               "quick_connects": "False", "hours_of_operation": "Office", "project": "p1", "rate": "1.5", "burst": "3",
+               "retry_mode": "adaptive", "max_attempts": "4", "out": str(tmp_path / "w.json")}
+    wiring = create_task(WireConnect, options)._wiring_options()
+    assert wiring == WiringOptions(instance_id="acme", offline=True, session_lambda_arn="arn:s", routing_lambda_arn="arn:r",
+                                   channel_address_identifier="c", retry_count=5, name_prefix="Acme", transcription=False,
+                                   quick_connects=False, hours_of_operation="Office", project="p1", rate=1.5, burst=3,
+                                   retry_mode="adaptive", max_attempts=4)

@@ -92,15 +92,15 @@ def _values(data):
 def _run_chain(tmp_path, org_config, mapping):
     out = tmp_path / "out"
     steps = [
-        (DeployMessagingChannel, {"path": str(out / "messaging")}),
-        (SetUpInteractionServiceAuth, {"path": str(out / "app")}),
-        (DeployConnectCredentials, {"region": "us-east-1", "path": str(out / "creds")}),
-        (ValidateQueueMappings, {"path": str(mapping)}),
+        (DeployMessagingChannel, {"out": str(out / "messaging")}),
+        (SetUpInteractionServiceAuth, {"out": str(out / "app")}),
+        (DeployConnectCredentials, {"region": "us-east-1", "out": str(out / "creds")}),
+        (ValidateQueueMappings, {"mapping": str(mapping)}),
         (WireConnect, {"instance_id": "sccac-dev", "region": "us-east-1", "mapping": str(mapping),
-                       "session_lambda_arn": SESSION, "routing_lambda_arn": ROUTING, "output": str(out / "wiring.json"),
+                       "session_lambda_arn": SESSION, "routing_lambda_arn": ROUTING, "out": str(out / "wiring.json"),
                        "skip_service_quotas": "True"}),
-        (DeployQueueMappings, {"path": str(mapping), "wiring": str(out / "wiring.json"), "render_path": str(out / "records")}),
-        (ConfigureCaseRouting, {"wiring": str(out / "wiring.json"), "path": str(out / "settings")}),
+        (DeployQueueMappings, {"mapping": str(mapping), "wiring": str(out / "wiring.json"), "out": str(out / "records")}),
+        (ConfigureCaseRouting, {"wiring": str(out / "wiring.json"), "out": str(out / "settings")}),
         (QueueMappingStatus, {}),
     ]
     results = {}
@@ -181,7 +181,7 @@ def test_bad_mapping_files_stop_the_wiring_before_any_write(tmp_path, world, org
     mapping.write_text(text, encoding="utf-8")
     task = create_task(WireConnect, {"instance_id": "sccac-dev", "region": "us-east-1", "mapping": str(mapping),
                                      "session_lambda_arn": SESSION, "routing_lambda_arn": ROUTING, "skip_service_quotas": "True",
-                                     "output": str(tmp_path / "wiring.json")}, org_config=org_config)
+                                     "out": str(tmp_path / "wiring.json")}, org_config=org_config)
     with pytest.raises(TaskOptionsError, match=expected):
         task()
     assert not any(not name.startswith(("Search", "List", "Describe", "Get")) for name in fake.backend.calls)

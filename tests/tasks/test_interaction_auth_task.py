@@ -36,7 +36,7 @@ def aws(monkeypatch):
 
 
 def _run(org_config, tmp_path, **options):
-    task = create_task(SetUpInteractionServiceAuth, {"path": str(tmp_path / "app"), **options}, org_config=org_config)
+    task = create_task(SetUpInteractionServiceAuth, {"out": str(tmp_path / "app"), **options}, org_config=org_config)
     task()
     return task
 

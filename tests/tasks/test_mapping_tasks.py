@@ -20,18 +20,18 @@ def queues(org):
 def test_validate_passes_and_fails_on_the_org(tmp_path, org):
     good = tmp_path / "good.yml"
     good.write_text("mappings:\n  - omni_queue: Support\n    connect_queue: Support\n", encoding="utf-8")
-    task = create_task(ValidateQueueMappings, {"path": str(good)})
+    task = create_task(ValidateQueueMappings, {"mapping": str(good)})
     task()
     assert task.return_values == {"mappings": 1, "warnings": 0}
     bad = tmp_path / "bad.yml"
     bad.write_text("mappings:\n  - omni_queue: Sales\n    connect_queue: Sales\n", encoding="utf-8")
     with pytest.raises(CumulusCIFailure, match="1 mapping error"):
-        create_task(ValidateQueueMappings, {"path": str(bad)})()
+        create_task(ValidateQueueMappings, {"mapping": str(bad)})()
 
 
 def test_unreadable_file_is_an_options_error(tmp_path, org):
     with pytest.raises(TaskOptionsError, match="no such file"):
-        create_task(ValidateQueueMappings, {"path": str(tmp_path / "missing.yml")})()
+        create_task(ValidateQueueMappings, {"mapping": str(tmp_path / "missing.yml")})()
 
 
 def test_status_and_export(tmp_path, org):
@@ -40,7 +40,7 @@ def test_status_and_export(tmp_path, org):
     task()
     assert task.return_values == {"states": {"Support": "ok"}}
     out = tmp_path / "exported.yml"
-    create_task(ExportQueueMappings, {"path": str(out)})()
+    create_task(ExportQueueMappings, {"out": str(out)})()
     assert "  - omni_queue: Support\n    connect_queue: Support\n" in out.read_text(encoding="utf-8")
 
 
