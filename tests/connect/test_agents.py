@@ -293,3 +293,18 @@ def test_a_profile_in_both_the_staffing_file_and_the_mapping_is_refused(staffing
     world = fake_world()
     with pytest.raises(ConnectUsageError, match="routing profile.s. Support Agents: named by the staffing file"):
         dataclasses.replace(staffed(world, staffing_file), routing_profile="Support Agents")
+
+
+def test_a_profile_with_more_than_ten_queue_configurations(tmp_path: Path) -> None:
+    # CreateRoutingProfile takes at most 10 queue configurations (botocore's model refuses more): 6 queues x 2 channels.
+    path = tmp_path / "staffing.yml"
+    path.write_text("routing_profiles:\n  - name: Everything\n    queues: [Queue 0, Queue 1, Queue 2, Queue 3, Queue 4, Queue 5]\n"
+                    "agents:\n  - name: li\n    connect_user: li.agent\n    routing_profile: Everything\n"
+                    "    salesforce_user: li@sccac.example\n", encoding="utf-8")
+    world = fake_world()
+    desired = dataclasses.replace(world.desired(6), staffing=load_staffing(path))
+    run = world.apply(desired)
+    assert run.stats.by_operation["CreateRoutingProfile"] == 1 and run.stats.by_operation["AssociateRoutingProfileQueues"] == 1
+    assert run.stats.writes == run.plan.writes
+    assert len(profile(world, "Everything").queue_configs) == 12
+    assert world.apply(desired).stats.writes == 0
