@@ -14,7 +14,9 @@ bench/RESULTS.md (up to the next "## " heading) with the block, or appends it, a
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import math
+import os
 import platform
 import sys
 import time
@@ -23,7 +25,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from sccac.connect.agents import PASSWORD_ENV  # noqa: E402
 from sccac.connect.engine import ApplyRun  # noqa: E402
+from sccac.connect.staffing import AgentSpec, ConnectStaffing, ProfileSpec, QueueConfig  # noqa: E402
 from sccac.connect.snapshot import page_size  # noqa: E402
 from sccac.testing.connect import Faults  # noqa: E402
 from sccac.testing.connect.harness import FakeWorld, fake_world  # noqa: E402
@@ -37,8 +41,8 @@ THROTTLE_PERCENT = 30
 
 
 def write_lower_bound(queues: int) -> int:
-    """One write per missing resource: 2 Lambda associations, a queue and a quick connect per queue, module, 4 flows."""
-    return 2 + 2 * queues + 5
+    """One write per missing resource: 2 Lambda associations, a queue and a quick connect per queue, module, 5 flows."""
+    return 2 + 2 * queues + 6
 
 
 def read_lower_bound(world: FakeWorld, queues: int, flows: int, modules: int, quick_connects: int) -> int:
@@ -70,7 +74,7 @@ def measure(queues: int) -> list[str]:
     again_wall = time.perf_counter() - started
     assert again.stats.writes == 0, "a re-run must not write"
     first_reads = read_lower_bound(world, 0, 0, 0, 0)
-    again_reads = read_lower_bound(world, queues, 4, 1, queues)
+    again_reads = read_lower_bound(world, queues, 5, 1, queues)
 
     throttled_world = fake_world(queue_quota=queues + 50, quick_connect_quota=queues + 50, rate=RATE, burst=BURST,
                                  faults=Faults(throttle_percent=THROTTLE_PERCENT, seed=11))
@@ -84,7 +88,40 @@ def measure(queues: int) -> list[str]:
     ]
 
 
-def render(rows: list[str]) -> str:
+# Agents (a staffing file): (agents, routing profiles); 3 / 2 is the Robot fixture's size.
+AGENT_SIZES = ((3, 2), (100, 10), (500, 50))
+
+
+def staffing(agents: int, profiles: int) -> ConnectStaffing:
+    """``profiles`` routing profiles, each serving one mapped queue on chat and task; agents spread over them."""
+    specs = tuple(ProfileSpec(f"Profile {i}", (QueueConfig(f"Queue {i}"),), (("CHAT", 2), ("TASK", 1)), f"bench: profile {i}")
+                  for i in range(profiles))
+    people = tuple(AgentSpec(f"a{i}", f"agent{i}", f"Profile {i % profiles}", f"agent{i}@sccac.example", f"a{i}", "Agent",
+                             f"agent{i}@sccac.example", f"bench: agent {i}") for i in range(agents))
+    return ConnectStaffing(Path("bench"), specs, people)
+
+
+def agent_row(agents: int, profiles: int, label: str, run: ApplyRun, writes_bound: int) -> str:
+    s = run.stats
+    staff = sum(n for op, n in s.by_operation.items()
+                if op in ("ListSecurityProfiles", "SearchUsers", "SearchRoutingProfiles", "ListRoutingProfileQueues",
+                          "CreateRoutingProfile", "CreateUser"))
+    return (f"| {agents} | {profiles} | {label} | {s.reads} | {s.writes} | {writes_bound} | {staff} | {s.calls} | "
+            f"{run.seconds:,.1f} | {s.throttled} |")
+
+
+def measure_agents(agents: int, profiles: int) -> list[str]:
+    os.environ.setdefault(PASSWORD_ENV, "Bench-Only-Password-1")  # the fake keeps only its hash
+    world = fake_world(queue_quota=profiles + 50, quick_connect_quota=profiles + 50, rate=RATE, burst=BURST)
+    desired = dataclasses.replace(world.desired(profiles), staffing=staffing(agents, profiles))
+    first = world.apply(desired)
+    again = world.apply(desired)
+    assert again.stats.writes == 0, "a re-run must not write"
+    return [agent_row(agents, profiles, "first run", first, write_lower_bound(profiles) + profiles + agents),
+            agent_row(agents, profiles, "re-run", again, 0)]
+
+
+def render(rows: list[str], agent_rows: list[str] | None = None) -> str:
     lines = [
         SECTION,
         "",
@@ -94,7 +131,7 @@ def render(rows: list[str]) -> str:
         f"Machine: {platform.system()} {platform.machine()}, Python {platform.python_version()}.",
         "",
         "Lower bounds: writes = one per missing resource (2 Lambda associations, a queue and a queue quick",
-        "connect per mapped queue, the module, 4 flows); reads = DescribeInstance + ListHoursOfOperations +",
+        "connect per mapped queue, the module, 5 flows); reads = DescribeInstance + ListHoursOfOperations +",
         "ceil(items / page size) pages of ListLambdaFunctions (25), SearchQueues (500), SearchContactFlows,",
         "SearchContactFlowModules and SearchQuickConnects (100). \"quota s\" is the least time Connect's budget",
         "allows for the run's calls ((calls - 5) / 2); \"writes/2\" is the writes alone at 2 a second.",
@@ -108,6 +145,18 @@ def render(rows: list[str]) -> str:
         *rows,
         "",
         "Targets: re-run at 500 queues 0 writes and at most 25 calls; first run writes equal to the lower bound.",
+        "",
+        "### Agents from a staffing file (`--staffing`)",
+        "",
+        "The same engine with a staffing file: N agents spread over P routing profiles, each profile serving one",
+        "mapped queue on chat and task (so the mapping has P queues). Writes bound = the queue wiring's bound",
+        "for P queues + one CreateRoutingProfile per profile + one CreateUser per agent. \"staff calls\" are the",
+        "agent-related calls: ListSecurityProfiles, SearchUsers (500 a page), SearchRoutingProfiles, one",
+        "ListRoutingProfileQueues per existing profile (on the re-run), CreateRoutingProfile and CreateUser.",
+        "",
+        "| agents | profiles | run | reads | writes | writes bound | staff calls | calls | virtual s | throttled |",
+        "|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|",
+        *(agent_rows or []),
     ]
     return "\n".join(lines) + "\n"
 
@@ -117,7 +166,8 @@ def main() -> None:
     parser.add_argument("--write", action="store_true", help="update the Connect section of bench/RESULTS.md")
     args = parser.parse_args()
     rows = [line for queues in SIZES for line in measure(queues)]
-    block = render(rows)
+    agent_rows = [line for agents, profiles in AGENT_SIZES for line in measure_agents(agents, profiles)]
+    block = render(rows, agent_rows)
     print(block, end="")
     if args.write:
         results = ROOT / "bench" / "RESULTS.md"

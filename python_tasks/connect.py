@@ -41,6 +41,8 @@ class WireConnect(BaseSalesforceApiTask):
         "mapping": {"description": f"The queue mapping file (default: {DEFAULT_MAPPING_FILE})"},
         "fallback_queue": {"description": "Queue name or ARN for contacts routing leaves unqueued (default: the first mapping's)"},
         "routing_profile": {"description": "Add every mapped queue to this routing profile"},
+        "staffing": {"description": "A staffing file (path): agents' routing profiles and Connect users to create; on an "
+                                    "instance that manages its own users their password comes from SCCAC_CONNECT_AGENT_PASSWORD"},
         "dry_run": {"description": "True: show the plan, write nothing (default: False)"},
         "create_queues": {"description": "True: create every missing Connect queue the mapping names (default: each "
                                          "entry's create flag)"},

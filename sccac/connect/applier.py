@@ -6,13 +6,28 @@ the real ARNs (no placeholders), and every create carries the ownership tags.
 
 from __future__ import annotations
 
+import os
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from sccac.connect.agents import (
+    AGENT_SECURITY_PROFILE,
+    CONFIGS_PER_CALL,
+    CONNECT_MANAGED,
+    SALESFORCE_USER_TAG,
+    agent_password,
+    identity_info,
+    media_concurrencies,
+    no_request_logging,
+    profile_changes,
+    profile_description,
+    queue_config,
+    wanted_queues,
+)
 from sccac.connect.desired import CONTENT_TAG, DesiredState, build_flows, content_hash, module_name
 from sccac.connect.errors import PlanRefused, QuotaExceeded, StepFailed
 from sccac.connect.planner import (
@@ -25,7 +40,7 @@ from sccac.connect.planner import (
     queue_description,
     quick_connect_config,
 )
-from sccac.connect.snapshot import InstanceSnapshot, find_by_name
+from sccac.connect.snapshot import InstanceSnapshot, find_by_name, paginate
 from sccac.flows.builders import BuiltFlow, FlowKind
 
 OUTCOME = {Action.CREATE: "created", Action.UPDATE: "updated", Action.UNCHANGED: "unchanged", Action.ADOPT: "adopted"}
@@ -49,12 +64,16 @@ class Refs:
     queues: dict[str, tuple[str, str]] = field(default_factory=dict)  # name -> (id, arn)
     flows: dict[str, tuple[str, str]] = field(default_factory=dict)  # flow kind -> (id, arn)
     quick_connects: dict[str, tuple[str, str]] = field(default_factory=dict)  # queue name -> (id, arn)
+    routing_profiles: dict[str, tuple[str, str]] = field(default_factory=dict)  # name -> (id, arn)
+    users: dict[str, tuple[str, str]] = field(default_factory=dict)  # username -> (id, arn)
 
     @classmethod
     def from_snapshot(cls, desired: DesiredState, snap: InstanceSnapshot, plan: Plan) -> Refs:
         refs = cls(snap.instance_arn, dict(snap.hours))
         refs.queues = {q.name: (q.id, q.arn) for q in snap.queues.values()}
         refs.quick_connects = {q.name: (q.id, q.arn) for q in snap.quick_connects.values()}
+        refs.routing_profiles = {r.name: (r.id, r.arn) for r in snap.routing_profiles.values()}
+        refs.users = {u.name: (u.id, u.arn) for u in snap.users.values()}
         for step in plan.steps:
             if step.kind in (Kind.FLOW, Kind.MODULE) and step.existing is not None:
                 refs.flows[step.target] = (step.existing.id, step.existing.arn)
@@ -76,8 +95,11 @@ def check_plan(plan: Plan) -> None:
 
 
 class Applier:
-    def __init__(self, client: Any, desired: DesiredState, snap: InstanceSnapshot, progress: Progress | None = None) -> None:
+    def __init__(self, client: Any, desired: DesiredState, snap: InstanceSnapshot, progress: Progress | None = None,
+                 environ: Mapping[str, str] | None = None) -> None:
         self.client, self.desired, self.snap = client, desired, snap
+        self.environ = os.environ if environ is None else environ  # where the agents' password comes from
+        self._password: str | None = None
         self.progress = progress or NoProgress()
         self._built: dict[FlowKind, BuiltFlow] | None = None
         self._built_with: str | None = None  # the disconnect flow ARN the cached flows name
@@ -85,6 +107,9 @@ class Applier:
 
     def apply(self, plan: Plan) -> ApplyResult:
         check_plan(plan)
+        if self.snap.identity_management == CONNECT_MANAGED and any(
+                s.kind is Kind.AGENT_USER and s.action is Action.CREATE for s in plan.steps):
+            self._password = agent_password(self.environ)  # before any write: a missing password stops nothing half-way
         self.refs = Refs.from_snapshot(self.desired, self.snap, plan)
         handlers: dict[Kind, Callable[[Step], None]] = {
             Kind.LAMBDA: self._lambda,
@@ -93,6 +118,8 @@ class Applier:
             Kind.FLOW: self._flow,
             Kind.QUICK_CONNECT: self._quick_connect,
             Kind.ROUTING: self._routing,
+            Kind.AGENT_PROFILE: self._agent_profile,
+            Kind.AGENT_USER: self._agent_user,
         }
         outcomes: Counter[str] = Counter()
         for step in plan.steps:
@@ -222,6 +249,74 @@ class Applier:
             self.client.associate_routing_profile_queues(
                 **self._iid, RoutingProfileId=step.existing.id, QueueConfigs=configs[start:start + ROUTING_CONFIGS_PER_CALL]
             )
+
+    def _agent_profile(self, step: Step) -> None:
+        assert self.desired.staffing is not None
+        spec = self.desired.staffing.profile(step.name)
+        queue_ids = {name: ids[0] for name, ids in self.refs.queues.items()}
+        iid, batch = self._iid, CONFIGS_PER_CALL
+        if step.existing is None:
+            configs = [queue_config(k, v) for k, v in wanted_queues(spec, queue_ids).items()]
+            created = self._create(
+                lambda: self.client.create_routing_profile(
+                    **iid, Name=spec.name, Description=profile_description(self.desired.project),
+                    DefaultOutboundQueueId=queue_ids[spec.queues[0].queue], MediaConcurrencies=media_concurrencies(spec),
+                    QueueConfigs=configs[:batch], Tags=self.desired.owner_tags,
+                ),
+                "SearchRoutingProfiles", "RoutingProfiles", spec.name,
+            )
+            profile_id = created.get("RoutingProfileId", "")
+            self.refs.routing_profiles[spec.name] = (profile_id, created.get("RoutingProfileArn", ""))
+            for start in range(batch, len(configs), batch):
+                self.client.associate_routing_profile_queues(**iid, RoutingProfileId=profile_id, QueueConfigs=configs[start:start + batch])
+            return
+        changes, pid = profile_changes(spec, step.existing, queue_ids), step.existing.id
+        for part, call in ((changes.add, self.client.associate_routing_profile_queues),
+                           (changes.update, self.client.update_routing_profile_queues)):
+            configs = [queue_config(k, v) for k, v in part.items()]
+            for start in range(0, len(configs), batch):
+                call(**iid, RoutingProfileId=pid, QueueConfigs=configs[start:start + batch])
+        for start in range(0, len(changes.remove), batch):
+            references = [{"QueueId": q, "Channel": c} for q, c in changes.remove[start:start + batch]]
+            self.client.disassociate_routing_profile_queues(**iid, RoutingProfileId=pid, QueueReferences=references)
+        if changes.concurrency:
+            self.client.update_routing_profile_concurrency(
+                **iid, RoutingProfileId=pid, MediaConcurrencies=media_concurrencies(spec, step.existing.config.get("concurrency")))
+        if changes.default_outbound:
+            self.client.update_routing_profile_default_outbound_queue(
+                **iid, RoutingProfileId=pid, DefaultOutboundQueueId=queue_ids[spec.queues[0].queue])
+        if not self.desired.is_owned(step.existing.tags):
+            self.client.tag_resource(resourceArn=step.existing.arn, tags=self.desired.owner_tags)
+
+    def _agent_user(self, step: Step) -> None:
+        assert self.desired.staffing is not None
+        agent = next(a for a in self.desired.staffing.agents if a.username == step.name)
+        profile_id = self.refs.routing_profiles[agent.routing_profile][0]
+        tags = {**self.desired.owner_tags, SALESFORCE_USER_TAG: agent.salesforce_user}
+        if step.existing is not None:
+            self.client.update_user_routing_profile(**self._iid, UserId=step.existing.id, RoutingProfileId=profile_id)
+            if not self.desired.is_owned(step.existing.tags):
+                self.client.tag_resource(resourceArn=step.existing.arn, tags=tags)
+            return
+        secret = {"Password": self._password} if self._password is not None else {}
+        try:
+            with no_request_logging():
+                created = self.client.create_user(
+                    **self._iid, Username=agent.username, IdentityInfo=identity_info(agent),
+                    PhoneConfig={"PhoneType": "SOFT_PHONE", "AutoAccept": False, "AfterContactWorkTimeLimit": 0},
+                    SecurityProfileIds=[self.snap.security_profiles[AGENT_SECURITY_PROFILE]], RoutingProfileId=profile_id,
+                    Tags=tags, **secret,
+                )
+        except ClientError as exc:
+            found = self._find_user(agent.username) if exc.response["Error"]["Code"] == "DuplicateResourceException" else None
+            if found is None or not self.desired.is_owned(found.get("Tags")):
+                raise
+            created = {"UserId": found["Id"], "UserArn": found["Arn"]}  # an earlier attempt's answer was lost
+        self.refs.users[agent.username] = (created.get("UserId", ""), created.get("UserArn", ""))
+
+    def _find_user(self, username: str) -> dict[str, Any] | None:
+        exact = {"StringCondition": {"FieldName": "Username", "Value": username, "ComparisonType": "EXACT"}}
+        return next(iter(paginate(self.client, "SearchUsers", "Users", InstanceId=self.desired.instance_id, SearchCriteria=exact)), None)
 
     def _create(self, call: Callable[[], dict[str, Any]], search: str, key: str, name: str) -> dict[str, Any]:
         """Create; if Connect says the name exists and it is ours (an earlier attempt's answer was lost), use it."""

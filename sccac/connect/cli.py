@@ -41,6 +41,8 @@ def _common(command: Callable[..., Any]) -> Callable[..., Any]:
                      help="Create every missing Connect queue the mapping names (default: each entry's create flag)."),
         click.option("--routing-profile", default=None,
                      help="Add every mapped queue (chat and task) to this routing profile (entries can name their own)."),
+        click.option("--staffing", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                     help="A staffing file: agents' routing profiles and users to create (see docs/connect.md, Agents)."),
         click.option("--hours-of-operation", default="Basic Hours", show_default=True, help="Hours of operation of new queues."),
         click.option("--project", default="sccac", show_default=True, help="Project name in the ownership tags."),
         click.option("--rate", default=2.0, show_default=True, type=float, help="Requests a second (Connect's default quota)."),

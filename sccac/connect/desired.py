@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from sccac.connect.errors import ConnectUsageError
 from sccac.connect.mapping import QueueMapping
+from sccac.connect.staffing import ConnectStaffing
 from sccac.flows.builders import BuiltFlow, FlowKind, FlowSettings, FlowSettingsError, build_all
 
 MANAGED_TAG = "sccac:managed"
@@ -82,12 +83,24 @@ class DesiredState:
     quick_connects: bool = True  # one QUEUE quick connect per mapped queue (queue transfer flow)
     routing_profile: str | None = None  # add every mapped queue (chat and task) to this routing profile
     hours_of_operation: str = "Basic Hours"  # for queues the engine creates
+    staffing: ConnectStaffing | None = None  # agents' routing profiles and users to create (--staffing)
     owner_tags: dict[str, str] = field(init=False)
 
     def __post_init__(self) -> None:
         if not self.project.strip():
             raise ConnectUsageError("--project must be a non-blank name (it tags what the engine creates)")
         object.__setattr__(self, "owner_tags", {MANAGED_TAG: "true", PROJECT_TAG: self.project})
+        if self.staffing:
+            both = sorted({p.name for p in self.staffing.profiles} & set(self.routing_profiles))
+            if both:
+                raise ConnectUsageError(
+                    f"routing profile(s) {', '.join(both)}: named by the staffing file {self.staffing.path} and by "
+                    "--routing-profile or a mapping entry; list their queues in the staffing file only")
+
+    @property
+    def staffed_profiles(self) -> list[str] | None:
+        """The staffing file's routing profile names, None without a staffing file."""
+        return [p.name for p in self.staffing.profiles] if self.staffing else None
 
     @property
     def fallback_queue(self) -> str:

@@ -43,7 +43,7 @@ class Engine:
     def read(self, desired: DesiredState) -> InstanceSnapshot:
         try:
             return read_instance(self.client, desired.instance_id, quick_connects=desired.quick_connects,
-                                 routing_profiles=bool(desired.routing_profiles))
+                                 routing_profiles=bool(desired.routing_profiles), staffed_profiles=desired.staffed_profiles)
         except ClientError as exc:
             error = exc.response.get("Error", {})
             raise StepFailed(f"read ({exc.operation_name})", f"instance {desired.instance_id}", error.get("Code", "?"),
@@ -82,6 +82,17 @@ def output_document(desired: DesiredState, refs: Refs, client: Any) -> dict[str,
             entry["quick_connect_arn"] = refs.quick_connects[name][1]
         queues.append(entry)
     flows = {kind: {"id": ids[0], "arn": ids[1]} for kind, ids in sorted(refs.flows.items())}
+    staff: dict[str, Any] = {}
+    if desired.staffing:
+        # The Salesforce side maps each Connect user to its Salesforce user (user_arn, see docs/connect.md, Agents).
+        staff["routing_profiles"] = [
+            {"name": p.name, "id": refs.routing_profiles.get(p.name, ("", ""))[0], "arn": refs.routing_profiles.get(p.name, ("", ""))[1]}
+            for p in desired.staffing.profiles]
+        staff["agents"] = [
+            {"name": a.name, "connect_user": a.username, "user_id": refs.users.get(a.username, ("", ""))[0],
+             "user_arn": refs.users.get(a.username, ("", ""))[1], "routing_profile": a.routing_profile,
+             "salesforce_user": a.salesforce_user}
+            for a in desired.staffing.agents]
     return {
         "instance_id": desired.instance_id,
         "instance_arn": refs.instance_arn,
@@ -90,4 +101,5 @@ def output_document(desired: DesiredState, refs: Refs, client: Any) -> dict[str,
         "flows": flows,
         "task_routing_flow_id": flows.get(FlowKind.TASK_ROUTING.value, {}).get("id"),
         "inbound_chat_flow_id": flows.get(FlowKind.INBOUND_CHAT.value, {}).get("id"),
+        **staff,
     }

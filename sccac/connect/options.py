@@ -21,7 +21,7 @@ _FIELDS = {"mapping": "mapping_path"}
 # By the field's annotation (a string: the module uses postponed annotations).
 _READERS: dict[str, Callable[[Any], Read]] = {
     "str": read_text, "str | None": read_text, "int": read_whole, "float": read_number, "bool": read_flag,
-    "Path": read_path,
+    "Path": read_path, "Path | None": read_path,
 }
 
 

@@ -13,6 +13,14 @@ from collections import Counter
 from dataclasses import dataclass, field
 from enum import Enum
 
+from sccac.connect.agents import (
+    AGENT_SECURITY_PROFILE,
+    CONNECT_MANAGED,
+    PASSWORD_ENV,
+    create_writes,
+    profile_changes,
+    user_problems,
+)
 from sccac.connect.desired import (
     CONTENT_TAG,
     FLOW_ORDER,
@@ -28,6 +36,7 @@ from sccac.connect.mapping import QueueMapping
 from sccac.lambdas.ids import CONNECT_QUEUE_ARN_RE as QUEUE_ARN_RE
 from sccac.connect.quotas import Quotas
 from sccac.connect.snapshot import Existing, InstanceSnapshot
+from sccac.connect.staffing import ProfileSpec
 from sccac.flows.builders import CONNECT_TYPES, FlowKind
 
 ROUTING_CHANNELS = ("CHAT", "TASK")
@@ -41,6 +50,8 @@ class Kind(str, Enum):
     FLOW = "flow"
     QUICK_CONNECT = "quick connect"
     ROUTING = "routing profile"
+    AGENT_PROFILE = "agent routing profile"  # a staffing file's routing profile (the engine creates it)
+    AGENT_USER = "agent user"
 
 
 class Action(str, Enum):
@@ -55,6 +66,7 @@ class Action(str, Enum):
 class PlanOptions:
     take_ownership: bool = False  # update (and tag) same-name flows, module, quick connects it does not own
     overwrite_console_edits: bool = False  # update owned flows edited since the engine deployed them
+    agent_password_set: bool | None = None  # whether PASSWORD_ENV is set (None: not known; the plan says nothing)
 
 
 @dataclass(frozen=True)
@@ -109,6 +121,9 @@ def make_plan(desired: DesiredState, snap: InstanceSnapshot, quotas: Quotas, opt
     if desired.quick_connects:
         steps += _quick_connect_steps(desired, snap, queue_names, flow_steps, options)
     steps += [_routing_step(name, mappings, snap, queue_names) for name, mappings in desired.routing_profiles.items()]
+    if desired.staffing:
+        created = {s.name for s in queue_steps if s.action is Action.CREATE}
+        steps += _staffing_steps(desired, snap, created, options)
     plan = Plan(desired.instance_id, steps, quotas)
     plan.quota_issues = quota_issues(plan, snap)
     return plan
@@ -312,6 +327,78 @@ def _routing_step(name: str, mappings: list[QueueMapping], snap: InstanceSnapsho
                 queues=missing, writes=calls)
 
 
+# -- agents: routing profiles and users of the staffing file ----------------------------------
+
+def _staffing_steps(desired: DesiredState, snap: InstanceSnapshot, created_queues: set[str], options: PlanOptions) -> list[Step]:
+    assert desired.staffing is not None
+    staffing = desired.staffing
+    problems = []
+    for spec in staffing.profiles:
+        for q in spec.queues:
+            if q.queue not in snap.queues and q.queue not in created_queues:
+                problems.append(f"{spec.where}: queues: Connect queue {q.queue!r} is not in the instance and the mapping "
+                                "does not create it; map it (create: true) or name an existing queue")
+    if AGENT_SECURITY_PROFILE not in snap.security_profiles:
+        known = ", ".join(sorted(snap.security_profiles)) or "none"
+        problems.append(f"{staffing.path}: agents: the instance has no security profile {AGENT_SECURITY_PROFILE!r} "
+                        f"(it has: {known}); restore it, agent users get it")
+    problems += user_problems(staffing.agents, snap.identity_management)
+    if problems:
+        raise ConnectUsageError("; ".join(problems))
+    # Queues created this run have no id yet: a stand-in no existing configuration has (they are to add).
+    queue_ids = {name: q.id for name, q in snap.queues.items()} | {name: f"new:{name}" for name in created_queues}
+    steps = [_agent_profile_step(spec, snap.routing_profiles.get(spec.name), queue_ids, desired, options)
+             for spec in staffing.profiles]
+    for agent in staffing.agents:
+        profile = snap.routing_profiles.get(agent.routing_profile)
+        steps.append(_agent_user_step(agent.username, agent.routing_profile, profile.id if profile else None,
+                                      snap.users.get(agent.username), snap.identity_management, desired, options))
+    return steps
+
+
+def _agent_profile_step(spec: ProfileSpec, existing: Existing | None, queue_ids: dict[str, str], desired: DesiredState,
+                        options: PlanOptions) -> Step:
+    if existing is None:
+        channels = ", ".join(f"{c.lower()} {n}" for c, n in spec.concurrency)
+        return Step(Kind.AGENT_PROFILE, spec.name, Action.CREATE, f"{len(spec.queues)} queue(s); {channels}",
+                    writes=create_writes(spec))
+    changes = profile_changes(spec, existing, queue_ids)
+    if not desired.is_owned(existing.tags):
+        if changes.empty:
+            return Step(Kind.AGENT_PROFILE, spec.name, Action.ADOPT, "exists, not created by sccac, same queues and concurrency",
+                        existing=existing)
+        if not options.take_ownership:
+            return Step(Kind.AGENT_PROFILE, spec.name, Action.REFUSE,
+                        f"exists, not created by sccac, differs ({changes.reason}) (--take-ownership to update it)", existing=existing)
+        return Step(Kind.AGENT_PROFILE, spec.name, Action.UPDATE, f"takes ownership: {changes.reason} and tags",
+                    existing=existing, writes=changes.writes + 1)
+    if changes.empty:
+        return Step(Kind.AGENT_PROFILE, spec.name, Action.UNCHANGED, existing=existing)
+    return Step(Kind.AGENT_PROFILE, spec.name, Action.UPDATE, changes.reason, existing=existing, writes=changes.writes)
+
+
+def _agent_user_step(username: str, profile: str, profile_id: str | None, existing: Existing | None, identity: str,
+                     desired: DesiredState, options: PlanOptions) -> Step:
+    if existing is None:
+        reason = f"routing profile {profile}"
+        if identity == CONNECT_MANAGED:
+            reason += f"; password from {PASSWORD_ENV}" + (" (not set: apply stops)" if options.agent_password_set is False else "")
+        return Step(Kind.AGENT_USER, username, Action.CREATE, reason, writes=1)
+    same = profile_id is not None and existing.config.get("routing_profile_id") == profile_id
+    if not desired.is_owned(existing.tags):
+        if same:
+            return Step(Kind.AGENT_USER, username, Action.ADOPT, "exists, not created by sccac, same routing profile", existing=existing)
+        if not options.take_ownership:
+            return Step(Kind.AGENT_USER, username, Action.REFUSE,
+                        f"exists, not created by sccac, other routing profile (--take-ownership to move it to {profile})",
+                        existing=existing)
+        return Step(Kind.AGENT_USER, username, Action.UPDATE, f"takes ownership: routing profile {profile} and tags",
+                    existing=existing, writes=2)
+    if same:
+        return Step(Kind.AGENT_USER, username, Action.UNCHANGED, existing=existing)
+    return Step(Kind.AGENT_USER, username, Action.UPDATE, f"routing profile {profile}", existing=existing, writes=1)
+
+
 # -- quotas ------------------------------------------------------------------------------------
 
 def quota_issues(plan: Plan, snap: InstanceSnapshot) -> list[str]:
@@ -322,10 +409,13 @@ def quota_issues(plan: Plan, snap: InstanceSnapshot) -> list[str]:
         ("flow modules", len(snap.modules), creates[Kind.MODULE], plan.quotas.flow_modules, "Modules per instance"),
         ("quick connects", len(snap.quick_connects), creates[Kind.QUICK_CONNECT], plan.quotas.quick_connects, "Quick connects per instance"),
         ("Lambda functions", len(snap.lambda_functions), creates[Kind.LAMBDA], plan.quotas.lambda_functions, "Lambda functions per instance"),
+        ("routing profiles", len(snap.routing_profiles), creates[Kind.AGENT_PROFILE], plan.quotas.routing_profiles,
+         "Routing profiles per instance"),
+        ("users", len(snap.users), creates[Kind.AGENT_USER], plan.quotas.users, "Users per instance"),
     ]
     return [
         f"{label}: {have} in the instance + {new} to create = {have + new} > quota {limit} ({plan.quotas.source}); "
-        f"request an increase of Amazon Connect '{quota_name}' in Service Quotas or map fewer queues"
+        f"request an increase of Amazon Connect '{quota_name}' in Service Quotas or map (or staff) fewer"
         for label, have, new, limit, quota_name in checks
         if new and have + new > limit
     ]

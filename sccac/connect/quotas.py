@@ -15,6 +15,8 @@ class Quotas:
     flow_modules: int = 100
     quick_connects: int = 100
     lambda_functions: int = 50
+    routing_profiles: int = 100
+    users: int = 500
     source: str = "Amazon Connect defaults"
 
 
@@ -27,6 +29,8 @@ _QUOTA_NAMES = {
     "flow modules per instance": "flow_modules",
     "quick connects per instance": "quick_connects",
     "lambda functions per instance": "lambda_functions",
+    "routing profiles per instance": "routing_profiles",
+    "users per instance": "users",
 }
 
 

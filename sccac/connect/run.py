@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import functools
+import os
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from sccac.clock import RealClock
+from sccac.connect.agents import PASSWORD_ENV
 from sccac.connect.desired import DesiredState, FlowInputs
 from sccac.connect.engine import ApplyRun, Engine, PlanRun
 from sccac.connect.errors import ConnectUsageError
@@ -24,6 +26,7 @@ from sccac.connect.pacing import CallMeter, TokenBucket
 from sccac.connect.planner import PlanOptions
 from sccac.connect.applier import Progress
 from sccac.connect.quotas import Quotas, quotas_from_service_quotas
+from sccac.connect.staffing import load_staffing
 from sccac.connect.session import aws_session, connect_client, resolve_instance
 from sccac.lambdas.ids import UUID_RE
 from sccac.mappings.model import DEFAULT_MAPPING_FILE
@@ -58,10 +61,12 @@ class WiringOptions:
     take_ownership: bool = False
     overwrite_console_edits: bool = False
     create_queues: bool = False  # create every missing queue named in the mapping, whatever its entry's create says
+    staffing: Path | None = None  # a staffing file: agents' routing profiles and users to create
 
     @property
     def plan_options(self) -> PlanOptions:
-        return PlanOptions(self.take_ownership, self.overwrite_console_edits)
+        return PlanOptions(self.take_ownership, self.overwrite_console_edits,
+                           agent_password_set=bool(os.environ.get(PASSWORD_ENV)) if self.staffing else None)
 
 
 @dataclass
@@ -111,6 +116,7 @@ def open_run(options: WiringOptions) -> WiringRun:
     """Check the options, read the mapping file, connect (or start the in-memory fake) and resolve the instance."""
     check_options(options)
     mappings = load_mappings(options.mapping_path)
+    staffing = load_staffing(options.staffing) if options.staffing else None
     if options.create_queues:
         mappings = tuple(m if m.is_arn else dataclasses.replace(m, create=True) for m in mappings)
     inputs = FlowInputs(
@@ -141,6 +147,6 @@ def open_run(options: WiringOptions) -> WiringRun:
     desired = DesiredState(
         resolve_instance(client, options.instance_id), mappings, inputs, project=options.project,
         quick_connects=options.quick_connects, routing_profile=options.routing_profile,
-        hours_of_operation=options.hours_of_operation,
+        hours_of_operation=options.hours_of_operation, staffing=staffing,
     )
     return WiringRun(options, client, meter, engine, quotas, desired, virtual_time, offline_instance)

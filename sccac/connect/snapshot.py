@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,6 +35,11 @@ class InstanceSnapshot:
     modules: dict[str, Existing] = field(default_factory=dict)
     quick_connects: dict[str, Existing] = field(default_factory=dict)
     routing_profiles: dict[str, Existing] = field(default_factory=dict)  # by name; read only when some are named
+    # Read only with a staffing file: users by username, security profiles (name -> id), and the
+    # instance's identity management (CONNECT_MANAGED users need a password, SAML users must not have one).
+    users: dict[str, Existing] = field(default_factory=dict)
+    security_profiles: dict[str, str] = field(default_factory=dict)
+    identity_management: str = ""
 
     def queue_by_arn(self, arn: str) -> Existing | None:
         return next((q for q in self.queues.values() if q.arn == arn), None)
@@ -64,8 +69,12 @@ def _snake(name: str) -> str:
 
 def describe_instance(client: Any, instance_id: str) -> str:
     """The instance ARN; an unknown instance is a usage error (wrong id or region)."""
+    return str(_describe(client, instance_id)["Arn"])
+
+
+def _describe(client: Any, instance_id: str) -> dict[str, Any]:
     try:
-        return str(client.describe_instance(InstanceId=instance_id)["Instance"]["Arn"])
+        return dict(client.describe_instance(InstanceId=instance_id)["Instance"])
     except ClientError as exc:
         if exc.response["Error"]["Code"] == "ResourceNotFoundException":
             region = client.meta.region_name
@@ -76,8 +85,13 @@ def describe_instance(client: Any, instance_id: str) -> str:
         raise
 
 
-def read_instance(client: Any, instance_id: str, *, quick_connects: bool = True, routing_profiles: bool = False) -> InstanceSnapshot:
-    snap = InstanceSnapshot(instance_id, describe_instance(client, instance_id))
+def read_instance(client: Any, instance_id: str, *, quick_connects: bool = True, routing_profiles: bool = False,
+                  staffed_profiles: Collection[str] | None = None) -> InstanceSnapshot:
+    """``staffed_profiles`` (a staffing file's routing profile names): also read users, security profiles and
+    those profiles' queue configurations (one ListRoutingProfileQueues per existing profile)."""
+    described = _describe(client, instance_id)
+    snap = InstanceSnapshot(instance_id, str(described["Arn"]), identity_management=str(described.get("IdentityManagementType", "")))
+    routing_profiles = routing_profiles or staffed_profiles is not None
     i = {"InstanceId": instance_id}
     snap.hours = {h["Name"]: h["Id"] for h in paginate(client, "ListHoursOfOperations", "HoursOfOperationSummaryList", **i)}
     snap.lambda_functions = set(paginate(client, "ListLambdaFunctions", "LambdaFunctions", **i))
@@ -96,9 +110,33 @@ def read_instance(client: Any, instance_id: str, *, quick_connects: bool = True,
     if routing_profiles:
         for r in paginate(client, "SearchRoutingProfiles", "RoutingProfiles", **i):
             snap.routing_profiles[r["Name"]] = Existing(
-                r["RoutingProfileId"], r["RoutingProfileArn"], r["Name"], r.get("Tags", {}), queue_ids=frozenset(r.get("AssociatedQueueIds", []))
+                r["RoutingProfileId"], r["RoutingProfileArn"], r["Name"], r.get("Tags", {}), r.get("Description", ""),
+                queue_ids=frozenset(r.get("AssociatedQueueIds", [])),
+                config={"concurrency": {m["Channel"]: m["Concurrency"] for m in r.get("MediaConcurrencies", [])},
+                        "default_outbound": r.get("DefaultOutboundQueueId", "")},
             )
+    if staffed_profiles is not None:
+        _read_staff(client, snap, staffed_profiles)
     return snap
+
+
+def _read_staff(client: Any, snap: InstanceSnapshot, profiles: Collection[str]) -> None:
+    i = {"InstanceId": snap.instance_id}
+    snap.security_profiles = {s["Name"]: s["Id"] for s in paginate(client, "ListSecurityProfiles", "SecurityProfileSummaryList", **i)}
+    for u in paginate(client, "SearchUsers", "Users", **i):
+        snap.users[u["Username"]] = Existing(
+            u["Id"], u["Arn"], u["Username"], u.get("Tags", {}),
+            config={"routing_profile_id": u.get("RoutingProfileId", ""), "security_profile_ids": u.get("SecurityProfileIds", [])},
+        )
+    for name in profiles:
+        profile = snap.routing_profiles.get(name)
+        if profile is None:
+            continue
+        queues = {(q["QueueId"], q["Channel"]): (q["Priority"], q["Delay"])
+                  for q in paginate(client, "ListRoutingProfileQueues", "RoutingProfileQueueConfigSummaryList",
+                                    RoutingProfileId=profile.id, **i)}
+        snap.routing_profiles[name] = Existing(profile.id, profile.arn, profile.name, profile.tags, profile.description,
+                                               queue_ids=profile.queue_ids, config={**profile.config, "queues": queues})
 
 
 def find_by_name(client: Any, operation: str, key: str, instance_id: str, name: str) -> dict[str, Any] | None:

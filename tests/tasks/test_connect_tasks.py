@@ -176,6 +176,42 @@ def test_create_queues_creates_what_the_entries_do_not_ask_for(tmp_path, omni):
     assert task.return_values["queues"][0]["connect_queue"] == "New Queue" and task.return_values["queues"][0]["queue_arn"]
 
 
+def test_wiring_with_staffing_creates_the_agents_without_logging_their_password(tmp_path, mapping, omni, monkeypatch, caplog):
+    marker = "Marker-Pw-7f3c9e1d"
+    monkeypatch.setenv("SCCAC_CONNECT_AGENT_PASSWORD", marker)
+    staffing = tmp_path / "staffing.yml"
+    staffing.write_text("routing_profiles:\n  - name: Support Agents\n    queues: [Support Queue]\n    concurrency: {CHAT: 2, TASK: 1}\n"
+                        "agents:\n  - name: maria\n    connect_user: maria.agent\n    routing_profile: Support Agents\n"
+                        "    salesforce_user: maria@sccac.example\n", encoding="utf-8")
+    caplog.set_level("DEBUG")
+    task = _wire(tmp_path, mapping, staffing=str(staffing))
+    [agent] = task.return_values["agents"]
+    assert agent["connect_user"] == "maria.agent" and agent["user_arn"].startswith("arn:aws:connect:")
+    assert agent["salesforce_user"] == "maria@sccac.example"
+    assert any(r.getMessage() == "created agent user maria.agent" for r in caplog.records)  # one progress line per resource
+    assert marker not in caplog.text and marker not in (tmp_path / "wiring.json").read_text()
+
+
+def test_wiring_with_a_bad_staffing_file_names_file_entry_and_field(tmp_path, mapping, omni):
+    staffing = tmp_path / "staffing.yml"
+    staffing.write_text("routing_profiles:\n  - name: Support Agents\n    queues: [Support Queue]\n"
+                        "agents:\n  - name: maria\n    routing_profile: Support Agents\n    salesforce_user: m@x.example\n",
+                        encoding="utf-8")
+    with pytest.raises(TaskOptionsError, match=r"staffing.yml: agents\[0\] \(maria\): connect_user: missing or not text"):
+        _wire(tmp_path, mapping, staffing=str(staffing))
+
+
+def test_scratch_org_ci_wires_the_robot_staffing_fixture():
+    import yaml
+    from pathlib import Path
+
+    flows = yaml.safe_load(Path("cumulusci.yml").read_text(encoding="utf-8"))["flows"]
+    fixture = "robot/SCCAC/resources/offline/staffing.yml"
+    assert flows["ci_feature"]["steps"][3]["options"]["wire_connect"]["staffing"] == fixture
+    step = next(s for s in flows["robot_org_setup"]["steps"].values() if s.get("task") == "wire_connect")
+    assert step["options"]["staffing"] == fixture and Path(fixture).is_file()
+
+
 def test_wire_connect_reads_the_cli_s_options_by_the_same_names(tmp_path):
     from sccac.connect.run import WiringOptions
 

@@ -17,6 +17,9 @@ from sccac.testing.connect.models import ConnectBackend, Faults, Instance
 from sccac.testing.connect.models import Quotas as InstanceQuotas
 from sccac.testing.connect.deletes import Deletes
 from sccac.testing.connect.responses import ConnectFake, virtual_retry_sleep
+from sccac.testing.connect.routing import ContactRouter
+from sccac.testing.connect.routing_responses import RoutingOperations
+from sccac.testing.connect.users import AgentDirectory
 
 ACCOUNT = "123456789012"
 SESSION_LAMBDA = f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:sccac-CreateMessagingSession"
@@ -31,6 +34,8 @@ class FakeWorld:
     instance: Instance
     engine: Engine
     meter: CallMeter
+    router: ContactRouter | None = None  # the instance's users and routing profiles (agent staffing)
+    directory: AgentDirectory | None = None  # security profiles, user records (password hashes, tags)
 
     @property
     def backend(self) -> ConnectBackend:
@@ -44,7 +49,8 @@ class FakeWorld:
 
     def quotas(self) -> Quotas:
         q = self.instance.quotas
-        return Quotas(q.queues, q.contact_flows, q.flow_modules, q.quick_connects, q.lambda_functions, source="the fake instance")
+        return Quotas(q.queues, q.contact_flows, q.flow_modules, q.quick_connects, q.lambda_functions,
+                      q.routing_profiles, q.users, source="the fake instance")
 
     def plan(self, desired: DesiredState, options: PlanOptions = PlanOptions()) -> PlanRun:
         with virtual_retry_sleep(self.clock):
@@ -65,7 +71,11 @@ def fake_world(*, queue_quota: int = 50, quick_connect_quota: int = 100, faults:
     instance = fake.backend.create_instance(alias, InstanceQuotas(queues=queue_quota, quick_connects=quick_connect_quota), instance_id)
     meter = CallMeter(clock, TokenBucket(clock, rate, burst) if pace else None)
     client = meter.attach(fake.client(max_attempts=max_attempts))
-    return FakeWorld(clock, fake, instance, Engine(client, meter, clock), meter)
+    # Users and routing profiles: what a staffing file needs.
+    router = ContactRouter(fake.backend, instance.id)
+    RoutingOperations(fake, router)
+    directory = AgentDirectory(fake, router)
+    return FakeWorld(clock, fake, instance, Engine(client, meter, clock), meter, router, directory)
 
 
 @contextmanager

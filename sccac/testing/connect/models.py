@@ -44,6 +44,7 @@ class Quotas:
     quick_connects: int = 100
     lambda_functions: int = 50
     routing_profiles: int = 100
+    users: int = 500
 
 
 @dataclass
@@ -150,6 +151,7 @@ class Instance:
     quick_connects: dict[str, QuickConnect] = field(default_factory=dict)
     lambda_functions: list[str] = field(default_factory=list)
     contacts: list[Contact] = field(default_factory=list)
+    identity_management: str = "CONNECT_MANAGED"  # or SAML: decides whether CreateUser needs or refuses a password
 
     def arn_of(self, kind: str, resource_id: str) -> str:
         return f"{self.arn}/{kind}/{resource_id}"

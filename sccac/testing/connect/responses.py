@@ -339,7 +339,7 @@ def _tag_match(item: Any, search_filter: dict[str, Any]) -> bool:
 # -- bodies -------------------------------------------------------------------------------------
 
 def _instance_body(inst: Instance) -> dict[str, Any]:
-    return {"Id": inst.id, "Arn": inst.arn, "InstanceAlias": inst.alias, "IdentityManagementType": "CONNECT_MANAGED",
+    return {"Id": inst.id, "Arn": inst.arn, "InstanceAlias": inst.alias, "IdentityManagementType": inst.identity_management,
             "InstanceStatus": "ACTIVE", "CreatedTime": inst.created, "InboundCallsEnabled": True, "OutboundCallsEnabled": True}
 
 
