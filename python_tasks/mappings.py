@@ -16,11 +16,24 @@ from sccac.mappings.model import DEFAULT_MAPPING_FILE, MappingFile, MappingFileE
 from sccac.mappings.reader import read_mapping_file
 from sccac.mappings.status import mapping_status
 from sccac.mappings.validate import check_mapping_file, omni_queues_by_name
+from sccac.salesforce import agents as agent_mapping
 from sccac.salesforce import org as org_access
 from sccac.salesforce.org import OrgSetupError
 from sccac.salesforce.render import render_queue_mappings
 
+WIRING_FILE = "out/connect/wiring.json"
 _MAPPING_OPTION = {"description": f"The mapping file (default: {DEFAULT_MAPPING_FILE})"}
+
+
+def read_wiring_document(path: Path) -> dict:
+    """The Connect wiring's output document (wire_connect writes it)."""
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise TaskOptionsError(f"{path}: cannot read the Connect wiring's output ({exc}); run wire_connect again") from None
+    if not isinstance(document, dict):
+        raise TaskOptionsError(f"{path}: not the Connect wiring's output (a JSON object); run wire_connect again")
+    return document
 
 
 class _MappingFileTask(BaseSalesforceApiTask):
@@ -130,8 +143,8 @@ class DeployQueueMappings(_MappingFileTask):
 
     def _run_task(self):
         mapping = self._read()
-        wiring_path = Path(self.options.get("wiring") or "out/connect/wiring.json")
-        wiring = json.loads(wiring_path.read_text(encoding="utf-8")) if wiring_path.is_file() else None
+        wiring_path = Path(self.options.get("wiring") or WIRING_FILE)
+        wiring = read_wiring_document(wiring_path) if wiring_path.is_file() else None
         resolved = resolve_mappings(mapping, wiring)
         for entry in resolved.unresolved:
             self.logger.warning(f"{self.path}:{entry.line}: {entry.omni_queue}: no ARN for Connect queue "
@@ -149,7 +162,8 @@ class DeployQueueMappings(_MappingFileTask):
             center = org_access.find_contact_center(self.sf, self.options.get("call_center"))
             mirrored = (0, 0)
             if center:
-                wanted = [(queues[r.omni_queue], r.connect_queue_arn, resolved.quick_connects.get(r.omni_queue))
+                wanted = [org_access.RoutingTarget.for_queue(queues[r.omni_queue], r.connect_queue_arn,
+                                                             resolved.quick_connects.get(r.omni_queue))
                           for r in resolved.records if r.active]
                 mirrored = org_access.mirror_routing_map(self.sf, center, wanted)
         self.logger.info(f"Deployed {len(resolved.records)} mapping record(s)"
@@ -157,3 +171,50 @@ class DeployQueueMappings(_MappingFileTask):
                             "; the org has no Amazon Connect contact center: no routing map to mirror"))
         self.return_values = {"deployed": len(resolved.records), "unresolved": [e.omni_queue for e in resolved.unresolved],
                               "routing_map_created": mirrored[0], "routing_map_updated": mirrored[1]}
+
+
+class MapConnectAgents(BaseSalesforceApiTask):
+    task_docs = (
+        "Maps the Connect agents wire_connect created (its output's agents, from a staffing file) to their Salesforce "
+        "users: adds each user to the Amazon Connect contact center and writes a CallCenterRoutingMap row (the user, "
+        "the Connect user ARN), so Omni-Channel can offer an agent's work to the right user. Checks every agent "
+        "before writing; a re-run writes nothing. Skipped with a warning when the org has no contact center."
+    )
+    task_options = {
+        "wiring": {"description": f"The Connect wiring's output document (default: {WIRING_FILE})"},
+        "call_center": {"description": "Internal name of the contact center when the org has several"},
+        "match_users_by": {"description": "How an agent's Salesforce user is found: username (the staffing file's "
+                                          "salesforce_user, default) or alias (User.Alias = the agent's name, as "
+                                          "create_robot_agents makes them)"},
+    }
+
+    def _init_options(self, kwargs):
+        super()._init_options(kwargs)
+        self.match_by = str(self.options.get("match_users_by") or "username").strip().lower()
+        if self.match_by not in agent_mapping.MATCH_BY:
+            raise TaskOptionsError(f"match_users_by: {self.match_by!r} is not one of {', '.join(agent_mapping.MATCH_BY)}")
+        self.wiring_path = Path(self.options.get("wiring") or WIRING_FILE)
+
+    def _run_task(self):
+        if not self.wiring_path.is_file():
+            raise TaskOptionsError(f"{self.wiring_path}: no Connect wiring output; run wire_connect with a staffing "
+                                   "file first")
+        with cumulusci_errors():
+            agents = agent_mapping.wired_agents(read_wiring_document(self.wiring_path), str(self.wiring_path))
+            if not agents:
+                self.logger.warning(f"{self.wiring_path}: no Connect agents (wire_connect ran without staffing): "
+                                    "nothing to map")
+                self.return_values = {"agents": 0}
+                return
+            center = org_access.find_contact_center(self.sf, self.options.get("call_center"))
+            if not center:
+                self.logger.warning("The org has no Amazon Connect contact center: no agent to map; set up the contact "
+                                    "center (Setup > Contact Centers), then run this task again")
+                self.return_values = {"agents": 0, "skipped": "no contact center"}
+                return
+            result = agent_mapping.map_agents(self.sf, agents, center, self.match_by)
+        for agent in agents:
+            self.logger.info(f"agent {agent.name}: Connect user {agent.connect_user} mapped")
+        self.logger.info(f"{result['agents']} agent(s): {result['added_to_contact_center']} added to the contact center; "
+                         f"routing map: {result['routing_map_created']} created, {result['routing_map_updated']} updated")
+        self.return_values = result

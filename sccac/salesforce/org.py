@@ -8,7 +8,7 @@ does not grow with the number of queues.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from sccac.errors import SccacUsageError
 from sccac.mappings.sides import OmniQueue
@@ -97,33 +97,44 @@ def omni_queue_ids(queues: Iterable[OmniQueue]) -> dict[str, str]:
     return {q.developer_name: q.id for q in queues}
 
 
+class RoutingTarget(NamedTuple):
+    """One row the contact center's routing map should have: a Salesforce queue or user (``reference_id``) and the
+    contact center's id for it (``external_id``: the Connect queue or user ARN), with the queue's quick connect."""
+
+    reference_id: str
+    name: str  # the queue's or agent's developer name: the row's DeveloperName and MasterLabel
+    external_id: str
+    quick_connect: str | None = None
+
+    @classmethod
+    def for_queue(cls, queue: OmniQueue, arn: str, quick_connect: str | None) -> RoutingTarget:
+        return cls(queue.id, queue.developer_name, arn, quick_connect)
+
+
 def routing_map_changes(
-    call_center_id: str,
-    wanted: Sequence[tuple[OmniQueue, str, str | None]],
-    current: Sequence[RoutingMapEntry],
+    call_center_id: str, wanted: Sequence[RoutingTarget], current: Sequence[RoutingMapEntry]
 ) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]:
-    """What mirrors ``wanted`` (Omni-Queue, Connect queue ARN, quick connect ARN) into the contact center's
-    routing map: CallCenterRoutingMap records to create, and field updates by record id for rows that map
-    the queue elsewhere. Both empty when the map already agrees, so a re-run writes nothing."""
-    by_queue = {r.reference_record_id: r for r in current}
+    """What mirrors ``wanted`` into the contact center's routing map: CallCenterRoutingMap records to create, and
+    field updates by record id for rows that map the queue or user elsewhere. Both empty when the map already
+    agrees, so a re-run writes nothing."""
+    by_reference = {r.reference_record_id: r for r in current}
     creates: list[dict[str, Any]] = []
     updates: dict[str, dict[str, Any]] = {}
-    for queue, arn, quick in wanted:
-        row = by_queue.get(queue.id)
+    for target in wanted:
+        row = by_reference.get(target.reference_id)
         if row is None:
             creates.append({
-                "CallCenterId": call_center_id, "ReferenceRecordId": queue.id, "ExternalId": arn, "QuickConnect": quick,
+                "CallCenterId": call_center_id, "ReferenceRecordId": target.reference_id,
+                "ExternalId": target.external_id, "QuickConnect": target.quick_connect,
                 # Salesforce's own naming for queue rows: <queue developer name>_<call center id>.
-                "DeveloperName": f"{queue.developer_name}_{call_center_id}"[:80], "MasterLabel": queue.developer_name[:80],
+                "DeveloperName": f"{target.name}_{call_center_id}"[:80], "MasterLabel": target.name[:80],
             })
-        elif (row.external_id, row.quick_connect or None) != (arn, quick) and row.id:
-            updates[row.id] = {"ExternalId": arn, "QuickConnect": quick}
+        elif (row.external_id, row.quick_connect or None) != (target.external_id, target.quick_connect) and row.id:
+            updates[row.id] = {"ExternalId": target.external_id, "QuickConnect": target.quick_connect}
     return creates, updates
 
 
-def mirror_routing_map(
-    sf: Any, call_center_id: str, wanted: Sequence[tuple[OmniQueue, str, str | None]]
-) -> tuple[int, int]:
+def mirror_routing_map(sf: Any, call_center_id: str, wanted: Sequence[RoutingTarget]) -> tuple[int, int]:
     """Make the contact center's routing map agree with ``wanted``; returns (created, updated)."""
     creates, updates = routing_map_changes(call_center_id, wanted, read_routing_map(sf, call_center_id))
     for fields in creates:

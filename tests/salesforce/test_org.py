@@ -10,6 +10,7 @@ from sccac.salesforce.org import (
     OrgSetupError,
     ensure_custom_msg_channel,
     find_contact_center,
+    RoutingTarget,
     mirror_routing_map,
     read_channel_address_identifier,
     read_deployed_mappings,
@@ -91,7 +92,7 @@ def test_routing_map_mirror_creates_updates_and_then_writes_nothing(org):
     billing = OmniQueue("00G2", "Billing", "Billing", "cfg", "ExternalRouting")
     org.add("CallCenterRoutingMap", Id="0hn1", CallCenterId="04v1", ReferenceRecordId="00G2", ExternalId="old-arn", QuickConnect=None)
     quick = "arn:aws:connect:eu-west-2:123456789012:instance/5f1c9c1e-2a8b-4d6e-9c3f-7b2a1d4e6f80/transfer-destination/q1"
-    wanted = [(support, ARN, quick), (billing, ARN, None)]
+    wanted = [RoutingTarget.for_queue(support, ARN, quick), RoutingTarget.for_queue(billing, ARN, None)]
     assert mirror_routing_map(org.sf, "04v1", wanted) == (1, 1)
     assert org.inserts == [("CallCenterRoutingMap", {
         "CallCenterId": "04v1", "ReferenceRecordId": "00G1", "ExternalId": ARN, "QuickConnect": quick,

@@ -23,7 +23,7 @@ def org(monkeypatch):
 
         def deploy(task, path):
             real_deploy(task, path)
-            problems = getattr(fake, "_last_deploy_problems", [])
+            problems = fake.last_deploy_problems
             assert problems == [], f"the org would refuse the deploy of {path}: {problems}"
             fake.deployed.append(path)
 
