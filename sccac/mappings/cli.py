@@ -42,7 +42,10 @@ def _instance(instance_id: str | None, region: str | None, profile: str | None) 
     return read_instance_view(instance_id, region, profile)
 
 
-_file_argument = click.argument("mapping_file", type=click.Path(path_type=Path), default=DEFAULT_MAPPING_FILE, required=False)
+# `--mapping`, as `sccac connect --mapping` and the tasks' `mapping` option; a bare path still works.
+_file_argument = click.argument("mapping_file", type=click.Path(path_type=Path), required=False)
+_mapping_option = click.option("--mapping", "mapping_option", type=click.Path(path_type=Path), default=None,
+                               help=f"The mapping file (default: {DEFAULT_MAPPING_FILE}).")
 
 
 @click.group()
@@ -65,15 +68,19 @@ def _org_queues(org_name: str) -> tuple[Any, list[OmniQueue]]:
 
 @mappings.command("validate")
 @_file_argument
+@_mapping_option
 @_org_option
 @_with_connect
-def validate_cmd(mapping_file: Path, org_name: str | None, instance_id: str | None, region: str | None,
-                 profile: str | None) -> None:
-    """Check MAPPING_FILE (default: unpackaged/config/queue_mappings.yml); with --org against the org's queues,
-    with --instance-id against the Connect instance's queues and routing profiles.
+def validate_cmd(mapping_file: Path | None, mapping_option: Path | None, org_name: str | None, instance_id: str | None,
+                 region: str | None, profile: str | None) -> None:
+    """Check the mapping file (--mapping or MAPPING_FILE; default: unpackaged/config/queue_mappings.yml); with --org
+    against the org's queues, with --instance-id against the Connect instance's queues and routing profiles.
 
     Exit 0 when it can be deployed (warnings allowed), 1 when it has errors, 2 when it cannot be read.
     """
+    if mapping_file and mapping_option and mapping_file != mapping_option:
+        _fail(f"two mapping files given ({mapping_option} and {mapping_file}); give one, with --mapping")
+    mapping_file = mapping_option or mapping_file or Path(DEFAULT_MAPPING_FILE)
     try:
         mapping = read_mapping_file(mapping_file)
         queues = omni_queues_by_name(_org_queues(org_name)[1]) if org_name else None

@@ -37,6 +37,15 @@ def test_validate_a_good_file_without_an_org(write):
     assert f"{path}: 1 mappings, 0 errors, 0 warnings; file only" in result.output
 
 
+def test_validate_takes_the_file_as_mapping_like_every_other_command(write, tmp_path):
+    path = write("mappings:\n  - omni_queue: Support\n    connect_queue: Support\n")
+    result = _run("validate", "--mapping", str(path))
+    assert result.exit_code == 0, result.output
+    assert f"{path}: 1 mappings" in result.output
+    clash = _run("validate", "--mapping", str(path), str(tmp_path / "other.yml"))
+    assert clash.exit_code == 2 and "two mapping files given" in clash.output
+
+
 def test_validate_against_the_org_reports_each_error_with_line_and_exits_1(write, org):
     path = write("mappings:\n  - omni_queue: Support\n    connect_queue: Support\n"
                  "  - omni_queue: Plain\n    connect_queue: Plain\n  - omni_queue: Nope\n    connect_queue: X\n")
