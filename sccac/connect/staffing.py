@@ -98,9 +98,9 @@ def _read(path: Path) -> dict[str, Any]:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as exc:
-        raise ConnectUsageError(f"--staffing {path}: cannot read the staffing file ({exc.strerror or exc})") from None
+        raise ConnectUsageError(f"{path}: cannot read the staffing file ({exc.strerror or exc})") from None
     except yaml.YAMLError as exc:
-        raise ConnectUsageError(f"--staffing {path}: not valid YAML ({exc})") from None
+        raise ConnectUsageError(f"{path}: not valid YAML ({exc})") from None
     if not isinstance(data, dict):
         raise ConnectUsageError(f"{path}: expected the keys routing_profiles and agents (see docs/connect.md, Agents)")
     return data

@@ -17,9 +17,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-import yaml
+from sccac.connect.errors import ConnectUsageError
+from sccac.connect.staffing import load_staffing
 
 
 @dataclass(frozen=True)
@@ -67,50 +67,14 @@ class StaffingError(ValueError):
 
 
 def read_staffing(path: Path) -> Staffing:
+    """The staffing file, read and checked by the Connect wiring's reader (the one reader of the format), so a file
+    the offline system accepts is one wire_connect can staff a real instance from."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise StaffingError(f"{path}: cannot read the staffing file ({exc.strerror or exc})") from None
-    except yaml.YAMLError as exc:
-        raise StaffingError(f"{path}: not valid YAML ({exc})") from None
-    if not isinstance(data, dict):
-        raise StaffingError(f"{path}: expected the keys routing_profiles and agents (see sccac/offline/staffing.py)")
-    profiles = tuple(_profile(path, i, p) for i, p in enumerate(_list(path, data, "routing_profiles")))
-    agents = tuple(_agent(path, i, a) for i, a in enumerate(_list(path, data, "agents")))
-    names = {p.name for p in profiles}
-    for agent in agents:
-        if agent.routing_profile not in names:
-            raise StaffingError(f"{path}: agent {agent.name}: no routing profile {agent.routing_profile!r} "
-                                f"(profiles: {', '.join(sorted(names)) or 'none'})")
-    return Staffing(profiles, agents)
-
-
-def _list(path: Path, data: dict[str, Any], key: str) -> list[Any]:
-    value = data.get(key)
-    if not isinstance(value, list) or not value:
-        raise StaffingError(f"{path}: '{key}' must be a non-empty list")
-    return value
-
-
-def _text(path: Path, where: str, entry: Any, key: str) -> str:
-    value = entry.get(key) if isinstance(entry, dict) else None
-    if not isinstance(value, str) or not value.strip():
-        raise StaffingError(f"{path}: {where}: '{key}' is missing or not text")
-    return value.strip()
-
-
-def _profile(path: Path, index: int, entry: Any) -> RoutingProfileSpec:
-    name = _text(path, f"routing_profiles[{index}]", entry, "name")
-    queues = entry.get("queues")
-    if not isinstance(queues, list) or not all(isinstance(q, str) for q in queues) or not queues:
-        raise StaffingError(f"{path}: routing profile {name}: 'queues' must list Connect queue names")
-    concurrency = entry.get("concurrency", {"CHAT": 1, "TASK": 1})
-    if not isinstance(concurrency, dict) or not all(isinstance(v, int) for v in concurrency.values()):
-        raise StaffingError(f"{path}: routing profile {name}: 'concurrency' maps a channel (CHAT, TASK) to a number")
-    return RoutingProfileSpec(name, tuple(queues), {str(k).upper(): v for k, v in concurrency.items()})
-
-
-def _agent(path: Path, index: int, entry: Any) -> AgentSpec:
-    where = f"agents[{index}]"
-    return AgentSpec(_text(path, where, entry, "name"), _text(path, where, entry, "connect_user"),
-                     _text(path, where, entry, "routing_profile"), _text(path, where, entry, "salesforce_user"))
+        staffing = load_staffing(path)
+    except ConnectUsageError as exc:
+        raise StaffingError(str(exc)) from None
+    return Staffing(
+        tuple(RoutingProfileSpec(p.name, tuple(q.queue for q in p.queues), dict(p.concurrency))
+              for p in staffing.profiles),
+        tuple(AgentSpec(a.name, a.username, a.routing_profile, a.salesforce_user) for a in staffing.agents),
+    )

@@ -116,10 +116,11 @@ def test_routing_profile_and_staffing_errors_name_the_entry(tmp_path: Path):
     bad = tmp_path / "staffing.yml"
     bad.write_text("routing_profiles:\n  - name: A\n    queues: [Support]\nagents:\n"
                    "  - name: maria\n    connect_user: m\n    routing_profile: B\n    salesforce_user: m@x\n")
-    with pytest.raises(StaffingError, match=r"staffing.yml: agent maria: no routing profile 'B' \(profiles: A\)"):
+    with pytest.raises(StaffingError, match=r"staffing.yml: agents\[0\] \(maria\): routing_profile 'B' is not a routing "
+                                            r"profile of the file \(it has: A\)"):
         read_staffing(bad)
     bad.write_text("routing_profiles: []\nagents: []\n")
-    with pytest.raises(StaffingError, match="'routing_profiles' must be a non-empty list"):
+    with pytest.raises(StaffingError, match="staffing.yml: routing_profiles: must be a non-empty list"):
         read_staffing(bad)
 
 
