@@ -10,11 +10,15 @@ from __future__ import annotations
 import json
 import re
 import zipfile
+from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
+
+import pytest
+import responses
 
 from tests.salesforce.fake_org import FakeOrg
 
@@ -95,3 +99,15 @@ class StrictFakeOrg(FakeOrg):
             if name not in sobject_fields(sobject):
                 return _invalid(f"No such column '{name}' on sobject of type {sobject}")
         return super()._insert(request)
+
+
+def serve_strict_org(monkeypatch: Any) -> Iterator[StrictFakeOrg]:
+    """A StrictFakeOrg every CumulusCI task's ``self.sf`` talks to (a pytest fixture's body: ``yield from``)."""
+    if not SOBJECT_JAR.exists():
+        pytest.skip(f"{SOBJECT_JAR.name} (the sObject schema) is installed by `make setup` (npm ci)")
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mocked:
+        fake = StrictFakeOrg(mocked)
+        monkeypatch.setattr("cumulusci.tasks.salesforce.BaseSalesforceApiTask._init_api", lambda self, base_url=None: fake.sf)
+        monkeypatch.setattr("cumulusci.tasks.salesforce.BaseSalesforceTask._update_credentials", lambda self: None)
+        monkeypatch.setattr("cumulusci.salesforce_api.metadata.time.sleep", lambda seconds: None)
+        yield fake

@@ -11,7 +11,6 @@ from typing import Any
 from unittest import mock
 
 import pytest
-import responses
 import yaml
 from cumulusci.core.config import OrgConfig
 from cumulusci.core.exceptions import CumulusCIFailure, TaskOptionsError
@@ -23,7 +22,7 @@ from lxml import etree
 from python_tasks.robot_org import CreateRobotAgents, DeployRobotConfig
 from sccac.checks.source import unpackaged_bundles
 from sccac.offline.staffing import read_staffing
-from tests.robot_suites.strict_org import SOBJECT_JAR, StrictFakeOrg
+from tests.robot_suites.strict_org import serve_strict_org
 from tests.salesforce.fake_org import FakeOrg
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -37,14 +36,7 @@ MD = "{http://soap.sforce.com/2006/04/metadata}"
 @pytest.fixture
 def org(monkeypatch):
     """An org that refuses a field its object does not have (StrictFakeOrg), so a typo in the tasks' SOQL fails here."""
-    if not SOBJECT_JAR.exists():
-        pytest.skip(f"{SOBJECT_JAR.name} (the sObject schema) is installed by `make setup` (npm ci)")
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mocked:
-        fake = StrictFakeOrg(mocked)
-        monkeypatch.setattr("cumulusci.tasks.salesforce.BaseSalesforceApiTask._init_api", lambda self, base_url=None: fake.sf)
-        monkeypatch.setattr("cumulusci.tasks.salesforce.BaseSalesforceTask._update_credentials", lambda self: None)
-        monkeypatch.setattr("cumulusci.salesforce_api.metadata.time.sleep", lambda seconds: None)
-        yield fake
+    yield from serve_strict_org(monkeypatch)
 
 
 def scratch_org(scratch: bool = True) -> OrgConfig:

@@ -10,12 +10,11 @@ import json
 from pathlib import Path
 
 import pytest
-import responses
 from cumulusci.core.exceptions import TaskOptionsError
 from cumulusci.tasks.salesforce.tests.util import create_task
 
 from python_tasks.mappings import DeployQueueMappings, MapConnectAgents
-from tests.robot_suites.strict_org import SOBJECT_JAR, StrictFakeOrg
+from tests.robot_suites.strict_org import serve_strict_org
 
 INSTANCE = "arn:aws:connect:eu-west-2:123456789012:instance/5f1c9c1e-2a8b-4d6e-9c3f-7b2a1d4e6f80"
 AGENTS = [("maria", "maria.agent", "maria@sccac.example"), ("li", "li.agent", "li@sccac.example"),
@@ -28,12 +27,7 @@ def arn(connect_user: str) -> str:
 
 @pytest.fixture
 def org(monkeypatch):
-    if not SOBJECT_JAR.exists():
-        pytest.skip(f"{SOBJECT_JAR.name} (the sObject schema) is installed by `make setup` (npm ci)")
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mocked:
-        fake = StrictFakeOrg(mocked)
-        monkeypatch.setattr("cumulusci.tasks.salesforce.BaseSalesforceApiTask._init_api", lambda self, base_url=None: fake.sf)
-        monkeypatch.setattr("cumulusci.tasks.salesforce.BaseSalesforceTask._update_credentials", lambda self: None)
+    for fake in serve_strict_org(monkeypatch):
         fake.add("CallCenter", Id="04v000000000001AAA", InternalName="SCCAC")
         yield fake
 
