@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 
 import pytest
 
@@ -57,15 +56,12 @@ def test_flow_retry_for_same_contact_returns_same_session_and_creates_nothing(se
 
 
 def test_retry_after_a_timeout_that_still_created_the_session_does_not_duplicate(service, deps):
-    # Real socket timeout: Salesforce creates the records but answers after the Lambda's socket
-    # gave up (Connect's own retry case), so the test waits, in real time, for the service to finish.
+    # Salesforce creates the records but answers after the Lambda's socket gave up (Connect's own
+    # retry case); the retry comes once the service has finished that answer.
     service.inject(CONVERSATION, delay_s=0.6)
     with pytest.raises(SalesforceTimeoutError, match="within 400 ms"):
         create_messaging_session(session_event(), FakeContext(remaining_ms=600), deps)
-    waited = 0.0
-    while not service.sessions() and waited < 2.0:
-        time.sleep(0.02)  # real socket timeout: the service's own thread is still answering
-        waited += 0.02
+    service.wait_for_calls(CONVERSATION)
 
     result = create_messaging_session(session_event(), FakeContext(), deps)
 

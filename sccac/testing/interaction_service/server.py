@@ -55,7 +55,7 @@ class LocalInteractionService:
         self._stopping = threading.Event()
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
-        self._requests_lock = threading.Lock()
+        self._requests_lock = threading.Condition()
         self.requests: list[RecordedRequest] = []
 
     # the backend's state, as tests and the offline mode read it ----------------------------
@@ -134,6 +134,14 @@ class LocalInteractionService:
     def sessions(self) -> list[MessagingSession]:
         return self.backend.sessions()
 
+    def wait_for_calls(self, path: str, count: int = 1, timeout_s: float = 5.0) -> list[RecordedRequest]:
+        """The requests to ``path`` once ``count`` have been answered (or given up on by their client): for a test
+        whose client stopped waiting while the service was still answering. Raises TimeoutError after ``timeout_s``."""
+        with self._requests_lock:
+            if not self._requests_lock.wait_for(lambda: sum(r.path == path for r in self.requests) >= count, timeout_s):
+                raise TimeoutError(f"{count} request(s) to {path} not answered within {timeout_s} s")
+            return [r for r in self.requests if r.path == path]
+
     # request handling -------------------------------------------------------------------
     def handle(self, method: str, path: str, headers: Mapping[str, str], body: bytes) -> Answer:
         """One request's answer: an injected fault's, else the API's. Tests may wrap it to watch requests."""
@@ -151,6 +159,7 @@ class LocalInteractionService:
     def record(self, request: RecordedRequest) -> None:
         with self._requests_lock:
             self.requests.append(request)
+            self._requests_lock.notify_all()
 
 
 class _RequestHandler(BaseHTTPRequestHandler):
