@@ -393,11 +393,13 @@ class Action:
 
     def parameter_problems(self) -> list[ParameterProblem]:
         """Declared parameters present with another JSON type (the typed accessors read them as absent)."""
-        return [
-            ParameterProblem(key, self.parameters[key], wanted)
-            for key, wanted in self.PARAMETER_TYPES.items()
-            if key in self.parameters and not has_json_type(self.parameters[key], wanted)
-        ]
+        parameters = self.parameters
+        problems: list[ParameterProblem] = []
+        for key, wanted in self.PARAMETER_TYPES.items():
+            # type(value) is wanted: the usual case, and always of that JSON type (bool is not int).
+            if key in parameters and type(value := parameters[key]) is not wanted and not has_json_type(value, wanted):
+                problems.append(ParameterProblem(key, value, wanted))
+        return problems
 
 
 class UpdateContactAttributes(Action):

@@ -18,6 +18,7 @@ NEEDS_ERROR_BRANCH = ("InvokeLambdaFunction", "UpdateContactTargetQueue", "Trans
     "error",
     "Error types are valid for the action type",
     "Use NoMatchingError (and QueueAtCapacity only on Transfer to queue); remove branches Connect never takes.",
+    needs=ERROR_CHECKED_TYPES,
 )
 def error_types(ctx: LintContext) -> Hits:
     """Each action type raises only certain errors (NoMatchingError, and a few of its own such as
@@ -36,6 +37,7 @@ def error_types(ctx: LintContext) -> Hits:
     "error",
     "Lambda, Set working queue and Transfer to queue blocks have an error branch",
     "Add a NoMatchingError branch that retries or ends the contact (Disconnect).",
+    needs=NEEDS_ERROR_BRANCH,
 )
 def missing_error_branch(ctx: LintContext) -> Hits:
     """These blocks fail at run time (a Lambda error, an unusable queue, a full queue): without an error
@@ -50,6 +52,7 @@ def missing_error_branch(ctx: LintContext) -> Hits:
     "warning",
     "Transfer to queue handles QueueAtCapacity",
     "Add a QueueAtCapacity branch (message and Disconnect, or another queue).",
+    needs=("TransferContactToQueue",),
 )
 def missing_at_capacity(ctx: LintContext) -> Hits:
     """When the queue is full, Transfer to queue fails with QueueAtCapacity: a branch for it lets the flow

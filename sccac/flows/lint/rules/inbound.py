@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from sccac.flows.builders import EXTERNAL_QUEUE, SESSION_RESULTS, FlowKind
-from sccac.flows.lint.context import LintContext, contact_attributes, lambda_attributes
+from sccac.flows.lint.context import LAMBDA, SET_QUEUE, LintContext, contact_attributes, lambda_attributes
 from sccac.flows.lint.findings import rule
 from sccac.flows.lint.rules.sccac import (
     require_final_error_disconnects,
@@ -38,6 +38,7 @@ def _channel_setters(ctx: LintContext) -> set[str]:
     "channelAddressIdentifier is set before the session Lambda",
     "Add a Set contact attributes block that sets channelAddressIdentifier before Execute create messaging session.",
     INBOUND,
+    needs=LAMBDA,
 )
 def channel_before_session(ctx: LintContext) -> Hits:
     """CreateMessagingSession reads channelAddressIdentifier from the contact's attributes: on a path that
@@ -71,6 +72,7 @@ def session_present(ctx: LintContext) -> Hits:
     "The session Lambda's results are stored as contact attributes",
     "After the session Lambda, set conversationIdentifier, workItemId and source to $.External.<same name>.",
     SESSION_FLOWS,
+    needs=LAMBDA,
 )
 def session_results_stored(ctx: LintContext) -> Hits:
     """The Routing Lambda and SCC-AC's agent console read conversationIdentifier, workItemId and source
@@ -105,6 +107,7 @@ def routing_initial(ctx: LintContext) -> Hits:
     "Routing runs after the messaging session exists",
     "Place the Routing Lambda on the session Lambda's success path (it needs conversationIdentifier).",
     SESSION_FLOWS,
+    needs=LAMBDA,
 )
 def routing_after_session(ctx: LintContext) -> Hits:
     """Routing needs the messaging session (its conversationIdentifier): it must run only after the session
@@ -140,6 +143,7 @@ def queue_from_routing(ctx: LintContext) -> Hits:
     "The dynamic working queue falls back to a fixed queue on error",
     "Connect the dynamic Set working queue's Error branch to a Set working queue with a fixed queue ARN.",
     SESSION_FLOWS,
+    needs=SET_QUEUE,
 )
 def fallback_queue(ctx: LintContext) -> Hits:
     """When routing returns no usable externalQueueId the dynamic Set working queue fails: a fixed fallback
@@ -162,6 +166,7 @@ def inbound_transfer(ctx: LintContext) -> Hits:
     "Every Lambda block is inside a retry loop",
     "Put a Loop before the Lambda: ContinueLooping -> Lambda, Lambda Error -> back to the Loop, DoneLooping -> Disconnect.",
     SESSION_FLOWS,
+    needs=LAMBDA,
 )
 def lambdas_in_retry_loops(ctx: LintContext) -> Hits:
     """Salesforce calls fail now and then (timeouts, throttling); SCC-AC's sample flow retries each Lambda
@@ -177,6 +182,7 @@ def lambdas_in_retry_loops(ctx: LintContext) -> Hits:
     "A final Lambda error disconnects the contact",
     "Route the retry loop's DoneLooping (after an optional message) to a Disconnect block.",
     SESSION_FLOWS,
+    needs=LAMBDA,
 )
 def inbound_final_error(ctx: LintContext) -> Hits:
     """When the retries are spent the contact must end cleanly (a message and a disconnect), not hang in
@@ -190,6 +196,7 @@ def inbound_final_error(ctx: LintContext) -> Hits:
     "The session Lambda's response is validated as STRING_MAP",
     "Set ResponseValidation.ResponseType to STRING_MAP (the function returns a flat string map).",
     SESSION_FLOWS,
+    needs=LAMBDA,
 )
 def session_string_map(ctx: LintContext) -> Hits:
     """CreateMessagingSession returns a flat string map; STRING_MAP validation makes its values usable as

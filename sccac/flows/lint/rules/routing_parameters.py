@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from sccac.flows.lint.context import LintContext, lambda_attributes
+from sccac.flows.lint.context import LAMBDA, LintContext, lambda_attributes
 from sccac.flows.lint.findings import rule
 from sccac.flows.text import printable
 from sccac.lambdas.event import (
@@ -45,6 +45,7 @@ def _new_name(old: str, given: dict[str, object]) -> str:
     "Routing blocks use SCC-AC's parameter names, not omniQueueId / omniFlowId",
     "Rename omniQueueId to salesforceQueueId (or, next to a flow, to salesforceFlowFallbackQueueId) and "
     "omniFlowId to salesforceFlowId.",
+    needs=LAMBDA,
 )
 def renamed_parameters(ctx: LintContext) -> Hits:
     """The Routing function reads SCC-AC's parameter names and refuses omniQueueId and omniFlowId, so a
@@ -65,6 +66,7 @@ def renamed_parameters(ctx: LintContext) -> Hits:
     "Routing blocks pass only the salesforce* parameters the Routing function reads",
     "Use salesforceQueueId, salesforceFlowId, salesforceFlowFallbackQueueId or "
     "salesforceFlowRoutingAttributes.<name>; check the spelling (names are case-sensitive).",
+    needs=LAMBDA,
 )
 def unknown_salesforce_parameter(ctx: LintContext) -> Hits:
     """The Routing function ignores salesforce* parameters it does not read, so a misspelt name silently
@@ -87,6 +89,7 @@ def unknown_salesforce_parameter(ctx: LintContext) -> Hits:
     "salesforceFlowId and salesforceFlowFallbackQueueId are given together",
     "Give the Omni-Flow's fallback Omni-Queue (salesforceFlowFallbackQueueId) with salesforceFlowId, or "
     "remove both and use salesforceQueueId.",
+    needs=LAMBDA,
 )
 def flow_without_fallback(ctx: LintContext) -> Hits:
     """Salesforce routes with an Omni-Flow only when a fallback queue is given too; the Routing function
@@ -105,6 +108,7 @@ def flow_without_fallback(ctx: LintContext) -> Hits:
     "salesforceQueueId is not combined with a flow",
     "Keep either salesforceQueueId (route to the queue) or salesforceFlowId with "
     "salesforceFlowFallbackQueueId (route with the flow).",
+    needs=LAMBDA,
 )
 def queue_with_flow(ctx: LintContext) -> Hits:
     """A queue and a flow are two ways of routing; the Routing function refuses both at once."""
@@ -120,6 +124,7 @@ def queue_with_flow(ctx: LintContext) -> Hits:
     "Routing attribute names are names Salesforce accepts for flow variables",
     "Name the parameter salesforceFlowRoutingAttributes.<name> with <name> the Omni-Flow's input variable: "
     f"a letter, then letters, digits and single underscores, at most {MAX_ROUTING_ATTRIBUTE_NAME} characters.",
+    needs=LAMBDA,
 )
 def routing_attribute_names(ctx: LintContext) -> Hits:
     """Routing attributes are sent as Omni-Flow input variables, whose names Salesforce restricts; others
@@ -139,6 +144,7 @@ def routing_attribute_names(ctx: LintContext) -> Hits:
     "Routing attributes are given with salesforceFlowId",
     "Add salesforceFlowId and salesforceFlowFallbackQueueId, or remove the salesforceFlowRoutingAttributes.* "
     "parameters: they are sent only with a flow.",
+    needs=LAMBDA,
 )
 def attributes_without_flow(ctx: LintContext) -> Hits:
     """Routing attributes are sent only with an Omni-Flow; without salesforceFlowId they are dropped."""
