@@ -10,6 +10,9 @@ from sccac.flows.lint.rules.catalog import COMMON_ERRORS, ERROR_CHECKED_TYPES, E
 
 Hits = Iterator[tuple[str | None, str]]
 
+# The error types each checked block type may declare (the common ones and its own), built once.
+_ALLOWED_ERRORS = {t: COMMON_ERRORS | EXTRA_ERRORS.get(t, frozenset()) for t in ERROR_CHECKED_TYPES}
+
 NEEDS_ERROR_BRANCH = ("InvokeLambdaFunction", "UpdateContactTargetQueue", "TransferContactToQueue")
 
 
@@ -24,9 +27,9 @@ def error_types(ctx: LintContext) -> Hits:
     """Each action type raises only certain errors (NoMatchingError, and a few of its own such as
     QueueAtCapacity on Transfer to queue): a branch for any other is never taken."""
     for action in ctx.flow.actions:
-        if action.type not in ERROR_CHECKED_TYPES:
+        allowed = _ALLOWED_ERRORS.get(action.type)
+        if allowed is None:
             continue
-        allowed = COMMON_ERRORS | EXTRA_ERRORS.get(action.type, frozenset())
         for branch in action.transitions.errors or []:
             if not isinstance(branch.error_type, str) or branch.error_type not in allowed:
                 yield action.identifier, f"{action.type} has no error type {branch.error_type!r} (allowed: {', '.join(sorted(allowed))})"

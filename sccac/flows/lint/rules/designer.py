@@ -96,7 +96,7 @@ def friendly_names(ctx: LintContext) -> Hits:
     """The flow designer marks a readable (non-UUID) Identifier with isFriendlyName; without it the block
     opens wrongly."""
     for action, entry in _entries(ctx):
-        if is_friendly(action.identifier) and entry.get("isFriendlyName") is not True:
+        if entry.get("isFriendlyName") is not True and is_friendly(action.identifier):
             yield action.identifier, f"the Identifier is a name, not a UUID, and is not marked isFriendlyName: the block {OPENS_WRONGLY}"
 
 

@@ -68,6 +68,17 @@ def duplicate_identifiers(ctx: LintContext) -> Hits:
             yield ident, f"Identifier {ident!r} is used by {count} actions"
 
 
+def _all_identifiers_legal(ctx: LintContext) -> bool:
+    """Every Identifier is legal, told from the graph's keys in a few C calls (the usual case)."""
+    identifiers = ctx.graph.actions.keys()  # the distinct string Identifiers, first action of each
+    if len(identifiers) != len(ctx.flow.actions) or "" in identifiers:
+        return False  # a repeated, missing or non-string Identifier: the full check says which
+    if max(map(len, identifiers), default=0) > MAX_IDENTIFIER_CHARS:
+        return False
+    # "\n" is no forbidden character, so it joins the Identifiers without adding one.
+    return not _FORBIDDEN_CHAR.search("\n".join(identifiers)) and identifiers.isdisjoint(FORBIDDEN_IDENTIFIER_NAMES)
+
+
 @rule(
     "SCCAC-FLOW-004",
     "error",
@@ -77,6 +88,8 @@ def duplicate_identifiers(ctx: LintContext) -> Hits:
 def illegal_identifiers(ctx: LintContext) -> Hits:
     """Connect refuses Identifiers that are empty, longer than 50 characters, reserved or carry characters
     such as % : ( ) $ [ ] { }."""
+    if _all_identifiers_legal(ctx):
+        return
     for index, action in enumerate(ctx.flow.actions):
         ident = action.identifier
         if not isinstance(ident, str) or not ident:
