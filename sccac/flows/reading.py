@@ -103,17 +103,17 @@ def surely_within_limits(text: str, data: Any) -> bool:
             text.encode("utf-8")
         except UnicodeEncodeError:
             return False
-    level = [data] if isinstance(data, (dict, list)) else []
+    level = [data] if type(data) is dict or type(data) is list else []  # json.loads makes no subclasses
     depth = 1  # the depth of the values in ``level`` (the top value is at depth 1)
     while level:
         if depth >= MAX_DEPTH:
             return False  # their members would be deeper than MAX_DEPTH (or an empty one is at the limit)
-        level = [
-            member
-            for value in level
-            for member in (value.values() if isinstance(value, dict) else value)
-            if isinstance(member, (dict, list))
-        ]
+        deeper = []
+        for value in level:
+            for member in value.values() if type(value) is dict else value:
+                if type(member) is dict or type(member) is list:
+                    deeper.append(member)
+        level = deeper
         depth += 1
     return True
 
