@@ -248,7 +248,8 @@ class Parameter(Generic[T]):
         if action is None:
             return self
         value = action.parameters.get(self.key)
-        return value if has_json_type(value, self.kind) else None
+        # type(value) is kind: the usual case, and always of that JSON type (bool is not int).
+        return value if type(value) is self.kind or has_json_type(value, self.kind) else None
 
 
 class MapParameter(Parameter[dict]):

@@ -219,10 +219,14 @@ class FlowGraph:
 def _successors(action: Action, actions: dict[str, Action]) -> list[str]:
     """The actions a branch of ``action`` leads to, one entry a branch: conditions, success, errors."""
     transitions = action.transitions
-    found = [t for c in transitions.conditions or () if isinstance(t := c.next_action, str) and t in actions]
-    if isinstance(transitions.next_action, str) and transitions.next_action in actions:
-        found.append(transitions.next_action)
-    found += [t for e in transitions.errors or () if isinstance(t := e.next_action, str) and t in actions]
+    conditions = transitions.conditions
+    found = [t for c in conditions if isinstance(t := c.next_action, str) and t in actions] if conditions else []
+    following = transitions.next_action
+    if isinstance(following, str) and following in actions:
+        found.append(following)
+    errors = transitions.errors
+    if errors:
+        found += [t for e in errors if isinstance(t := e.next_action, str) and t in actions]
     return found
 
 

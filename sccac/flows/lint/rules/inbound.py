@@ -13,7 +13,7 @@ from sccac.flows.lint.rules.sccac import (
     require_transfer,
     retry_loop_of,
 )
-from sccac.flows.model import is_dynamic
+from sccac.flows.model import Action, is_dynamic
 
 Hits = Iterator[tuple[str | None, str]]
 INBOUND = [FlowKind.INBOUND_CHAT]
@@ -30,6 +30,16 @@ def _channel_setters(ctx: LintContext) -> set[str]:
         if "channelAddressIdentifier" in contact_attributes(a)
         and isinstance(a.identifier, str) and ctx.graph.actions.get(a.identifier) is a
     }
+
+
+def _after_success(ctx: LintContext, action: Action) -> set[str]:
+    """What the block's success branch reaches (shared by two rules; callers must not change it)."""
+    cache: dict[int, set[str]] = ctx._cache.setdefault("after_success", {})
+    after = cache.get(id(action))
+    if after is None:
+        following = action.transitions.next_action
+        after = cache[id(action)] = ctx.graph.reachable([following] if isinstance(following, str) else [])
+    return after
 
 
 @rule(
@@ -78,7 +88,7 @@ def session_results_stored(ctx: LintContext) -> Hits:
     """The Routing Lambda and SCC-AC's agent console read conversationIdentifier, workItemId and source
     from the contact's attributes, not from the Lambda's output."""
     for action in ctx.session_lambdas:
-        after = ctx.graph.reachable([action.transitions.next_action] if isinstance(action.transitions.next_action, str) else [])
+        after = _after_success(ctx, action)
         stored: set[str] = set()
         for ident in after:
             for key, value in contact_attributes(ctx.graph.actions[ident]).items():
@@ -113,7 +123,7 @@ def routing_after_session(ctx: LintContext) -> Hits:
     """Routing needs the messaging session (its conversationIdentifier): it must run only after the session
     Lambda succeeded."""
     for session in ctx.session_lambdas:
-        after = ctx.graph.reachable([session.transitions.next_action] if isinstance(session.transitions.next_action, str) else [])
+        after = _after_success(ctx, session)
         for routing in ctx.routing_lambdas:
             if not isinstance(routing.identifier, str) or routing.identifier not in after:
                 yield routing.identifier, "the Routing Lambda is not on the session Lambda's success path"
