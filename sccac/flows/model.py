@@ -70,20 +70,22 @@ def _is_list_of_dicts(value: Any) -> bool:
     return True
 
 
-def _is_wellformed_condition(branch: dict[str, Any]) -> bool:
-    condition = branch.get("Condition")
-    if condition is None:
-        return True
-    return isinstance(condition, dict) and isinstance(condition.get("Operands", []), list)
-
-
 def _are_wellformed_conditions(value: Any) -> bool:
     if not isinstance(value, list):
         return False
     for item in value:
-        if not isinstance(item, dict) or not _is_wellformed_condition(item):
+        if not isinstance(item, dict):
+            return False
+        condition = item.get("Condition")  # absent, or an object whose Operands (if any) are a list
+        if condition is not None and not (isinstance(condition, dict) and isinstance(condition.get("Operands", []), list)):
             return False
     return True
+
+
+def _condition(data: dict[str, Any]) -> ConditionBranch:
+    """ConditionBranch.from_dict without the class-method call (it runs for every branch)."""
+    condition = data.get("Condition") or {}
+    return ConditionBranch(condition.get("Operator", ""), list(condition.get("Operands", [])), data.get("NextAction"), _rest(data, _CONDITION_KEYS))
 
 
 @dataclass
@@ -148,8 +150,11 @@ class Transitions:
             extra["Conditions"], conditions = conditions, None
         return cls(
             data.get("NextAction"),
-            None if errors is None else [ErrorBranch.from_dict(e) for e in errors],
-            None if conditions is None else [ConditionBranch.from_dict(c) for c in conditions],
+            # ErrorBranch.from_dict, inline: a block has several branches and this runs for each.
+            None if errors is None else [
+                ErrorBranch(e.get("ErrorType", ""), e.get("NextAction"), _rest(e, _ERROR_KEYS)) for e in errors
+            ],
+            None if conditions is None else [_condition(c) for c in conditions],
             extra,
             tuple(data),
         )
@@ -324,9 +329,10 @@ class Action:
     def __post_init__(self) -> None:
         # A block is always of the class its Type names, however it was made (parsed or
         # Action(type="Loop", ...) in code), so its typed accessors are always there.
-        typed = ACTION_CLASSES.get(self.type) if isinstance(self.type, str) else None
-        if type(self) is Action and typed is not None:
-            self.__class__ = typed
+        if type(self) is Action:  # a typed class made directly (the reader makes those) stays as it is
+            typed = ACTION_CLASSES.get(self.type) if isinstance(self.type, str) else None
+            if typed is not None:
+                self.__class__ = typed
 
     @staticmethod
     def from_dict(data: dict[str, Any]) -> Action:
