@@ -293,8 +293,8 @@ def render_comparison(rows: list[dict[str, Any]], others: dict[str, dict[str, fl
         "dump and serialises the flow only when that bound passes Connect's 256,000-character limit;",
         "the graph facts the rules share (successor lists, what StartAction reaches, where paths end",
         "badly, cycles, a quick acyclicity walk) are computed once per flow.",
-        f"Before this work (this section at commit {PREVIOUS_COMMIT}) the same command gave {PREVIOUS_LINT_MS} ms",
-        f"on a parsed flow, {PREVIOUS_TEXT_MS} ms from the text and {PREVIOUS_PARSE_MS} ms for `parse_flow`",
+        f"Before this work (this section at commit {PREVIOUS_COMMIT}) the same command gave {PREVIOUS_LINT_MS:.3f} ms",
+        f"on a parsed flow, {PREVIOUS_TEXT_MS:.3f} ms from the text and {PREVIOUS_PARSE_MS:.3f} ms for `parse_flow`",
         "(another run on this shared machine: compare with care).",
     ]
     if not others:

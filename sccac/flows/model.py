@@ -353,8 +353,8 @@ class Action:
         return ACTION_CLASSES.get(action_type, Action)(
             data.get("Identifier", ""),
             action_type,
-            dict(parameters) if parameters_present else {},
-            Transitions.from_dict(transitions if transitions_present else {}),
+            dict(parameters) if isinstance(parameters, dict) else {},
+            Transitions.from_dict(transitions if isinstance(transitions, dict) else {}),
             extra,
             tuple(data),
             parameters_present,

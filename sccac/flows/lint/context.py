@@ -107,7 +107,7 @@ class LintContext:
         """The Types of the flow's blocks and of their classes (a block made in code may be of a
         typed class with another Type); None when a Type is not hashable (then every rule runs)."""
         try:
-            return frozenset(self.by_type).union([cls.TYPE for cls in set(map(type, self.flow.actions))])
+            return frozenset(self.by_type).union([getattr(cls, "TYPE", "") for cls in set(map(type, self.flow.actions))])
         except TypeError:
             return None
 

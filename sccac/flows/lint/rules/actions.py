@@ -189,15 +189,15 @@ def placeholder_channel(ctx: LintContext) -> Hits:
     """CreateMessagingSession sends channelAddressIdentifier to Salesforce, which finds no MessagingChannel
     for a placeholder or example value, so no session is created."""
     for action in ctx.flow.actions:
-        values = []
         if action.type == "UpdateContactAttributes":
-            values.append(contact_attributes(action).get("channelAddressIdentifier"))
+            value = contact_attributes(action).get("channelAddressIdentifier")
         elif action.type == "InvokeLambdaFunction":
-            values.append(lambda_attributes(action).get("channelAddressIdentifier"))
-        for value in values:
-            problem = _placeholder_problem(value) if value is not None else None
-            if problem:
-                yield action.identifier, f"channelAddressIdentifier {problem}"
+            value = lambda_attributes(action).get("channelAddressIdentifier")
+        else:
+            continue
+        problem = _placeholder_problem(value) if value is not None else None
+        if problem:
+            yield action.identifier, f"channelAddressIdentifier {problem}"
 
 
 @rule(

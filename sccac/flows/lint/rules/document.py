@@ -131,8 +131,8 @@ def _all_known(transitions: Transitions, known: dict[str, Action]) -> bool:
         target = branch.next_action
         if target is not None and (target.__class__ is not str or target not in known):
             return False
-    for branch in transitions.conditions or ():
-        target = branch.next_action
+    for condition in transitions.conditions or ():
+        target = condition.next_action
         if target is not None and (target.__class__ is not str or target not in known):
             return False
     return True
@@ -237,6 +237,15 @@ def malformed(ctx: LintContext) -> Hits:
                 yield where, f"Transitions.{key} is not a list of objects"
 
 
+def _types_match(action: Action) -> bool:
+    """Every declared parameter present has exactly its Python type (the usual block: no problem)."""
+    parameters = action.parameters
+    for key, wanted in action.PARAMETER_TYPES.items():
+        if key in parameters and type(parameters[key]) is not wanted:
+            return False  # maybe another JSON type: parameter_problems says
+    return True
+
+
 @rule(
     "SCCAC-FLOW-028",
     "error",
@@ -250,7 +259,7 @@ def parameter_types(ctx: LintContext) -> Hits:
     if ctx.flow.metadata is not None and not isinstance(ctx.flow.metadata, dict):
         yield None, f"Metadata is {json_type(ctx.flow.metadata)}, not an object"
     for index, action in enumerate(ctx.flow.actions):
-        if action.PARAMETER_TYPES:  # untyped blocks declare no parameters
+        if action.PARAMETER_TYPES and not _types_match(action):  # untyped blocks declare no parameters
             for problem in action.parameter_problems():
                 yield _block(action.identifier), f"Actions[{index}].{problem.describe()}"
 
