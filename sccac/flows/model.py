@@ -47,15 +47,45 @@ def is_dynamic(value: Any) -> bool:
     return isinstance(value, str) and value.startswith("$.")
 
 
+# The keys the model reads into fields; a source object with only these has no ``extra`` (the
+# usual case, told by one C subset test instead of building an empty dict key by key).
+_ERROR_KEYS = frozenset({"ErrorType", "NextAction"})
+_CONDITION_KEYS = frozenset({"Condition", "NextAction"})
+_TRANSITIONS_KEYS = frozenset({"NextAction", "Errors", "Conditions"})
+_ACTION_KEYS = frozenset({"Identifier", "Type", "Parameters", "Transitions"})
+_FLOW_KEYS = frozenset({"Version", "StartAction", "Metadata", "Actions", "Settings"})
+
+
+def _rest(data: dict[str, Any], known: frozenset[str]) -> dict[str, Any]:
+    """The members of ``data`` other than ``known`` keys, in their order."""
+    return {} if data.keys() <= known else {k: v for k, v in data.items() if k not in known}
+
+
 def _is_list_of_dicts(value: Any) -> bool:
-    return isinstance(value, list) and all(isinstance(item, dict) for item in value)
+    if not isinstance(value, list):
+        return False
+    for item in value:
+        if not isinstance(item, dict):
+            return False
+    return True
 
 
-def _is_wellformed_condition(branch: dict[str, Any]) -> bool:
-    condition = branch.get("Condition")
-    if condition is None:
-        return True
-    return isinstance(condition, dict) and isinstance(condition.get("Operands", []), list)
+def _are_wellformed_conditions(value: Any) -> bool:
+    if not isinstance(value, list):
+        return False
+    for item in value:
+        if not isinstance(item, dict):
+            return False
+        condition = item.get("Condition")  # absent, or an object whose Operands (if any) are a list
+        if condition is not None and not (isinstance(condition, dict) and isinstance(condition.get("Operands", []), list)):
+            return False
+    return True
+
+
+def _condition(data: dict[str, Any]) -> ConditionBranch:
+    """ConditionBranch.from_dict without the class-method call (it runs for every branch)."""
+    condition = data.get("Condition") or {}
+    return ConditionBranch(condition.get("Operator", ""), list(condition.get("Operands", [])), data.get("NextAction"), _rest(data, _CONDITION_KEYS))
 
 
 @dataclass
@@ -66,8 +96,7 @@ class ErrorBranch:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ErrorBranch:
-        rest = {k: v for k, v in data.items() if k not in ("ErrorType", "NextAction")}
-        return cls(error_type=data.get("ErrorType", ""), next_action=data.get("NextAction"), extra=rest)
+        return cls(data.get("ErrorType", ""), data.get("NextAction"), _rest(data, _ERROR_KEYS))
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -88,13 +117,7 @@ class ConditionBranch:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ConditionBranch:
         condition = data.get("Condition") or {}
-        rest = {k: v for k, v in data.items() if k not in ("Condition", "NextAction")}
-        return cls(
-            operator=condition.get("Operator", ""),
-            operands=list(condition.get("Operands", [])),
-            next_action=data.get("NextAction"),
-            extra=rest,
-        )
+        return cls(condition.get("Operator", ""), list(condition.get("Operands", [])), data.get("NextAction"), _rest(data, _CONDITION_KEYS))
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -118,21 +141,22 @@ class Transitions:
     def from_dict(cls, data: dict[str, Any]) -> Transitions:
         errors = data.get("Errors")
         conditions = data.get("Conditions")
-        extra = {k: v for k, v in data.items() if k not in ("NextAction", "Errors", "Conditions")}
+        extra = _rest(data, _TRANSITIONS_KEYS)
         # Malformed branch lists (not a list of objects) are kept verbatim in ``extra`` so the
         # document still round-trips and the linter can report them instead of crashing.
         if errors is not None and not _is_list_of_dicts(errors):
             extra["Errors"], errors = errors, None
-        if conditions is not None and not (
-            _is_list_of_dicts(conditions) and all(_is_wellformed_condition(c) for c in conditions)
-        ):
+        if conditions is not None and not _are_wellformed_conditions(conditions):
             extra["Conditions"], conditions = conditions, None
         return cls(
-            next_action=data.get("NextAction"),
-            errors=None if errors is None else [ErrorBranch.from_dict(e) for e in errors],
-            conditions=None if conditions is None else [ConditionBranch.from_dict(c) for c in conditions],
-            extra=extra,
-            key_order=tuple(data.keys()),
+            data.get("NextAction"),
+            # ErrorBranch.from_dict, inline: a block has several branches and this runs for each.
+            None if errors is None else [
+                ErrorBranch(e.get("ErrorType", ""), e.get("NextAction"), _rest(e, _ERROR_KEYS)) for e in errors
+            ],
+            None if conditions is None else [_condition(c) for c in conditions],
+            extra,
+            tuple(data),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -229,7 +253,8 @@ class Parameter(Generic[T]):
         if action is None:
             return self
         value = action.parameters.get(self.key)
-        return value if has_json_type(value, self.kind) else None
+        # type(value) is kind: the usual case, and always of that JSON type (bool is not int).
+        return value if type(value) is self.kind or has_json_type(value, self.kind) else None
 
 
 class MapParameter(Parameter[dict]):
@@ -304,32 +329,36 @@ class Action:
     def __post_init__(self) -> None:
         # A block is always of the class its Type names, however it was made (parsed or
         # Action(type="Loop", ...) in code), so its typed accessors are always there.
-        typed = ACTION_CLASSES.get(self.type) if isinstance(self.type, str) else None
-        if type(self) is Action and typed is not None:
-            self.__class__ = typed
+        if type(self) is Action:  # a typed class made directly (the reader makes those) stays as it is
+            typed = ACTION_CLASSES.get(self.type) if isinstance(self.type, str) else None
+            if typed is not None:
+                self.__class__ = typed
 
     @staticmethod
     def from_dict(data: dict[str, Any]) -> Action:
         action_type = data.get("Type", "")
         parameters = data.get("Parameters")
         transitions = data.get("Transitions")
-        extra = {k: v for k, v in data.items() if k not in ("Identifier", "Type", "Parameters", "Transitions")}
+        extra = _rest(data, _ACTION_KEYS)
+        parameters_present = isinstance(parameters, dict)
+        transitions_present = isinstance(transitions, dict)
         # A non-object Parameters/Transitions is kept verbatim (in extra) for the linter to report.
-        if "Parameters" in data and not isinstance(parameters, dict):
+        if not parameters_present and "Parameters" in data:
             extra["Parameters"] = parameters
-        if "Transitions" in data and not isinstance(transitions, dict):
+        if not transitions_present and "Transitions" in data:
             extra["Transitions"] = transitions
         if not isinstance(action_type, str):
             extra["Type"], action_type = action_type, ""
-        return Action(
-            identifier=data.get("Identifier", ""),
-            type=action_type,
-            parameters=dict(parameters) if isinstance(parameters, dict) else {},
-            transitions=Transitions.from_dict(transitions if isinstance(transitions, dict) else {}),
-            extra=extra,
-            key_order=tuple(data.keys()),
-            parameters_present=isinstance(parameters, dict),
-            transitions_present=isinstance(transitions, dict),
+        # The typed class straight from the Type (what __post_init__ would switch to anyway).
+        return ACTION_CLASSES.get(action_type, Action)(
+            data.get("Identifier", ""),
+            action_type,
+            dict(parameters) if isinstance(parameters, dict) else {},
+            Transitions.from_dict(transitions if isinstance(transitions, dict) else {}),
+            extra,
+            tuple(data),
+            parameters_present,
+            transitions_present,
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -371,11 +400,13 @@ class Action:
 
     def parameter_problems(self) -> list[ParameterProblem]:
         """Declared parameters present with another JSON type (the typed accessors read them as absent)."""
-        return [
-            ParameterProblem(key, self.parameters[key], wanted)
-            for key, wanted in self.PARAMETER_TYPES.items()
-            if key in self.parameters and not has_json_type(self.parameters[key], wanted)
-        ]
+        parameters = self.parameters
+        problems: list[ParameterProblem] = []
+        for key, wanted in self.PARAMETER_TYPES.items():
+            # type(value) is wanted: the usual case, and always of that JSON type (bool is not int).
+            if key in parameters and type(value := parameters[key]) is not wanted and not has_json_type(value, wanted):
+                problems.append(ParameterProblem(key, value, wanted))
+        return problems
 
 
 class UpdateContactAttributes(Action):
@@ -643,17 +674,17 @@ class Flow:
         actions = data.get("Actions")
         if not isinstance(actions, list):
             raise FlowFormatError("'Actions' must be a list of actions", source)
-        for index, item in enumerate(actions):
-            if not isinstance(item, dict):
-                raise FlowFormatError(f"Actions[{index}] is not an object", source)
+        if not _is_list_of_dicts(actions):
+            index = next(i for i, item in enumerate(actions) if not isinstance(item, dict))
+            raise FlowFormatError(f"Actions[{index}] is not an object", source)
         return cls(
             version=str(data.get("Version", "")),
             start_action=data.get("StartAction"),
             actions=[Action.from_dict(a) for a in actions],
             metadata=data.get("Metadata"),
             settings=data.get("Settings"),
-            extra={k: v for k, v in data.items() if k not in ("Version", "StartAction", "Metadata", "Actions", "Settings")},
-            key_order=tuple(data.keys()),
+            extra=_rest(data, _FLOW_KEYS),
+            key_order=tuple(data),
         )
 
 

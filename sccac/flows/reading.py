@@ -9,6 +9,7 @@ strings that cannot be printed, YAML aliases can expand into millions of values,
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -51,7 +52,7 @@ def read_text(path: str | Path, limit: int = MAX_FILE_BYTES) -> str:
 
 def parse_json(text: str, what: str = "the file") -> Any:
     """``json.loads`` with every failure as a :class:`DocumentError` and the result checked by :func:`check_tree`."""
-    return _checked(lambda: json.loads(text), what, "JSON")
+    return _checked(lambda: json.loads(text), what, "JSON", text)
 
 
 def parse_yaml(text: str, what: str = "the file") -> Any:
@@ -59,7 +60,7 @@ def parse_yaml(text: str, what: str = "the file") -> Any:
     return _checked(lambda: yaml.load(text, Loader=_SAFE_LOADER), what, "YAML")  # noqa: S506 (a safe loader)
 
 
-def _checked(load: Callable[[], Any], what: str, language: str) -> Any:
+def _checked(load: Callable[[], Any], what: str, language: str, json_text: str | None = None) -> Any:
     try:
         data = load()
     except json.JSONDecodeError as exc:
@@ -76,8 +77,48 @@ def _checked(load: Callable[[], Any], what: str, language: str) -> Any:
                 f"{what} has a number with more than {sys.get_int_max_str_digits()} digits; no flow or scenario value is that long"
             ) from None
         raise DocumentError(f"{what} is not usable {language}: {exc}") from None
-    check_tree(data, what)
+    if json_text is None or not surely_within_limits(json_text, data):
+        check_tree(data, what)
     return data
+
+
+# A \uD800-\uDFFF escape in JSON text (a pair of them too: the cheap test only says "maybe").
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def surely_within_limits(text: str, data: Any) -> bool:
+    """True when ``data``, read from the JSON ``text``, certainly passes :func:`check_tree`.
+
+    check_tree visits every value in Python, which took half the time of reading a flow. Most
+    documents are far from every limit, and that shows from the text in C: each JSON value takes
+    at least one character, so a text of at most MAX_VALUES characters holds at most MAX_VALUES
+    values; a lone surrogate needs a surrogate character (then the text is not UTF-8 encodable)
+    or a surrogate escape in the text; and only the nesting is walked, containers only, a level
+    at a time. False means "maybe not": check_tree then runs and says exactly what is wrong.
+    """
+    if not isinstance(text, str) or len(text) > MAX_VALUES:
+        return False
+    if "\\u" in text and _SURROGATE_ESCAPE.search(text):  # the substring test is the fast one
+        return False
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            return False
+    # A plain loop: C iterators (map, compress) cost more here, in setting up for each small container.
+    level = [data] if type(data) is dict or type(data) is list else []  # json.loads makes no subclasses
+    depth = 1  # the depth of the values in ``level`` (the top value is at depth 1)
+    while level:
+        if depth >= MAX_DEPTH:
+            return False  # their members would be deeper than MAX_DEPTH (or an empty one is at the limit)
+        deeper = []
+        for value in level:
+            for member in value.values() if type(value) is dict else value:
+                if type(member) is dict or type(member) is list:
+                    deeper.append(member)
+        level = deeper
+        depth += 1
+    return True
 
 
 def check_tree(data: Any, what: str = "the file") -> None:

@@ -35,6 +35,10 @@ def branch_count(flow: Flow) -> int:
         total += (transitions.next_action is not None) + len(transitions.errors or []) + len(transitions.conditions or [])
     return total
 
+#: ``needs`` of rules about Invoke AWS Lambda blocks and about Set working queue blocks.
+LAMBDA = (InvokeLambdaFunction.TYPE,)
+SET_QUEUE = (UpdateContactTargetQueue.TYPE,)
+
 _SESSION_ARN = re.compile(r"messagingsession", re.IGNORECASE)
 _ROUTING_ARN = re.compile(r"routing", re.IGNORECASE)
 
@@ -97,6 +101,15 @@ class LintContext:
             for a in self.lambdas
             if id(a) not in session and ("routingType" in a.invocation_attributes or _arn_matches(a, _ROUTING_ARN))
         ]
+
+    @cached_property
+    def block_types(self) -> frozenset[str] | None:
+        """The Types of the flow's blocks and of their classes (a block made in code may be of a
+        typed class with another Type); None when a Type is not hashable (then every rule runs)."""
+        try:
+            return frozenset(self.by_type).union([getattr(cls, "TYPE", "") for cls in set(map(type, self.flow.actions))])
+        except TypeError:
+            return None
 
     def actions_of_type(self, action_type: str) -> list[Action]:
         """The actions of ``action_type`` in flow order (shared: callers must not change the list)."""

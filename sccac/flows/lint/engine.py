@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import sccac.flows.lint.rules  # noqa: F401  (registers the rules)
@@ -42,15 +42,35 @@ def applies(rule: Rule, kind: FlowKind | None) -> bool:
     return rule.kinds is None or (kind is not None and kind.value in rule.kinds)
 
 
-_RULES_FOR: dict[tuple[FlowKind | None, int], list[Rule]] = {}
+#: The rules for a kind (key ``(kind, registry size, None)``) and for a kind and the flow's block
+#: types (``(kind, registry size, types)``), each worked out once; bounded, as block types vary.
+_RULES_FOR: dict[tuple[FlowKind | None, int, frozenset[str] | None], list[Rule]] = {}
+_RULES_FOR_MAX = 512
+
+
+def _cached(key: tuple[FlowKind | None, int, frozenset[str] | None], select: Callable[[], list[Rule]]) -> list[Rule]:
+    selected = _RULES_FOR.get(key)
+    if selected is None:
+        if len(_RULES_FOR) >= _RULES_FOR_MAX:
+            _RULES_FOR.clear()
+        selected = _RULES_FOR[key] = select()
+    return selected
 
 
 def rules_for(kind: FlowKind | None) -> list[Rule]:
     """The rules that apply to ``kind``, worked out once per kind (keyed on the registry's size)."""
-    key = (kind, len(RULES))
-    if key not in _RULES_FOR:
-        _RULES_FOR[key] = [r for r in RULES.values() if applies(r, kind)]
-    return _RULES_FOR[key]
+    return _cached((kind, len(RULES), None), lambda: [r for r in RULES.values() if applies(r, kind)])
+
+
+def rules_with_blocks(kind: FlowKind | None, block_types: frozenset[str] | None) -> list[Rule]:
+    """The rules for ``kind`` that can find something in a flow of these block types (a rule
+    with ``needs`` looks only at blocks of those types: without one it has nothing to check)."""
+    if block_types is None:
+        return rules_for(kind)
+    return _cached(
+        (kind, len(RULES), block_types),
+        lambda: [r for r in rules_for(kind) if r.needs is None or not r.needs.isdisjoint(block_types)],
+    )
 
 
 def _size_refusal(flow: Flow) -> Finding | None:
@@ -107,7 +127,7 @@ def lint_flow(
     ctx._cache[DECLARED_IGNORES] = declared
     refusal = _size_refusal(flow)
     findings = [refusal] if refusal else []
-    selected = rules_for(detected)
+    selected = rules_with_blocks(detected, ctx.block_types)
     if refusal:
         selected = [r for r in selected if r.rule_id in SIZE_RULE_IDS]
     if skipped:

@@ -40,6 +40,9 @@ class Rule:
     check: RuleCheck
     kinds: frozenset[str] | None = None  # FlowKind values it applies to; None = every flow
     description: str = field(default="")  # why the rule exists (the check function's docstring)
+    # Block types the rule looks at: it finds nothing in a flow without one of them, so lint does
+    # not run it there. None: the rule looks at the whole flow (or reports a missing block).
+    needs: frozenset[str] | None = None
 
     @property
     def help_uri(self) -> str:
@@ -56,6 +59,7 @@ def rule(
     title: str,
     fix_hint: str,
     kinds: Iterable[str] | None = None,
+    needs: Iterable[str] | None = None,
 ) -> Callable[[RuleCheck], RuleCheck]:
     """Register a rule function under a stable id (decorator); its docstring is the rule's description."""
 
@@ -74,6 +78,7 @@ def rule(
             check=check,
             kinds=None if kinds is None else frozenset(str(getattr(k, "value", k)) for k in kinds),
             description=description,
+            needs=None if needs is None else frozenset(needs),
         )
         return check
 

@@ -94,6 +94,8 @@ class FlowGraph:
     def cycles_without(self, breaker: Callable[[Action], bool]) -> list[list[str]]:
         """Strongly connected components (cycles) that contain no ``breaker`` action."""
         allowed = {n for n, action in self.actions.items() if not breaker(action)}
+        if not self._has_cycle(allowed):
+            return []  # the usual case: every cycle of the flow passes a breaker
         # Peel off the nodes no cycle can pass through (Kahn: in-degree 0, repeatedly); a flow
         # whose every cycle has a breaker is left with nothing, and Tarjan runs only on the rest.
         successors = self._successors
@@ -114,6 +116,31 @@ class FlowGraph:
         if not allowed:
             return []
         return self._components([n for n in self.actions if n in allowed], allowed)
+
+    def _has_cycle(self, allowed: set[str]) -> bool:
+        """Some cycle runs through ``allowed`` nodes only (a depth-first walk meets a node on its path)."""
+        successors = self._successors
+        state: dict[str, bool] = {}  # True while the node is on the walk's path, False once done
+        for root in allowed:
+            if root in state:
+                continue
+            state[root] = True
+            stack = [(root, iter(successors[root]))]
+            while stack:
+                node, following = stack[-1]
+                for child in following:
+                    if child in allowed:
+                        on_path = state.get(child)
+                        if on_path:
+                            return True
+                        if on_path is None:
+                            state[child] = True
+                            stack.append((child, iter(successors[child])))
+                            break
+                else:
+                    state[node] = False
+                    stack.pop()
+        return False
 
     def _components(self, nodes: list[str], allowed: set[str]) -> list[list[str]]:
         """Tarjan's strongly connected components (with a cycle) of the subgraph on ``allowed``."""
@@ -192,10 +219,14 @@ class FlowGraph:
 def _successors(action: Action, actions: dict[str, Action]) -> list[str]:
     """The actions a branch of ``action`` leads to, one entry a branch: conditions, success, errors."""
     transitions = action.transitions
-    found = [t for c in transitions.conditions or () if isinstance(t := c.next_action, str) and t in actions]
-    if isinstance(transitions.next_action, str) and transitions.next_action in actions:
-        found.append(transitions.next_action)
-    found += [t for e in transitions.errors or () if isinstance(t := e.next_action, str) and t in actions]
+    conditions = transitions.conditions
+    found = [t for c in conditions if isinstance(t := c.next_action, str) and t in actions] if conditions else []
+    following = transitions.next_action
+    if isinstance(following, str) and following in actions:
+        found.append(following)
+    errors = transitions.errors
+    if errors:
+        found += [t for e in errors if isinstance(t := e.next_action, str) and t in actions]
     return found
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from sccac.flows.lint.context import LintContext, console_type, contact_attributes, lambda_attributes
+from sccac.flows.lint.context import LAMBDA, SET_QUEUE, LintContext, console_type, contact_attributes, lambda_attributes
 from sccac.flows.model import (
     MAX_ASYNC_LAMBDA_TIMEOUT_SECONDS,
     MAX_SYNC_LAMBDA_TIMEOUT_SECONDS,
@@ -39,6 +39,7 @@ def _exact_conditions(ctx: LintContext, action_type: str, expected: list[str]) -
     "error",
     "Loop has exactly the ContinueLooping and DoneLooping conditions",
     "Give the Loop two conditions: Equals ContinueLooping (the body) and Equals DoneLooping (the exit).",
+    needs=("Loop",),
 )
 def loop_conditions(ctx: LintContext) -> Hits:
     """Connect leaves a Loop by its ContinueLooping and DoneLooping conditions only: a missing one strands
@@ -46,7 +47,7 @@ def loop_conditions(ctx: LintContext) -> Hits:
     yield from _exact_conditions(ctx, "Loop", ["ContinueLooping", "DoneLooping"])
 
 
-@rule("SCCAC-FLOW-020", "error", "LoopCount is 0..100", 'Set LoopCount to a whole number from "0" to "100" (a string) or one JSONPath.')
+@rule("SCCAC-FLOW-020", "error", "LoopCount is 0..100", 'Set LoopCount to a whole number from "0" to "100" (a string) or one JSONPath.', needs=("Loop",))
 def loop_count(ctx: LintContext) -> Hits:
     """Connect refuses a flow whose LoopCount is not a whole number from 0 to 100 written as a string (or
     one JSONPath)."""
@@ -63,6 +64,7 @@ def loop_count(ctx: LintContext) -> Hits:
     "error",
     "CheckHoursOfOperation has exactly the True and False conditions",
     "Give the block two conditions: Equals True and Equals False.",
+    needs=("CheckHoursOfOperation",),
 )
 def hours_conditions(ctx: LintContext) -> Hits:
     """Check hours of operation answers True or False: without both conditions one answer has nowhere to
@@ -75,6 +77,7 @@ def hours_conditions(ctx: LintContext) -> Hits:
     "error",
     "Lambda timeout is 1..8 s (synchronous) or at most 60 s (asynchronous)",
     f'Set InvocationTimeLimitSeconds to a string from "1" to "{MAX_SYNC_LAMBDA_TIMEOUT_SECONDS}".',
+    needs=LAMBDA,
 )
 def lambda_timeout(ctx: LintContext) -> Hits:
     """Connect waits at most 8 seconds for a synchronous Lambda (60 for an asynchronous one): the time
@@ -94,6 +97,7 @@ def lambda_timeout(ctx: LintContext) -> Hits:
     "error",
     "Lambda ResponseType and InvocationType use known values",
     "Use ResponseValidation.ResponseType STRING_MAP or JSON, InvocationType SYNCHRONOUS or ASYNCHRONOUS.",
+    needs=LAMBDA,
 )
 def lambda_enums(ctx: LintContext) -> Hits:
     """Connect validates a Lambda's response only as STRING_MAP or JSON and invokes it only SYNCHRONOUS or
@@ -113,6 +117,7 @@ def lambda_enums(ctx: LintContext) -> Hits:
     "error",
     "Set working queue has exactly one of QueueId or AgentId",
     "Keep one of QueueId (queue ARN/id) or AgentId (agent ARN/id or one JSONPath such as $.Agent.UserName).",
+    needs=SET_QUEUE,
 )
 def set_queue_target(ctx: LintContext) -> Hits:
     """Set working queue targets either a queue or an agent; both, neither, or text mixed with a JSONPath
@@ -139,6 +144,7 @@ def _queue_setters(ctx: LintContext) -> set[str]:
     "error",
     "Transfer to queue is preceded by Set working queue on every path",
     "Put a Set working queue block before the transfer on every path (or use the flow as a transfer flow).",
+    needs=("TransferContactToQueue",),
 )
 def transfer_without_queue(ctx: LintContext) -> Hits:
     """Transfer to queue uses the working queue: on a path that never set it the transfer fails and the
@@ -177,20 +183,21 @@ def _placeholder_problem(value: object) -> str | None:
     "channelAddressIdentifier is a real UUID, not a placeholder",
     "Pass the real ChannelAddressIdentifier of the Salesforce MessagingChannel "
     "(sccac flows build --channel-address-identifier; read it with SOQL: SELECT ChannelAddressIdentifier FROM MessagingChannel).",
+    needs=("UpdateContactAttributes", "InvokeLambdaFunction"),
 )
 def placeholder_channel(ctx: LintContext) -> Hits:
     """CreateMessagingSession sends channelAddressIdentifier to Salesforce, which finds no MessagingChannel
     for a placeholder or example value, so no session is created."""
     for action in ctx.flow.actions:
-        values = []
         if action.type == "UpdateContactAttributes":
-            values.append(contact_attributes(action).get("channelAddressIdentifier"))
+            value = contact_attributes(action).get("channelAddressIdentifier")
         elif action.type == "InvokeLambdaFunction":
-            values.append(lambda_attributes(action).get("channelAddressIdentifier"))
-        for value in values:
-            problem = _placeholder_problem(value) if value is not None else None
-            if problem:
-                yield action.identifier, f"channelAddressIdentifier {problem}"
+            value = lambda_attributes(action).get("channelAddressIdentifier")
+        else:
+            continue
+        problem = _placeholder_problem(value) if value is not None else None
+        if problem:
+            yield action.identifier, f"channelAddressIdentifier {problem}"
 
 
 @rule(
@@ -199,6 +206,7 @@ def placeholder_channel(ctx: LintContext) -> Hits:
     "Set recording and analytics behavior with AnalyticsBehavior also has RecordingBehavior",
     'Add "RecordingBehavior": {"RecordedParticipants": ["Agent", "Customer"]} next to AnalyticsBehavior '
     "(analytics are tied to recording; Connect rejects the block without it).",
+    needs=("UpdateContactRecordingBehavior",),
 )
 def analytics_without_recording(ctx: LintContext) -> Hits:
     """Connect ties analytics to recording and refuses a recording block that sets AnalyticsBehavior

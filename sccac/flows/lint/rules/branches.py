@@ -10,6 +10,9 @@ from sccac.flows.lint.rules.catalog import COMMON_ERRORS, ERROR_CHECKED_TYPES, E
 
 Hits = Iterator[tuple[str | None, str]]
 
+# The error types each checked block type may declare (the common ones and its own), built once.
+_ALLOWED_ERRORS = {t: COMMON_ERRORS | EXTRA_ERRORS.get(t, frozenset()) for t in ERROR_CHECKED_TYPES}
+
 NEEDS_ERROR_BRANCH = ("InvokeLambdaFunction", "UpdateContactTargetQueue", "TransferContactToQueue")
 
 
@@ -18,14 +21,15 @@ NEEDS_ERROR_BRANCH = ("InvokeLambdaFunction", "UpdateContactTargetQueue", "Trans
     "error",
     "Error types are valid for the action type",
     "Use NoMatchingError (and QueueAtCapacity only on Transfer to queue); remove branches Connect never takes.",
+    needs=ERROR_CHECKED_TYPES,
 )
 def error_types(ctx: LintContext) -> Hits:
     """Each action type raises only certain errors (NoMatchingError, and a few of its own such as
     QueueAtCapacity on Transfer to queue): a branch for any other is never taken."""
     for action in ctx.flow.actions:
-        if action.type not in ERROR_CHECKED_TYPES:
+        allowed = _ALLOWED_ERRORS.get(action.type)
+        if allowed is None:
             continue
-        allowed = COMMON_ERRORS | EXTRA_ERRORS.get(action.type, frozenset())
         for branch in action.transitions.errors or []:
             if not isinstance(branch.error_type, str) or branch.error_type not in allowed:
                 yield action.identifier, f"{action.type} has no error type {branch.error_type!r} (allowed: {', '.join(sorted(allowed))})"
@@ -36,6 +40,7 @@ def error_types(ctx: LintContext) -> Hits:
     "error",
     "Lambda, Set working queue and Transfer to queue blocks have an error branch",
     "Add a NoMatchingError branch that retries or ends the contact (Disconnect).",
+    needs=NEEDS_ERROR_BRANCH,
 )
 def missing_error_branch(ctx: LintContext) -> Hits:
     """These blocks fail at run time (a Lambda error, an unusable queue, a full queue): without an error
@@ -50,6 +55,7 @@ def missing_error_branch(ctx: LintContext) -> Hits:
     "warning",
     "Transfer to queue handles QueueAtCapacity",
     "Add a QueueAtCapacity branch (message and Disconnect, or another queue).",
+    needs=("TransferContactToQueue",),
 )
 def missing_at_capacity(ctx: LintContext) -> Hits:
     """When the queue is full, Transfer to queue fails with QueueAtCapacity: a branch for it lets the flow

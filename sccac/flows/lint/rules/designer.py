@@ -44,6 +44,7 @@ def _entries(ctx: LintContext) -> list[tuple[Action, dict[str, Any]]]:
     "A dynamic Set working queue carries the designer's useDynamic marker",
     'In Metadata.ActionMetadata of the block, add "useDynamic": true and "parameters": {"QueueId": {"useDynamic": true}} '
     "(AgentId for a queue by agent), or set the queue dynamically again in the designer and export.",
+    needs=("UpdateContactTargetQueue",),
 )
 def dynamic_queue_marker(ctx: LintContext) -> Hits:
     """Connect's flow designer shows a Set working queue without the useDynamic marker as a queue chosen by
@@ -67,6 +68,7 @@ def dynamic_queue_marker(ctx: LintContext) -> Hits:
     "A Check contact attributes block carries conditionMetadata for each condition",
     "In Metadata.ActionMetadata of the block, add conditionMetadata with one entry per condition "
     '({"id", "operator": {"name", "value", "shortDisplay"}, "value"}), or edit the conditions in the designer and export.',
+    needs=("Compare",),
 )
 def compare_condition_metadata(ctx: LintContext) -> Hits:
     """The flow designer lists a Check contact attributes block's conditions from conditionMetadata;
@@ -94,7 +96,7 @@ def friendly_names(ctx: LintContext) -> Hits:
     """The flow designer marks a readable (non-UUID) Identifier with isFriendlyName; without it the block
     opens wrongly."""
     for action, entry in _entries(ctx):
-        if is_friendly(action.identifier) and entry.get("isFriendlyName") is not True:
+        if entry.get("isFriendlyName") is not True and is_friendly(action.identifier):
             yield action.identifier, f"the Identifier is a name, not a UUID, and is not marked isFriendlyName: the block {OPENS_WRONGLY}"
 
 
@@ -124,6 +126,7 @@ def module_transitions(ctx: LintContext) -> Hits:
     "Replace the block with Set recording, analytics and processing behavior "
     "(UpdateContactRecordingAndAnalyticsBehavior; for a chat: ChatBehavior.ChatAnalyticsBehavior with "
     'AnalyticsModes ["ContactLens"], and NoMatchingError and ChannelMismatch branches).',
+    needs=("UpdateContactRecordingBehavior",),
 )
 def legacy_recording_block(ctx: LintContext) -> Hits:
     """AWS keeps UpdateContactRecordingBehavior only for existing flows; new flows use

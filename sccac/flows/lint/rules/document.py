@@ -22,10 +22,15 @@ from sccac.flows.model import (
     MAX_ACTIONS,
     MAX_CONTENT_CHARS,
     MAX_IDENTIFIER_CHARS,
+    TERMINAL_TYPES,
+    Action,
+    Transitions,
 )
 from sccac.flows.shape import json_type
 
 Hits = Iterator[tuple[str | None, str]]
+# Known types that must have a NextAction: neither terminal nor handing the contact on.
+_NEEDS_NEXT = KNOWN_TYPES - TERMINAL_TYPES - HANDS_CONTACT_ON
 _FORBIDDEN_CHAR = re.compile("[" + re.escape("".join(sorted(FORBIDDEN_IDENTIFIER_CHARS))) + "]")
 
 
@@ -63,6 +68,17 @@ def duplicate_identifiers(ctx: LintContext) -> Hits:
             yield ident, f"Identifier {ident!r} is used by {count} actions"
 
 
+def _all_identifiers_legal(ctx: LintContext) -> bool:
+    """Every Identifier is legal, told from the graph's keys in a few C calls (the usual case)."""
+    identifiers = ctx.graph.actions.keys()  # the distinct string Identifiers, first action of each
+    if len(identifiers) != len(ctx.flow.actions) or "" in identifiers:
+        return False  # a repeated, missing or non-string Identifier: the full check says which
+    if max(map(len, identifiers), default=0) > MAX_IDENTIFIER_CHARS:
+        return False
+    # "\n" is no forbidden character, so it joins the Identifiers without adding one.
+    return not _FORBIDDEN_CHAR.search("\n".join(identifiers)) and identifiers.isdisjoint(FORBIDDEN_IDENTIFIER_NAMES)
+
+
 @rule(
     "SCCAC-FLOW-004",
     "error",
@@ -72,6 +88,8 @@ def duplicate_identifiers(ctx: LintContext) -> Hits:
 def illegal_identifiers(ctx: LintContext) -> Hits:
     """Connect refuses Identifiers that are empty, longer than 50 characters, reserved or carry characters
     such as % : ( ) $ [ ] { }."""
+    if _all_identifiers_legal(ctx):
+        return
     for index, action in enumerate(ctx.flow.actions):
         ident = action.identifier
         if not isinstance(ident, str) or not ident:
@@ -103,14 +121,32 @@ def content_size(ctx: LintContext) -> Hits:
         yield None, "the flow content is empty"
 
 
+def _all_known(transitions: Transitions, known: dict[str, Action]) -> bool:
+    """Every target of the block is an action (the usual case, checked without building a list)."""
+    target = transitions.next_action
+    # A str subclass or another type is left to the full check.
+    if target is not None and (target.__class__ is not str or target not in known):
+        return False
+    for branch in transitions.errors or ():
+        target = branch.next_action
+        if target is not None and (target.__class__ is not str or target not in known):
+            return False
+    for condition in transitions.conditions or ():
+        target = condition.next_action
+        if target is not None and (target.__class__ is not str or target not in known):
+            return False
+    return True
+
+
 @rule("SCCAC-FLOW-007", "error", "Transitions point to existing actions", "Point the branch at an existing block, or add the missing block.")
 def dangling(ctx: LintContext) -> Hits:
     """A branch that points to a missing action makes Connect refuse the flow."""
     known = ctx.graph.actions
     for action in ctx.flow.actions:
-        for target in all_targets(action):
-            if not isinstance(target, str) or target not in known:
-                yield _block(action.identifier), f"a transition points to {target!r}, which is not an action in this flow"
+        if not _all_known(action.transitions, known):
+            for target in all_targets(action):
+                if not isinstance(target, str) or target not in known:
+                    yield _block(action.identifier), f"a transition points to {target!r}, which is not an action in this flow"
 
 
 @rule("SCCAC-FLOW-008", "warning", "Every action is reachable from StartAction", "Connect the block to the flow or delete it.")
@@ -133,9 +169,7 @@ def unreachable(ctx: LintContext) -> Hits:
 def missing_next(ctx: LintContext) -> Hits:
     """After a non-terminal block without a NextAction the contact has nowhere to go."""
     for action in ctx.flow.actions:
-        if action.is_terminal or action.type in HANDS_CONTACT_ON or action.type not in KNOWN_TYPES:
-            continue
-        if action.transitions.next_action is None:
+        if action.transitions.next_action is None and action.type in _NEEDS_NEXT:
             yield _block(action.identifier), f"{action.type} has no NextAction: the contact has nowhere to go after it"
 
 
@@ -143,7 +177,7 @@ def missing_next(ctx: LintContext) -> Hits:
 def terminal_with_transitions(ctx: LintContext) -> Hits:
     """Disconnect and the end blocks end the flow: Connect expects them with empty Transitions."""
     for action in ctx.flow.actions:
-        if action.is_terminal and (all_targets(action) or action.transitions.errors or action.transitions.conditions):
+        if action.type in TERMINAL_TYPES and (all_targets(action) or action.transitions.errors or action.transitions.conditions):
             yield _block(action.identifier), f"{action.type} ends the flow but has transitions"
 
 
@@ -166,6 +200,7 @@ def unknown_types(ctx: LintContext) -> Hits:
     "warning",
     "EndFlowExecution is not used in a contact flow",
     "End an inbound contact flow with Disconnect or a transfer; EndFlowExecution is meant for whisper, hold and queue flows.",
+    needs=("EndFlowExecution",),
 )
 def end_flow_in_contact_flow(ctx: LintContext) -> Hits:
     """EndFlowExecution is documented for whisper, hold and customer-queue flows; in an inbound contact
@@ -187,6 +222,8 @@ def malformed(ctx: LintContext) -> Hits:
     """Connect reads every action as a string Type, a Parameters object and a Transitions object with
     Errors and Conditions lists; other shapes are refused."""
     for index, action in enumerate(ctx.flow.actions):
+        if action.type and action.transitions_present and not action.extra and not action.transitions.extra:
+            continue  # the usual block: nothing below can apply
         where = _block(action.identifier)
         if not action.type:
             yield where, f"Actions[{index}] has no Type (or it is not a string)"
@@ -198,6 +235,15 @@ def malformed(ctx: LintContext) -> Hits:
         for key in ("Errors", "Conditions"):
             if key in action.transitions.extra:
                 yield where, f"Transitions.{key} is not a list of objects"
+
+
+def _types_match(action: Action) -> bool:
+    """Every declared parameter present has exactly its Python type (the usual block: no problem)."""
+    parameters = action.parameters
+    for key, wanted in action.PARAMETER_TYPES.items():
+        if key in parameters and type(parameters[key]) is not wanted:
+            return False  # maybe another JSON type: parameter_problems says
+    return True
 
 
 @rule(
@@ -213,8 +259,9 @@ def parameter_types(ctx: LintContext) -> Hits:
     if ctx.flow.metadata is not None and not isinstance(ctx.flow.metadata, dict):
         yield None, f"Metadata is {json_type(ctx.flow.metadata)}, not an object"
     for index, action in enumerate(ctx.flow.actions):
-        for problem in action.parameter_problems():
-            yield _block(action.identifier), f"Actions[{index}].{problem.describe()}"
+        if action.PARAMETER_TYPES and not _types_match(action):  # untyped blocks declare no parameters
+            for problem in action.parameter_problems():
+                yield _block(action.identifier), f"Actions[{index}].{problem.describe()}"
 
 
 @rule(

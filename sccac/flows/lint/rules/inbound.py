@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from sccac.flows.builders import EXTERNAL_QUEUE, SESSION_RESULTS, FlowKind
-from sccac.flows.lint.context import LintContext, contact_attributes, lambda_attributes
+from sccac.flows.lint.context import LAMBDA, SET_QUEUE, LintContext, contact_attributes, lambda_attributes
 from sccac.flows.lint.findings import rule
 from sccac.flows.lint.rules.sccac import (
     require_final_error_disconnects,
@@ -13,7 +13,7 @@ from sccac.flows.lint.rules.sccac import (
     require_transfer,
     retry_loop_of,
 )
-from sccac.flows.model import is_dynamic
+from sccac.flows.model import Action, is_dynamic
 
 Hits = Iterator[tuple[str | None, str]]
 INBOUND = [FlowKind.INBOUND_CHAT]
@@ -32,12 +32,23 @@ def _channel_setters(ctx: LintContext) -> set[str]:
     }
 
 
+def _after_success(ctx: LintContext, action: Action) -> set[str]:
+    """What the block's success branch reaches (shared by two rules; callers must not change it)."""
+    cache: dict[int, set[str]] = ctx._cache.setdefault("after_success", {})
+    after = cache.get(id(action))
+    if after is None:
+        following = action.transitions.next_action
+        after = cache[id(action)] = ctx.graph.reachable([following] if isinstance(following, str) else [])
+    return after
+
+
 @rule(
     "SCCAC-INBOUND-001",
     "error",
     "channelAddressIdentifier is set before the session Lambda",
     "Add a Set contact attributes block that sets channelAddressIdentifier before Execute create messaging session.",
     INBOUND,
+    needs=LAMBDA,
 )
 def channel_before_session(ctx: LintContext) -> Hits:
     """CreateMessagingSession reads channelAddressIdentifier from the contact's attributes: on a path that
@@ -71,12 +82,13 @@ def session_present(ctx: LintContext) -> Hits:
     "The session Lambda's results are stored as contact attributes",
     "After the session Lambda, set conversationIdentifier, workItemId and source to $.External.<same name>.",
     SESSION_FLOWS,
+    needs=LAMBDA,
 )
 def session_results_stored(ctx: LintContext) -> Hits:
     """The Routing Lambda and SCC-AC's agent console read conversationIdentifier, workItemId and source
     from the contact's attributes, not from the Lambda's output."""
     for action in ctx.session_lambdas:
-        after = ctx.graph.reachable([action.transitions.next_action] if isinstance(action.transitions.next_action, str) else [])
+        after = _after_success(ctx, action)
         stored: set[str] = set()
         for ident in after:
             for key, value in contact_attributes(ctx.graph.actions[ident]).items():
@@ -105,12 +117,13 @@ def routing_initial(ctx: LintContext) -> Hits:
     "Routing runs after the messaging session exists",
     "Place the Routing Lambda on the session Lambda's success path (it needs conversationIdentifier).",
     SESSION_FLOWS,
+    needs=LAMBDA,
 )
 def routing_after_session(ctx: LintContext) -> Hits:
     """Routing needs the messaging session (its conversationIdentifier): it must run only after the session
     Lambda succeeded."""
     for session in ctx.session_lambdas:
-        after = ctx.graph.reachable([session.transitions.next_action] if isinstance(session.transitions.next_action, str) else [])
+        after = _after_success(ctx, session)
         for routing in ctx.routing_lambdas:
             if not isinstance(routing.identifier, str) or routing.identifier not in after:
                 yield routing.identifier, "the Routing Lambda is not on the session Lambda's success path"
@@ -140,6 +153,7 @@ def queue_from_routing(ctx: LintContext) -> Hits:
     "The dynamic working queue falls back to a fixed queue on error",
     "Connect the dynamic Set working queue's Error branch to a Set working queue with a fixed queue ARN.",
     SESSION_FLOWS,
+    needs=SET_QUEUE,
 )
 def fallback_queue(ctx: LintContext) -> Hits:
     """When routing returns no usable externalQueueId the dynamic Set working queue fails: a fixed fallback
@@ -162,6 +176,7 @@ def inbound_transfer(ctx: LintContext) -> Hits:
     "Every Lambda block is inside a retry loop",
     "Put a Loop before the Lambda: ContinueLooping -> Lambda, Lambda Error -> back to the Loop, DoneLooping -> Disconnect.",
     SESSION_FLOWS,
+    needs=LAMBDA,
 )
 def lambdas_in_retry_loops(ctx: LintContext) -> Hits:
     """Salesforce calls fail now and then (timeouts, throttling); SCC-AC's sample flow retries each Lambda
@@ -177,6 +192,7 @@ def lambdas_in_retry_loops(ctx: LintContext) -> Hits:
     "A final Lambda error disconnects the contact",
     "Route the retry loop's DoneLooping (after an optional message) to a Disconnect block.",
     SESSION_FLOWS,
+    needs=LAMBDA,
 )
 def inbound_final_error(ctx: LintContext) -> Hits:
     """When the retries are spent the contact must end cleanly (a message and a disconnect), not hang in
@@ -190,6 +206,7 @@ def inbound_final_error(ctx: LintContext) -> Hits:
     "The session Lambda's response is validated as STRING_MAP",
     "Set ResponseValidation.ResponseType to STRING_MAP (the function returns a flat string map).",
     SESSION_FLOWS,
+    needs=LAMBDA,
 )
 def session_string_map(ctx: LintContext) -> Hits:
     """CreateMessagingSession returns a flat string map; STRING_MAP validation makes its values usable as

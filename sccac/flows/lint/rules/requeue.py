@@ -56,6 +56,7 @@ def waits_for_customer(ctx: LintContext) -> Hits:
     "Connect the Wait block's CustomerReturned branch to the CreateMessagingSession retry loop (the earlier "
     "session has ended), and routing after it.",
     REQUEUE,
+    needs=("Wait",),
 )
 def session_after_return(ctx: LintContext) -> Hits:
     """The earlier messaging session ended when the agent left: the customer's return needs a new session
@@ -79,6 +80,7 @@ def session_after_return(ctx: LintContext) -> Hits:
     "When the customer does not return in time, the contact is disconnected",
     "Route the Wait block's WaitCompleted (time limit) and NoMatchingError branches to a Disconnect block.",
     REQUEUE,
+    needs=("Wait",),
 )
 def timeout_disconnects(ctx: LintContext) -> Hits:
     """A customer who does not come back within the time limit should be disconnected, not left waiting in

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from sccac.flows.lint.context import LintContext, lambda_attributes
+from sccac.flows.lint.context import LAMBDA, LintContext, lambda_attributes
 from sccac.flows.lint.findings import rule
 from sccac.flows.text import printable
 from sccac.lambdas.event import (
@@ -32,6 +32,14 @@ def _given(action: Action) -> dict[str, object]:
     return {k: v for k, v in lambda_attributes(action).items() if isinstance(k, str) and v not in (None, "")}
 
 
+def _routing_given(ctx: LintContext) -> list[tuple[Action, dict[str, object]]]:
+    """Each Routing block with its given parameters, worked out once for the six rules."""
+    cached = ctx._cache.get("routing_given")
+    if cached is None:
+        cached = ctx._cache["routing_given"] = [(action, _given(action)) for action in ctx.routing_lambdas]
+    return cached
+
+
 def _new_name(old: str, given: dict[str, object]) -> str:
     # With a flow, the old omniQueueId was the flow's fallback queue.
     if old == "omniQueueId" and ("omniFlowId" in given or PARAM_FLOW in given):
@@ -45,12 +53,12 @@ def _new_name(old: str, given: dict[str, object]) -> str:
     "Routing blocks use SCC-AC's parameter names, not omniQueueId / omniFlowId",
     "Rename omniQueueId to salesforceQueueId (or, next to a flow, to salesforceFlowFallbackQueueId) and "
     "omniFlowId to salesforceFlowId.",
+    needs=LAMBDA,
 )
 def renamed_parameters(ctx: LintContext) -> Hits:
     """The Routing function reads SCC-AC's parameter names and refuses omniQueueId and omniFlowId, so a
     block that still uses them fails at run time."""
-    for action in ctx.routing_lambdas:
-        given = _given(action)
+    for action, given in _routing_given(ctx):
         for old in sorted(RENAMED_PARAMETERS):
             if old in given:
                 yield action.identifier, (
@@ -65,12 +73,13 @@ def renamed_parameters(ctx: LintContext) -> Hits:
     "Routing blocks pass only the salesforce* parameters the Routing function reads",
     "Use salesforceQueueId, salesforceFlowId, salesforceFlowFallbackQueueId or "
     "salesforceFlowRoutingAttributes.<name>; check the spelling (names are case-sensitive).",
+    needs=LAMBDA,
 )
 def unknown_salesforce_parameter(ctx: LintContext) -> Hits:
     """The Routing function ignores salesforce* parameters it does not read, so a misspelt name silently
     routes without it."""
-    for action in ctx.routing_lambdas:
-        for name in sorted(_given(action)):
+    for action, given in _routing_given(ctx):
+        for name in sorted(given):
             if (name.lower().startswith("salesforce") and name not in ROUTING_PARAMETERS
                     and not name.startswith(PARAM_ATTRIBUTE_PREFIX)):
                 close = [p for p in (*ROUTING_PARAMETERS, PARAM_ATTRIBUTE_PREFIX) if p.lower() == name.lower()
@@ -87,12 +96,12 @@ def unknown_salesforce_parameter(ctx: LintContext) -> Hits:
     "salesforceFlowId and salesforceFlowFallbackQueueId are given together",
     "Give the Omni-Flow's fallback Omni-Queue (salesforceFlowFallbackQueueId) with salesforceFlowId, or "
     "remove both and use salesforceQueueId.",
+    needs=LAMBDA,
 )
 def flow_without_fallback(ctx: LintContext) -> Hits:
     """Salesforce routes with an Omni-Flow only when a fallback queue is given too; the Routing function
     refuses one without the other."""
-    for action in ctx.routing_lambdas:
-        given = _given(action)
+    for action, given in _routing_given(ctx):
         if PARAM_FLOW in given and PARAM_FLOW_FALLBACK not in given:
             yield action.identifier, f"{PARAM_FLOW} without {PARAM_FLOW_FALLBACK}: Salesforce refuses a flow route without a fallback queue (error 10024)"
         if PARAM_FLOW_FALLBACK in given and PARAM_FLOW not in given:
@@ -105,11 +114,11 @@ def flow_without_fallback(ctx: LintContext) -> Hits:
     "salesforceQueueId is not combined with a flow",
     "Keep either salesforceQueueId (route to the queue) or salesforceFlowId with "
     "salesforceFlowFallbackQueueId (route with the flow).",
+    needs=LAMBDA,
 )
 def queue_with_flow(ctx: LintContext) -> Hits:
     """A queue and a flow are two ways of routing; the Routing function refuses both at once."""
-    for action in ctx.routing_lambdas:
-        given = _given(action)
+    for action, given in _routing_given(ctx):
         if PARAM_QUEUE in given and (PARAM_FLOW in given or PARAM_FLOW_FALLBACK in given):
             yield action.identifier, f"{PARAM_QUEUE} together with {PARAM_FLOW}/{PARAM_FLOW_FALLBACK}: the Routing function refuses the contact"
 
@@ -120,12 +129,13 @@ def queue_with_flow(ctx: LintContext) -> Hits:
     "Routing attribute names are names Salesforce accepts for flow variables",
     "Name the parameter salesforceFlowRoutingAttributes.<name> with <name> the Omni-Flow's input variable: "
     f"a letter, then letters, digits and single underscores, at most {MAX_ROUTING_ATTRIBUTE_NAME} characters.",
+    needs=LAMBDA,
 )
 def routing_attribute_names(ctx: LintContext) -> Hits:
     """Routing attributes are sent as Omni-Flow input variables, whose names Salesforce restricts; others
     are refused."""
-    for action in ctx.routing_lambdas:
-        for key in sorted(_given(action)):
+    for action, given in _routing_given(ctx):
+        for key in sorted(given):
             if not key.startswith(PARAM_ATTRIBUTE_PREFIX):
                 continue
             name = key[len(PARAM_ATTRIBUTE_PREFIX):]
@@ -139,10 +149,10 @@ def routing_attribute_names(ctx: LintContext) -> Hits:
     "Routing attributes are given with salesforceFlowId",
     "Add salesforceFlowId and salesforceFlowFallbackQueueId, or remove the salesforceFlowRoutingAttributes.* "
     "parameters: they are sent only with a flow.",
+    needs=LAMBDA,
 )
 def attributes_without_flow(ctx: LintContext) -> Hits:
     """Routing attributes are sent only with an Omni-Flow; without salesforceFlowId they are dropped."""
-    for action in ctx.routing_lambdas:
-        given = _given(action)
+    for action, given in _routing_given(ctx):
         if PARAM_FLOW not in given and any(k.startswith(PARAM_ATTRIBUTE_PREFIX) for k in given):
             yield action.identifier, "routing attributes without salesforceFlowId are not sent to Salesforce"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from sccac.flows.builders import ATTR_QUEUE_ID, FlowKind
-from sccac.flows.lint.context import LintContext
+from sccac.flows.lint.context import SET_QUEUE, LintContext
 from sccac.flows.lint.findings import rule
 from sccac.flows.lint.rules.sccac import require_transfer
 from sccac.flows.model import Action, Compare
@@ -67,6 +67,7 @@ def queue_from_attribute(ctx: LintContext) -> Hits:
     "When queueId is not set, a fixed fallback queue is used",
     "Connect the check's No match (NoMatchingCondition) branch to Set working queue with a fixed queue ARN.",
     TASK,
+    needs=("Compare",),
 )
 def fallback_on_no_match(ctx: LintContext) -> Hits:
     """A task without queueId still needs a queue: the check's No match branch sets a fixed one."""
@@ -82,6 +83,7 @@ def fallback_on_no_match(ctx: LintContext) -> Hits:
     "A failed dynamic queue falls back to the fixed queue",
     "Connect the dynamic Set working queue's Error branch to the fallback Set working queue.",
     TASK,
+    needs=SET_QUEUE,
 )
 def fallback_on_error(ctx: LintContext) -> Hits:
     """A queueId that is not a usable queue makes the dynamic Set working queue fail: its error branch sets

@@ -68,6 +68,7 @@ def module_settings(ctx: LintContext) -> Hits:
     "The recording block records both the agent and the customer",
     'Set RecordingBehavior.RecordedParticipants to ["Agent", "Customer"]: Contact Lens chat analytics needs the whole transcript.',
     MODULE,
+    needs=("UpdateContactRecordingBehavior",),
 )
 def both_participants_recorded(ctx: LintContext) -> Hits:
     """Contact Lens analyses what is recorded: a chat recorded for one participant gives half a transcript."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from sccac.flows.builders import AGENT_USER_NAME, FlowKind
-from sccac.flows.lint.context import LintContext
+from sccac.flows.lint.context import LAMBDA, LintContext
 from sccac.flows.lint.findings import rule
 from sccac.flows.lint.rules.sccac import (
     require_final_error_disconnects,
@@ -39,6 +39,7 @@ def agent_routing(ctx: LintContext) -> Hits:
     "The transfer Lambda's timeout is the maximum (8 s)",
     f'Set InvocationTimeLimitSeconds to "{MAX_SYNC_LAMBDA_TIMEOUT_SECONDS}".',
     AGENT,
+    needs=LAMBDA,
 )
 def agent_timeout(ctx: LintContext) -> Hits:
     """SCC-AC's agent-transfer flow gives the Routing Lambda the maximum 8 seconds, as the transfer waits
@@ -74,6 +75,7 @@ def agent_transfer(ctx: LintContext) -> Hits:
     "A final Lambda error disconnects the contact",
     "Route the Lambda's Error branch (or its retry loop's DoneLooping) to a Disconnect block.",
     AGENT,
+    needs=LAMBDA,
 )
 def agent_final_error(ctx: LintContext) -> Hits:
     """When the Routing Lambda finally fails the contact must end cleanly, not hang in the flow."""
@@ -105,6 +107,7 @@ def queue_transfer(ctx: LintContext) -> Hits:
     "A final Lambda error disconnects the contact",
     "Route the Lambda's Error branch (or its retry loop's DoneLooping) to a Disconnect block.",
     QUEUE,
+    needs=LAMBDA,
 )
 def queue_final_error(ctx: LintContext) -> Hits:
     """When the Routing Lambda finally fails the contact must end cleanly, not hang in the flow."""
