@@ -52,7 +52,7 @@ class BuildContactFlows(BaseTask):
             written = write_flows(self.settings, self.out_dir, force=process_bool_arg(self.options.get("force") or False))
         for built, path in written:
             self.logger.info(f"Wrote {path} ({built.connect_type}, {built.name}, {len(built.flow.actions)} actions)")
-        self.return_values = {"path": str(self.out_dir)}
+        self.return_values = {"out": str(self.out_dir)}
 
 
 class LintContactFlows(BaseTask):

@@ -67,7 +67,7 @@ class DeployLambdas(BaseSalesforceApiTask):
             result = subprocess.run(command, cwd=root, env={**os.environ, "SAM_CLI_TELEMETRY": "0"}, check=False)
             if result.returncode != 0:
                 raise CumulusCIFailure(f"`{' '.join(command[:2])}` failed with exit {result.returncode}; see its output above")
-        self.return_values = {"stack_name": stack.stack_name, **stack.parameters()}
+        self.return_values = {"sam_stack": stack.stack_name, **stack.parameters()}
 
     def _skip(self, reason: str) -> None:
         self.logger.warning(f"Lambda deploy skipped: {reason}; then run cci task run deploy_lambdas")

@@ -60,7 +60,7 @@ def test_sam_runs_without_prompts_with_the_orgs_parameters(org, connect, runs):
     assert overrides == ["SalesforceScrtDomain=acme.my.salesforce-scrt.com", "SalesforceSecretName=sccac/00D000000000001EAA",
                          "AuthorizationContext=SCCAC_Chat", f"ConnectInstanceArn={connect.arn}"]
     assert kw["env"]["SAM_CLI_TELEMETRY"] == "0"
-    assert task.return_values["stack_name"] == "sccac"
+    assert task.return_values["sam_stack"] == "sccac"
 
 
 def test_a_failed_sam_run_fails_the_task(org, connect, monkeypatch):
