@@ -127,6 +127,20 @@ class CreateRobotAgents(BaseSalesforceApiTask):
         self.changes.append(f"created user {username} (Alias {agent.name})")
         self.logger.info(f"created user {username} (Alias {agent.name})")
 
+    def _check_licenses(self, missing: list[AgentSpec]) -> None:
+        """Stop before creating anyone when the org has too few free Salesforce licenses for the agents (a Developer
+        Edition scratch org has two, so one user besides the admin); otherwise the run would stop half-way."""
+        if not missing or not self.org_config.scratch:
+            return
+        rows = self.sf.query("SELECT TotalLicenses, UsedLicenses FROM UserLicense WHERE Name = 'Salesforce'")["records"]
+        if not rows:
+            return  # the org does not say; sf will tell if it has to
+        free = int(rows[0]["TotalLicenses"]) - int(rows[0]["UsedLicenses"])
+        if free < len(missing):
+            raise CumulusCIFailure(
+                f"{len(missing)} agent user(s) to create ({', '.join(a.name for a in missing)}) but the org has {free} free "
+                "Salesforce license(s): use an Enterprise Edition scratch org (orgs/feature.json) or fewer agents")
+
     def _sf_create_user(self, definition: dict[str, Any]) -> None:
         """``sf org create user``: besides the user, sf keeps its access token, which the browser sign-in needs."""
         with tempfile.TemporaryDirectory() as folder:
@@ -157,6 +171,7 @@ class CreateRobotAgents(BaseSalesforceApiTask):
         # Presence status access is a SetupEntityAccess record, not part of the permission set's metadata.
         self._ensure("SetupEntityAccess", {"ParentId": permission_set_id, "SetupEntityId": status_id},
                      f"gave permission set {permission_set} the presence status {status}")
+        self._check_licenses([a for a in self.staffing.agents if not self._users(a.name)])
         agents = {}
         for agent in self.staffing.agents:
             users = self._users(agent.name)

@@ -294,8 +294,10 @@ class Applier:
         profile_id = self.refs.routing_profiles[agent.routing_profile][0]
         tags = {**self.desired.owner_tags, SALESFORCE_USER_TAG: agent.salesforce_user}
         if step.existing is not None:
-            self.client.update_user_routing_profile(**self._iid, UserId=step.existing.id, RoutingProfileId=profile_id)
-            if not self.desired.is_owned(step.existing.tags):
+            if step.existing.config.get("routing_profile_id") != profile_id:
+                self.client.update_user_routing_profile(**self._iid, UserId=step.existing.id, RoutingProfileId=profile_id)
+            if not self.desired.is_owned(step.existing.tags) or \
+                    step.existing.tags.get(SALESFORCE_USER_TAG) != agent.salesforce_user:
                 self.client.tag_resource(resourceArn=step.existing.arn, tags=tags)
             return
         secret = {"Password": self._password} if self._password is not None else {}

@@ -17,6 +17,7 @@ from sccac.connect.agents import (
     AGENT_SECURITY_PROFILE,
     CONNECT_MANAGED,
     PASSWORD_ENV,
+    SALESFORCE_USER_TAG,
     create_writes,
     profile_changes,
     user_problems,
@@ -36,7 +37,7 @@ from sccac.connect.mapping import QueueMapping
 from sccac.lambdas.ids import CONNECT_QUEUE_ARN_RE as QUEUE_ARN_RE
 from sccac.connect.quotas import Quotas
 from sccac.connect.snapshot import Existing, InstanceSnapshot
-from sccac.connect.staffing import ProfileSpec
+from sccac.connect.staffing import AgentSpec, ProfileSpec
 from sccac.flows.builders import CONNECT_TYPES, FlowKind
 
 ROUTING_CHANNELS = ("CHAT", "TASK")
@@ -351,8 +352,8 @@ def _staffing_steps(desired: DesiredState, snap: InstanceSnapshot, created_queue
              for spec in staffing.profiles]
     for agent in staffing.agents:
         profile = snap.routing_profiles.get(agent.routing_profile)
-        steps.append(_agent_user_step(agent.username, agent.routing_profile, profile.id if profile else None,
-                                      snap.users.get(agent.username), snap.identity_management, desired, options))
+        steps.append(_agent_user_step(agent, profile.id if profile else None, snap.users.get(agent.username),
+                                      snap.identity_management, desired, options))
     return steps
 
 
@@ -377,8 +378,9 @@ def _agent_profile_step(spec: ProfileSpec, existing: Existing | None, queue_ids:
     return Step(Kind.AGENT_PROFILE, spec.name, Action.UPDATE, changes.reason, existing=existing, writes=changes.writes)
 
 
-def _agent_user_step(username: str, profile: str, profile_id: str | None, existing: Existing | None, identity: str,
+def _agent_user_step(agent: AgentSpec, profile_id: str | None, existing: Existing | None, identity: str,
                      desired: DesiredState, options: PlanOptions) -> Step:
+    username, profile = agent.username, agent.routing_profile
     if existing is None:
         reason = f"routing profile {profile}"
         if identity == CONNECT_MANAGED:
@@ -394,9 +396,12 @@ def _agent_user_step(username: str, profile: str, profile_id: str | None, existi
                         existing=existing)
         return Step(Kind.AGENT_USER, username, Action.UPDATE, f"takes ownership: routing profile {profile} and tags",
                     existing=existing, writes=2)
-    if same:
+    # The Salesforce user the staffing file names now, kept in a tag the Salesforce side reads.
+    retag = existing.tags.get(SALESFORCE_USER_TAG) != agent.salesforce_user
+    changes = ([] if same else [f"routing profile {profile}"]) + ([f"Salesforce user {agent.salesforce_user}"] if retag else [])
+    if not changes:
         return Step(Kind.AGENT_USER, username, Action.UNCHANGED, existing=existing)
-    return Step(Kind.AGENT_USER, username, Action.UPDATE, f"routing profile {profile}", existing=existing, writes=1)
+    return Step(Kind.AGENT_USER, username, Action.UPDATE, "; ".join(changes), existing=existing, writes=len(changes))
 
 
 # -- quotas ------------------------------------------------------------------------------------

@@ -30,7 +30,7 @@ from sccac.connect.errors import ConnectUsageError
 
 CHANNELS = ("CHAT", "TASK")  # what the wiring routes (chats and Case tasks)
 MAX_CONCURRENCY = 10  # MediaConcurrency.Concurrency max (botocore model)
-MAX_PRIORITY = MAX_DELAY = 9999  # RoutingProfileQueueConfig Priority 1..9999, Delay 0..9999 (botocore model)
+MAX_PRIORITY, MAX_DELAY = 99, 9999  # RoutingProfileQueueConfig Priority 1..99, Delay 0..9999 (botocore model)
 # CreateUser Username: "up to 64 characters from [a-zA-Z0-9_-.\@]+" (SAML); 20 without SAML (checked by the planner).
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.@-]{1,64}$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -225,6 +225,10 @@ def _agent(path: Path, index: int, entry: Any, problems: list[str]) -> AgentSpec
     username = _text(entry, "connect_user", where, problems)
     if username and not USERNAME_RE.match(username):
         problems.append(f"{where}: connect_user: {username!r} is not a Connect username (up to 64 of A-Z a-z 0-9 _ - . @)")
+    elif "@" in username and not EMAIL_RE.match(username):
+        # CreateUser: "@ only if used in an email format".
+        problems.append(f"{where}: connect_user: {username!r} has an @ but is not an email address; Connect takes @ "
+                        "only in an email-shaped username")
     profile = _text(entry, "routing_profile", where, problems)
     salesforce_user = _text(entry, "salesforce_user", where, problems)
     first = _text(entry, "first_name", where, problems, required=False) or name

@@ -102,7 +102,7 @@ def plan_agents(
             continue
         if not center:
             add.append(str(user["Id"]))
-        targets.append(RoutingTarget(str(user["Id"]), agent.name, agent.user_arn))
+        targets.append(RoutingTarget.for_user(str(user["Id"]), agent.name, agent.user_arn))
     if problems:
         raise AgentMappingError(f"{len(problems)} agent(s) cannot be mapped, nothing written:\n  " + "\n  ".join(problems))
     return AgentPlan(tuple(add), tuple(targets))

@@ -102,13 +102,18 @@ class RoutingTarget(NamedTuple):
     contact center's id for it (``external_id``: the Connect queue or user ARN), with the queue's quick connect."""
 
     reference_id: str
-    name: str  # the queue's or agent's developer name: the row's DeveloperName and MasterLabel
+    key: str  # the row's DeveloperName before "_<call center id>": the queue's name or the user's id
     external_id: str
     quick_connect: str | None = None
+    label: str = ""  # the row's MasterLabel (default: the key)
 
     @classmethod
     def for_queue(cls, queue: OmniQueue, arn: str, quick_connect: str | None) -> RoutingTarget:
         return cls(queue.id, queue.developer_name, arn, quick_connect)
+
+    @classmethod
+    def for_user(cls, user_id: str, label: str, arn: str) -> RoutingTarget:
+        return cls(user_id, user_id, arn, None, label)
 
 
 def routing_map_changes(
@@ -126,8 +131,8 @@ def routing_map_changes(
             creates.append({
                 "CallCenterId": call_center_id, "ReferenceRecordId": target.reference_id,
                 "ExternalId": target.external_id, "QuickConnect": target.quick_connect,
-                # Salesforce's own naming for queue rows: <queue developer name>_<call center id>.
-                "DeveloperName": f"{target.name}_{call_center_id}"[:80], "MasterLabel": target.name[:80],
+                # Salesforce's own naming: <queue developer name or user id>_<call center id>.
+                "DeveloperName": f"{target.key}_{call_center_id}"[:80], "MasterLabel": (target.label or target.key)[:80],
             })
         elif (row.external_id, row.quick_connect or None) != (target.external_id, target.quick_connect) and row.id:
             updates[row.id] = {"ExternalId": target.external_id, "QuickConnect": target.quick_connect}

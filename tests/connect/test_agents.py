@@ -110,6 +110,21 @@ def test_first_run_creates_routing_profiles_and_agents_and_a_rerun_writes_nothin
     assert again.output["agents"] == first.output["agents"]
 
 
+def test_a_new_salesforce_user_in_the_staffing_file_retags_the_connect_user(staffing_file: Path) -> None:
+    world = fake_world()
+    world.apply(staffed(world, staffing_file))
+    staffing_file.write_text(staffing_file.read_text().replace("salesforce_user: maria@sccac.example",
+                                                               "salesforce_user: maria.rossi@sccac.example"))
+    desired = staffed(world, staffing_file)
+    plan = world.plan(desired).plan
+    assert {s.label: s.reason for s in plan.steps if s.action is Action.UPDATE} == {
+        "agent user maria.agent": "Salesforce user maria.rossi@sccac.example"}
+    fixed = world.apply(desired)
+    assert fixed.stats.writes == 1  # a tag, not the routing profile again
+    assert directory(world).users[user(world, "maria.agent").id].tags["sccac:salesforce-user"] == "maria.rossi@sccac.example"
+    assert world.apply(desired).stats.writes == 0
+
+
 def test_created_agents_are_offered_contacts_of_their_queues(staffing_file: Path) -> None:
     world = fake_world()
     world.apply(staffed(world, staffing_file))
@@ -248,7 +263,11 @@ def test_profile_queues_must_exist_or_be_mapped(tmp_path: Path) -> None:
     (("concurrency: {CHAT: 1}", "concurrency: {VOICE: 1}"),
      r"routing_profiles\[1\] \(Billing Agents\): concurrency: channel 'VOICE' is not routed by SCC-AC"),
     (("queues: [Billing]", "queues: [{queue: Billing, priority: 0}]"),
-     r"routing_profiles\[1\] \(Billing Agents\): queues\[0\]: priority: 0 is not a whole number from 1 to 9999"),
+     r"routing_profiles\[1\] \(Billing Agents\): queues\[0\]: priority: 0 is not a whole number from 1 to 99"),
+    (("queues: [Billing]", "queues: [{queue: Billing, priority: 100}]"),
+     r"routing_profiles\[1\] \(Billing Agents\): queues\[0\]: priority: 100 is not a whole number from 1 to 99"),
+    (("connect_user: sam.agent", "connect_user: sam@corp"),
+     r"agents\[1\] \(sam\): connect_user: 'sam@corp' has an @ but is not an email address"),
     (("connect_user: sam.agent", "connect_user: sam agent"),
      r"agents\[1\] \(sam\): connect_user: 'sam agent' is not a Connect username"),
     (("connect_user: sam.agent", "connect_user: maria.agent"), r"agents: connect_user 'maria.agent' appears twice"),
@@ -308,3 +327,16 @@ def test_a_profile_with_more_than_ten_queue_configurations(tmp_path: Path) -> No
     assert run.stats.writes == run.plan.writes
     assert len(profile(world, "Everything").queue_configs) == 12
     assert world.apply(desired).stats.writes == 0
+
+
+def test_the_fake_refuses_a_value_above_its_model_maximum_as_connect_does() -> None:
+    # botocore checks only a range's minimum before sending; the fake refuses the maximum as the service does.
+    world = fake_world()
+    client = world.fake.client()
+    instance = world.instance.id
+    queue = client.create_queue(InstanceId=instance, Name="Billing", HoursOfOperationId=next(iter(world.instance.hours)))["QueueId"]
+    config = {"QueueReference": {"QueueId": queue, "Channel": "CHAT"}, "Priority": 100, "Delay": 0}
+    with pytest.raises(client.exceptions.InvalidParameterException, match=r"QueueConfigs\[0\]\.Priority: 100 is above "
+                                                                         r"the maximum 99"):
+        client.create_routing_profile(InstanceId=instance, Name="Big", Description="d", DefaultOutboundQueueId=queue,
+                                      QueueConfigs=[config], MediaConcurrencies=[{"Channel": "CHAT", "Concurrency": 1}])

@@ -81,6 +81,7 @@ def test_deploy_robot_config_without_a_case_channel_says_what_to_add(org):
 
 def test_create_robot_agents_creates_the_fixtures_agents_once(org, monkeypatch):
     robot_bundle(org)
+    org.add("UserLicense", Id="100000000000001AAA", Name="Salesforce", TotalLicenses=10, UsedLicenses=1)
     created: list[dict[str, Any]] = []
     monkeypatch.setattr(CreateRobotAgents, "_sf_create_user", fake_sf_create_user(org, created))
     task = create_task(CreateRobotAgents, {"staffing": str(STAFFING)}, org_config=scratch_org())
@@ -103,6 +104,18 @@ def test_create_robot_agents_creates_the_fixtures_agents_once(org, monkeypatch):
     again()
     assert len(created) == 3 and len(org.inserts) == inserts
     assert again.return_values["changes"] == []
+
+
+def test_too_few_licenses_stop_the_agents_before_any_user_is_created(org, monkeypatch):
+    robot_bundle(org)
+    # A Developer Edition scratch org: two Salesforce licenses, one used by the admin.
+    org.add("UserLicense", Id="100000000000001AAA", Name="Salesforce", TotalLicenses=2, UsedLicenses=1)
+    created: list[dict[str, Any]] = []
+    monkeypatch.setattr(CreateRobotAgents, "_sf_create_user", fake_sf_create_user(org, created))
+    with pytest.raises(CumulusCIFailure, match=r"3 agent user\(s\) to create \(maria, li, sam\) but the org has 1 free "
+                                               r"Salesforce license\(s\): use an Enterprise Edition scratch org"):
+        create_task(CreateRobotAgents, {"staffing": str(STAFFING)}, org_config=scratch_org())()
+    assert created == []
 
 
 def test_create_robot_agents_needs_the_robot_bundle_first(org):

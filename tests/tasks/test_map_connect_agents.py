@@ -66,6 +66,9 @@ def test_agents_join_the_contact_center_and_its_routing_map_then_a_rerun_writes_
     ids = add_users(org)
     task = run(wiring, match_users_by="alias")
     assert routing_rows(org) == {ids[name]: arn(user) for name, user, _ in AGENTS}
+    # Salesforce's naming for user rows: <user id>_<call center id>; the agent's name is only the label.
+    names = {f["ReferenceRecordId"]: (f["DeveloperName"], f["MasterLabel"]) for s, f in org.inserts if s == "CallCenterRoutingMap"}
+    assert names[ids["maria"]] == (f"{ids['maria']}_04v000000000001AAA", "maria")
     assert sorted(u for s, u, f in org.updates if s == "User" and f == {"CallCenterId": "04v000000000001AAA"}) == \
         sorted(ids.values())
     assert task.return_values == {"agents": 3, "added_to_contact_center": 3, "routing_map_created": 3,

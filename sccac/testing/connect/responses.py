@@ -139,6 +139,7 @@ class ConnectFake:
     @staticmethod
     def _capture_params(params: dict[str, Any], model: Any, context: dict[str, Any], **_: Any) -> None:
         context[_CONTEXT_KEY] = (model.name, json.loads(json.dumps(params, default=_json_default)))
+        context["sccac_fake_over_max"] = over_model_maximum(model.input_shape, params) if model.input_shape else []
         if model.input_shape is not None and "MaxResults" in model.input_shape.members:
             context["sccac_fake_page_size"] = model.input_shape.members["MaxResults"].metadata.get("max")
 
@@ -151,6 +152,9 @@ class ConnectFake:
         try:
             if handler is None:
                 raise InvalidParameterException(f"the Connect fake does not implement {operation}")
+            over = request.context.get("sccac_fake_over_max")
+            if over:
+                raise InvalidParameterException("; ".join(over))
             times_out = self.backend.admit(operation)
             body = handler(params)
         except ConnectError as exc:
@@ -394,3 +398,22 @@ def virtual_retry_sleep(clock: Clock) -> Iterator[None]:
         yield
     finally:
         botocore.endpoint.time = original
+
+
+def over_model_maximum(shape: Any, value: Any, where: str = "") -> list[str]:
+    """Every value above its model maximum (a number's range, a string's or list's length): botocore checks only the
+    minimum before sending, and the service refuses the rest."""
+    limit = shape.metadata.get("max")
+    found: list[str] = []
+    if shape.type_name in ("integer", "long") and limit is not None and isinstance(value, int) and value > limit:
+        found.append(f"{where or shape.name}: {value} is above the maximum {limit}")
+    elif shape.type_name in ("string", "list", "map") and limit is not None and len(value) > limit:
+        found.append(f"{where or shape.name}: length {len(value)} is above the maximum {limit}")
+    if shape.type_name == "structure" and isinstance(value, dict):
+        for name, member in shape.members.items():
+            if name in value:
+                found += over_model_maximum(member, value[name], f"{where}.{name}" if where else name)
+    elif shape.type_name == "list" and isinstance(value, list):
+        for index, item in enumerate(value):
+            found += over_model_maximum(shape.member, item, f"{where}[{index}]")
+    return found
