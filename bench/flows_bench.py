@@ -183,6 +183,17 @@ def load_linter() -> Callable[..., Any] | None:
     return lint_flow
 
 
+def load_text_linter() -> Callable[..., Any]:
+    """What `sccac flows lint` runs on each file's text (reading, then lint), or parse + lint where it is missing."""
+    try:
+        from sccac.flows.files import lint_text
+    except ImportError:
+        from sccac.flows.lint import lint_flow
+
+        return lambda text, kind=None: lint_flow(parse_flow(text), kind=kind)
+    return lint_text
+
+
 def other_linters() -> dict[str, tuple[Callable[[str], Any], Callable[[Any], Any]]]:
     """The structural flow linters on PyPI, when installed beside sccac (they are not dependencies):
     name -> (parse the flow JSON text, lint the parsed document). Measured on the same flows with
@@ -214,6 +225,7 @@ def measure() -> tuple[list[dict[str, Any]], bool, dict[str, dict[str, float]]]:
     flows: list[tuple[str, Flow, FlowKind | None]] = [(b.kind.value, b.flow, b.kind) for b in build_all(SETTINGS)]
     flows.append((f"stress_{STRESS_BLOCKS}", stress_flow(), None))
     lint_flow = load_linter()
+    lint_text = load_text_linter()
     others = other_linters()
     other_times: dict[str, dict[str, list[float]]] = {name: {"lint_ms": [], "text_ms": []} for name in others}
     rows = []
@@ -231,7 +243,7 @@ def measure() -> tuple[list[dict[str, Any]], bool, dict[str, dict[str, float]]]:
             "sim_ms": timed(lambda: simulate(flow, contact, make_invoker(), SimulationOptions(max_steps=10_000))),
         }
         if lint_flow is not None:
-            operations = {"lint_ms": lambda: lint_flow(flow, kind=kind), "text_lint_ms": lambda: lint_flow(parse_flow(text), kind=kind)}
+            operations = {"lint_ms": lambda: lint_flow(flow, kind=kind), "text_lint_ms": lambda: lint_text(text, kind)}
             if kind is not None:
                 # The other linters take turns with ours, on the same flow and text.
                 for other, (parse, check) in others.items():
