@@ -183,6 +183,17 @@ def load_linter() -> Callable[..., Any] | None:
     return lint_flow
 
 
+def load_text_linter() -> Callable[..., Any]:
+    """What `sccac flows lint` runs on each file's text (reading, then lint), or parse + lint where it is missing."""
+    try:
+        from sccac.flows.files import lint_text
+    except ImportError:
+        from sccac.flows.lint import lint_flow
+
+        return lambda text, kind=None: lint_flow(parse_flow(text), kind=kind)
+    return lint_text
+
+
 def other_linters() -> dict[str, tuple[Callable[[str], Any], Callable[[Any], Any]]]:
     """The structural flow linters on PyPI, when installed beside sccac (they are not dependencies):
     name -> (parse the flow JSON text, lint the parsed document). Measured on the same flows with
@@ -214,6 +225,7 @@ def measure() -> tuple[list[dict[str, Any]], bool, dict[str, dict[str, float]]]:
     flows: list[tuple[str, Flow, FlowKind | None]] = [(b.kind.value, b.flow, b.kind) for b in build_all(SETTINGS)]
     flows.append((f"stress_{STRESS_BLOCKS}", stress_flow(), None))
     lint_flow = load_linter()
+    lint_text = load_text_linter()
     others = other_linters()
     other_times: dict[str, dict[str, list[float]]] = {name: {"lint_ms": [], "text_ms": []} for name in others}
     rows = []
@@ -226,12 +238,18 @@ def measure() -> tuple[list[dict[str, Any]], bool, dict[str, dict[str, float]]]:
             "actions": len(flow.actions),
             "steps": len(trace.steps),
             "outcome": trace.outcome.describe().split(" arn:")[0] if trace.outcome else "none",
-            "parse_ms": timed(lambda: parse_flow(text)),
-            "json_ms": timed(lambda: json.loads(text)),
             "sim_ms": timed(lambda: simulate(flow, contact, make_invoker(), SimulationOptions(max_steps=10_000))),
         }
-        if lint_flow is not None:
-            operations = {"lint_ms": lambda: lint_flow(flow, kind=kind), "text_lint_ms": lambda: lint_flow(parse_flow(text), kind=kind)}
+        if lint_flow is None:
+            row["parse_ms"], row["json_ms"] = timed(lambda: parse_flow(text)), timed(lambda: json.loads(text))
+        else:
+            # Reading is timed in turn with lint, so the split of the text figure compares like with like.
+            operations = {
+                "lint_ms": lambda: lint_flow(flow, kind=kind),
+                "text_lint_ms": lambda: lint_text(text, kind),
+                "parse_ms": lambda: parse_flow(text),
+                "json_ms": lambda: json.loads(text),
+            }
             if kind is not None:
                 # The other linters take turns with ours, on the same flow and text.
                 for other, (parse, check) in others.items():
@@ -239,7 +257,8 @@ def measure() -> tuple[list[dict[str, Any]], bool, dict[str, dict[str, float]]]:
                     operations[f"{other} lint_ms"] = lambda check=check, document=document: check(document)
                     operations[f"{other} text_ms"] = lambda check=check, parse=parse: check(parse(text))
             times = timed_together(operations, budget_seconds=0.25 * len(operations))
-            row["lint_ms"], row["text_lint_ms"] = times["lint_ms"], times["text_lint_ms"]
+            for figure in ("lint_ms", "text_lint_ms", "parse_ms", "json_ms"):
+                row[figure] = times[figure]
             for other in others if kind is not None else ():
                 other_times[other]["lint_ms"].append(times[f"{other} lint_ms"])
                 other_times[other]["text_ms"].append(times[f"{other} text_ms"])
@@ -255,10 +274,16 @@ OTHER_CHECKS = {
 }
 # The figures this section gave before the last lint-speed work, for reference (not re-measured here):
 # lint of a parsed flow, parse + lint from the JSON text, parse_flow.
-PREVIOUS_LINT_MS = 0.175
-PREVIOUS_TEXT_MS = 0.400
-PREVIOUS_PARSE_MS = 0.203
-PREVIOUS_COMMIT = "7e459ed"
+PREVIOUS_LINT_MS = 0.123
+PREVIOUS_TEXT_MS = 0.222
+PREVIOUS_PARSE_MS = 0.079
+PREVIOUS_COMMIT = "937574c"
+# Instruction counts (steadier than time on a shared machine), not re-measured by this script:
+# valgrind --tool=callgrind over 40 rounds of the six built flows from their text, minus a run of
+# none, divided by 240; ours at commit 937574c and with this work, connect-flow 0.3.1 (parse + check).
+CALLGRIND_BEFORE_M = 1.46
+CALLGRIND_OURS_M = 1.29
+CALLGRIND_CONNECT_FLOW_M = 0.55
 OTHERS_INSTALL = "pip install --target /tmp/flowtools connect-flow==0.3.1 cxblueprint==0.1.0.post15"
 OTHERS_COMMAND = "PYTHONPATH=/tmp/flowtools .venv/bin/python bench/flows_bench.py --write"
 
@@ -283,16 +308,22 @@ def render_comparison(rows: list[dict[str, Any]], others: dict[str, dict[str, fl
     lines = [
         "",
         f"Lint, mean over the {len(built)} built flows: **{ours:.3f} ms a flow** in-process on a parsed flow,",
-        f"**{ours_text:.3f} ms** from the JSON text (`parse_flow`, then lint). All {len(RULES)} rules registered;",
-        f"those of the flow's kind run, except that the {gated} rules that look only at some block types",
-        "(Loop, Invoke AWS Lambda, Set working queue, ...) are not run on a flow without one (a test lints",
-        "300 damaged flows both ways and gets the same findings). Reading skips the per-value limit",
-        "check when the text shows the document within every limit (its length bounds the number of",
-        "values, a substring test finds surrogate escapes, only the nesting is walked) and builds each",
-        "block's typed class directly. The content-size rule bounds the flow's size from a `marshal`",
-        "dump and serialises the flow only when that bound passes Connect's 256,000-character limit;",
-        "the graph facts the rules share (successor lists, what StartAction reaches, where paths end",
-        "badly, cycles, a quick acyclicity walk) are computed once per flow.",
+        f"**{ours_text:.3f} ms** from the JSON text (`lint_text`: `parse_flow`, then lint, what `sccac flows lint`",
+        f"runs on each file). All {len(RULES)} rules registered; those of the flow's kind run, except that",
+        f"the {gated} rules that look only at some block types (Loop, Invoke AWS Lambda, Set working queue, ...)",
+        "are not run on a flow without one (a test lints 300 damaged flows with and without that selection",
+        "and gets the same findings; another pins every finding on the built flows, the test flow files and",
+        "150 damaged copies, linted from their text, to what the linter gave before any speed work).",
+        "Reading skips the per-value limit check when",
+        "the text shows the document within every limit: its length bounds the number of values, a",
+        "substring test finds surrogate escapes, and its brackets (kept by one `bytes.translate`, empty",
+        "pairs then removed a level at a time) bound the nesting; the containers are walked only when a",
+        "string holds a bracket. Each block's typed class is built directly. From the text, the",
+        "content-size rule bounds the flow's compact JSON by twelve times the text's length (plus the",
+        "keys the model may add) and serialises nothing unless that passes Connect's 256,000-character",
+        "limit; on a parsed flow it bounds it from a `marshal` dump of the flow's values. The graph",
+        "facts the rules share (successor lists, what StartAction reaches, where paths end badly,",
+        "cycles, a quick acyclicity walk) are computed once per flow.",
         f"Before this work (this section at commit {PREVIOUS_COMMIT}) the same command gave {PREVIOUS_LINT_MS:.3f} ms",
         f"on a parsed flow, {PREVIOUS_TEXT_MS:.3f} ms from the text and {PREVIOUS_PARSE_MS:.3f} ms for `parse_flow`",
         "(another run on this shared machine: compare with care).",
@@ -329,7 +360,13 @@ def render_comparison(rows: list[dict[str, Any]], others: dict[str, dict[str, fl
         f"On a parsed flow lint takes {ratio:.1f}x the time of the fastest, `{fastest}` ({verdict(ratio)});",
         f"from the JSON text {ratio_text:.1f}x that of `{fastest_text}` ({verdict(ratio_text)}). From the text,",
         f"`json.loads` alone takes {json_ms:.3f} ms (every tool here pays it), the rest of `parse_flow`",
-        f"(limit check, model) {parse - json_ms:.3f} ms, lint {ours:.3f} ms.",
+        f"(limit check, model) {parse - json_ms:.3f} ms, the rest (lint) {ours_text - parse:.3f} ms. Lint of a parsed flow is",
+        "timed on its own above; with no text given, its size rule bounds the size from a `marshal` dump.",
+    ]
+    lines += [
+        f"Counted in instructions (valgrind's callgrind, measured separately): {CALLGRIND_OURS_M:.2f} M a flow from the text",
+        f"(at {PREVIOUS_COMMIT}: {CALLGRIND_BEFORE_M:.2f} M) against {CALLGRIND_CONNECT_FLOW_M:.2f} M for `connect-flow`, "
+        f"{CALLGRIND_OURS_M / CALLGRIND_CONNECT_FLOW_M:.1f}x.",
     ]
     if ratio_text > 2:
         lines.append(

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from sccac.flows.builders import EXAMPLE_CHANNEL_ADDRESS_IDENTIFIER, BuiltFlow, FlowKind, FlowSettings, build_all
-from sccac.flows.lint import lint_flow
+from sccac.flows.lint import LintResult, lint_flow
 from sccac.flows.lint.report import RENDERERS, FileReport
 from sccac.flows.outputs import OutputPathError
 from sccac.written import foreign_files, record, refusal
@@ -63,7 +63,15 @@ def lint_file(path: Path, kind: FlowKind | None = None, *, generic: bool = False
     except DocumentError as exc:
         return FileReport(str(path), None, None, str(exc))
     try:
-        flow = parse_flow(text)
+        result = lint_text(text, kind, generic=generic, ignore_rules=ignore_rules)
     except FlowFormatError as exc:
         return FileReport(str(path), text, None, str(exc))
-    return FileReport(str(path), text, lint_flow(flow, kind, generic=generic, ignore_rules=ignore_rules))
+    return FileReport(str(path), text, result)
+
+
+def lint_text(
+    text: str, kind: FlowKind | None = None, *, generic: bool = False, ignore_rules: Iterable[str] = (), source: str | None = None
+) -> LintResult:
+    """Read flow JSON ``text`` and lint it (what `flows lint` does for each file); :class:`FlowFormatError` when it is no flow."""
+    # The text's length bounds the content size, so the size rule need not serialise the flow.
+    return lint_flow(parse_flow(text, source), kind, generic=generic, text_chars=len(text), ignore_rules=ignore_rules)

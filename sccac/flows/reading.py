@@ -93,8 +93,9 @@ def surely_within_limits(text: str, data: Any) -> bool:
     documents are far from every limit, and that shows from the text in C: each JSON value takes
     at least one character, so a text of at most MAX_VALUES characters holds at most MAX_VALUES
     values; a lone surrogate needs a surrogate character (then the text is not UTF-8 encodable)
-    or a surrogate escape in the text; and only the nesting is walked, containers only, a level
-    at a time. False means "maybe not": check_tree then runs and says exactly what is wrong.
+    or a surrogate escape in the text; and the nesting shows from the text's brackets (or, when a
+    string holds a bracket, from a walk of the containers). False means "maybe not": check_tree
+    then runs and says exactly what is wrong.
     """
     if not isinstance(text, str) or len(text) > MAX_VALUES:
         return False
@@ -105,6 +106,37 @@ def surely_within_limits(text: str, data: Any) -> bool:
             text.encode("utf-8")
         except UnicodeEncodeError:
             return False
+    return _shallow_text(text) or _shallow_tree(data)
+
+
+# Every byte but quotes and brackets, for bytes.translate (one C pass over the text).
+_NOT_QUOTE_OR_BRACKET = bytes(c for c in range(256) if c not in b'"{}[]')
+
+
+def _shallow_text(text: str) -> bool:
+    """True when the JSON ``text`` (valid, UTF-8 encodable) certainly nests at most MAX_DEPTH - 1 levels.
+
+    From the text in C, no value visited: drop escaped backslashes and quotes, keep only quotes and
+    brackets. A string whose content holds no bracket leaves ``""``; with those removed, a quote left
+    means a bracket inside a string (then False: the tree walk decides). What remains are the
+    containers' brackets alone; each round of removing the empty pairs ``{}`` then ``[]`` takes off
+    one or two levels, so the text is empty after k rounds only if it nests at most 2k levels.
+    """
+    if "\\" in text:
+        # Left to right, as JSON reads escapes: a pair of backslashes is one escaped backslash.
+        text = text.replace("\\\\", "").replace('\\"', "")
+    brackets = text.encode("utf-8").translate(None, _NOT_QUOTE_OR_BRACKET).replace(b'""', b"")
+    if b'"' in brackets:
+        return False
+    for _ in range((MAX_DEPTH - 1) // 2):
+        if not brackets:
+            return True
+        brackets = brackets.replace(b"{}", b"").replace(b"[]", b"")
+    return not brackets
+
+
+def _shallow_tree(data: Any) -> bool:
+    """True when no container in ``data`` is at depth MAX_DEPTH or deeper: only containers are walked, a level at a time."""
     # A plain loop: C iterators (map, compress) cost more here, in setting up for each small container.
     level = [data] if type(data) is dict or type(data) is list else []  # json.loads makes no subclasses
     depth = 1  # the depth of the values in ``level`` (the top value is at depth 1)

@@ -21,8 +21,8 @@ from typing import Any
 from sccac.flows import builders as b
 from sccac.flows.builders import FlowKind, FlowSettings
 from sccac.flows.files import EXAMPLE_SETTINGS as EXAMPLE_VALUES
-from sccac.flows.lint import lint_flow
-from sccac.flows.model import FlowFormatError, parse_flow
+from sccac.flows.files import lint_text
+from sccac.flows.model import FlowFormatError
 
 HERE = Path(__file__).parent
 SNAPSHOT = HERE / "fixtures" / "lint_findings.json"
@@ -89,21 +89,20 @@ def _damaged(rng: random.Random, doc: Any) -> Any:
 
 def _answer(doc: Any, kinds: bool) -> Any:
     """What reading and lint say about the document: the error, or the findings (auto-detected kind,
-    and with ``kinds`` every forced kind and generic)."""
+    and with ``kinds`` every forced kind and generic). Linted from the text, as `flows lint` does."""
     text = json.dumps(doc, ensure_ascii=True)
     try:
-        flow = parse_flow(text, "flow.json")
+        result = lint_text(text, source="flow.json")
     except FlowFormatError as exc:
         return {"error": str(exc)}
-    result = lint_flow(flow)
     answer: dict[str, Any] = {
         "kind": result.kind.value if result.kind else None,
         "findings": [[f.rule_id, f.severity, f.block, f.message] for f in result.findings],
     }
     if kinds:
         for kind in FlowKind:
-            answer[kind.value] = [[f.rule_id, f.block, f.message] for f in lint_flow(parse_flow(text), kind).findings]
-        answer["generic"] = [[f.rule_id, f.block, f.message] for f in lint_flow(parse_flow(text), generic=True).findings]
+            answer[kind.value] = [[f.rule_id, f.block, f.message] for f in lint_text(text, kind).findings]
+        answer["generic"] = [[f.rule_id, f.block, f.message] for f in lint_text(text, generic=True).findings]
     return answer
 
 

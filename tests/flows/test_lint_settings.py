@@ -16,13 +16,13 @@ from hypothesis import HealthCheck, given, settings as hypothesis_settings, stra
 from sccac.flows import builders as b
 from sccac.flows.builders import FlowKind, FlowSettings
 from sccac.flows.cli import flows
-from sccac.flows.files import EXAMPLE_SETTINGS
+from sccac.flows.files import EXAMPLE_SETTINGS, lint_text
 from sccac.flows.lint import INTERNAL_RULE_ID, RULES, lint_flow
 from sccac.flows.lint.findings import REPOSITORY_URL
 from sccac.flows.lint.report import FileReport, render_sarif
 from sccac.flows.lint.rules_doc import BEGIN, END, rules_table
-from sccac.flows.lint.size import exact, upper_bound
-from sccac.flows.model import MAX_CONTENT_CHARS, Flow, load_flow
+from sccac.flows.lint.size import exact, text_bound, upper_bound
+from sccac.flows.model import MAX_CONTENT_CHARS, Flow, load_flow, parse_flow
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs" / "flows.md"
@@ -192,11 +192,74 @@ def test_the_size_bound_is_never_below_the_exact_size(base: dict[str, Any], addi
     assert bound is None or bound >= exact(flow)
 
 
+# What makes the compact JSON longer than the text it was read from: short numbers written long,
+# a Version that is not a string (kept as its str(), where Python escapes characters it cannot
+# print), keys the model adds for absent ones.
+# Many of them, so that they and not the rest of the flow make the size.
+_LONGER = st.tuples(st.sampled_from([1e15, 1e22, -0.0, "\U000e0001", "\u200b", "\x85", {"a": [1e15, "\U000e0001"]}]),
+                    st.integers(min_value=1, max_value=3000)).map(
+    lambda pair: [pair[0] * pair[1]] if isinstance(pair[0], str) else [pair[0]] * pair[1])
+
+
+@hypothesis_settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(_BUILT[:1]), st.lists(st.tuples(st.integers(min_value=0), _TEXT, st.one_of(_VALUES, _LONGER, _LONGER)),
+                                             min_size=1, max_size=4), st.booleans())
+def test_the_text_size_bound_is_never_below_the_exact_size(base: dict[str, Any], additions: list[tuple[int, str, Any]], compact: bool) -> None:
+    doc = copy.deepcopy(base)
+    for index, key, value in additions:
+        action = doc["Actions"][index % len(doc["Actions"])]
+        branch = (action.get("Transitions", {}).get("Conditions") or [{}])[0]
+        where = index % 6
+        if where == 3:
+            doc["Version"] = value
+        elif where == 4:
+            branch.setdefault("Condition", {})["Operands"] = value if isinstance(value, (str, list)) else str(value)
+        elif where == 5:
+            action.pop(key or "Identifier", None)  # the model writes an absent Identifier or Type back
+        else:
+            [action["Parameters"], action, doc.setdefault("Metadata", {})][where][key or "k"] = value
+    try:
+        text = json.dumps(doc, separators=(",", ":") if compact else None, ensure_ascii=False)
+        flow = parse_flow(text)
+    except (ValueError, TypeError):  # NaN, a lone surrogate: no flow to bound
+        return
+    assert text_bound(flow, len(text)) >= exact(flow)
+
+
+@pytest.mark.parametrize("where", ["Version", "Parameters"])
+def test_the_text_size_bound_holds_where_the_json_grows_most(where: str) -> None:
+    doc = copy.deepcopy(next(d for d in _BUILT if any(a["Transitions"].get("Conditions") for a in d["Actions"])))
+    if where == "Parameters":
+        doc["Actions"][0]["Parameters"]["k"] = "@@"  # written as 1e15, read as 1000000000000000.0
+    else:
+        doc["Version"] = ["\U000e0001" * 3000]
+    text = json.dumps(doc, separators=(",", ":"), ensure_ascii=False).replace('"@@"', "[" + ",".join(["1e15"] * 1000) + "]")
+    flow = parse_flow(text)
+    assert exact(flow) > (3 if where == "Version" else 1.5) * len(text)  # a case where the JSON grows
+    assert text_bound(flow, len(text)) >= exact(flow)
+
+
+def test_a_flow_near_the_limit_linted_from_its_text_is_measured_exactly() -> None:
+    # Connect's content size, not the text's length: an indented text past the limit whose compact
+    # JSON is within it has no size finding; one whose compact JSON is past it has the exact size.
+    doc = _doc(FlowSettings(**EXAMPLE_SETTINGS), FlowKind.INBOUND_CHAT)
+    doc["Metadata"]["sccac"] = {"notes": [[["x"] * 3] * 4000]}
+    text = json.dumps(doc, indent=8)
+    flow = parse_flow(text)
+    assert len(text) > MAX_CONTENT_CHARS >= exact(flow)
+    assert "SCCAC-FLOW-006" not in lint_text(text, FlowKind.INBOUND_CHAT).rule_ids()
+    doc["Metadata"]["sccac"] = {"notes": "é" * 260_000}
+    text = json.dumps(doc, ensure_ascii=True)
+    findings = [f for f in lint_text(text, FlowKind.INBOUND_CHAT).findings if f.rule_id == "SCCAC-FLOW-006"]
+    assert [f.message for f in findings] == [f"the flow content is {exact(parse_flow(text))} characters; Connect accepts at most {MAX_CONTENT_CHARS}"]
+
+
 def test_the_size_bound_holds_for_the_real_exports() -> None:
     for path in sorted(REAL.glob("*.json")):
         if "legacy" not in path.name:
             flow = load_flow(path)
             assert (upper_bound(flow) or 0) >= exact(flow), path.name
+            assert text_bound(flow, len(path.read_text(encoding="utf-8"))) >= exact(flow), path.name
 
 
 def _with_text(settings: FlowSettings, text: str) -> Flow:

@@ -69,6 +69,7 @@ class LintContext:
     flow: Flow
     kind: FlowKind | None
     content_chars: int | None = None  # the caller's count (a file's Content); None: measured when needed
+    text_chars: int | None = None  # the length of the JSON text the flow was just read from (bounds the content size)
     _cache: dict[str, Any] = field(default_factory=dict)
 
     @cached_property

@@ -113,17 +113,20 @@ def lint_flow(
     *,
     generic: bool = False,
     content_chars: int | None = None,
+    text_chars: int | None = None,
     ignore_rules: Iterable[str] = (),
 ) -> LintResult:
     """Lint ``flow`` as ``kind`` (detected when None; structural rules only when ``generic``).
 
     ``ignore_rules``: rule-id prefixes not to run (``SCCAC-DESIGNER``, ``SCCAC-FLOW-017``), added
-    to those the flow's Metadata declares (``sccac.ignoreRules``). Never raises for odd input.
+    to those the flow's Metadata declares (``sccac.ignoreRules``). ``text_chars``: the length of the
+    JSON text ``flow`` was read from and not changed since (the content size is then bounded
+    without serialising the flow; the finding is the same). Never raises for odd input.
     """
     detected = None if generic else kind if kind is not None else detect_kind(flow)
     declared = from_metadata(flow)
     skipped = normalise(ignore_rules) + declared.flow
-    ctx = LintContext(flow=flow, kind=detected, content_chars=content_chars)
+    ctx = LintContext(flow=flow, kind=detected, content_chars=content_chars, text_chars=text_chars)
     ctx._cache[DECLARED_IGNORES] = declared
     refusal = _size_refusal(flow)
     findings = [refusal] if refusal else []

@@ -5,6 +5,9 @@ that a flow of a few kilobytes is far below Connect's 256,000-character limit. `
 answers that question from a ``marshal`` dump of the flow's raw values (a single C call): a
 value's compact JSON is never longer than six times its marshal bytes (see ``_FACTOR``). Only a
 flow whose bound passes the limit is serialised, so the size reported is always the exact one.
+
+A flow read from JSON text has a cheaper bound still, from the text's length (see ``text_bound``):
+no dump at all.
 """
 
 from __future__ import annotations
@@ -33,6 +36,26 @@ _PER_ACTION = 120
 _PER_BRANCH = 80
 
 
+# Compact JSON of a flow read from JSON text, against that text, character by character: a string
+# is written with no more characters than the text gave it (ensure_ascii=False, the same or
+# shorter escapes); a number at most 4.5 times ("1e15" is 1000000000000000.0); whitespace, repeated keys and
+# the wrapper around a DescribeContactFlow Content are dropped. The one larger case is a Version
+# that is not a string: the model keeps str() of it, where a character Python prints as
+# \U000XXXXX takes 11 characters. Twelve times the text bounds every case; the key names the
+# model adds for absent keys (an empty "Identifier", "ErrorType", "Condition") are the per-object
+# allowances above.
+_TEXT_FACTOR = 12
+
+
+def text_bound(flow: Flow, text_chars: int) -> int:
+    """At least the length of ``flow.to_json(indent=None)`` for a flow read from JSON text of ``text_chars`` characters."""
+    branches = 0
+    for action in flow.actions:
+        transitions = action.transitions
+        branches += len(transitions.errors or ()) + len(transitions.conditions or ())
+    return _TEXT_FACTOR * text_chars + _PER_FLOW + _PER_ACTION * len(flow.actions) + _PER_BRANCH * branches
+
+
 def upper_bound(flow: Flow) -> int | None:
     """At least the length of ``flow.to_json(indent=None)``; None for values marshal cannot dump."""
     raw: list[Any] = [flow.version, flow.start_action, flow.metadata, flow.settings, flow.extra]
@@ -58,8 +81,13 @@ def exact(flow: Flow) -> int:
     return len(flow.to_json(indent=None))
 
 
-def over_limit(flow: Flow, limit: int) -> int | None:
-    """The exact content size when it is above ``limit``, else None (serialises only near the limit)."""
+def over_limit(flow: Flow, limit: int, text_chars: int | None = None) -> int | None:
+    """The exact content size when it is above ``limit``, else None (serialises only near the limit).
+
+    ``text_chars``: the length of the JSON text the flow was read from, unchanged since (a bound without the dump).
+    """
+    if text_chars is not None and text_bound(flow, text_chars) <= limit:
+        return None
     bound = upper_bound(flow)
     if bound is not None and bound <= limit:
         return None
