@@ -18,18 +18,10 @@ from sccac.testing.connect.harness import CHANNEL_ADDRESS, ROUTING_LAMBDA, SESSI
 from sccac.testing.connect.routing import ContactRouter
 from sccac.testing.connect.routing_responses import RoutingOperations
 from sccac.testing.connect.users import AgentDirectory
+from tests.connect.test_cli import FakeSession
 
 MARKER = "Marker-Pw-7f3c9e1d"
 FIXTURES = Path("robot/SCCAC/resources/offline")
-
-
-class FakeSession:
-    def __init__(self, fake: ConnectFake) -> None:
-        self.fake = fake
-
-    def client(self, service: str, config: Any = None) -> Any:
-        assert service == "connect"
-        return self.fake.client(max_attempts=1)
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ of that file shows every finding that changed.
 
 from __future__ import annotations
 
-import copy
 import json
 import os
 import random
@@ -23,6 +22,7 @@ from sccac.flows.builders import FlowKind, FlowSettings
 from sccac.flows.files import EXAMPLE_SETTINGS as EXAMPLE_VALUES
 from sccac.flows.files import lint_text
 from sccac.flows.model import FlowFormatError
+from tests.flows.damage import damaged
 
 HERE = Path(__file__).parent
 SNAPSHOT = HERE / "fixtures" / "lint_findings.json"
@@ -52,39 +52,8 @@ def _bases() -> list[tuple[str, Any]]:
                    for path in sorted(HERE.rglob("*.json")) if path != SNAPSHOT]
 
 
-def _paths(node: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    found = [prefix]
-    if isinstance(node, dict):
-        for key, value in node.items():
-            found += _paths(value, (*prefix, key))
-    elif isinstance(node, list):
-        for index, value in enumerate(node):
-            found += _paths(value, (*prefix, index))
-    return found
-
-
 def _damaged(rng: random.Random, doc: Any) -> Any:
-    doc = copy.deepcopy(doc)
-    actions = doc.get("Actions") if isinstance(doc, dict) else None
-    identifiers = [a.get("Identifier") for a in actions if isinstance(a, dict)] if isinstance(actions, list) else []
-    for _ in range(rng.randint(1, 4)):
-        paths = _paths(doc)[1:]
-        if not paths:
-            break
-        path = rng.choice(paths)
-        node = doc
-        for step in path[:-1]:
-            node = node[step]
-        choice = rng.random()
-        if choice < 0.25:
-            del node[path[-1]]
-        elif choice < 0.55 and identifiers:
-            node[path[-1]] = rng.choice(identifiers)
-        elif choice < 0.65 and isinstance(node, list):
-            node.append(copy.deepcopy(node[path[-1]]))
-        else:
-            node[path[-1]] = copy.deepcopy(rng.choice(_VALUES))
-    return doc
+    return damaged(rng, doc, _VALUES)
 
 
 def _answer(doc: Any, kinds: bool) -> Any:

@@ -9,7 +9,6 @@ findings with those skips are the findings of every rule run.
 
 from __future__ import annotations
 
-import copy
 import json
 import random
 from pathlib import Path
@@ -24,6 +23,7 @@ from sccac.flows.model import FlowFormatError, load_flow, parse_flow
 from sccac.flows.reading import MAX_DEPTH, MAX_VALUES, DocumentError, check_tree, parse_json, surely_within_limits
 
 from sccac.flows.files import EXAMPLE_SETTINGS as EXAMPLE_VALUES
+from tests.flows.damage import damaged
 
 EXAMPLE_SETTINGS = FlowSettings(**EXAMPLE_VALUES)
 REAL_FIXTURES = Path(__file__).parent / "fixtures" / "real"
@@ -89,36 +89,8 @@ _VALUES: list[Any] = [None, True, 0, 7, 1.5, "", "x", "$.Attributes.", "NoMatchi
                       "ContinueLooping", "UpdateContactTargetQueue", [], {}, ["a"], {"k": 1}]
 
 
-def _paths(node: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    found = [prefix]
-    if isinstance(node, dict):
-        for key, value in node.items():
-            found += _paths(value, (*prefix, key))
-    elif isinstance(node, list):
-        for index, value in enumerate(node):
-            found += _paths(value, (*prefix, index))
-    return found
-
-
-def _damaged(rng: random.Random, doc: dict[str, Any]) -> dict[str, Any]:
-    """``doc`` with one to four values replaced, removed, rewired to another block or repeated."""
-    doc = copy.deepcopy(doc)
-    identifiers = [a["Identifier"] for a in doc["Actions"]]
-    for _ in range(rng.randint(1, 4)):
-        path = rng.choice(_paths(doc)[1:])
-        node = doc
-        for step in path[:-1]:
-            node = node[step]
-        choice = rng.random()
-        if choice < 0.25:
-            del node[path[-1]]
-        elif choice < 0.55:
-            node[path[-1]] = rng.choice(identifiers)  # cycles, self loops, targets in odd places
-        elif choice < 0.65 and isinstance(node, list):
-            node.append(copy.deepcopy(node[path[-1]]))  # repeated blocks and branches
-        else:
-            node[path[-1]] = copy.deepcopy(rng.choice(_VALUES))
-    return doc
+def _damaged(rng: random.Random, doc: Any) -> Any:
+    return damaged(rng, doc, _VALUES)
 
 
 def test_skipping_rules_for_absent_block_types_changes_no_finding(monkeypatch: pytest.MonkeyPatch) -> None:
