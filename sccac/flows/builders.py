@@ -383,6 +383,32 @@ def _name(s: FlowSettings, kind: FlowKind) -> str:
     return f"{s.name_prefix} {_TITLES[kind]}"
 
 
+def _session_then_queue(s: FlowSettings, session_parameters: dict[str, str]) -> list[dict[str, Any]]:
+    """What a chat flow does once the chat should reach an agent: CreateMessagingSession and Routing, each in its
+    retry loop, the session's results stored as attributes, the queue Routing returned (else the fallback queue),
+    the transfer, and the failure message before disconnecting."""
+    return [
+        _retry_loop(ID_SESSION_LOOP, s.retry_count, ID_SESSION_LAMBDA, ID_FAILURE_MESSAGE),
+        _lambda(ID_SESSION_LAMBDA, s.session_lambda_arn, s.lambda_timeout_seconds, session_parameters,
+                ID_STORE_SESSION, ID_SESSION_LOOP),
+        _action(
+            ID_STORE_SESSION,
+            "UpdateContactAttributes",
+            {"Attributes": {k: f"$.External.{k}" for k in STORED_SESSION_RESULTS}, "TargetContact": "Current"},
+            _next(ID_ROUTING_LOOP, _on_error(ID_FAILURE_MESSAGE)),
+        ),
+        _retry_loop(ID_ROUTING_LOOP, s.retry_count, ID_ROUTING_LAMBDA, ID_FAILURE_MESSAGE),
+        _lambda(ID_ROUTING_LAMBDA, s.routing_lambda_arn, s.lambda_timeout_seconds, routing_parameters(s, "Initial"),
+                ID_QUEUE_FROM_ROUTING, ID_ROUTING_LOOP),
+        # No externalQueueId (channel not routed to a mapped queue) takes the Error branch.
+        _set_queue(ID_QUEUE_FROM_ROUTING, "QueueId", EXTERNAL_QUEUE, ID_TRANSFER, ID_FALLBACK_QUEUE),
+        _set_queue(ID_FALLBACK_QUEUE, "QueueId", s.fallback_queue_arn, ID_TRANSFER, ID_FAILURE_MESSAGE),
+        _transfer(ID_FAILURE_MESSAGE),
+        _failure_message(s.failure_message),
+        _disconnect(),
+    ]
+
+
 def build_inbound_chat(s: FlowSettings) -> Flow:
     """Inbound chat: session Lambda, routing Lambda (Initial), dynamic queue with fallback, transfer."""
     attributes = {ATTR_CHANNEL_ADDRESS: s.channel_address_identifier}
@@ -390,7 +416,6 @@ def build_inbound_chat(s: FlowSettings) -> Flow:
         attributes[ATTR_CLIENT_ID] = s.client_id
     after_hook = ID_INVOKE_TRANSCRIPTION if s.transcription_module_arn else ID_SESSION_LOOP
     first_after_set = ID_SET_DISCONNECT_FLOW if s.disconnect_flow_arn else after_hook
-    routing_attributes = routing_parameters(s, "Initial")
     actions = [
         _action(
             ID_SET_CHANNEL,
@@ -419,38 +444,7 @@ def build_inbound_chat(s: FlowSettings) -> Flow:
                 _next(ID_SESSION_LOOP, _on_error(ID_SESSION_LOOP)),
             )
         )
-    actions += [
-        _retry_loop(ID_SESSION_LOOP, s.retry_count, ID_SESSION_LAMBDA, ID_FAILURE_MESSAGE),
-        _lambda(
-            ID_SESSION_LAMBDA,
-            s.session_lambda_arn,
-            s.lambda_timeout_seconds,
-            {ATTR_CHANNEL_ADDRESS: f"$.Attributes.{ATTR_CHANNEL_ADDRESS}"},
-            ID_STORE_SESSION,
-            ID_SESSION_LOOP,
-        ),
-        _action(
-            ID_STORE_SESSION,
-            "UpdateContactAttributes",
-            {"Attributes": {k: f"$.External.{k}" for k in STORED_SESSION_RESULTS}, "TargetContact": "Current"},
-            _next(ID_ROUTING_LOOP, _on_error(ID_FAILURE_MESSAGE)),
-        ),
-        _retry_loop(ID_ROUTING_LOOP, s.retry_count, ID_ROUTING_LAMBDA, ID_FAILURE_MESSAGE),
-        _lambda(
-            ID_ROUTING_LAMBDA,
-            s.routing_lambda_arn,
-            s.lambda_timeout_seconds,
-            routing_attributes,
-            ID_QUEUE_FROM_ROUTING,
-            ID_ROUTING_LOOP,
-        ),
-        # No externalQueueId (channel not routed to a mapped queue) takes the Error branch.
-        _set_queue(ID_QUEUE_FROM_ROUTING, "QueueId", EXTERNAL_QUEUE, ID_TRANSFER, ID_FALLBACK_QUEUE),
-        _set_queue(ID_FALLBACK_QUEUE, "QueueId", s.fallback_queue_arn, ID_TRANSFER, ID_FAILURE_MESSAGE),
-        _transfer(ID_FAILURE_MESSAGE),
-        _failure_message(s.failure_message),
-        _disconnect(),
-    ]
+    actions += _session_then_queue(s, {ATTR_CHANNEL_ADDRESS: f"$.Attributes.{ATTR_CHANNEL_ADDRESS}"})
     return _flow(actions, name=_name(s, FlowKind.INBOUND_CHAT), description=_DESCRIPTIONS[FlowKind.INBOUND_CHAT], console_type="contactFlow")
 
 
@@ -482,33 +476,11 @@ def build_disconnect_requeue(s: FlowSettings) -> Flow:
                 ],
             },
         ),
-        _retry_loop(ID_SESSION_LOOP, s.retry_count, ID_SESSION_LAMBDA, ID_FAILURE_MESSAGE),
-        _lambda(
-            ID_SESSION_LAMBDA,
-            s.session_lambda_arn,
-            s.lambda_timeout_seconds,
-            {
-                ATTR_CHANNEL_ADDRESS: f"$.Attributes.{ATTR_CHANNEL_ADDRESS}",
-                PARAM_PREVIOUS_WORK_ITEM: f"$.Attributes.{ATTR_WORK_ITEM}",
-            },
-            ID_STORE_SESSION,
-            ID_SESSION_LOOP,
-        ),
-        _action(
-            ID_STORE_SESSION,
-            "UpdateContactAttributes",
-            {"Attributes": {k: f"$.External.{k}" for k in STORED_SESSION_RESULTS}, "TargetContact": "Current"},
-            _next(ID_ROUTING_LOOP, _on_error(ID_FAILURE_MESSAGE)),
-        ),
-        _retry_loop(ID_ROUTING_LOOP, s.retry_count, ID_ROUTING_LAMBDA, ID_FAILURE_MESSAGE),
-        _lambda(ID_ROUTING_LAMBDA, s.routing_lambda_arn, s.lambda_timeout_seconds, routing_parameters(s, "Initial"),
-                ID_QUEUE_FROM_ROUTING, ID_ROUTING_LOOP),
-        _set_queue(ID_QUEUE_FROM_ROUTING, "QueueId", EXTERNAL_QUEUE, ID_TRANSFER, ID_FALLBACK_QUEUE),
-        _set_queue(ID_FALLBACK_QUEUE, "QueueId", s.fallback_queue_arn, ID_TRANSFER, ID_FAILURE_MESSAGE),
-        _transfer(ID_FAILURE_MESSAGE),
-        _failure_message(s.failure_message),
-        _disconnect(),
     ]
+    actions += _session_then_queue(s, {
+        ATTR_CHANNEL_ADDRESS: f"$.Attributes.{ATTR_CHANNEL_ADDRESS}",
+        PARAM_PREVIOUS_WORK_ITEM: f"$.Attributes.{ATTR_WORK_ITEM}",
+    })
     kind = FlowKind.DISCONNECT_REQUEUE
     return _flow(actions, name=_name(s, kind), description=_DESCRIPTIONS[kind], console_type="contactFlow")
 
