@@ -9,7 +9,7 @@ from cumulusci.core.exceptions import TaskOptionsError
 from cumulusci.core.utils import process_bool_arg
 from cumulusci.tasks.salesforce import BaseSalesforceApiTask
 
-from python_tasks.support import apply_renamed_options, cumulusci_errors, renamed_task_options
+from python_tasks.support import apply_renamed_options, cumulusci_errors, renamed_options
 from sccac.connect.render import LoggingProgress, plan_lines, summary_line
 from sccac.connect.options import wiring_options_from
 from sccac.connect.run import WiringOptions, open_run
@@ -22,6 +22,7 @@ from sccac.salesforce import org as org_access
 DEFAULT_WIRING_OUTPUT = Path("out/connect/wiring.json")
 
 
+@renamed_options({"output": "out"})
 class WireConnect(BaseSalesforceApiTask):
     task_docs = (
         "Wires the Amazon Connect instance for this org: associates the Lambdas, creates the mapped queues, deploys the "
@@ -62,9 +63,7 @@ class WireConnect(BaseSalesforceApiTask):
         "burst": {"description": "Burst of requests (default: 5, Connect's default quota)"},
         "retry_mode": {"description": "botocore retry mode, standard or adaptive (default: standard)"},
         "max_attempts": {"description": "botocore attempts per call, the first included (default: 10)"},
-        **renamed_task_options({"output": "out"}),
     }
-    renamed_options = {"output": "out"}
 
     def _init_options(self, kwargs):
         super()._init_options(kwargs)

@@ -8,7 +8,7 @@ from cumulusci.core.exceptions import CumulusCIFailure, TaskOptionsError
 from cumulusci.core.tasks import BaseTask
 from cumulusci.core.utils import process_bool_arg, process_list_arg
 
-from python_tasks.support import apply_renamed_options, cumulusci_errors, renamed_task_options
+from python_tasks.support import apply_renamed_options, cumulusci_errors, renamed_options
 from sccac.flows.files import LINT_FORMATS, lint_file, write_flows
 from sccac.flows.lint.ignore import unknown as unknown_prefixes
 from sccac.flows.lint.kinds import KIND_CHOICES, parse_kind
@@ -18,6 +18,7 @@ from sccac.flows.settings import EXAMPLE_NOTE, SETTING_OPTIONS, example_filled, 
 from sccac.vocabulary import FORMAT_ALIASES, TEXT_FORMAT, split_values
 
 
+@renamed_options({"path": "out"})
 class BuildContactFlows(BaseTask):
     task_docs = (
         "Writes the six SCC-AC flows (inbound chat, agent and queue transfer, transcription module, task routing, "
@@ -33,9 +34,7 @@ class BuildContactFlows(BaseTask):
             "description": "True: fill the missing values with example values (account 123456789012); "
             "the flows are not for Connect and fail lint (SCCAC-FLOW-026). Default: False"
         },
-        **renamed_task_options({"path": "out"}),
     }
-    renamed_options = {"path": "out"}
 
     def _init_options(self, kwargs):
         super()._init_options(kwargs)

@@ -18,6 +18,7 @@ from sccac.salesforce import org as org_access
 from sccac.salesforce.render import ConnectedAppOptions, render_connected_app
 
 
+@support.renamed_options({"path": "out"})
 class SetUpInteractionServiceAuth(BaseSalesforceApiTask):
     task_docs = (
         "Creates the connected app the SCC-AC Lambdas sign in to the Interaction Service with (JWT bearer, scope "
@@ -36,9 +37,7 @@ class SetUpInteractionServiceAuth(BaseSalesforceApiTask):
         "kms_key_id": {"description": "Customer-managed KMS key for a new secret (default: aws/secretsmanager)"},
         "rotate": {"description": "True: a new key pair and certificate even when the secret has one"},
         "out": {"description": "Folder the connected app is rendered into (default: out/render/connected_app)"},
-        **support.renamed_task_options({"path": "out"}),
     }
-    renamed_options = {"path": "out"}
 
     def _init_options(self, kwargs):
         super()._init_options(kwargs)

@@ -9,7 +9,7 @@ from pathlib import Path
 from cumulusci.core.exceptions import CumulusCIFailure
 from cumulusci.tasks.salesforce import BaseSalesforceApiTask
 
-from python_tasks.support import apply_renamed_options, cumulusci_errors, renamed_task_options
+from python_tasks.support import apply_renamed_options, cumulusci_errors, renamed_options
 from sccac.connect.session import aws_session, connect_client, missing_aws_setup, resolve_instance
 from sccac.connect.snapshot import describe_instance
 from sccac.provision.domains import scrt_domain
@@ -18,6 +18,7 @@ from sccac.salesforce import org as org_access
 from sccac.salesforce.render import SCCAC_DEFINITION_LABEL
 
 
+@renamed_options({"stack_name": "sam_stack"})
 class DeployLambdas(BaseSalesforceApiTask):
     task_docs = (
         "Builds and deploys aws/template.yaml (CreateMessagingSession and Routing) with sam, without prompts: the org's "
@@ -32,9 +33,7 @@ class DeployLambdas(BaseSalesforceApiTask):
         "secret_name": {"description": "The Lambdas' Secrets Manager secret (default: sccac/<org id>)"},
         "channel_definition": {"description": "Developer name of the channel definition (default: the org's SCC-AC one, "
                                               "else SCCAC_Chat_Definition)"},
-        **renamed_task_options({"stack_name": "sam_stack"}),
     }
-    renamed_options = {"stack_name": "sam_stack"}
 
     def _init_options(self, kwargs):
         super()._init_options(kwargs)

@@ -36,11 +36,11 @@ def read_wiring_document(path: Path) -> dict:
     return document
 
 
+@support.renamed_options({"path": "mapping"})
 class _MappingFileTask(BaseSalesforceApiTask):
     """A task over the mapping file, option ``mapping`` (as `sccac connect --mapping` and the wire_connect task)."""
 
-    task_options = {"mapping": _MAPPING_OPTION, **support.renamed_task_options({"path": "mapping"})}
-    renamed_options = {"path": "mapping"}
+    task_options = {"mapping": _MAPPING_OPTION}
     file_option = "mapping"
 
     def _init_options(self, kwargs):
@@ -108,12 +108,11 @@ class QueueMappingStatus(BaseSalesforceApiTask):
         return "configured"
 
 
+@support.renamed_options({"path": "out"})
 class ExportQueueMappings(_MappingFileTask):
     task_docs = "Writes the mapping file from the org's mapping records, keeping the file's wiring options."
     # What the task writes is `out`, as `sccac mappings export --out`.
-    task_options = {"out": {"description": f"The mapping file to write (default: {DEFAULT_MAPPING_FILE})"},
-                    **support.renamed_task_options({"path": "out"})}
-    renamed_options = {"path": "out"}
+    task_options = {"out": {"description": f"The mapping file to write (default: {DEFAULT_MAPPING_FILE})"}}
     file_option = "out"
 
     def _run_task(self):
@@ -125,6 +124,7 @@ class ExportQueueMappings(_MappingFileTask):
         self.logger.info(f"wrote {self.path}")
 
 
+@support.renamed_options({"path": "mapping", "render_path": "out"})
 class DeployQueueMappings(_MappingFileTask):
     task_docs = (
         "Deploys a Connect_Queue_Mapping__mdt record per entry of the mapping file, with the queue ARNs the Connect "
@@ -137,9 +137,7 @@ class DeployQueueMappings(_MappingFileTask):
         "wiring": {"description": "The Connect wiring's output document (default: out/connect/wiring.json)"},
         "out": {"description": "Folder the records are rendered into (default: out/render/queue_mappings)"},
         "call_center": {"description": "Internal name of the contact center when the org has several"},
-        **support.renamed_task_options({"path": "mapping", "render_path": "out"}),
     }
-    renamed_options = {"path": "mapping", "render_path": "out"}
 
     def _run_task(self):
         mapping = self._read()

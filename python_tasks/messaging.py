@@ -21,6 +21,7 @@ from sccac.salesforce.render import (
 from sccac.salesforce.validation import RenderOptionError
 
 
+@support.renamed_options({"path": "out"})
 class DeployMessagingChannel(BaseSalesforceApiTask):
     task_docs = (
         "Renders the SCC-AC messaging channel for this org (and the package's own channel definition unless the org "
@@ -39,9 +40,7 @@ class DeployMessagingChannel(BaseSalesforceApiTask):
             "else the package's"
         },
         "out": {"description": "Folder the metadata is rendered into before the deploy (default: out/render/messaging)"},
-        **support.renamed_task_options({"path": "out"}),
     }
-    renamed_options = {"path": "out"}
 
     def _init_options(self, kwargs):
         super()._init_options(kwargs)
@@ -84,6 +83,7 @@ class DeployMessagingChannel(BaseSalesforceApiTask):
                               "channel_definition": definition[1]}
 
 
+@support.renamed_options({"path": "out"})
 class DeployConnectCredentials(BaseSalesforceApiTask):
     task_docs = (
         "Renders and deploys the Named Credential and External Credential (AWS Signature V4, service connect) the Case "
@@ -95,9 +95,7 @@ class DeployConnectCredentials(BaseSalesforceApiTask):
         "aws_account_id": {"description": "12-digit AWS account of the IAM role (with auth: sts_role)"},
         "named_credential": {"description": "Named Credential developer name (default: Amazon_Connect_<region>)"},
         "out": {"description": "Folder the metadata is rendered into (default: out/render/connect_credentials)"},
-        **support.renamed_task_options({"path": "out"}),
     }
-    renamed_options = {"path": "out"}
 
     def _init_options(self, kwargs):
         super()._init_options(kwargs)

@@ -11,6 +11,7 @@ from python_tasks import support
 from sccac.salesforce.routing_settings import SHIPPED_RECORD, render_routing_settings, routing_setting_values
 
 
+@support.renamed_options({"path": "out"})
 class ConfigureCaseRouting(BaseSalesforceApiTask):
     task_docs = (
         "Fills the Case routing settings record (Connect_Routing_Setting.Default) with the Connect instance id, the "
@@ -21,9 +22,7 @@ class ConfigureCaseRouting(BaseSalesforceApiTask):
         "wiring": {"description": "The Connect wiring's output document (default: out/connect/wiring.json)"},
         "named_credential": {"description": "Named Credential of the Connect callout (default: Amazon_Connect_<region>)"},
         "out": {"description": "Folder the record is rendered into (default: out/render/case_routing)"},
-        **support.renamed_task_options({"path": "out"}),
     }
-    renamed_options = {"path": "out"}
 
     def _init_options(self, kwargs):
         super()._init_options(kwargs)

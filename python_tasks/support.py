@@ -31,6 +31,18 @@ def renamed_task_options(renamed: Mapping[str, str]) -> dict[str, dict[str, str]
     return {old: {"description": f"Deprecated: use {new}"} for old, new in renamed.items()}
 
 
+def renamed_options(renamed: Mapping[str, str]) -> Any:
+    """Class decorator for a task whose options were renamed (old -> new): it still takes each old name (listed in
+    ``task_options`` as deprecated) and :func:`apply_renamed_options` moves it to the new one."""
+
+    def decorate(cls: Any) -> Any:
+        cls.renamed_options = dict(renamed)
+        cls.task_options = {**cls.task_options, **renamed_task_options(renamed)}
+        return cls
+
+    return decorate
+
+
 def apply_renamed_options(task: Any) -> None:
     """Move each old option (the task's ``renamed_options``: old -> new) to its new name, with a warning; both
     given is a usage error. Call first thing in ``_init_options``, after CumulusCI's own."""
