@@ -10,6 +10,7 @@ from cumulusci.core.utils import process_bool_arg
 from cumulusci.tasks.salesforce import BaseSalesforceApiTask
 
 from python_tasks.support import apply_renamed_options, cumulusci_errors, renamed_options
+from sccac.connect.document import DEFAULT_WIRING_DOCUMENT
 from sccac.connect.render import LoggingProgress, plan_lines, summary_line
 from sccac.connect.options import wiring_options_from
 from sccac.connect.run import WiringOptions, open_run
@@ -19,7 +20,6 @@ from sccac.mappings.model import DEFAULT_MAPPING_FILE
 from sccac.salesforce import org as org_access
 
 #: Where the wiring's output document goes; deploy_queue_mappings and configure_case_routing read it.
-DEFAULT_WIRING_OUTPUT = Path("out/connect/wiring.json")
 
 
 @renamed_options({"output": "out"})
@@ -49,7 +49,7 @@ class WireConnect(BaseSalesforceApiTask):
                                          "entry's create flag)"},
         "take_ownership": {"description": "True: update same-name resources sccac did not create"},
         "overwrite_console_edits": {"description": "True: replace flows edited in the console since sccac deployed them"},
-        "out": {"description": f"The output document for the Salesforce side (default: {DEFAULT_WIRING_OUTPUT})"},
+        "out": {"description": f"The output document for the Salesforce side (default: {DEFAULT_WIRING_DOCUMENT})"},
         "offline": {"description": "True: wire a new in-memory Connect instance (no AWS; to try the flow)"},
         "skip_service_quotas": {"description": "True: use Connect's default quotas without asking Service Quotas"},
         # The rest of `sccac connect`'s flags, by the same names.
@@ -71,7 +71,7 @@ class WireConnect(BaseSalesforceApiTask):
         o = self.options
         self.dry_run = process_bool_arg(o.get("dry_run") or False)
         self.offline = process_bool_arg(o.get("offline") or False)
-        self.output = Path(o.get("out") or DEFAULT_WIRING_OUTPUT)
+        self.output = Path(o.get("out") or DEFAULT_WIRING_DOCUMENT)
         self.channel_name = o.get("channel_name") or "SCCAC_Amazon_Connect_Chat"
         if o.get("sam_stack") and (o.get("session_lambda_arn") or o.get("routing_lambda_arn")):
             raise TaskOptionsError("Give sam_stack or the two Lambda ARNs, not both")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from cumulusci.core.exceptions import CumulusCIFailure, TaskOptionsError
@@ -10,6 +9,7 @@ from cumulusci.tasks.salesforce import BaseSalesforceApiTask
 
 from python_tasks import support
 from python_tasks.support import cumulusci_errors
+from sccac.connect.document import DEFAULT_WIRING_DOCUMENT, read_wiring_document
 from sccac.mappings.export import dump_mapping_file, entries_from_records
 from sccac.mappings.records import resolve_mappings
 from sccac.mappings.model import DEFAULT_MAPPING_FILE, MappingFile, MappingFileError
@@ -21,19 +21,7 @@ from sccac.salesforce import org as org_access
 from sccac.salesforce.org import OrgSetupError
 from sccac.salesforce.render import render_queue_mappings
 
-WIRING_FILE = "out/connect/wiring.json"
 _MAPPING_OPTION = {"description": f"The mapping file (default: {DEFAULT_MAPPING_FILE})"}
-
-
-def read_wiring_document(path: Path) -> dict:
-    """The Connect wiring's output document (wire_connect writes it)."""
-    try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise TaskOptionsError(f"{path}: cannot read the Connect wiring's output ({exc}); run wire_connect again") from None
-    if not isinstance(document, dict):
-        raise TaskOptionsError(f"{path}: not the Connect wiring's output (a JSON object); run wire_connect again")
-    return document
 
 
 @support.renamed_options({"path": "mapping"})
@@ -134,15 +122,16 @@ class DeployQueueMappings(_MappingFileTask):
     )
     task_options = {
         "mapping": _MAPPING_OPTION,
-        "wiring": {"description": "The Connect wiring's output document (default: out/connect/wiring.json)"},
+        "wiring": {"description": f"The Connect wiring's output document (default: {DEFAULT_WIRING_DOCUMENT})"},
         "out": {"description": "Folder the records are rendered into (default: out/render/queue_mappings)"},
         "call_center": {"description": "Internal name of the contact center when the org has several"},
     }
 
     def _run_task(self):
         mapping = self._read()
-        wiring_path = Path(self.options.get("wiring") or WIRING_FILE)
-        wiring = read_wiring_document(wiring_path) if wiring_path.is_file() else None
+        wiring_path = Path(self.options.get("wiring") or DEFAULT_WIRING_DOCUMENT)
+        with cumulusci_errors():
+            wiring = read_wiring_document(wiring_path) if wiring_path.is_file() else None
         resolved = resolve_mappings(mapping, wiring)
         for entry in resolved.unresolved:
             self.logger.warning(f"{self.path}:{entry.line}: {entry.omni_queue}: no ARN for Connect queue "
@@ -179,7 +168,7 @@ class MapConnectAgents(BaseSalesforceApiTask):
         "before writing; a re-run writes nothing. Skipped with a warning when the org has no contact center."
     )
     task_options = {
-        "wiring": {"description": f"The Connect wiring's output document (default: {WIRING_FILE})"},
+        "wiring": {"description": f"The Connect wiring's output document (default: {DEFAULT_WIRING_DOCUMENT})"},
         "call_center": {"description": "Internal name of the contact center when the org has several"},
         "match_users_by": {"description": "How an agent's Salesforce user is found: username (the staffing file's "
                                           "salesforce_user, default) or alias (User.Alias = the agent's name, as "
@@ -191,7 +180,7 @@ class MapConnectAgents(BaseSalesforceApiTask):
         self.match_by = str(self.options.get("match_users_by") or "username").strip().lower()
         if self.match_by not in agent_mapping.MATCH_BY:
             raise TaskOptionsError(f"match_users_by: {self.match_by!r} is not one of {', '.join(agent_mapping.MATCH_BY)}")
-        self.wiring_path = Path(self.options.get("wiring") or WIRING_FILE)
+        self.wiring_path = Path(self.options.get("wiring") or DEFAULT_WIRING_DOCUMENT)
 
     def _run_task(self):
         if not self.wiring_path.is_file():

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from cumulusci.tasks.salesforce import BaseSalesforceApiTask
 
 from python_tasks import support
+from sccac.connect.document import DEFAULT_WIRING_DOCUMENT, read_wiring_document
 from sccac.salesforce.routing_settings import SHIPPED_RECORD, render_routing_settings, routing_setting_values
 
 
@@ -19,7 +19,7 @@ class ConfigureCaseRouting(BaseSalesforceApiTask):
         "and deploys it. Skipped with one line when the wiring has not run."
     )
     task_options = {
-        "wiring": {"description": "The Connect wiring's output document (default: out/connect/wiring.json)"},
+        "wiring": {"description": f"The Connect wiring's output document (default: {DEFAULT_WIRING_DOCUMENT})"},
         "named_credential": {"description": "Named Credential of the Connect callout (default: Amazon_Connect_<region>)"},
         "out": {"description": "Folder the record is rendered into (default: out/render/case_routing)"},
     }
@@ -29,13 +29,14 @@ class ConfigureCaseRouting(BaseSalesforceApiTask):
         support.apply_renamed_options(self)
 
     def _run_task(self):
-        wiring_path = Path(self.options.get("wiring") or "out/connect/wiring.json")
+        wiring_path = Path(self.options.get("wiring") or DEFAULT_WIRING_DOCUMENT)
         if not wiring_path.is_file():
             self.logger.warning(f"Case routing settings skipped: no {wiring_path} (the Connect wiring has not run); "
                                 "run wire_connect, then this task")
             self.return_values = {"skipped": str(wiring_path)}
             return
-        wiring = json.loads(wiring_path.read_text(encoding="utf-8"))
+        with support.cumulusci_errors():
+            wiring = read_wiring_document(wiring_path)
         credential = self.options.get("named_credential") or f"Amazon_Connect_{str(wiring['region']).replace('-', '_')}"
         values = routing_setting_values(wiring, credential)
         shipped = Path(self.project_config.repo_root or ".") / SHIPPED_RECORD

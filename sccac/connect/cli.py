@@ -12,6 +12,7 @@ import click
 from botocore.exceptions import BotoCoreError, ClientError
 from rich.console import Console
 
+from sccac.connect.document import DEFAULT_WIRING_DOCUMENT
 from sccac.connect.drift import pull as pull_flows
 from sccac.connect.prune import apply_prune, prune_plan
 from sccac.connect.render import RichProgress, plan_document, plan_lines, summary_table
@@ -115,7 +116,7 @@ def plan(output_format: str, **kw: Any) -> None:
 
 @connect.command(cls=Command, renamed={"--output": "--out"})
 @_common
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=Path("out/connect/wiring.json"),
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_WIRING_DOCUMENT,
               show_default=True, help="JSON document for the Salesforce side: queue ARN per mapping, flow ids, instance.")
 @click.option("--take-ownership", is_flag=True, help="Update (and tag) same-name flows, module and quick connects sccac did not create.")
 @click.option("--overwrite-console-edits", is_flag=True, help="Replace flows edited in the console since sccac deployed them.")
