@@ -73,6 +73,11 @@ class LintContext:
     _cache: dict[str, Any] = field(default_factory=dict)
 
     @cached_property
+    def branches(self) -> int:
+        """The flow's branches (:func:`branch_count`)."""
+        return branch_count(self.flow)
+
+    @cached_property
     def graph(self) -> FlowGraph:
         return FlowGraph(self.flow)
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import sccac.flows.lint.rules  # noqa: F401  (registers the rules)
 from sccac.flows.builders import FlowKind
-from sccac.flows.lint.context import MAX_LINTED_ACTIONS, MAX_LINTED_BRANCHES, SIZE_RULE_IDS, LintContext, branch_count
+from sccac.flows.lint.context import MAX_LINTED_ACTIONS, MAX_LINTED_BRANCHES, SIZE_RULE_IDS, LintContext
 from sccac.flows.lint.findings import RULES, Finding, Rule
 from sccac.flows.lint.ignore import DECLARED_IGNORES, from_metadata, matches, normalise
 from sccac.flows.lint.kinds import detect_kind
@@ -73,9 +73,9 @@ def rules_with_blocks(kind: FlowKind | None, block_types: frozenset[str] | None)
     )
 
 
-def _size_refusal(flow: Flow) -> Finding | None:
+def _size_refusal(ctx: LintContext) -> Finding | None:
     """The finding for a flow too large for the path rules (only the size rules then run), else None."""
-    branches = branch_count(flow)
+    flow, branches = ctx.flow, ctx.branches
     if len(flow.actions) <= MAX_LINTED_ACTIONS and branches <= MAX_LINTED_BRANCHES:
         return None
     return Finding(
@@ -128,7 +128,7 @@ def lint_flow(
     skipped = normalise(ignore_rules) + declared.flow
     ctx = LintContext(flow=flow, kind=detected, content_chars=content_chars, text_chars=text_chars)
     ctx._cache[DECLARED_IGNORES] = declared
-    refusal = _size_refusal(flow)
+    refusal = _size_refusal(ctx)
     findings = [refusal] if refusal else []
     selected = rules_with_blocks(detected, ctx.block_types)
     if refusal:

@@ -19,15 +19,38 @@ class FlowGraph:
     def __init__(self, flow: Flow) -> None:
         self.flow = flow
         actions: dict[str, Action] = {}
-        for action in flow.actions:
-            if isinstance(action.identifier, str) and action.identifier not in actions:
-                actions[action.identifier] = action
+        position: dict[str, int] = {}
+        for index, action in enumerate(flow.actions):
+            ident = action.identifier
+            if isinstance(ident, str) and ident not in actions:
+                actions[ident] = action
+                position[ident] = index
         self.actions = actions
         # Graph facts every rule asks for, computed once per flow (lint's hot path).
-        self._successors: dict[str, list[str]] = {ident: _successors(a, actions) for ident, a in actions.items()}
+        self._position = position
+        successors: dict[str, list[str]] = {}
+        for ident, action in actions.items():
+            # The actions a branch leads to, one entry a branch: conditions, success, errors (a
+            # loop here rather than a call per action: lint builds a graph for every flow).
+            transitions = action.transitions
+            conditions = transitions.conditions
+            found = [t for c in conditions if isinstance(t := c.next_action, str) and t in actions] if conditions else []
+            target = transitions.next_action
+            if isinstance(target, str) and target in actions:
+                found.append(target)
+            for branch in transitions.errors or ():
+                target = branch.next_action
+                if isinstance(target, str) and target in actions:
+                    found.append(target)
+            successors[ident] = found
+        self._successors = successors
         self._from_start: set[str] | None = None
         self._bad_ends: dict[tuple[str, str, frozenset[str]], list[str]] = {}
         self._dead_ends: dict[frozenset[str], frozenset[str]] = {}
+
+    def edge_count(self) -> int:
+        """The branches of the graph's actions that lead to an action of the flow."""
+        return sum(map(len, self._successors.values()))
 
     def successors(self, ident: str) -> list[str]:
         return self._successors.get(ident, [])
@@ -93,9 +116,11 @@ class FlowGraph:
 
     def cycles_without(self, breaker: Callable[[Action], bool]) -> list[list[str]]:
         """Strongly connected components (cycles) that contain no ``breaker`` action."""
+        if not self._backward_edge_without(breaker):
+            return []  # the usual case: every cycle passes a breaker (a retry loop's Loop)
         allowed = {n for n, action in self.actions.items() if not breaker(action)}
         if not self._has_cycle(allowed):
-            return []  # the usual case: every cycle of the flow passes a breaker
+            return []  # a backward edge without a breaker, but on no cycle
         # Peel off the nodes no cycle can pass through (Kahn: in-degree 0, repeatedly); a flow
         # whose every cycle has a breaker is left with nothing, and Tarjan runs only on the rest.
         successors = self._successors
@@ -116,6 +141,18 @@ class FlowGraph:
         if not allowed:
             return []
         return self._components([n for n in self.actions if n in allowed], allowed)
+
+    def _backward_edge_without(self, breaker: Callable[[Action], bool]) -> bool:
+        """Some edge between two non-``breaker`` actions leads to the block itself or one earlier in
+        the Actions list. Every cycle has such an edge (in any order of the blocks), so without one
+        there is no cycle without a breaker: told in one pass over the edges, with no walk."""
+        actions, position = self.actions, self._position
+        for source, targets in self._successors.items():
+            here = position[source]
+            for target in targets:
+                if position[target] <= here and not breaker(actions[source]) and not breaker(actions[target]):
+                    return True
+        return False
 
     def _has_cycle(self, allowed: set[str]) -> bool:
         """Some cycle runs through ``allowed`` nodes only (a depth-first walk meets a node on its path)."""
@@ -214,20 +251,6 @@ class FlowGraph:
                     seen.add(following)
                     stack.append(following)
         return False
-
-
-def _successors(action: Action, actions: dict[str, Action]) -> list[str]:
-    """The actions a branch of ``action`` leads to, one entry a branch: conditions, success, errors."""
-    transitions = action.transitions
-    conditions = transitions.conditions
-    found = [t for c in conditions if isinstance(t := c.next_action, str) and t in actions] if conditions else []
-    following = transitions.next_action
-    if isinstance(following, str) and following in actions:
-        found.append(following)
-    errors = transitions.errors
-    if errors:
-        found += [t for e in errors if isinstance(t := e.next_action, str) and t in actions]
-    return found
 
 
 def all_targets(action: Action) -> list[object]:

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from sccac.flows.lint.context import LAMBDA, SET_QUEUE, LintContext, console_type, contact_attributes, lambda_attributes
 from sccac.flows.model import (
+    ConditionBranch,
     MAX_ASYNC_LAMBDA_TIMEOUT_SECONDS,
     MAX_SYNC_LAMBDA_TIMEOUT_SECONDS,
     Loop,
@@ -24,9 +25,25 @@ _SINGLE_JSONPATH = re.compile(r"^\$\.[A-Za-z0-9_.\-\[\]'\"]+$")
 _PLACEHOLDER = re.compile(r"replace|changeme|todo|placeholder|your[-_ ]|example|xxxx|<|>|\{\{|%%", re.IGNORECASE)
 
 
+def _exactly_equals(conditions: list[ConditionBranch] | None, expected: list[str]) -> bool:
+    """The conditions are ``Equals <e>`` once for each of the sorted ``expected`` strings, in any order (the usual block)."""
+    if conditions is None or len(conditions) != len(expected):
+        return False
+    given = []
+    for condition in conditions:
+        operands = condition.operands
+        if condition.operator != "Equals" or len(operands) != 1 or type(operands[0]) is not str:
+            return False
+        given.append(operands[0])
+    return sorted(given) == expected
+
+
 def _exact_conditions(ctx: LintContext, action_type: str, expected: list[str]) -> Hits:
+    in_order = sorted(expected)
     wanted = sorted(("Equals", [e]) for e in expected)
     for action in ctx.actions_of_type(action_type):
+        if _exactly_equals(action.transitions.conditions, in_order):
+            continue
         conditions = action.transitions.conditions or []
         found = [(str(c.operator), [str(o) for o in c.operands]) for c in conditions]
         if sorted(found) != wanted:
@@ -168,13 +185,13 @@ def _placeholder_problem(value: object) -> str | None:
         return "is empty"
     if text.lower() == EXAMPLE_CHANNEL_ADDRESS_IDENTIFIER:
         return f"{text!r} is the documented example value (sccac flows build --example), not a real channel"
+    if UUID_RE.match(text):
+        # Hex digits and hyphens hold none of the placeholder words or signs, so a UUID is no
+        # placeholder (the usual value: told without the slower placeholder search).
+        return "is the all-zero UUID" if set(text.replace("-", "")) <= {"0"} else None
     if _PLACEHOLDER.search(text):
         return f"{text!r} looks like a placeholder"
-    if not UUID_RE.match(text):
-        return f"{text!r} is not a UUID"
-    if set(text.replace("-", "")) <= {"0"}:
-        return "is the all-zero UUID"
-    return None
+    return f"{text!r} is not a UUID"
 
 
 @rule(

@@ -32,6 +32,9 @@ Hits = Iterator[tuple[str | None, str]]
 # Known types that must have a NextAction: neither terminal nor handing the contact on.
 _NEEDS_NEXT = KNOWN_TYPES - TERMINAL_TYPES - HANDS_CONTACT_ON
 _FORBIDDEN_CHAR = re.compile("[" + re.escape("".join(sorted(FORBIDDEN_IDENTIFIER_CHARS))) + "]")
+# The forbidden characters as bytes (all ASCII, so no byte of another character's UTF-8 form is
+# one of them): bytes.translate deletes them in one C pass, several times faster than the regex.
+_FORBIDDEN_BYTES = "".join(sorted(FORBIDDEN_IDENTIFIER_CHARS)).encode("ascii")
 
 
 def _block(ident: object) -> str | None:
@@ -76,7 +79,8 @@ def _all_identifiers_legal(ctx: LintContext) -> bool:
     if max(map(len, identifiers), default=0) > MAX_IDENTIFIER_CHARS:
         return False
     # "\n" is no forbidden character, so it joins the Identifiers without adding one.
-    return not _FORBIDDEN_CHAR.search("\n".join(identifiers)) and identifiers.isdisjoint(FORBIDDEN_IDENTIFIER_NAMES)
+    joined = "\n".join(identifiers).encode("utf-8", "surrogatepass")
+    return len(joined.translate(None, _FORBIDDEN_BYTES)) == len(joined) and identifiers.isdisjoint(FORBIDDEN_IDENTIFIER_NAMES)
 
 
 @rule(
@@ -141,6 +145,8 @@ def _all_known(transitions: Transitions, known: dict[str, Action]) -> bool:
 @rule("SCCAC-FLOW-007", "error", "Transitions point to existing actions", "Point the branch at an existing block, or add the missing block.")
 def dangling(ctx: LintContext) -> Hits:
     """A branch that points to a missing action makes Connect refuse the flow."""
+    if ctx.graph.edge_count() == ctx.branches:
+        return  # every branch leads to an action (an edge is a branch to an existing action)
     known = ctx.graph.actions
     for action in ctx.flow.actions:
         if not _all_known(action.transitions, known):
@@ -190,6 +196,9 @@ def terminal_with_transitions(ctx: LintContext) -> Hits:
 def unknown_types(ctx: LintContext) -> Hits:
     """An action type the linter does not know gets only the structural rules; it may be a newer Connect
     block or a typo."""
+    types = ctx.block_types
+    if types is not None and types <= KNOWN_TYPES:
+        return  # the usual flow: only known blocks
     for action in ctx.flow.actions:
         if isinstance(action.type, str) and action.type and action.type not in KNOWN_TYPES:
             yield _block(action.identifier), f"action type {action.type!r} is not known to the linter; only generic rules apply"
@@ -239,9 +248,10 @@ def malformed(ctx: LintContext) -> Hits:
 
 def _types_match(action: Action) -> bool:
     """Every declared parameter present has exactly its Python type (the usual block: no problem)."""
-    parameters = action.parameters
-    for key, wanted in action.PARAMETER_TYPES.items():
-        if key in parameters and type(parameters[key]) is not wanted:
+    declared = action.PARAMETER_TYPES
+    for key, value in action.parameters.items():  # a block gives fewer parameters than its type declares
+        wanted = declared.get(key)
+        if wanted is not None and type(value) is not wanted:
             return False  # maybe another JSON type: parameter_problems says
     return True
 

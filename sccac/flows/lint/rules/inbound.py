@@ -91,9 +91,11 @@ def session_results_stored(ctx: LintContext) -> Hits:
         after = _after_success(ctx, action)
         stored: set[str] = set()
         for ident in after:
-            for key, value in contact_attributes(ctx.graph.actions[ident]).items():
-                if ctx.graph.actions[ident].type == "UpdateContactAttributes" and value == f"$.External.{key}":
-                    stored.add(key)
+            block = ctx.graph.actions[ident]
+            if block.type == "UpdateContactAttributes":
+                for key, value in contact_attributes(block).items():
+                    if value == f"$.External.{key}":
+                        stored.add(key)
         missing = [k for k in SESSION_RESULTS if k not in stored]
         if missing:
             yield action.identifier, f"the Lambda's {', '.join(missing)} never reach contact attributes (set them from $.External.*)"
