@@ -1,6 +1,8 @@
 """One vocabulary: every `sccac` command's flags and every task's options are walked, and a concept spelled two ways
 (`--out` here and `--output` there, `--format human` and `--format text`, `checks` and `--only`) fails here.
-Old spellings live only as registered aliases (hidden, with a warning), and the README shows none of them."""
+Old spellings live only as registered aliases (hidden, with a warning), and the README shows none of them. And the
+other way round: one name used for two things (`--project` was the project folder in `sccac check` and the ownership
+tag's value in `sccac connect`) fails too, unless allowlisted with why."""
 
 from __future__ import annotations
 
@@ -157,13 +159,25 @@ def name_uses() -> dict[str, list[tuple[str, str | None, str]]]:
     return {name: [use for use in found if (name, use[0]) not in HOMONYMS_ALLOWED] for name, found in uses.items()}
 
 
-def _texts_differ(found: list[tuple[str, str | None, str]]) -> bool:
-    """Two commands, or two tasks, describe the name differently (a command's help and a task's description are
-    written apart, for a flag and a task option of one name: they are held to the same concept above)."""
-    for front in (True, False):
-        if len({_gist(text) for _, kind, text in found if (kind is not None) == front} - {""}) > 1:
-            return True
-    return False
+_FILLER = {"the", "of", "a", "an", "to", "in", "on", "for", "and", "or", "its", "it", "this", "that", "with", "what",
+           "from", "by", "be", "is", "as", "at", "each", "every", "instead", "here", "not", "only", "use"}
+
+
+def _words(text: str, name: str) -> set[str]:
+    """The words a text says its name with, the name's own words and filler aside."""
+    return {word for word in re.findall(r"[a-z0-9]+", _gist(text))
+            if len(word) > 2 and word not in _FILLER and word not in name.split("_")}
+
+
+def _texts_differ(name: str, found: list[tuple[str, str | None, str]]) -> bool:
+    """Two commands, or two tasks, describe the name differently; or the commands' help and the tasks' descriptions
+    (written apart, in their own styles) share not one word."""
+    commands = [text for _, kind, text in found if kind is not None and _gist(text)]
+    tasks = [text for _, kind, text in found if kind is None and _gist(text)]
+    if any(len({_gist(text) for text in texts}) > 1 for texts in (commands, tasks)):
+        return True
+    return bool(commands and tasks) and not (set().union(*(_words(text, name) for text in commands))
+                                             & set().union(*(_words(text, name) for text in tasks)))
 
 
 def test_a_flag_takes_one_kind_of_value_in_every_command():
@@ -176,7 +190,7 @@ def test_a_flag_takes_one_kind_of_value_in_every_command():
 def test_a_name_used_twice_means_one_thing():
     homonyms: dict[str, list[str]] = {}
     for name, found in name_uses().items():
-        if not _texts_differ(found):
+        if not _texts_differ(name, found):
             continue
         if name not in MEANINGS:
             homonyms[name] = sorted(f"{where}: {text!r}" for where, _, text in found)
@@ -194,7 +208,7 @@ def test_the_allowed_homonyms_are_in_use_and_each_meaning_is_needed():
     uses = {(name, where) for where, name, _ in cli_options()}
     uses |= {(name, f"task {cls.__name__}") for cls in task_classes() for name in cls.task_options}
     assert set(HOMONYMS_ALLOWED) <= uses, sorted(set(HOMONYMS_ALLOWED) - uses)
-    shared = {name for name, found in name_uses().items() if _texts_differ(found)}
+    shared = {name for name, found in name_uses().items() if _texts_differ(name, found)}
     assert set(MEANINGS) <= shared, f"no longer used with different texts: {sorted(set(MEANINGS) - shared)}"
 
 
