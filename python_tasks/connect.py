@@ -22,7 +22,7 @@ from sccac.salesforce import org as org_access
 #: Where the wiring's output document goes; deploy_queue_mappings and configure_case_routing read it.
 
 
-@renamed_options({"output": "out"})
+@renamed_options({"output": "out", "project": "project_tag"})
 class WireConnect(BaseSalesforceApiTask):
     task_docs = (
         "Wires the Amazon Connect instance for this org: associates the Lambdas, creates the mapped queues, deploys the "
@@ -38,7 +38,8 @@ class WireConnect(BaseSalesforceApiTask):
         "routing_lambda_arn": {"description": "Routing ARN (instead of sam_stack)"},
         "channel_name": {"description": "MessagingChannel developer name whose ChannelAddressIdentifier the inbound flow "
                                         "gets (default: SCCAC_Amazon_Connect_Chat)"},
-        "channel_address_identifier": {"description": "The identifier itself, instead of reading it from the org"},
+        "channel_address_identifier": {"description": "The ChannelAddressIdentifier itself, instead of reading it "
+                                                      "from the org"},
         "mapping": {"description": f"The queue mapping file (default: {DEFAULT_MAPPING_FILE})"},
         "fallback_queue": {"description": "Queue name or ARN for contacts routing leaves unqueued (default: the first mapping's)"},
         "routing_profile": {"description": "Add every mapped queue to this routing profile"},
@@ -58,7 +59,7 @@ class WireConnect(BaseSalesforceApiTask):
         "transcription": {"description": "False: do not deploy the transcription module or invoke it (default: True)"},
         "quick_connects": {"description": "False: create no queue quick connects (default: True)"},
         "hours_of_operation": {"description": "Hours of operation of new queues (default: Basic Hours)"},
-        "project": {"description": "Project name in the ownership tags (default: sccac)"},
+        "project_tag": {"description": "Value of the sccac:project ownership tag on what the wiring creates (default: sccac)"},
         "rate": {"description": "Requests a second (default: 2.0, Connect's default quota)"},
         "burst": {"description": "Burst of requests (default: 5, Connect's default quota)"},
         "retry_mode": {"description": "botocore retry mode, standard or adaptive (default: standard)"},

@@ -12,6 +12,7 @@ import click
 from botocore.exceptions import BotoCoreError, ClientError
 from rich.console import Console
 
+from sccac.connect.desired import PROJECT_TAG
 from sccac.connect.document import DEFAULT_WIRING_DOCUMENT
 from sccac.connect.drift import pull as pull_flows
 from sccac.connect.prune import apply_prune, prune_plan
@@ -45,7 +46,9 @@ def _common(command: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--staffing", type=click.Path(dir_okay=False, path_type=Path), default=None,
                      help="A staffing file: agents' routing profiles and users to create (see docs/connect.md, Agents)."),
         click.option("--hours-of-operation", default="Basic Hours", show_default=True, help="Hours of operation of new queues."),
-        click.option("--project", default="sccac", show_default=True, help="Project name in the ownership tags."),
+        click.option("--project-tag", default="sccac", show_default=True,
+                     help=f"Value of the {PROJECT_TAG} ownership tag on what the wiring creates; prune deletes only "
+                          "resources tagged with it."),
         click.option("--rate", default=2.0, show_default=True, type=float, help="Requests a second (Connect's default quota)."),
         click.option("--burst", default=5, show_default=True, type=int, help="Burst of requests (Connect's default quota)."),
         click.option("--retry-mode", type=click.Choice(["standard", "adaptive"]), default="standard", show_default=True),
@@ -58,6 +61,11 @@ def _common(command: Callable[..., Any]) -> Callable[..., Any]:
     for option in reversed(options):
         command = option(command)
     return command
+
+
+#: Old flags of every sub-command -> the current ones (hidden, with a warning). `--project` was the ownership tag's
+#: value, which `sccac check --project` (a folder) made ambiguous.
+RENAMED = {"--project": "--project-tag"}
 
 
 def _errors(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -98,7 +106,7 @@ def connect() -> None:
     """Wire an Amazon Connect instance: Lambda functions, queues, the flows and module, quick connects."""
 
 
-@connect.command()
+@connect.command(cls=Command, renamed=RENAMED)
 @_common
 @format_option(["text", "json"])
 @click.option("--take-ownership", is_flag=True, help="Plan updates of same-name resources sccac did not create.")
@@ -114,7 +122,7 @@ def plan(output_format: str, **kw: Any) -> None:
             click.echo(line)
 
 
-@connect.command(cls=Command, renamed={"--output": "--out"})
+@connect.command(cls=Command, renamed={**RENAMED, "--output": "--out"})
 @_common
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_WIRING_DOCUMENT,
               show_default=True, help="JSON document for the Salesforce side: queue ARN per mapping, flow ids, instance.")
@@ -132,9 +140,10 @@ def apply(out: Path, **kw: Any) -> None:
     click.echo(f"wrote {out}")
 
 
-@connect.command()
+@connect.command(cls=Command, renamed=RENAMED)
 @_common
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("out/connect/deployed"), show_default=True)
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("out/connect/deployed"),
+              show_default=True, help="Folder the deployed flows are written to.")
 @_errors
 def pull(out_dir: Path, **kw: Any) -> None:
     """Write the deployed flows to files and show how they differ from the generated ones."""
@@ -148,7 +157,7 @@ def pull(out_dir: Path, **kw: Any) -> None:
             click.echo(drift.diff, nl=False)
 
 
-@connect.command()
+@connect.command(cls=Command, renamed=RENAMED)
 @_common
 @click.option("--yes", is_flag=True, help="Delete what the list shows (without it, prune only lists).")
 @_errors
@@ -161,7 +170,7 @@ def prune(yes: bool, **kw: Any) -> None:
         for item in items:
             click.echo(f"- delete   {item.label}")
         if not items:
-            click.echo("prune: nothing to delete (only resources tagged by this project are candidates)")
+            click.echo(f"prune: nothing to delete (only resources tagged {PROJECT_TAG}={run.desired.project} are candidates)")
             return
         if not yes:
             click.echo(f"prune: {len(items)} resource(s) would be deleted; run again with --yes to delete them")

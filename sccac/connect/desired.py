@@ -88,7 +88,8 @@ class DesiredState:
 
     def __post_init__(self) -> None:
         if not self.project.strip():
-            raise ConnectUsageError("--project must be a non-blank name (it tags what the engine creates)")
+            raise ConnectUsageError(f"--project-tag (task option project_tag) must be a non-blank name: it is the "
+                                    f"{PROJECT_TAG} tag on what the engine creates")
         object.__setattr__(self, "owner_tags", {MANAGED_TAG: "true", PROJECT_TAG: self.project})
         if self.staffing:
             both = sorted({p.name for p in self.staffing.profiles} & set(self.routing_profiles))

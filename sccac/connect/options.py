@@ -15,8 +15,9 @@ from sccac.connect.errors import ConnectUsageError
 from sccac.connect.run import WiringOptions
 from sccac.option_values import Read, read_flag, read_number, read_path, read_text, read_whole
 
-#: Option name -> WiringOptions field, where they differ (the mapping file is `--mapping` / `mapping`).
-_FIELDS = {"mapping": "mapping_path"}
+#: Option name -> WiringOptions field, where they differ (the mapping file is `--mapping` / `mapping`, the
+#: sccac:project tag's value `--project-tag` / `project_tag`).
+_FIELDS = {"mapping": "mapping_path", "project_tag": "project"}
 
 # By the field's annotation (a string: the module uses postponed annotations).
 _READERS: dict[str, Callable[[Any], Read]] = {

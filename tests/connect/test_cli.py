@@ -157,3 +157,31 @@ def test_offline_apply_runs_without_aws_on_virtual_time(tmp_path: Path, monkeypa
     assert "offline: an in-memory Connect instance" in result.output
     doc = json.loads(out.read_text())
     assert doc["instance_id"] == "11111111-2222-4333-8444-555555555555" and len(doc["queues"]) == 20
+
+
+def test_project_tag_names_the_owner_and_the_old_project_flag_still_works(fake: ConnectFake, mapping: Path,
+                                                                          tmp_path: Path) -> None:
+    runner = CliRunner()
+    applied = runner.invoke(main, args("apply", mapping, "--project-tag", "team-a", "--out", str(tmp_path / "w.json")))
+    assert applied.exit_code == 0, applied.output
+    inst = next(iter(fake.backend.instances.values()))
+    created = next(q for q in inst.queues.values() if q.name == "Support Queue")
+    assert created.tags["sccac:project"] == "team-a"
+    # Under another tag value (the default) none of it is sccac's: it would only be adopted.
+    other = runner.invoke(main, args("plan", mapping))
+    assert other.exit_code == 0 and "adopt     queue Support Queue  (exists, not created by sccac" in other.output
+    # The old spelling, on every sub-command: a warning naming the new one, then the same run (team-a owns it all).
+    for command in ("plan", "prune"):
+        old = runner.invoke(main, args(command, mapping, "--project", "team-a"))
+        assert old.exit_code == 0, old.output
+        assert "warning: --project is deprecated; use --project-tag" in old.stderr
+    owned = runner.invoke(main, args("plan", mapping, "--project=team-a")).output
+    assert "unchanged queue Support Queue" in owned and "adopt     queue Support Queue" not in owned
+    help_text = runner.invoke(main, ["connect", "apply", "--help"]).output
+    assert "--project-tag" in help_text and "--project " not in help_text
+
+
+def test_a_blank_project_tag_is_a_usage_error(fake: ConnectFake, mapping: Path) -> None:
+    result = CliRunner().invoke(main, args("plan", mapping, "--project-tag", "  "))
+    assert result.exit_code == 2
+    assert "--project-tag (task option project_tag) must be a non-blank name" in result.output

@@ -11,6 +11,7 @@ from typing import Any
 
 import boto3
 import pytest
+import requests
 from moto import mock_aws
 
 from sccac.clock import RealClock, VirtualClock
@@ -76,13 +77,26 @@ def secret_json(keys: KeyPair, service: LocalInteractionService, **overrides: An
     return json.dumps(data)
 
 
-@pytest.fixture(scope="session")
-def _moto_secrets() -> Iterator[Any]:
-    # One moto Secrets Manager for the run: creating boto3 clients is the slow part.
+#: moto's reset API: a running mock answers it in-process and empties every backend.
+MOTO_RESET_URL = "http://motoapi.amazonaws.com/moto-api/reset"
+
+
+@pytest.fixture(scope="package")
+def _moto() -> Iterator[Any]:
+    """moto for this package, and one Secrets Manager client: starting a mock and creating a client are the slow
+    parts, so each happens once here. Package scope, not session: the mock ends after the last test here, so a later
+    package's own ``mock_aws()`` block is an outermost one and starts empty (a nested one shares this state)."""
     with mock_aws():
-        client = boto3.client("secretsmanager", region_name="us-east-1")
-        client.create_secret(Name=SECRET_NAME, SecretString="{}")
-        yield client
+        yield boto3.client("secretsmanager", region_name="us-east-1")
+
+
+@pytest.fixture
+def _moto_secrets(_moto: Any) -> Any:
+    """Each test starts from one known AWS: moto's state reset, then the connected-app secret and nothing else, so
+    nothing an earlier test wrote (a secret, a bucket, a secret's older values) is seen."""
+    requests.post(MOTO_RESET_URL, timeout=5).raise_for_status()
+    _moto.create_secret(Name=SECRET_NAME, SecretString="{}")
+    return _moto
 
 
 @pytest.fixture

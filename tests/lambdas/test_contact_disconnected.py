@@ -38,7 +38,7 @@ EVENT_TIME = "2026-12-02T10:15:01Z"
 
 @pytest.fixture
 def world(_moto_secrets: Any) -> ChatWorld:
-    # _moto_secrets keeps moto's mock active for the session; each test gets its own bucket.
+    # _moto_secrets gives this test an emptied moto (S3 included); the bucket name is still unique per test.
     s3 = boto3.client("s3", region_name="us-east-1")
     return ChatWorld.create(s3, f"sccac-transcripts-{uuid.uuid4().hex[:12]}")
 

@@ -1,12 +1,15 @@
 """One vocabulary: every `sccac` command's flags and every task's options are walked, and a concept spelled two ways
 (`--out` here and `--output` there, `--format human` and `--format text`, `checks` and `--only`) fails here.
-Old spellings live only as registered aliases (hidden, with a warning), and the README shows none of them."""
+Old spellings live only as registered aliases (hidden, with a warning), and the README shows none of them. And the
+other way round: one name used for two things (`--project` was the project folder in `sccac check` and the ownership
+tag's value in `sccac connect`) fails too, unless allowlisted with why."""
 
 from __future__ import annotations
 
 import importlib
 import inspect
 import pkgutil
+import re
 import shlex
 from collections.abc import Iterator
 from dataclasses import fields
@@ -34,6 +37,35 @@ SYNONYMS = {
     "the channel's developer name": {"channel_name", "channel_developer_name"},  # (simulate --channel: CHAT or TASK)
 }
 READABLE_FORMATS = {"text", "human", "plain", "pretty", "table"}
+
+# The other way round: one name, one meaning. A name used by two commands or tasks whose texts (first clause, brackets
+# and defaults aside) differ says here what it means, as a pattern each of its texts must match.
+MEANINGS = {
+    "out": ("where a command writes", r"\b(writ\w*|folder|directory|file|document)\b"),
+    "path": ("what a task reads from disk", r"\b(files?|folders?|bundle)\b"),
+    "force": ("write into a folder holding files sccac did not write", r"--out|\bout\b|folder"),
+    "instance_id": ("the Connect instance", r"Connect instance id, ARN or alias"),
+    "region": ("the AWS region", r"\b(AWS|Connect) region\b"),
+    "mapping": ("the queue mapping file", r"mapping file"),
+    "retry_count": ("the flows' Lambda retries", r"Lambda attempts in each retry loop"),
+    "channel_address_identifier": ("the MessagingChannel's address", r"ChannelAddressIdentifier"),
+    "channel_name": ("the MessagingChannel's developer name", r"Channel developer name"),
+    "session_lambda_arn": ("the CreateMessagingSession function", r"CreateMessagingSession (Lambda function )?ARN"),
+    "routing_lambda_arn": ("the Routing function", r"Routing (Lambda function )?ARN"),
+    "take_ownership": ("adopt what sccac did not create", r"same-name .* sccac did not create"),
+    "overwrite_console_edits": ("replace console edits", r"edited (in the console )?since sccac deployed them"),
+    "named_credential": ("the Connect callout's Named Credential", r"Named Credential"),
+    "sam_stack": ("the SAM stack", r"SAM (\(CloudFormation\) )?stack"),
+    "secret_name": ("the Lambdas' secret", r"Secrets Manager secret"),
+    "staffing": ("the staffing file", r"staffing file"),
+}
+# Homonyms left as they are, each with what it means there and what fixes it: (name, where) -> why.
+HOMONYMS_ALLOWED = {
+    ("queue", "sccac flows simulate"): "the simulated contact's working queue, a Connect queue ARN; `sccac salesforce "
+                                       "render messaging --queue` is an Omni-Queue developer name (fix: --queue-arn)",
+    ("profile", "task CreateRobotAgents"): "the new Salesforce users' Profile; everywhere else profile is the AWS "
+                                           "profile (fix: user_profile)",
+}
 
 
 def _name(flag: str) -> str:
@@ -95,6 +127,89 @@ def test_one_spelling_per_concept(concept):
         used.setdefault(name, set()).add(f"task {task}")
     spellings = {name: sorted(where) for name, where in used.items() if name in SYNONYMS[concept]}
     assert len(spellings) <= 1, f"{concept} is spelled {len(spellings)} ways: {spellings}"
+
+
+def _value_kind(option: click.Option) -> str:
+    """What a flag takes: a path, nothing (a switch), or a value (text, a number, a choice: read alike)."""
+    if option.is_flag or option.type == click.BOOL:
+        return "switch"
+    return "path" if isinstance(option.type, (click.Path, click.File)) else "value"
+
+
+def _gist(text: str | None) -> str:
+    """A help text's first clause without brackets: what the name stands for, defaults and notes aside."""
+    text = re.sub(r"^(True|False):\s*", "", text or "")  # a task's switch says which value does it
+    if re.match(r"(Default|Required)\b", text):
+        return ""  # says nothing of what the name stands for
+    first = re.split(r"(?<=\.)\s|;|\(|:\s", text, maxsplit=1)[0]
+    return " ".join(re.sub(r"[^\w:-]+", " ", first).lower().split())
+
+
+def name_uses() -> dict[str, list[tuple[str, str | None, str]]]:
+    """Option name -> (where, the flag's value kind or None for a task option, its help text) of each use, but the
+    allowed homonyms. A flag and a task option of one name are one concept by design (see above)."""
+    uses: dict[str, list[tuple[str, str | None, str]]] = {}
+    for where, name, option in cli_options():
+        uses.setdefault(name, []).append((where, _value_kind(option), option.help or ""))
+    for cls in task_classes():
+        renamed = getattr(cls, "renamed_options", {})
+        for name, spec in cls.task_options.items():
+            if name not in renamed:
+                uses.setdefault(name, []).append((f"task {cls.__name__}", None, spec.get("description") or ""))
+    return {name: [use for use in found if (name, use[0]) not in HOMONYMS_ALLOWED] for name, found in uses.items()}
+
+
+_FILLER = {"the", "of", "a", "an", "to", "in", "on", "for", "and", "or", "its", "it", "this", "that", "with", "what",
+           "from", "by", "be", "is", "as", "at", "each", "every", "instead", "here", "not", "only", "use"}
+
+
+def _words(text: str, name: str) -> set[str]:
+    """The words a text says its name with, the name's own words and filler aside."""
+    return {word for word in re.findall(r"[a-z0-9]+", _gist(text))
+            if len(word) > 2 and word not in _FILLER and word not in name.split("_")}
+
+
+def _texts_differ(name: str, found: list[tuple[str, str | None, str]]) -> bool:
+    """Two commands, or two tasks, describe the name differently; or the commands' help and the tasks' descriptions
+    (written apart, in their own styles) share not one word."""
+    commands = [text for _, kind, text in found if kind is not None and _gist(text)]
+    tasks = [text for _, kind, text in found if kind is None and _gist(text)]
+    if any(len({_gist(text) for text in texts}) > 1 for texts in (commands, tasks)):
+        return True
+    return bool(commands and tasks) and not (set().union(*(_words(text, name) for text in commands))
+                                             & set().union(*(_words(text, name) for text in tasks)))
+
+
+def test_a_flag_takes_one_kind_of_value_in_every_command():
+    # `sccac check --project DIR` (a path) and `sccac connect --project NAME` (text) were one flag with two meanings.
+    mixed = {name: sorted({f"{kind} in {where}" for where, kind, _ in found if kind})
+             for name, found in name_uses().items() if len({kind for _, kind, _ in found if kind}) > 1}
+    assert mixed == {}, f"one flag name, different kinds of value: rename one of them: {mixed}"
+
+
+def test_a_name_used_twice_means_one_thing():
+    homonyms: dict[str, list[str]] = {}
+    for name, found in name_uses().items():
+        if not _texts_differ(name, found):
+            continue
+        if name not in MEANINGS:
+            homonyms[name] = sorted(f"{where}: {text!r}" for where, _, text in found)
+            continue
+        pattern = MEANINGS[name][1]
+        off = sorted(f"{where}: {text!r}" for where, _, text in found
+                     if _gist(text) and not re.search(pattern, text, re.IGNORECASE))
+        if off:
+            homonyms[name] = [f"not {MEANINGS[name][0]!r}", *off]
+    assert homonyms == {}, ("a name with different texts: if it means one thing, say so in MEANINGS; if not, rename "
+                            f"one use: {homonyms}")
+
+
+def test_the_allowed_homonyms_are_in_use_and_each_meaning_is_needed():
+    uses = {(name, where) for where, name, _ in cli_options()}
+    uses |= {(name, f"task {cls.__name__}") for cls in task_classes() for name in cls.task_options}
+    assert set(HOMONYMS_ALLOWED) <= uses, sorted(set(HOMONYMS_ALLOWED) - uses)
+    shared = {name for name, found in name_uses().items() if _texts_differ(name, found)}
+    assert set(MEANINGS) <= shared, f"no longer used with different texts: {sorted(set(MEANINGS) - shared)}"
 
 
 def test_one_name_for_the_readable_report_format():

@@ -217,10 +217,24 @@ def test_wire_connect_reads_the_cli_s_options_by_the_same_names(tmp_path):
 
     options = {"instance_id": "acme", "offline": "True", "session_lambda_arn": "arn:s", "routing_lambda_arn": "arn:r",
                "channel_address_identifier": "c", "retry_count": "5", "name_prefix": "Acme", "transcription": "False",
-               "quick_connects": "False", "hours_of_operation": "Office", "project": "p1", "rate": "1.5", "burst": "3",
+               "quick_connects": "False", "hours_of_operation": "Office", "project_tag": "p1", "rate": "1.5", "burst": "3",
                "retry_mode": "adaptive", "max_attempts": "4", "out": str(tmp_path / "w.json")}
     wiring = create_task(WireConnect, options)._wiring_options()
     assert wiring == WiringOptions(instance_id="acme", offline=True, session_lambda_arn="arn:s", routing_lambda_arn="arn:r",
                                    channel_address_identifier="c", retry_count=5, name_prefix="Acme", transcription=False,
                                    quick_connects=False, hours_of_operation="Office", project="p1", rate=1.5, burst=3,
                                    retry_mode="adaptive", max_attempts=4)
+
+
+def test_wire_connect_still_takes_the_old_project_option_with_a_warning(tmp_path, caplog):
+    from sccac.connect.run import WiringOptions
+
+    base = {"instance_id": "acme", "offline": "True", "session_lambda_arn": "arn:s", "routing_lambda_arn": "arn:r",
+            "channel_address_identifier": "c"}
+    old = create_task(WireConnect, {**base, "project": "team-a"})
+    assert old._wiring_options() == WiringOptions(instance_id="acme", offline=True, session_lambda_arn="arn:s",
+                                                  routing_lambda_arn="arn:r", channel_address_identifier="c",
+                                                  project="team-a")
+    assert "Option project is deprecated; use project_tag" in caplog.text
+    with pytest.raises(TaskOptionsError, match="Options project and project_tag are the same option"):
+        create_task(WireConnect, {**base, "project": "team-a", "project_tag": "team-b"})
