@@ -26,6 +26,7 @@ from cumulusci.core.exceptions import CumulusCIFailure, TaskOptionsError
 from cumulusci.core.sfdx import sfdx
 from cumulusci.tasks.salesforce import BaseSalesforceApiTask, Deploy
 
+from python_tasks import support
 from sccac.offline.staffing import AgentSpec, StaffingError, read_staffing
 
 DEFAULT_STAFFING = Path("robot/SCCAC/resources/offline/staffing.yml")
@@ -64,6 +65,8 @@ class DeployRobotConfig(BaseSalesforceApiTask):
         Deploy(self.project_config, TaskConfig({"options": options}), self.org_config, logger=self.logger)()
 
 
+# profile was the new users' Profile here, but the AWS profile in every other task and command.
+@support.renamed_options({"profile": "user_profile"})
 class CreateRobotAgents(BaseSalesforceApiTask):
     task_docs = ("Creates the Robot suites' agents (the staffing fixture's agents) in a scratch org with sf org create "
                  "user: Alias = the agent's name (CumulusCI's useralias), Service Cloud User, the SCCAC_Robot_Agent "
@@ -71,7 +74,7 @@ class CreateRobotAgents(BaseSalesforceApiTask):
                  "configuration. A second run changes nothing.")
     task_options = {
         "staffing": {"description": f"The staffing file whose agents to create (default: {DEFAULT_STAFFING})"},
-        "profile": {"description": "Profile of the new users (default: Standard User)"},
+        "user_profile": {"description": "Salesforce Profile of the new users (default: Standard User)"},
         "permission_set": {"description": "Permission set to assign (default: SCCAC_Robot_Agent)"},
         "presence_status": {"description": "ServicePresenceStatus the permission set gets (default: SCCAC_Available)"},
         "presence_config": {"description": "PresenceUserConfig the agents are assigned to (default: SCCAC_Robot_Agents)"},
@@ -79,6 +82,7 @@ class CreateRobotAgents(BaseSalesforceApiTask):
 
     def _init_options(self, kwargs: dict[str, Any]) -> None:
         super()._init_options(kwargs)
+        support.apply_renamed_options(self)
         path = Path(self.options.get("staffing") or DEFAULT_STAFFING)
         try:
             self.staffing = read_staffing(path)
@@ -119,7 +123,7 @@ class CreateRobotAgents(BaseSalesforceApiTask):
         username = robot_username(agent, self.org_config.org_id)
         definition = {
             "Username": username, "Alias": agent.name, "LastName": agent.name.capitalize(), "FirstName": "SCCAC Robot",
-            "Email": agent.salesforce_user, "profileName": self.options.get("profile") or "Standard User",
+            "Email": agent.salesforce_user, "profileName": self.options.get("user_profile") or "Standard User",
             # The Service Console and Omni-Channel need the Service Cloud User feature license.
             "UserPermissionsSupportUser": True,
         }

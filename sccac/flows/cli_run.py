@@ -17,7 +17,7 @@ from sccac.flows.simulator import simulate as run_simulation
 from sccac.flows.simulator_contact import CHANNELS
 from sccac.flows.simulator_trace import OutcomeKind
 from sccac.flows.text import printable
-from sccac.vocabulary import format_option
+from sccac.vocabulary import Command, format_option
 
 EXIT_OK = 0
 EXIT_MISMATCH = 1
@@ -80,13 +80,14 @@ def _modules(values: tuple[str, ...]) -> dict[str, Path]:
     return out
 
 
-@click.command()
+# --queue was the working queue's ARN here, but an Omni-Queue developer name in `sccac salesforce render messaging`.
+@click.command(cls=Command, renamed={"--queue": "--queue-arn"})
 @click.argument("flow_file", type=click.Path(dir_okay=False))
 @click.option("--scenario", "scenario_file", type=click.Path(dir_okay=False), help="YAML/JSON scenario (docs/flows-simulation.md).")
 @click.option("--attribute", "attributes", multiple=True, metavar="KEY=VALUE", help="Initial contact attribute (repeatable).")
 @click.option("--channel", type=click.Choice(CHANNELS), help="Contact channel (default CHAT).")
 @click.option("--agent", "agent_user_name", metavar="USER_NAME", help="$.Agent.UserName (agent transfer flows).")
-@click.option("--queue", "queue_arn", metavar="QUEUE_ARN", help="Working queue already set (queue transfer flows).")
+@click.option("--queue-arn", metavar="QUEUE_ARN", help="Working queue already set, a Connect queue ARN (queue transfer flows).")
 @click.option("--lambda-fails", type=click.IntRange(min=0), help="Every Lambda fails its first N calls.")
 @click.option(
     "--lambda-result",
@@ -128,7 +129,7 @@ def simulate(
     the scenario does not expect that.
     """
     # Options first: a bad value is a usage error, never "the simulator cannot run this flow".
-    for option, value in (("--agent", agent_user_name), ("--queue", queue_arn)):
+    for option, value in (("--agent", agent_user_name), ("--queue-arn", queue_arn)):
         if value is not None:
             _text_value(value, value, option)
     attribute_values = _pairs(attributes, "--attribute")

@@ -86,6 +86,27 @@ def test_lambda_result_shorthand_per_role(built: dict[FlowKind, Path]) -> None:
     assert json.loads(out)["outcome"]["queue"] == "arn:q:1"
 
 
+def test_queue_arn_shorthand_is_the_working_queue_the_transfer_goes_to(built: dict[FlowKind, Path]) -> None:
+    queue = "arn:aws:connect:us-east-1:123456789012:instance/11111111-2222-4333-8444-555555555555/queue/cc-dd"
+    code, out, err = run(str(built[FlowKind.QUEUE_TRANSFER]), "--queue-arn", queue)
+    assert code == 0 and err == ""
+    assert f"outcome: transferred to queue {queue}" in out
+    # Without it the flow has no working queue: the contact is told so and disconnected.
+    code, out, _ = run(str(built[FlowKind.QUEUE_TRANSFER]))
+    assert "no working queue is set" in out and "outcome: disconnected" in out
+
+
+@pytest.mark.parametrize("spelling", [["--queue", "arn:q:old"], ["--queue=arn:q:old"]])
+def test_the_old_queue_flag_still_sets_the_working_queue_and_warns(built: dict[FlowKind, Path], spelling: list[str]) -> None:
+    # `--queue` of `sccac salesforce render messaging` is an Omni-Queue developer name; here it was the ARN.
+    code, out, err = run(str(built[FlowKind.QUEUE_TRANSFER]), *spelling, "--format", "json")
+    assert code == 0
+    assert json.loads(out)["outcome"]["queue"] == "arn:q:old"
+    assert "warning: --queue is deprecated; use --queue-arn" in err
+    help_text = CliRunner().invoke(flows, ["simulate", "--help"]).output
+    assert "--queue-arn" in help_text and "--queue " not in help_text
+
+
 def test_agent_shorthand(built: dict[FlowKind, Path]) -> None:
     code, out, _ = run(str(built[FlowKind.AGENT_TRANSFER]), "--agent", "ana")
     assert code == 0

@@ -60,12 +60,7 @@ MEANINGS = {
     "staffing": ("the staffing file", r"staffing file"),
 }
 # Homonyms left as they are, each with what it means there and what fixes it: (name, where) -> why.
-HOMONYMS_ALLOWED = {
-    ("queue", "sccac flows simulate"): "the simulated contact's working queue, a Connect queue ARN; `sccac salesforce "
-                                       "render messaging --queue` is an Omni-Queue developer name (fix: --queue-arn)",
-    ("profile", "task CreateRobotAgents"): "the new Salesforce users' Profile; everywhere else profile is the AWS "
-                                           "profile (fix: user_profile)",
-}
+HOMONYMS_ALLOWED: dict[tuple[str, str], str] = {}
 
 
 def _name(flag: str) -> str:

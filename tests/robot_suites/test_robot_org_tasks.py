@@ -33,10 +33,15 @@ OFFERS_SUITE = ROOT / "robot/SCCAC/tests/offers/omni_channel_offers.robot"
 MD = "{http://soap.sforce.com/2006/04/metadata}"
 
 
+STANDARD_USER = "00e000000000001AAA"  # the Profile every org has, and sf's default for a new user
+
+
 @pytest.fixture
 def org(monkeypatch):
     """An org that refuses a field its object does not have (StrictFakeOrg), so a typo in the tasks' SOQL fails here."""
-    yield from serve_strict_org(monkeypatch)
+    for fake in serve_strict_org(monkeypatch):
+        fake.add("Profile", Id=STANDARD_USER, Name="Standard User")
+        yield fake
 
 
 def scratch_org(scratch: bool = True) -> OrgConfig:
@@ -56,10 +61,22 @@ def robot_bundle(org: FakeOrg) -> None:
 
 
 def fake_sf_create_user(org: FakeOrg, created: list[dict[str, Any]]):
+    """What ``sf org create user`` does: a user with the Profile the definition's profileName names (none: it fails)."""
     def create(task: CreateRobotAgents, definition: dict[str, Any]) -> None:
+        profiles = [p for p in org.tables["Profile"] if p["Name"] == definition["profileName"]]
+        if not profiles:
+            raise CumulusCIFailure(f"sf org create user {definition['Username']} failed: no Profile "
+                                   f"{definition['profileName']!r}")
         created.append(definition)
-        org.add("User", Id=f"005{len(created):015d}", Username=definition["Username"], Alias=definition["Alias"], IsActive=True)
+        org.add("User", Id=f"005{len(created):015d}", Username=definition["Username"], Alias=definition["Alias"],
+                IsActive=True, ProfileId=profiles[0]["Id"])
     return create
+
+
+def user_profiles(org: FakeOrg) -> dict[str, str]:
+    """Alias -> the Name of the user's Profile, of every user in the org."""
+    names = {p["Id"]: p["Name"] for p in org.tables["Profile"]}
+    return {u["Alias"]: names[u["ProfileId"]] for u in org.tables["User"]}
 
 
 def test_deploy_robot_config_names_the_orgs_case_channel_in_the_presence_status(org):
@@ -98,12 +115,39 @@ def test_create_robot_agents_creates_the_fixtures_agents_once(org, monkeypatch):
         assert ("PermissionSetAssignment", {"AssigneeId": user, "PermissionSetId": "0PS000000000001AAA"}) in written
         assert ("PresenceUserConfigUser", {"PresenceUserConfigId": "0Nd000000000001AAA", "UserId": user}) in written
 
+    assert user_profiles(org) == {"maria": "Standard User", "li": "Standard User", "sam": "Standard User"}
+
     # A second run changes nothing.
     inserts = len(org.inserts)
     again = create_task(CreateRobotAgents, {"staffing": str(STAFFING)}, org_config=scratch_org())
     again()
     assert len(created) == 3 and len(org.inserts) == inserts
     assert again.return_values["changes"] == []
+
+
+def test_user_profile_is_the_profile_of_the_new_users(org, monkeypatch, caplog):
+    robot_bundle(org)
+    org.add("Profile", Id="00e000000000002AAA", Name="Custom: Support Profile")
+    monkeypatch.setattr(CreateRobotAgents, "_sf_create_user", fake_sf_create_user(org, []))
+    create_task(CreateRobotAgents, {"staffing": str(STAFFING), "user_profile": "Custom: Support Profile"},
+                org_config=scratch_org())()
+    assert user_profiles(org) == {"maria": "Custom: Support Profile", "li": "Custom: Support Profile",
+                                  "sam": "Custom: Support Profile"}
+    assert "deprecated" not in caplog.text
+
+
+def test_the_old_profile_option_still_names_the_users_profile_and_warns(org, monkeypatch, caplog):
+    # profile is the AWS profile everywhere else; here it was the new users' Salesforce Profile.
+    robot_bundle(org)
+    org.add("Profile", Id="00e000000000002AAA", Name="Custom: Support Profile")
+    monkeypatch.setattr(CreateRobotAgents, "_sf_create_user", fake_sf_create_user(org, []))
+    create_task(CreateRobotAgents, {"staffing": str(STAFFING), "profile": "Custom: Support Profile"},
+                org_config=scratch_org())()
+    assert set(user_profiles(org).values()) == {"Custom: Support Profile"} and len(user_profiles(org)) == 3
+    assert "Option profile is deprecated; use user_profile" in caplog.text
+    with pytest.raises(TaskOptionsError, match="Options profile and user_profile are the same option"):
+        create_task(CreateRobotAgents, {"staffing": str(STAFFING), "profile": "A", "user_profile": "B"},
+                    org_config=scratch_org())
 
 
 def test_too_few_licenses_stop_the_agents_before_any_user_is_created(org, monkeypatch):
