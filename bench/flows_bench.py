@@ -221,6 +221,39 @@ def other_linters() -> dict[str, tuple[Callable[[str], Any], Callable[[Any], Any
     return found
 
 
+#: Export-shaped flows (tests/flows/fixtures/real, see its README): the "real" flows of the comparison.
+EXPORTS = ROOT / "tests" / "flows" / "fixtures" / "real"
+
+
+def export_flows() -> list[tuple[str, str]]:
+    """(file name, flow-language text) of each export-shaped flow every tool can read: a
+    DescribeContactFlow(Module) wrapper is unwrapped to its Content, so every tool reads the same
+    flow; the legacy console export, which is not flow language, is left out."""
+    found = []
+    for path in sorted(EXPORTS.glob("*.json")):
+        document = json.loads(path.read_text(encoding="utf-8"))
+        for wrapper in ("ContactFlow", "ContactFlowModule"):
+            if isinstance(document.get(wrapper), dict):
+                document = json.loads(document[wrapper]["Content"])
+        if "Actions" in document:
+            found.append((path.name, json.dumps(document, indent=2)))
+    return found
+
+
+def measure_exports(others: dict[str, tuple[Callable[[str], Any], Callable[[Any], Any]]]) -> dict[str, list[float]]:
+    """From the JSON text, ms a flow for each export-shaped flow: ours as `sccac flows lint` runs by
+    default (the kind detected), and each other linter, taking turns within each round."""
+    lint_text = load_text_linter()
+    times: dict[str, list[float]] = {"sccac": [], **{name: [] for name in others}}
+    for _, text in export_flows():
+        operations: dict[str, Callable[[], Any]] = {"sccac": lambda text=text: lint_text(text)}
+        for other, (parse, check) in others.items():
+            operations[other] = lambda check=check, parse=parse, text=text: check(parse(text))
+        for name, value in timed_together(operations, budget_seconds=0.25 * len(operations)).items():
+            times[name].append(value)
+    return times
+
+
 def measure() -> tuple[list[dict[str, Any]], bool, dict[str, dict[str, float]]]:
     flows: list[tuple[str, Flow, FlowKind | None]] = [(b.kind.value, b.flow, b.kind) for b in build_all(SETTINGS)]
     flows.append((f"stress_{STRESS_BLOCKS}", stress_flow(), None))
@@ -274,15 +307,15 @@ OTHER_CHECKS = {
 }
 # The figures this section gave before the last lint-speed work, for reference (not re-measured here):
 # lint of a parsed flow, parse + lint from the JSON text, parse_flow.
-PREVIOUS_LINT_MS = 0.123
-PREVIOUS_TEXT_MS = 0.222
-PREVIOUS_PARSE_MS = 0.079
-PREVIOUS_COMMIT = "937574c"
+PREVIOUS_LINT_MS = 0.137
+PREVIOUS_TEXT_MS = 0.227
+PREVIOUS_PARSE_MS = 0.081
+PREVIOUS_COMMIT = "5caf29e"
 # Instruction counts (steadier than time on a shared machine), not re-measured by this script:
-# valgrind --tool=callgrind over 40 rounds of the six built flows from their text, minus a run of
-# none, divided by 240; ours at commit 937574c and with this work, connect-flow 0.3.1 (parse + check).
-CALLGRIND_BEFORE_M = 1.46
-CALLGRIND_OURS_M = 1.29
+# bench/flows_instructions.py under valgrind's callgrind (its docstring has the command), ours at
+# PREVIOUS_COMMIT and with this work, connect-flow 0.3.1 (parse + check).
+CALLGRIND_BEFORE_M = 1.29
+CALLGRIND_OURS_M = 1.15
 CALLGRIND_CONNECT_FLOW_M = 0.55
 OTHERS_INSTALL = "pip install --target /tmp/flowtools connect-flow==0.3.1 cxblueprint==0.1.0.post15"
 OTHERS_COMMAND = "PYTHONPATH=/tmp/flowtools .venv/bin/python bench/flows_bench.py --write"
@@ -295,7 +328,9 @@ def _version(distribution: str) -> str:
         return "?"
 
 
-def render_comparison(rows: list[dict[str, Any]], others: dict[str, dict[str, float]]) -> list[str]:
+def render_comparison(
+    rows: list[dict[str, Any]], others: dict[str, dict[str, float]], exports: dict[str, list[float]] | None = None
+) -> list[str]:
     """The lint paragraph: our figure and, when installed, the other linters' on the same flows."""
     from sccac.flows.lint import RULES
 
@@ -305,6 +340,7 @@ def render_comparison(rows: list[dict[str, Any]], others: dict[str, dict[str, fl
     parse = statistics.mean(r["parse_ms"] for r in built)
     json_ms = statistics.mean(r["json_ms"] for r in built)
     gated = sum(1 for r in RULES.values() if r.needs is not None)
+    exports = exports or {}
     lines = [
         "",
         f"Lint, mean over the {len(built)} built flows: **{ours:.3f} ms a flow** in-process on a parsed flow,",
@@ -323,7 +359,10 @@ def render_comparison(rows: list[dict[str, Any]], others: dict[str, dict[str, fl
         "keys the model may add) and serialises nothing unless that passes Connect's 256,000-character",
         "limit; on a parsed flow it bounds it from a `marshal` dump of the flow's values. The graph",
         "facts the rules share (successor lists, what StartAction reaches, where paths end badly,",
-        "cycles, a quick acyclicity walk) are computed once per flow.",
+        "cycles) are computed once per flow. Every cycle has an edge that leads back up the Actions",
+        "list, so when each such edge touches a Loop there is no cycle without one, told with no walk;",
+        "when the edges to existing blocks are as many as the branches, no branch dangles. The reader",
+        "sets the fields of each new block directly (half the cost of the dataclass constructor).",
         f"Before this work (this section at commit {PREVIOUS_COMMIT}) the same command gave {PREVIOUS_LINT_MS:.3f} ms",
         f"on a parsed flow, {PREVIOUS_TEXT_MS:.3f} ms from the text and {PREVIOUS_PARSE_MS:.3f} ms for `parse_flow`",
         "(another run on this shared machine: compare with care).",
@@ -364,7 +403,8 @@ def render_comparison(rows: list[dict[str, Any]], others: dict[str, dict[str, fl
         "timed on its own above; with no text given, its size rule bounds the size from a `marshal` dump.",
     ]
     lines += [
-        f"Counted in instructions (valgrind's callgrind, measured separately): {CALLGRIND_OURS_M:.2f} M a flow from the text",
+        f"Counted in instructions (`bench/flows_instructions.py` under valgrind's callgrind, measured separately): "
+        f"{CALLGRIND_OURS_M:.2f} M a flow from the text",
         f"(at {PREVIOUS_COMMIT}: {CALLGRIND_BEFORE_M:.2f} M) against {CALLGRIND_CONNECT_FLOW_M:.2f} M for `connect-flow`, "
         f"{CALLGRIND_OURS_M / CALLGRIND_CONNECT_FLOW_M:.1f}x.",
     ]
@@ -372,10 +412,47 @@ def render_comparison(rows: list[dict[str, Any]], others: dict[str, dict[str, fl
         lines.append(
             f"Within 2x from the text means at most {target:.3f} ms a flow: {ours_text - target:.3f} ms a flow remain to cut."
         )
+    return lines + render_exports(exports, len(built), ours_text, others)
+
+
+def render_exports(
+    exports: dict[str, list[float]], built_count: int, built_ours: float, built_others: dict[str, dict[str, float]]
+) -> list[str]:
+    """The comparison on the export-shaped flows, and over all flows (built and exported) together."""
+    if not exports or not exports["sccac"]:
+        return []
+    names = [name for name, _ in export_flows()]
+    count = len(exports["sccac"])
+    lines = [
+        "",
+        f"On the {count} export-shaped flows of the tests ({', '.join(f'`{n}`' for n in names)}; wrappers unwrapped",
+        "to their Content, the legacy console export left out: no tool reads it), parse + lint from the JSON",
+        "text, ours with the kind detected (what `sccac flows lint` does by default), the same timer and turns:",
+        "",
+        "| linter | exported flows, ms a flow | all flows (built and exported), ms a flow |",
+        "|---|---:|---:|",
+    ]
+    means = {name: statistics.mean(values) for name, values in exports.items()}
+    overall = {"sccac": (built_ours * built_count + sum(exports["sccac"])) / (built_count + count)}
+    for name in built_others:
+        overall[name] = (built_others[name]["text_ms"] * built_count + sum(exports[name])) / (built_count + count)
+    for name in means:
+        lines.append(f"| `{'sccac flows lint' if name == 'sccac' else name}` | {means[name]:.3f} | {overall[name]:.3f} |")
+    fastest = min((n for n in means if n != "sccac"), key=lambda n: means[n])
+    fastest_all = min((n for n in overall if n != "sccac"), key=lambda n: overall[n])
+    ratio, ratio_all = means["sccac"] / means[fastest], overall["sccac"] / overall[fastest_all]
+    lines += [
+        "",
+        f"On the exported flows lint takes {ratio:.1f}x the time of the fastest, `{fastest}` "
+        f"({'within' if ratio <= 2 else 'not within'} 2x); over all {built_count + count} flows "
+        f"{ratio_all:.1f}x that of `{fastest_all}` ({'within' if ratio_all <= 2 else 'not within'} 2x).",
+    ]
     return lines
 
 
-def render(rows: list[dict[str, Any]], has_lint: bool, others: dict[str, dict[str, float]]) -> str:
+def render(
+    rows: list[dict[str, Any]], has_lint: bool, others: dict[str, dict[str, float]], exports: dict[str, list[float]] | None = None
+) -> str:
     cpu = platform.processor() or platform.machine()
     command = OTHERS_COMMAND if others else COMMAND
     lines = [
@@ -409,7 +486,7 @@ def render(rows: list[dict[str, Any]], has_lint: bool, others: dict[str, dict[st
     if not has_lint:
         lines += ["", "Lint: `sccac.flows.lint.lint_flow` was not available when this ran; re-run to add it."]
     else:
-        lines += render_comparison(rows, others)
+        lines += render_comparison(rows, others, exports)
     return "\n".join(lines) + "\n"
 
 
@@ -418,7 +495,8 @@ def main() -> None:
     parser.add_argument("--write", action="store_true", help="update bench/RESULTS.md")
     args = parser.parse_args()
     rows, has_lint, others = measure()
-    section = render(rows, has_lint, others)
+    exports = measure_exports(other_linters()) if has_lint and others else {}
+    section = render(rows, has_lint, others, exports)
     print(section)
     if args.write:
         write_section(ROOT / "bench" / "RESULTS.md", SECTION, section)

@@ -500,7 +500,10 @@ class UpdateContactTargetQueue(Action):
     @property
     def dynamic_key(self) -> str | None:
         """The key (QueueId or AgentId) that is set dynamically (a JSONPath), else None."""
-        return next((k for k in self.QUEUE_KEYS if is_dynamic(self.parameters.get(k))), None)
+        for key in self.QUEUE_KEYS:
+            if is_dynamic(self.parameters.get(key)):
+                return key
+        return None
 
     @property
     def is_static_queue(self) -> bool:
