@@ -99,7 +99,9 @@ def surely_within_limits(text: str, data: Any) -> bool:
     """
     if not isinstance(text, str) or len(text) > MAX_VALUES:
         return False
-    if "\\u" in text and _SURROGATE_ESCAPE.search(text):  # the substring test is the fast one
+    # A one-character test first: CPython finds one character with memchr, dozens of times faster
+    # than a two-character substring (most flows have no backslash at all).
+    if "\\" in text and "\\u" in text and _SURROGATE_ESCAPE.search(text):
         return False
     if not text.isascii():
         try:
@@ -111,27 +113,33 @@ def surely_within_limits(text: str, data: Any) -> bool:
 
 # Every byte but quotes and brackets, for bytes.translate (one C pass over the text).
 _NOT_QUOTE_OR_BRACKET = bytes(c for c in range(256) if c not in b'"{}[]')
+# Braces as square brackets: in valid JSON each bracket closes its own kind, so one kind is enough to count levels.
+_BRACES_AS_BRACKETS = bytes.maketrans(b"{}", b"[]")
 
 
 def _shallow_text(text: str) -> bool:
     """True when the JSON ``text`` (valid, UTF-8 encodable) certainly nests at most MAX_DEPTH - 1 levels.
 
     From the text in C, no value visited: drop escaped backslashes and quotes, keep only quotes and
-    brackets. A string whose content holds no bracket leaves ``""``; with those removed, a quote left
-    means a bracket inside a string (then False: the tree walk decides). What remains are the
-    containers' brackets alone; each round of removing the empty pairs ``{}`` then ``[]`` takes off
-    one or two levels, so the text is empty after k rounds only if it nests at most 2k levels.
+    brackets. A string whose content holds no bracket leaves ``""``. The quotes then come in runs
+    between brackets, and every run has an even length exactly when no string holds a bracket
+    (a bracket inside a string follows a string's opening quote, so the first such run is odd):
+    then twice the count of ``""`` (C counts non-overlapping pairs within each run) is the count
+    of quotes. Otherwise False, and the tree walk decides. What remains without the quotes are the
+    containers' brackets alone; each removal of the empty pairs ``[]`` takes off one level, so the
+    text is empty after k removals only if it nests at most k levels.
     """
     if "\\" in text:
         # Left to right, as JSON reads escapes: a pair of backslashes is one escaped backslash.
         text = text.replace("\\\\", "").replace('\\"', "")
-    brackets = text.encode("utf-8").translate(None, _NOT_QUOTE_OR_BRACKET).replace(b'""', b"")
-    if b'"' in brackets:
+    marks = text.encode("utf-8").translate(None, _NOT_QUOTE_OR_BRACKET)
+    if 2 * marks.count(b'""') != marks.count(b'"'):
         return False
-    for _ in range((MAX_DEPTH - 1) // 2):
+    brackets = marks.translate(_BRACES_AS_BRACKETS, b'"')
+    for _ in range(MAX_DEPTH - 1):
         if not brackets:
             return True
-        brackets = brackets.replace(b"{}", b"").replace(b"[]", b"")
+        brackets = brackets.replace(b"[]", b"")
     return not brackets
 
 

@@ -51,8 +51,12 @@ def test_the_text_says_within_only_when_the_tree_is(inner: Any, levels: int, sha
 def test_the_text_decides_for_the_built_flows_and_near_the_limit() -> None:
     for built in b.build_all(FlowSettings(**EXAMPLE_SETTINGS)):
         assert _shallow_text(built.flow.to_json())  # no walk of the tree for the usual flow
-    assert _shallow_text(json.dumps(_nest(1, MAX_DEPTH - 2, "{[")))  # one level short: the tree walk decides at the limit
-    assert not _shallow_text(json.dumps(_nest(1, MAX_DEPTH, "{[")))
+    for shapes in ("[", "{", "{["):  # exact at the limit, whatever the kinds of brackets
+        assert _shallow_text(json.dumps(_nest(1, MAX_DEPTH - 1, shapes)))
+        check_tree(_nest(1, MAX_DEPTH - 1, shapes))
+        assert not _shallow_text(json.dumps(_nest(1, MAX_DEPTH, shapes)))
+    # Brackets in neighbouring strings could pair up as if they were containers: left to the walk.
+    assert not _shallow_text(json.dumps(["[", "]", {"k": "}{"}]))
     # Escaped quotes and backslashes do not end strings; brackets in strings are not nesting (the
     # text leaves those to the tree walk).
     assert _shallow_text(json.dumps({"a": 'x\\"y\\', "b": ['"\\"', "\\\\"]}))

@@ -27,14 +27,6 @@ MAX_LINTED_BRANCHES = 2_500
 SIZE_RULE_IDS = frozenset({"SCCAC-FLOW-005", "SCCAC-FLOW-006"})
 
 
-def branch_count(flow: Flow) -> int:
-    """Outgoing branches of every action: NextAction, each error and each condition."""
-    total = 0
-    for action in flow.actions:
-        transitions = action.transitions
-        total += (transitions.next_action is not None) + len(transitions.errors or []) + len(transitions.conditions or [])
-    return total
-
 #: ``needs`` of rules about Invoke AWS Lambda blocks and about Set working queue blocks.
 LAMBDA = (InvokeLambdaFunction.TYPE,)
 SET_QUEUE = (UpdateContactTargetQueue.TYPE,)
@@ -73,21 +65,31 @@ class LintContext:
     _cache: dict[str, Any] = field(default_factory=dict)
 
     @cached_property
+    def _census(self) -> tuple[dict[str, list[Action]], int]:
+        """The actions by Type, and the flow's branches (outgoing branches of every action: NextAction,
+        each error and each condition), in one pass: lint needs both for every flow before any rule
+        runs (rule selection and the size limits)."""
+        index: dict[str, list[Action]] = {}
+        branches = 0
+        for action in self.flow.actions:
+            index.setdefault(action.type, []).append(action)
+            transitions = action.transitions
+            branches += (transitions.next_action is not None) + len(transitions.errors or ()) + len(transitions.conditions or ())
+        return index, branches
+
+    @property
     def branches(self) -> int:
-        """The flow's branches (:func:`branch_count`)."""
-        return branch_count(self.flow)
+        """Outgoing branches of every action: NextAction, each error and each condition."""
+        return self._census[1]
 
     @cached_property
     def graph(self) -> FlowGraph:
         return FlowGraph(self.flow)
 
-    @cached_property
+    @property
     def by_type(self) -> dict[str, list[Action]]:
-        """The actions by Type, indexed in one pass (rules look a type up instead of scanning the flow)."""
-        index: dict[str, list[Action]] = {}
-        for action in self.flow.actions:
-            index.setdefault(action.type, []).append(action)
-        return index
+        """The actions by Type, indexed once (rules look a type up instead of scanning the flow)."""
+        return self._census[0]
 
     @cached_property
     def lambdas(self) -> list[InvokeLambdaFunction]:
