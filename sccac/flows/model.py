@@ -366,28 +366,30 @@ class Action:
     @staticmethod
     def from_dict(data: dict[str, Any]) -> Action:
         action_type = data.get("Type", "")
-        parameters = data.get("Parameters")
-        transitions = data.get("Transitions")
         extra = {} if data.keys() <= _ACTION_KEYS else _rest(data, _ACTION_KEYS)
-        parameters_present = isinstance(parameters, dict)
-        transitions_present = isinstance(transitions, dict)
-        # A non-object Parameters/Transitions is kept verbatim (in extra) for the linter to report.
-        if not parameters_present and "Parameters" in data:
-            extra["Parameters"] = parameters
-        if not transitions_present and "Transitions" in data:
-            extra["Transitions"] = transitions
         if not isinstance(action_type, str):
             extra["Type"], action_type = action_type, ""
         # The typed class straight from the Type (what __post_init__ would switch to anyway).
         action = _new(ACTION_CLASSES.get(action_type, Action))
         action.identifier = data.get("Identifier", "")
         action.type = action_type
-        action.parameters = dict(parameters) if isinstance(parameters, dict) else {}
-        action.transitions = Transitions.from_dict(transitions if isinstance(transitions, dict) else {})
+        # A non-object Parameters/Transitions is kept verbatim (in extra) for the linter to report.
+        parameters = data.get("Parameters")
+        if isinstance(parameters, dict):
+            action.parameters, action.parameters_present = dict(parameters), True
+        else:
+            action.parameters, action.parameters_present = {}, False
+            if "Parameters" in data:
+                extra["Parameters"] = parameters
+        transitions = data.get("Transitions")
+        if isinstance(transitions, dict):
+            action.transitions, action.transitions_present = Transitions.from_dict(transitions), True
+        else:
+            action.transitions, action.transitions_present = Transitions.from_dict({}), False
+            if "Transitions" in data:
+                extra["Transitions"] = transitions
         action.extra = extra
         action.key_order = tuple(data)
-        action.parameters_present = parameters_present
-        action.transitions_present = transitions_present
         return action
 
     def to_dict(self) -> dict[str, Any]:

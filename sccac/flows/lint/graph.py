@@ -82,11 +82,12 @@ class FlowGraph:
         type, and non-terminal actions with no way onward (computed once per ``acceptable``)."""
         found = self._dead_ends.get(acceptable)
         if found is None:
-            found = frozenset(
+            successors = self._successors
+            found = frozenset([
                 ident
                 for ident, action in self.actions.items()
-                if (action.type not in acceptable if action.type in TERMINAL_TYPES else not self._successors[ident])
-            )
+                if (action.type not in acceptable if action.type in TERMINAL_TYPES else not successors[ident])
+            ])
             self._dead_ends[acceptable] = found
         return found
 
