@@ -61,15 +61,6 @@ def _rest(data: dict[str, Any], known: frozenset[str]) -> dict[str, Any]:
     return {} if data.keys() <= known else {k: v for k, v in data.items() if k not in known}
 
 
-def _is_list_of_dicts(value: Any) -> bool:
-    if not isinstance(value, list):
-        return False
-    for item in value:
-        if not isinstance(item, dict):
-            return False
-    return True
-
-
 # The reader below makes every branch, transition set and block of a flow (thousands for a large
 # one, and once per file that lint reads): it sets the fields of a new object directly, which
 # costs about half of a call to the dataclass __init__ and gives the same object.
@@ -713,13 +704,15 @@ class Flow:
         actions = data.get("Actions")
         if not isinstance(actions, list):
             raise FlowFormatError("'Actions' must be a list of actions", source)
-        if not _is_list_of_dicts(actions):
-            index = next(i for i, item in enumerate(actions) if not isinstance(item, dict))
-            raise FlowFormatError(f"Actions[{index}] is not an object", source)
+        blocks = []
+        for index, item in enumerate(actions):
+            if not isinstance(item, dict):
+                raise FlowFormatError(f"Actions[{index}] is not an object", source)
+            blocks.append(Action.from_dict(item))
         return cls(
             version=str(data.get("Version", "")),
             start_action=data.get("StartAction"),
-            actions=[Action.from_dict(a) for a in actions],
+            actions=blocks,
             metadata=data.get("Metadata"),
             settings=data.get("Settings"),
             extra=_rest(data, _FLOW_KEYS),

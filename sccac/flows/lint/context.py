@@ -77,6 +77,11 @@ class LintContext:
             branches += (transitions.next_action is not None) + len(transitions.errors or ()) + len(transitions.conditions or ())
         return index, branches
 
+    @cached_property
+    def is_module(self) -> bool:
+        """Flow.is_module from the by-type index (asked by several rules)."""
+        return self.flow.settings is not None or "EndFlowModuleExecution" in self.by_type
+
     @property
     def branches(self) -> int:
         """Outgoing branches of every action: NextAction, each error and each condition."""

@@ -167,7 +167,7 @@ def transfer_without_queue(ctx: LintContext) -> Hits:
     """Transfer to queue uses the working queue: on a path that never set it the transfer fails and the
     contact takes the error branch."""
     # Transfer flows start with the working queue already set by the transfer itself.
-    if ctx.kind in (FlowKind.QUEUE_TRANSFER, FlowKind.AGENT_TRANSFER) or ctx.flow.is_module:
+    if ctx.kind in (FlowKind.QUEUE_TRANSFER, FlowKind.AGENT_TRANSFER) or ctx.is_module:
         return
     if console_type(ctx.flow) not in (None, "contactFlow") or ctx.flow.connect_type not in (None, "CONTACT_FLOW"):
         return

@@ -214,7 +214,7 @@ def unknown_types(ctx: LintContext) -> Hits:
 def end_flow_in_contact_flow(ctx: LintContext) -> Hits:
     """EndFlowExecution is documented for whisper, hold and customer-queue flows; in an inbound contact
     flow it leaves the contact without a disconnect or transfer."""
-    if ctx.flow.is_module or console_type(ctx.flow) not in (None, "contactFlow"):
+    if ctx.is_module or console_type(ctx.flow) not in (None, "contactFlow"):
         return
     for action in ctx.flow.actions:
         if action.type == "EndFlowExecution":
