@@ -47,12 +47,17 @@ _PER_BRANCH = 80
 _TEXT_FACTOR = 12
 
 
-def text_bound(flow: Flow, text_chars: int) -> int:
-    """At least the length of ``flow.to_json(indent=None)`` for a flow read from JSON text of ``text_chars`` characters."""
-    branches = 0
-    for action in flow.actions:
-        transitions = action.transitions
-        branches += len(transitions.errors or ()) + len(transitions.conditions or ())
+def text_bound(flow: Flow, text_chars: int, branches: int | None = None) -> int:
+    """At least the length of ``flow.to_json(indent=None)`` for a flow read from JSON text of ``text_chars`` characters.
+
+    ``branches``: the flow's error and condition branches, or any larger count (lint has counted
+    every branch already); counted here when None.
+    """
+    if branches is None:
+        branches = 0
+        for action in flow.actions:
+            transitions = action.transitions
+            branches += len(transitions.errors or ()) + len(transitions.conditions or ())
     return _TEXT_FACTOR * text_chars + _PER_FLOW + _PER_ACTION * len(flow.actions) + _PER_BRANCH * branches
 
 
@@ -81,12 +86,13 @@ def exact(flow: Flow) -> int:
     return len(flow.to_json(indent=None))
 
 
-def over_limit(flow: Flow, limit: int, text_chars: int | None = None) -> int | None:
+def over_limit(flow: Flow, limit: int, text_chars: int | None = None, branches: int | None = None) -> int | None:
     """The exact content size when it is above ``limit``, else None (serialises only near the limit).
 
-    ``text_chars``: the length of the JSON text the flow was read from, unchanged since (a bound without the dump).
+    ``text_chars``: the length of the JSON text the flow was read from, unchanged since (a bound without the dump);
+    ``branches``: as for :func:`text_bound`.
     """
-    if text_chars is not None and text_bound(flow, text_chars) <= limit:
+    if text_chars is not None and text_bound(flow, text_chars, branches) <= limit:
         return None
     bound = upper_bound(flow)
     if bound is not None and bound <= limit:

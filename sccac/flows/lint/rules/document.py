@@ -118,7 +118,7 @@ def too_many_actions(ctx: LintContext) -> Hits:
 def content_size(ctx: LintContext) -> Hits:
     """Connect refuses flow content longer than 256,000 characters (as compact JSON)."""
     # Given by the caller (a file's Content), or measured: exactly, but only when it may be too long.
-    size = ctx.content_chars if ctx.content_chars is not None else over_limit(ctx.flow, MAX_CONTENT_CHARS, ctx.text_chars)
+    size = ctx.content_chars if ctx.content_chars is not None else over_limit(ctx.flow, MAX_CONTENT_CHARS, ctx.text_chars, ctx.branches)
     if size is not None and size > MAX_CONTENT_CHARS:
         yield None, f"the flow content is {size} characters; Connect accepts at most {MAX_CONTENT_CHARS}"
     elif size is not None and size < 1:
