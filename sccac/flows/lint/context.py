@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from operator import attrgetter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,6 +32,7 @@ SIZE_RULE_IDS = frozenset({"SCCAC-FLOW-005", "SCCAC-FLOW-006"})
 LAMBDA = (InvokeLambdaFunction.TYPE,)
 SET_QUEUE = (UpdateContactTargetQueue.TYPE,)
 
+_TYPE_OF = attrgetter("TYPE")  # every block class has one ("" for a plain Action)
 _SESSION_ARN = re.compile(r"messagingsession", re.IGNORECASE)
 _ROUTING_ARN = re.compile(r"routing", re.IGNORECASE)
 
@@ -72,9 +74,14 @@ class LintContext:
         index: dict[str, list[Action]] = {}
         branches = 0
         for action in self.flow.actions:
-            index.setdefault(action.type, []).append(action)
+            same_type = index.get(action.type)
+            if same_type is None:
+                index[action.type] = [action]
+            else:
+                same_type.append(action)
             transitions = action.transitions
-            branches += (transitions.next_action is not None) + len(transitions.errors or ()) + len(transitions.conditions or ())
+            errors, conditions = transitions.errors, transitions.conditions
+            branches += (transitions.next_action is not None) + (len(errors) if errors else 0) + (len(conditions) if conditions else 0)
         return index, branches
 
     @cached_property
@@ -120,7 +127,7 @@ class LintContext:
         """The Types of the flow's blocks and of their classes (a block made in code may be of a
         typed class with another Type); None when a Type is not hashable (then every rule runs)."""
         try:
-            return frozenset(self.by_type).union([getattr(cls, "TYPE", "") for cls in set(map(type, self.flow.actions))])
+            return frozenset(self.by_type).union(map(_TYPE_OF, set(map(type, self.flow.actions))))
         except TypeError:
             return None
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import sccac.flows.lint.rules  # noqa: F401  (registers the rules)
@@ -48,18 +48,18 @@ _RULES_FOR: dict[tuple[FlowKind | None, int, frozenset[str] | None], list[Rule]]
 _RULES_FOR_MAX = 512
 
 
-def _cached(key: tuple[FlowKind | None, int, frozenset[str] | None], select: Callable[[], list[Rule]]) -> list[Rule]:
-    selected = _RULES_FOR.get(key)
-    if selected is None:
-        if len(_RULES_FOR) >= _RULES_FOR_MAX:
-            _RULES_FOR.clear()
-        selected = _RULES_FOR[key] = select()
+def _remember(key: tuple[FlowKind | None, int, frozenset[str] | None], selected: list[Rule]) -> list[Rule]:
+    if len(_RULES_FOR) >= _RULES_FOR_MAX:
+        _RULES_FOR.clear()
+    _RULES_FOR[key] = selected
     return selected
 
 
 def rules_for(kind: FlowKind | None) -> list[Rule]:
     """The rules that apply to ``kind``, worked out once per kind (keyed on the registry's size)."""
-    return _cached((kind, len(RULES), None), lambda: [r for r in RULES.values() if applies(r, kind)])
+    key = (kind, len(RULES), None)
+    selected = _RULES_FOR.get(key)
+    return selected if selected is not None else _remember(key, [r for r in RULES.values() if applies(r, kind)])
 
 
 def rules_with_blocks(kind: FlowKind | None, block_types: frozenset[str] | None) -> list[Rule]:
@@ -67,10 +67,11 @@ def rules_with_blocks(kind: FlowKind | None, block_types: frozenset[str] | None)
     with ``needs`` looks only at blocks of those types: without one it has nothing to check)."""
     if block_types is None:
         return rules_for(kind)
-    return _cached(
-        (kind, len(RULES), block_types),
-        lambda: [r for r in rules_for(kind) if r.needs is None or not r.needs.isdisjoint(block_types)],
-    )
+    key = (kind, len(RULES), block_types)
+    selected = _RULES_FOR.get(key)
+    if selected is None:
+        selected = _remember(key, [r for r in rules_for(kind) if r.needs is None or not r.needs.isdisjoint(block_types)])
+    return selected
 
 
 def _size_refusal(ctx: LintContext) -> Finding | None:

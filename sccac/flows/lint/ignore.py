@@ -75,11 +75,23 @@ def _read(holder: Any, where: str, block: str | None, problems: list[tuple[str |
     return normalise(raw)
 
 
+#: What a flow without lint settings declares (shared: lint reads it and never changes it).
+NOTHING_DECLARED = FlowIgnores()
+
+
 def from_metadata(flow: Flow) -> FlowIgnores:
-    """The flow-level and per-block ignores of ``flow`` (tolerant: bad shapes become problems)."""
+    """The flow-level and per-block ignores of ``flow`` (tolerant: bad shapes become problems).
+
+    A flow without any lint setting (the usual one) gets :data:`NOTHING_DECLARED`; callers must not change it.
+    """
     metadata = flow.metadata if isinstance(flow.metadata, dict) else {}
     if not metadata:
-        return FlowIgnores()
+        return NOTHING_DECLARED
+    described = metadata.get("ActionMetadata")
+    if SETTINGS_KEY not in metadata and not (
+        isinstance(described, dict) and any(isinstance(entry, dict) and SETTINGS_KEY in entry for entry in described.values())
+    ):
+        return NOTHING_DECLARED
     problems: list[tuple[str | None, str]] = []
     ignores = FlowIgnores(flow=_read(metadata, "Metadata", None, problems), problems=problems)
     described = metadata.get("ActionMetadata")
