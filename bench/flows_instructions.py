@@ -3,7 +3,10 @@
 Instructions are steadier than time on a shared machine. Run it under callgrind with 0 and 40
 rounds; the difference divided by 240 (40 rounds of six flows) is the count a flow:
 
-  valgrind --tool=callgrind --callgrind-out-file=/dev/null .venv/bin/python bench/flows_instructions.py sccac 40
+  PYTHONHASHSEED=0 valgrind --tool=callgrind --callgrind-out-file=/dev/null .venv/bin/python bench/flows_instructions.py sccac 40
+
+(PYTHONHASHSEED=0: with random string hashes, set and dict layouts change from run to run and
+the count by about 1%.)
 
 `connect-flow` in place of `sccac` counts that linter (parse + check) on the same texts
 (PYTHONPATH=/tmp/flowtools, see bench/flows_bench.py). Every linter lints each flow once before
