@@ -15,6 +15,7 @@ declaration for the linter (SCCAC-FLOW-028) and the simulator's shape check to r
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, Generic, TypeVar, overload
@@ -105,6 +106,18 @@ def _condition_branches(conditions: list[Any]) -> list[ConditionBranch] | None:
     return branches
 
 
+B = TypeVar("B")
+
+
+def _branch_list(value: Any, read: Callable[[list[Any]], list[B] | None], key: str, extra: dict[str, Any]) -> list[B] | None:
+    """The branches ``read`` makes of a list; a malformed one (not a list of objects) is kept verbatim
+    in ``extra`` under ``key`` instead, so the document still round-trips and the linter can report it."""
+    branches = read(value) if isinstance(value, list) else None
+    if branches is None:
+        extra[key] = value
+    return branches
+
+
 @dataclass
 class ErrorBranch:
     error_type: str
@@ -161,20 +174,8 @@ class Transitions:
         conditions = data.get("Conditions")
         extra = {} if data.keys() <= _TRANSITIONS_KEYS else _rest(data, _TRANSITIONS_KEYS)
         transitions.next_action = data.get("NextAction")
-        # Malformed branch lists (not a list of objects) are kept verbatim in ``extra`` so the
-        # document still round-trips and the linter can report them instead of crashing.
-        if errors is not None:
-            branches = _error_branches(errors) if isinstance(errors, list) else None
-            if branches is None:
-                extra["Errors"] = errors
-            errors = branches
-        transitions.errors = errors
-        if conditions is not None:
-            condition_branches = _condition_branches(conditions) if isinstance(conditions, list) else None
-            if condition_branches is None:
-                extra["Conditions"] = conditions
-            conditions = condition_branches
-        transitions.conditions = conditions
+        transitions.errors = None if errors is None else _branch_list(errors, _error_branches, "Errors", extra)
+        transitions.conditions = None if conditions is None else _branch_list(conditions, _condition_branches, "Conditions", extra)
         transitions.extra = extra
         transitions.key_order = tuple(data)
         return transitions

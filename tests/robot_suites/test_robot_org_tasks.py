@@ -125,12 +125,16 @@ def test_create_robot_agents_creates_the_fixtures_agents_once(org, monkeypatch):
     assert again.return_values["changes"] == []
 
 
-def test_user_profile_is_the_profile_of_the_new_users(org, monkeypatch, caplog):
+def create_agents_with_support_profile(org, monkeypatch, option: str) -> None:
+    """Run create_robot_agents with the Profile "Custom: Support Profile" given by ``option``."""
     robot_bundle(org)
     org.add("Profile", Id="00e000000000002AAA", Name="Custom: Support Profile")
     monkeypatch.setattr(CreateRobotAgents, "_sf_create_user", fake_sf_create_user(org, []))
-    create_task(CreateRobotAgents, {"staffing": str(STAFFING), "user_profile": "Custom: Support Profile"},
-                org_config=scratch_org())()
+    create_task(CreateRobotAgents, {"staffing": str(STAFFING), option: "Custom: Support Profile"}, org_config=scratch_org())()
+
+
+def test_user_profile_is_the_profile_of_the_new_users(org, monkeypatch, caplog):
+    create_agents_with_support_profile(org, monkeypatch, "user_profile")
     assert user_profiles(org) == {"maria": "Custom: Support Profile", "li": "Custom: Support Profile",
                                   "sam": "Custom: Support Profile"}
     assert "deprecated" not in caplog.text
@@ -138,11 +142,7 @@ def test_user_profile_is_the_profile_of_the_new_users(org, monkeypatch, caplog):
 
 def test_the_old_profile_option_still_names_the_users_profile_and_warns(org, monkeypatch, caplog):
     # profile is the AWS profile everywhere else; here it was the new users' Salesforce Profile.
-    robot_bundle(org)
-    org.add("Profile", Id="00e000000000002AAA", Name="Custom: Support Profile")
-    monkeypatch.setattr(CreateRobotAgents, "_sf_create_user", fake_sf_create_user(org, []))
-    create_task(CreateRobotAgents, {"staffing": str(STAFFING), "profile": "Custom: Support Profile"},
-                org_config=scratch_org())()
+    create_agents_with_support_profile(org, monkeypatch, "profile")
     assert set(user_profiles(org).values()) == {"Custom: Support Profile"} and len(user_profiles(org)) == 3
     assert "Option profile is deprecated; use user_profile" in caplog.text
     with pytest.raises(TaskOptionsError, match="Options profile and user_profile are the same option"):
