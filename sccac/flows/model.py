@@ -361,8 +361,10 @@ class Action:
         extra = {} if data.keys() <= _ACTION_KEYS else _rest(data, _ACTION_KEYS)
         if not isinstance(action_type, str):
             extra["Type"], action_type = action_type, ""
-        # The typed class straight from the Type (what __post_init__ would switch to anyway).
-        action = _new(ACTION_CLASSES.get(action_type, Action))
+        # Fields set on a plain Action, then the class switched to the typed one its Type names (what
+        # __post_init__ does): CPython specialises attribute stores per class, so stores into blocks
+        # of one class are faster than into a dozen typed classes in turn.
+        action = _new(Action)
         action.identifier = data.get("Identifier", "")
         action.type = action_type
         # A non-object Parameters/Transitions is kept verbatim (in extra) for the linter to report.
@@ -382,6 +384,9 @@ class Action:
                 extra["Transitions"] = transitions
         action.extra = extra
         action.key_order = tuple(data)
+        typed = ACTION_CLASSES.get(action_type)
+        if typed is not None:
+            action.__class__ = typed
         return action
 
     def to_dict(self) -> dict[str, Any]:
