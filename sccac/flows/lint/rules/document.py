@@ -62,6 +62,8 @@ def start_action(ctx: LintContext) -> Hits:
 def duplicate_identifiers(ctx: LintContext) -> Hits:
     """Transitions name their target by Identifier: a repeated Identifier makes the target ambiguous, and
     Connect needs each to be unique."""
+    if len(ctx.graph.actions) == len(ctx.flow.actions):
+        return  # every action has its own string Identifier (the graph keeps one action an Identifier)
     identifiers = [a.identifier for a in ctx.flow.actions if isinstance(a.identifier, str)]
     if len(ctx.graph.actions) == len(identifiers):
         return  # the graph keeps one action an Identifier: as many as there are, none repeats
