@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from hypothesis import given, settings as hypothesis_settings, strategies as st
+
 from sccac.flows.lint.graph import FlowGraph
 from sccac.flows.model import Flow
 
@@ -68,3 +70,41 @@ def test_error_paths_report_the_dead_ends_they_reach_but_not_their_origin() -> N
     assert graph.error_path_bad_ends("a", "msg") == ["msg"]
     assert graph.error_path_bad_ends("b", "ok") == []
     assert graph.error_path_bad_ends("a", "ok", frozenset({"DisconnectParticipant"})) == ["ok"]
+
+
+def _on_cycles(nodes: list[str], edges: set[tuple[str, str]], allowed: set[str]) -> set[str]:
+    """The allowed nodes on a cycle of allowed nodes, by closing reachability (Floyd-Warshall)."""
+    reach = {(a, b) for a, b in edges if a in allowed and b in allowed}
+    for via in nodes:
+        reach |= {(a, b) for a, v in reach if v == via for w, b in reach if w == via}
+    return {n for n in nodes if (n, n) in reach}
+
+
+@hypothesis_settings(max_examples=300, deadline=None)
+@given(
+    st.integers(min_value=1, max_value=7).flatmap(
+        lambda n: st.tuples(
+            st.just(n),
+            st.sets(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)), max_size=14),
+            st.sets(st.integers(0, n - 1)),
+            st.permutations(range(n)),
+        )
+    )
+)
+def test_the_cycles_without_a_loop_are_exactly_those_of_the_graph(case: tuple[int, set[tuple[int, int]], set[int], list[int]]) -> None:
+    # Any order of the blocks (the quick answer reads the edges that lead back up the list), any edges.
+    count, edges, loops, order = case
+    names = [f"n{i}" for i in range(count)]
+    successors: dict[str, list[str]] = {name: [] for name in names}
+    for source, target in sorted(edges):
+        successors[names[source]].append(names[target])
+    actions = []
+    for index in order:
+        name = names[index]
+        conditions = [{"NextAction": t, "Condition": {"Operator": "Equals", "Operands": [t]}} for t in successors[name]]
+        actions.append((name, "Loop" if index in loops else "MessageParticipant", {"Conditions": conditions}))
+    flow = _flow(names[order[0]], *actions)
+    found = FlowGraph(flow).cycles_without(lambda action: action.type == "Loop")
+    allowed = {names[i] for i in range(count) if i not in loops}
+    named_edges = {(names[a], names[b]) for a, b in edges}
+    assert {member for component in found for member in component} == _on_cycles(names, named_edges, allowed)
