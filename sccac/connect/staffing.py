@@ -149,14 +149,23 @@ def _unknown(entry: dict[str, Any], allowed: set[str], where: str, problems: lis
         problems.append(f"{where}: {key}: unknown field (known: {', '.join(sorted(allowed))})")
 
 
-def _profile(path: Path, index: int, entry: Any, problems: list[str]) -> ProfileSpec | None:
-    where = f"{path}: routing_profiles[{index}]"
+def _named(entry: Any, where: str, expected: str, keys: set[str], problems: list[str]) -> tuple[str, str] | None:
+    """An entry's name, and where it is with that name; its unknown fields reported. None (reported) when
+    the entry is no mapping."""
     if not isinstance(entry, dict):
-        problems.append(f"{where}: expected name, queues and concurrency")
+        problems.append(f"{where}: expected {expected}")
         return None
     name = _text(entry, "name", where, problems)
     where = f"{where} ({name})" if name else where
-    _unknown(entry, _PROFILE_KEYS, where, problems)
+    _unknown(entry, keys, where, problems)
+    return name, where
+
+
+def _profile(path: Path, index: int, entry: Any, problems: list[str]) -> ProfileSpec | None:
+    named = _named(entry, f"{path}: routing_profiles[{index}]", "name, queues and concurrency", _PROFILE_KEYS, problems)
+    if named is None:
+        return None
+    name, where = named
     raw_queues = entry.get("queues")
     queues: list[QueueConfig] = []
     if not isinstance(raw_queues, list) or not raw_queues:
@@ -214,13 +223,10 @@ def _concurrency(value: Any, where: str, problems: list[str]) -> tuple[tuple[str
 
 
 def _agent(path: Path, index: int, entry: Any, problems: list[str]) -> AgentSpec | None:
-    where = f"{path}: agents[{index}]"
-    if not isinstance(entry, dict):
-        problems.append(f"{where}: expected name, connect_user, routing_profile and salesforce_user")
+    named = _named(entry, f"{path}: agents[{index}]", "name, connect_user, routing_profile and salesforce_user", _AGENT_KEYS, problems)
+    if named is None:
         return None
-    name = _text(entry, "name", where, problems)
-    where = f"{where} ({name})" if name else where
-    _unknown(entry, _AGENT_KEYS, where, problems)
+    name, where = named
     count = len(problems)
     username = _text(entry, "connect_user", where, problems)
     if username and not USERNAME_RE.match(username):

@@ -69,7 +69,8 @@ _new = object.__new__
 
 
 def _error_branches(errors: list[Any]) -> list[ErrorBranch] | None:
-    """ErrorBranch.from_dict of each item; None when one is not an object (the caller keeps the list verbatim)."""
+    """An ErrorBranch for each item (the one reader of error branches); None when one is not an object
+    (the caller keeps the list verbatim)."""
     branches = []
     for data in errors:
         if not isinstance(data, dict):
@@ -83,8 +84,8 @@ def _error_branches(errors: list[Any]) -> list[ErrorBranch] | None:
 
 
 def _condition_branches(conditions: list[Any]) -> list[ConditionBranch] | None:
-    """ConditionBranch.from_dict of each item; None when one is malformed (not an object, or its
-    Condition not an object whose Operands, if any, are a list)."""
+    """A ConditionBranch for each item (the one reader of conditions); None when one is malformed (not an
+    object, or its Condition not an object whose Operands, if any, are a list)."""
     branches = []
     for data in conditions:
         if not isinstance(data, dict):
@@ -124,10 +125,6 @@ class ErrorBranch:
     next_action: str | None
     extra: dict[str, Any] = field(default_factory=dict)
 
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> ErrorBranch:
-        return cls(data.get("ErrorType", ""), data.get("NextAction"), _rest(data, _ERROR_KEYS))
-
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
         if self.next_action is not None:
@@ -143,11 +140,6 @@ class ConditionBranch:
     operands: list[Any]
     next_action: str | None
     extra: dict[str, Any] = field(default_factory=dict)
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> ConditionBranch:
-        condition = data.get("Condition") or {}
-        return cls(condition.get("Operator", ""), list(condition.get("Operands", [])), data.get("NextAction"), _rest(data, _CONDITION_KEYS))
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {}

@@ -86,7 +86,8 @@ class LintContext:
 
     @cached_property
     def is_module(self) -> bool:
-        """Flow.is_module from the by-type index (asked by several rules)."""
+        """Flow.is_module, told from the by-type index instead of another pass over the blocks (about 1% of
+        lint's instructions: several rules ask it of every flow)."""
         return self.flow.settings is not None or "EndFlowModuleExecution" in self.by_type
 
     @property
