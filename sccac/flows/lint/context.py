@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from operator import attrgetter
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from sccac.flows.builders import FlowKind
 from sccac.flows.lint.graph import FlowGraph
@@ -31,6 +31,8 @@ SIZE_RULE_IDS = frozenset({"SCCAC-FLOW-005", "SCCAC-FLOW-006"})
 #: ``needs`` of rules about Invoke AWS Lambda blocks and about Set working queue blocks.
 LAMBDA = (InvokeLambdaFunction.TYPE,)
 SET_QUEUE = (UpdateContactTargetQueue.TYPE,)
+
+A = TypeVar("A", bound=Action)
 
 _TYPE_OF = attrgetter("TYPE")  # every block class has one ("" for a plain Action)
 _SESSION_ARN = re.compile(r"messagingsession", re.IGNORECASE)
@@ -67,24 +69,6 @@ class LintContext:
     _cache: dict[str, Any] = field(default_factory=dict)
 
     @cached_property
-    def _census(self) -> tuple[dict[str, list[Action]], int]:
-        """The actions by Type, and the flow's branches (outgoing branches of every action: NextAction,
-        each error and each condition), in one pass: lint needs both for every flow before any rule
-        runs (rule selection and the size limits)."""
-        index: dict[str, list[Action]] = {}
-        branches = 0
-        for action in self.flow.actions:
-            same_type = index.get(action.type)
-            if same_type is None:
-                index[action.type] = [action]
-            else:
-                same_type.append(action)
-            transitions = action.transitions
-            errors, conditions = transitions.errors, transitions.conditions
-            branches += (transitions.next_action is not None) + (len(errors) if errors else 0) + (len(conditions) if conditions else 0)
-        return index, branches
-
-    @cached_property
     def is_module(self) -> bool:
         """Flow.is_module, told from the by-type index instead of another pass over the blocks (about 1% of
         lint's instructions: several rules ask it of every flow)."""
@@ -93,20 +77,22 @@ class LintContext:
     @property
     def branches(self) -> int:
         """Outgoing branches of every action: NextAction, each error and each condition."""
-        return self._census[1]
+        return self.graph.branches
 
     @cached_property
     def graph(self) -> FlowGraph:
+        """The flow's graph and its per-block index, built in one pass (every flow needs it: rule
+        selection and the size limits read the index before any rule runs)."""
         return FlowGraph(self.flow)
 
     @property
     def by_type(self) -> dict[str, list[Action]]:
         """The actions by Type, indexed once (rules look a type up instead of scanning the flow)."""
-        return self._census[0]
+        return self.graph.by_type
 
     @cached_property
     def lambdas(self) -> list[InvokeLambdaFunction]:
-        return self.flow.actions_of(InvokeLambdaFunction)
+        return self.graph.actions_of(InvokeLambdaFunction)
 
     @cached_property
     def session_lambdas(self) -> list[InvokeLambdaFunction]:
@@ -128,9 +114,13 @@ class LintContext:
         """The Types of the flow's blocks and of their classes (a block made in code may be of a
         typed class with another Type); None when a Type is not hashable (then every rule runs)."""
         try:
-            return frozenset(self.by_type).union(map(_TYPE_OF, set(map(type, self.flow.actions))))
+            return frozenset(self.by_type).union(map(_TYPE_OF, self.graph.classes()))
         except TypeError:
             return None
+
+    def actions_of(self, cls: type[A]) -> list[A]:
+        """The blocks of a typed class in flow order, from the graph's index (shared: callers must not change the list)."""
+        return self.graph.actions_of(cls)
 
     def actions_of_type(self, action_type: str) -> list[Action]:
         """The actions of ``action_type`` in flow order (shared: callers must not change the list)."""
@@ -138,7 +128,7 @@ class LintContext:
 
     @cached_property
     def set_queue_actions(self) -> list[UpdateContactTargetQueue]:
-        return self.flow.actions_of(UpdateContactTargetQueue)
+        return self.graph.actions_of(UpdateContactTargetQueue)
 
     @cached_property
     def transfers(self) -> list[Action]:

@@ -7,8 +7,11 @@ admins' exports and must report problems, never crash on them.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable
+from typing import TypeVar
 
 from sccac.flows.model import TERMINAL_TYPES, Action, Flow
+
+A = TypeVar("A", bound=Action)
 
 ACCEPTABLE_ERROR_ENDS = frozenset({"DisconnectParticipant", "EndFlowModuleExecution", "EndFlowExecution"})
 
@@ -18,15 +21,38 @@ class FlowGraph:
 
     def __init__(self, flow: Flow) -> None:
         self.flow = flow
+        # One pass over the blocks for every per-flow fact lint needs before and across its rules
+        # (lint's hot path): the actions by Identifier and position, by Type and by class, and
+        # the count of branches.
         actions: dict[str, Action] = {}
         position: dict[str, int] = {}
-        for index, action in enumerate(flow.actions):
+        by_type: dict[str, list[Action]] = {}
+        by_class: dict[type[Action], list[Action]] = {}
+        branches = 0
+        index = 0
+        for action in flow.actions:
             ident = action.identifier
             if isinstance(ident, str) and ident not in actions:
                 actions[ident] = action
                 position[ident] = index
+            index += 1
+            same_type = by_type.get(action.type)
+            if same_type is None:
+                by_type[action.type] = [action]
+            else:
+                same_type.append(action)
+            same_class = by_class.get(action.__class__)
+            if same_class is None:
+                by_class[action.__class__] = [action]
+            else:
+                same_class.append(action)
+            transitions = action.transitions
+            errors, conditions = transitions.errors, transitions.conditions
+            branches += (transitions.next_action is not None) + (len(errors) if errors else 0) + (len(conditions) if conditions else 0)
         self.actions = actions
-        # Graph facts every rule asks for, computed once per flow (lint's hot path).
+        self.by_type = by_type
+        self.branches = branches
+        self._by_class = by_class
         self._position = position
         successors: dict[str, list[str]] = {}
         for ident, action in actions.items():
@@ -47,6 +73,17 @@ class FlowGraph:
         self._from_start: set[str] | None = None
         self._bad_ends: dict[tuple[str, str, frozenset[str]], list[str]] = {}
         self._dead_ends: dict[frozenset[str], frozenset[str]] = {}
+
+    def classes(self) -> Iterable[type[Action]]:
+        """The classes of the flow's blocks."""
+        return self._by_class.keys()
+
+    def actions_of(self, cls: type[A]) -> list[A]:
+        """``flow.actions_of(cls)`` (the blocks of a typed class, in flow order) from the pass above;
+        shared: callers must not change the list."""
+        if cls.__subclasses__():
+            return self.flow.actions_of(cls)  # the index is by exact class
+        return self._by_class.get(cls, [])  # type: ignore[return-value]
 
     def edge_count(self) -> int:
         """The branches of the graph's actions that lead to an action of the flow."""

@@ -68,7 +68,7 @@ def loop_conditions(ctx: LintContext) -> Hits:
 def loop_count(ctx: LintContext) -> Hits:
     """Connect refuses a flow whose LoopCount is not a whole number from 0 to 100 written as a string (or
     one JSONPath)."""
-    for action in ctx.flow.actions_of(Loop):
+    for action in ctx.actions_of(Loop):
         count = action.given("LoopCount")
         if is_dynamic(count):
             continue
@@ -228,7 +228,7 @@ def placeholder_channel(ctx: LintContext) -> Hits:
 def analytics_without_recording(ctx: LintContext) -> Hits:
     """Connect ties analytics to recording and refuses a recording block that sets AnalyticsBehavior
     without RecordingBehavior."""
-    for action in ctx.flow.actions_of(UpdateContactRecordingBehavior):
+    for action in ctx.actions_of(UpdateContactRecordingBehavior):
         if not action.has("AnalyticsBehavior"):
             continue
         recording = action.given("RecordingBehavior")

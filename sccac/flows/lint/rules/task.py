@@ -16,7 +16,7 @@ QUEUE_ID_PATH = f"$.Attributes.{ATTR_QUEUE_ID}"
 
 
 def _checks(ctx: LintContext) -> list[Action]:
-    return [a for a in ctx.flow.actions_of(Compare) if a.comparison_value == QUEUE_ID_PATH]
+    return [a for a in ctx.actions_of(Compare) if a.comparison_value == QUEUE_ID_PATH]
 
 
 def _dynamic_queues(ctx: LintContext) -> list[Action]:

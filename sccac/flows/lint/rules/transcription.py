@@ -72,7 +72,7 @@ def module_settings(ctx: LintContext) -> Hits:
 )
 def both_participants_recorded(ctx: LintContext) -> Hits:
     """Contact Lens analyses what is recorded: a chat recorded for one participant gives half a transcript."""
-    for action in ctx.flow.actions_of(UpdateContactRecordingBehavior):
+    for action in ctx.actions_of(UpdateContactRecordingBehavior):
         if action.recording_behavior is None:
             continue  # SCCAC-FLOW-027 reports a missing RecordingBehavior
         participants = action.recording_behavior.get("RecordedParticipants")
