@@ -15,7 +15,6 @@ declaration for the linter (SCCAC-FLOW-028) and the simulator's shape check to r
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, Generic, TypeVar, overload
@@ -107,18 +106,6 @@ def _condition_branches(conditions: list[Any]) -> list[ConditionBranch] | None:
     return branches
 
 
-B = TypeVar("B")
-
-
-def _branch_list(value: Any, read: Callable[[list[Any]], list[B] | None], key: str, extra: dict[str, Any]) -> list[B] | None:
-    """The branches ``read`` makes of a list; a malformed one (not a list of objects) is kept verbatim
-    in ``extra`` under ``key`` instead, so the document still round-trips and the linter can report it."""
-    branches = read(value) if isinstance(value, list) else None
-    if branches is None:
-        extra[key] = value
-    return branches
-
-
 @dataclass
 class ErrorBranch:
     error_type: str
@@ -166,8 +153,18 @@ class Transitions:
         conditions = data.get("Conditions")
         extra = {} if data.keys() <= _TRANSITIONS_KEYS else _rest(data, _TRANSITIONS_KEYS)
         transitions.next_action = data.get("NextAction")
-        transitions.errors = None if errors is None else _branch_list(errors, _error_branches, "Errors", extra)
-        transitions.conditions = None if conditions is None else _branch_list(conditions, _condition_branches, "Conditions", extra)
+        # A malformed list (not a list of objects) is kept verbatim in extra instead, so the document
+        # still round-trips and the linter can report it.
+        if errors is not None:
+            errors = _error_branches(errors) if isinstance(errors, list) else None
+            if errors is None:
+                extra["Errors"] = data["Errors"]
+        if conditions is not None:
+            conditions = _condition_branches(conditions) if isinstance(conditions, list) else None
+            if conditions is None:
+                extra["Conditions"] = data["Conditions"]
+        transitions.errors = errors
+        transitions.conditions = conditions
         transitions.extra = extra
         transitions.key_order = tuple(data)
         return transitions

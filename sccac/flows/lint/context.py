@@ -74,7 +74,7 @@ class LintContext:
         lint's instructions: several rules ask it of every flow)."""
         return self.flow.settings is not None or "EndFlowModuleExecution" in self.by_type
 
-    @property
+    @cached_property
     def branches(self) -> int:
         """Outgoing branches of every action: NextAction, each error and each condition."""
         return self.graph.branches
@@ -85,7 +85,7 @@ class LintContext:
         selection and the size limits read the index before any rule runs)."""
         return FlowGraph(self.flow)
 
-    @property
+    @cached_property
     def by_type(self) -> dict[str, list[Action]]:
         """The actions by Type, indexed once (rules look a type up instead of scanning the flow)."""
         return self.graph.by_type

@@ -13,6 +13,9 @@ from sccac.flows.model import TERMINAL_TYPES, Action, Flow
 
 A = TypeVar("A", bound=Action)
 
+#: Whether a block class has no subclass (the by-class index then answers isinstance), per class asked.
+_LEAF_CLASSES: dict[type, bool] = {}
+
 ACCEPTABLE_ERROR_ENDS = frozenset({"DisconnectParticipant", "EndFlowModuleExecution", "EndFlowExecution"})
 
 
@@ -81,7 +84,10 @@ class FlowGraph:
     def actions_of(self, cls: type[A]) -> list[A]:
         """``flow.actions_of(cls)`` (the blocks of a typed class, in flow order) from the pass above;
         shared: callers must not change the list."""
-        if cls.__subclasses__():
+        leaf = _LEAF_CLASSES.get(cls)
+        if leaf is None:
+            leaf = _LEAF_CLASSES[cls] = not cls.__subclasses__()
+        if not leaf:
             return self.flow.actions_of(cls)  # the index is by exact class
         return self._by_class.get(cls, [])  # type: ignore[return-value]
 
@@ -96,22 +102,27 @@ class FlowGraph:
         """Identifiers reachable from ``starts`` (inclusive); ``stop`` nodes are reached but not expanded."""
         successors = self._successors
         seen: set[str] = set()
-        stack = [s for s in starts if s in successors]
+        stack: list[str] = []
+        for node in starts:
+            if node in successors and node not in seen:
+                seen.add(node)
+                stack.append(node)
+        # A node is pushed once, when first seen (fewer steps than checking it when popped).
         while stack:
             node = stack.pop()
-            if node in seen:
-                continue
-            seen.add(node)
             if stop is not None and stop(node):
                 continue
-            stack.extend(successors[node])
+            for following in successors[node]:
+                if following not in seen:
+                    seen.add(following)
+                    stack.append(following)
         return seen
 
     def from_start(self) -> set[str]:
         """The actions reachable from StartAction (computed once; callers must not change it)."""
         if self._from_start is None:
             start = self.flow.start_action
-            self._from_start = self.reachable([start]) if isinstance(start, str) else set()
+            self._from_start = self.reachable((start,)) if isinstance(start, str) else set()
         return self._from_start
 
     def dead_ends(self, acceptable: frozenset[str] = ACCEPTABLE_ERROR_ENDS) -> frozenset[str]:

@@ -79,6 +79,15 @@ def _read(holder: Any, where: str, block: str | None, problems: list[tuple[str |
 NOTHING_DECLARED = FlowIgnores()
 
 
+def _blocks_declare(described: Any) -> bool:
+    """Some block's ActionMetadata entry has lint settings (a loop: lint asks this of every flow)."""
+    if isinstance(described, dict):
+        for entry in described.values():
+            if isinstance(entry, dict) and SETTINGS_KEY in entry:
+                return True
+    return False
+
+
 def from_metadata(flow: Flow) -> FlowIgnores:
     """The flow-level and per-block ignores of ``flow`` (tolerant: bad shapes become problems).
 
@@ -87,10 +96,7 @@ def from_metadata(flow: Flow) -> FlowIgnores:
     metadata = flow.metadata if isinstance(flow.metadata, dict) else {}
     if not metadata:
         return NOTHING_DECLARED
-    described = metadata.get("ActionMetadata")
-    if SETTINGS_KEY not in metadata and not (
-        isinstance(described, dict) and any(isinstance(entry, dict) and SETTINGS_KEY in entry for entry in described.values())
-    ):
+    if SETTINGS_KEY not in metadata and not _blocks_declare(metadata.get("ActionMetadata")):
         return NOTHING_DECLARED
     problems: list[tuple[str | None, str]] = []
     ignores = FlowIgnores(flow=_read(metadata, "Metadata", None, problems), problems=problems)

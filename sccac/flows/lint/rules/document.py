@@ -163,6 +163,8 @@ def unreachable(ctx: LintContext) -> Hits:
     if not isinstance(ctx.flow.start_action, str) or ctx.flow.start_action not in ctx.graph.actions:
         return  # SCCAC-FLOW-002 already says why nothing is reachable
     reached = ctx.graph.from_start()
+    if len(reached) == len(ctx.graph.actions):
+        return  # every action is reached (what is reached is an action)
     for ident in ctx.graph.actions:
         if ident not in reached:
             yield ident, "no path from StartAction reaches this block"
@@ -248,16 +250,6 @@ def malformed(ctx: LintContext) -> Hits:
                 yield where, f"Transitions.{key} is not a list of objects"
 
 
-def _types_match(action: Action) -> bool:
-    """Every declared parameter present has exactly its Python type (the usual block: no problem)."""
-    declared = action.PARAMETER_TYPES
-    for key, value in action.parameters.items():  # a block gives fewer parameters than its type declares
-        wanted = declared.get(key)
-        if wanted is not None and type(value) is not wanted:
-            return False  # maybe another JSON type: parameter_problems says
-    return True
-
-
 @rule(
     "SCCAC-FLOW-028",
     "error",
@@ -271,9 +263,19 @@ def parameter_types(ctx: LintContext) -> Hits:
     if ctx.flow.metadata is not None and not isinstance(ctx.flow.metadata, dict):
         yield None, f"Metadata is {json_type(ctx.flow.metadata)}, not an object"
     for index, action in enumerate(ctx.flow.actions):
-        if action.PARAMETER_TYPES and not _types_match(action):  # untyped blocks declare no parameters
-            for problem in action.parameter_problems():
-                yield _block(action.identifier), f"Actions[{index}].{problem.describe()}"
+        declared = action.PARAMETER_TYPES  # an untyped block declares none
+        if not declared:
+            continue
+        # The usual block: every declared parameter present has exactly its Python type (the loop
+        # here, not in a function: lint runs it for every block of every flow).
+        for key, value in action.parameters.items():  # a block gives fewer parameters than its type declares
+            wanted = declared.get(key)
+            if wanted is not None and type(value) is not wanted:
+                break  # maybe another JSON type: parameter_problems says
+        else:
+            continue
+        for problem in action.parameter_problems():
+            yield _block(action.identifier), f"Actions[{index}].{problem.describe()}"
 
 
 @rule(
