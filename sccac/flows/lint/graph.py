@@ -25,20 +25,17 @@ class FlowGraph:
     def __init__(self, flow: Flow) -> None:
         self.flow = flow
         # One pass over the blocks for every per-flow fact lint needs before and across its rules
-        # (lint's hot path): the actions by Identifier and position, by Type and by class, and
-        # the count of branches.
+        # (lint's hot path): the actions by Identifier and position, by Type and by class, the
+        # count of branches, and each action's targets in branch order (conditions, success, errors).
         actions: dict[str, Action] = {}
         position: dict[str, int] = {}
         by_type: dict[str, list[Action]] = {}
         by_class: dict[type[Action], list[Action]] = {}
+        successors: dict[str, list[str]] = {}
+        every: list[object] = []
         branches = 0
         index = 0
         for action in flow.actions:
-            ident = action.identifier
-            if isinstance(ident, str) and ident not in actions:
-                actions[ident] = action
-                position[ident] = index
-            index += 1
             same_type = by_type.get(action.type)
             if same_type is None:
                 by_type[action.type] = [action]
@@ -50,28 +47,42 @@ class FlowGraph:
             else:
                 same_class.append(action)
             transitions = action.transitions
-            errors, conditions = transitions.errors, transitions.conditions
-            branches += (transitions.next_action is not None) + (len(errors) if errors else 0) + (len(conditions) if conditions else 0)
+            targets = []
+            conditions = transitions.conditions
+            if conditions:
+                branches += len(conditions)
+                for branch in conditions:
+                    if (target := branch.next_action) is not None:
+                        targets.append(target)
+            if (target := transitions.next_action) is not None:
+                branches += 1
+                targets.append(target)
+            errors = transitions.errors
+            if errors:
+                branches += len(errors)
+                for branch in errors:
+                    if (target := branch.next_action) is not None:
+                        targets.append(target)
+            ident = action.identifier
+            if isinstance(ident, str) and ident not in actions:
+                actions[ident] = action
+                position[ident] = index
+                successors[ident] = targets
+                every += targets
+            index += 1
+        try:
+            every_known = actions.keys() >= set(every)  # the usual flow: every target is an action
+        except TypeError:  # an unhashable target (a list, an object)
+            every_known = False
+        if not every_known:
+            # Only the branches that lead to an action of the flow are edges.
+            for ident, targets in successors.items():
+                successors[ident] = [t for t in targets if isinstance(t, str) and t in actions]
         self.actions = actions
         self.by_type = by_type
         self.branches = branches
         self._by_class = by_class
         self._position = position
-        successors: dict[str, list[str]] = {}
-        for ident, action in actions.items():
-            # The actions a branch leads to, one entry a branch: conditions, success, errors (a
-            # loop here rather than a call per action: lint builds a graph for every flow).
-            transitions = action.transitions
-            conditions = transitions.conditions
-            found = [t for c in conditions if isinstance(t := c.next_action, str) and t in actions] if conditions else []
-            target = transitions.next_action
-            if isinstance(target, str) and target in actions:
-                found.append(target)
-            for branch in transitions.errors or ():
-                target = branch.next_action
-                if isinstance(target, str) and target in actions:
-                    found.append(target)
-            successors[ident] = found
         self._successors = successors
         self._from_start: set[str] | None = None
         self._bad_ends: dict[tuple[str, str, frozenset[str]], list[str]] = {}
