@@ -5,6 +5,9 @@ rounds; the difference divided by 240 (40 rounds of six flows) is the count a fl
 
   PYTHONHASHSEED=0 valgrind --tool=callgrind --callgrind-out-file=/dev/null .venv/bin/python bench/flows_instructions.py sccac 40
 
+Add --cache-sim=yes --branch-sim=yes for the first-level cache misses and mispredicted branches
+(valgrind's summary lines "I1  misses", "D1  misses" and "Mispredicts", taken the same way).
+
 (PYTHONHASHSEED=0: with random string hashes, set and dict layouts change from run to run and
 the count by about 1%.)
 
