@@ -53,8 +53,8 @@ class FlowGraph:
             conditions = transitions.conditions
             if conditions:
                 branches += len(conditions)
-                for branch in conditions:
-                    if (target := branch.next_action) is not None:
+                for condition in conditions:
+                    if (target := condition.next_action) is not None:
                         targets.append(target)
             if (target := transitions.next_action) is not None:
                 branches += 1
