@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import random
 from typing import Any
 
 from hypothesis import given, settings as hypothesis_settings, strategies as st
 
 from sccac.flows.lint.graph import FlowGraph
-from sccac.flows.model import Flow
+from sccac.flows.model import ACTION_CLASSES, Action, Flow, FlowFormatError, Loop, parse_flow
 
 
 def _flow(start: str, *actions: tuple[str, str, dict[str, Any]]) -> Flow:
@@ -108,3 +110,54 @@ def test_the_cycles_without_a_loop_are_exactly_those_of_the_graph(case: tuple[in
     allowed = {names[i] for i in range(count) if i not in loops}
     named_edges = {(names[a], names[b]) for a, b in edges}
     assert {member for component in found for member in component} == _on_cycles(names, named_edges, allowed)
+
+
+def _naive_index(flow: Flow) -> tuple[dict[str, list[Action]], int, dict[str, list[str]]]:
+    """By Type, the branch count and the edges, each worked out the plain way."""
+    by_type: dict[str, list[Action]] = {}
+    for action in flow.actions:
+        by_type.setdefault(action.type, []).append(action)
+    branches = sum(
+        (a.transitions.next_action is not None) + len(a.transitions.errors or []) + len(a.transitions.conditions or [])
+        for a in flow.actions
+    )
+    first: dict[str, Action] = {}
+    for action in flow.actions:
+        if isinstance(action.identifier, str):
+            first.setdefault(action.identifier, action)
+    edges = {
+        ident: [t for _, t in action.transitions.targets() if isinstance(t, str) and t in first] for ident, action in first.items()
+    }
+    return by_type, branches, edges
+
+
+def test_the_index_of_the_one_pass_is_that_of_plain_passes_on_damaged_and_code_made_flows() -> None:
+    from tests.flows.test_lint_findings_unchanged import _bases, _damaged
+
+    rng = random.Random(7)
+    flows = []
+    for _, doc in _bases():
+        for _ in range(12):
+            try:
+                flows.append(parse_flow(json.dumps(_damaged(rng, doc))))
+            except FlowFormatError:
+                continue
+    made = _flow("a", ("a", "Loop", _next("b", error="c")), ("b", "MessageParticipant", _next("a")), ("c", "DisconnectParticipant", {}))
+    assert FlowGraph(made).actions_of(Loop) == [made.actions[0]]
+
+    class _OwnLoop(Loop):
+        """A subclass of a typed block class made after lint ran, as a user's code might (the index is by exact class)."""
+
+        TYPE = ""  # not registered: the reader keeps making Loop blocks
+
+    made.actions.append(_OwnLoop(identifier="own", type="Loop"))
+    made.actions.append(Loop(identifier="odd", type="NotALoop"))  # a typed class with another Type
+    flows.append(made)
+    assert len(flows) > 200
+    for flow in flows:
+        graph = FlowGraph(flow)
+        by_type, branches, edges = _naive_index(flow)
+        assert graph.by_type == by_type and graph.branches == branches
+        assert {ident: graph.successors(ident) for ident in graph.actions} == edges
+        for cls in [Action, _OwnLoop, *ACTION_CLASSES.values()]:
+            assert graph.actions_of(cls) == flow.actions_of(cls), cls

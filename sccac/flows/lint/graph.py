@@ -13,9 +13,6 @@ from sccac.flows.model import TERMINAL_TYPES, Action, Flow
 
 A = TypeVar("A", bound=Action)
 
-#: Whether a block class has no subclass (the by-class index then answers isinstance), per class asked.
-_LEAF_CLASSES: dict[type, bool] = {}
-
 ACCEPTABLE_ERROR_ENDS = frozenset({"DisconnectParticipant", "EndFlowModuleExecution", "EndFlowExecution"})
 
 
@@ -97,10 +94,7 @@ class FlowGraph:
     def actions_of(self, cls: type[A]) -> list[A]:
         """``flow.actions_of(cls)`` (the blocks of a typed class, in flow order) from the pass above;
         shared: callers must not change the list."""
-        leaf = _LEAF_CLASSES.get(cls)
-        if leaf is None:
-            leaf = _LEAF_CLASSES[cls] = not cls.__subclasses__()
-        if not leaf:
+        if cls.__subclasses__():  # asked each time: a subclass may be defined at any time
             return self.flow.actions_of(cls)  # the index is by exact class
         return self._by_class.get(cls, [])  # type: ignore[return-value]
 
