@@ -48,7 +48,8 @@ def is_dynamic(value: Any) -> bool:
 
 
 # The keys the model reads into fields; a source object with only these has no ``extra`` (the
-# usual case, told by one C subset test instead of building an empty dict key by key).
+# usual case, told by one C subset test instead of building an empty dict key by key;
+# ``known.issuperset(data)`` takes half the time of ``data.keys() <= known``, which makes a view).
 _ERROR_KEYS = frozenset({"ErrorType", "NextAction"})
 _CONDITION_KEYS = frozenset({"Condition", "NextAction"})
 _TRANSITIONS_KEYS = frozenset({"NextAction", "Errors", "Conditions"})
@@ -58,7 +59,7 @@ _FLOW_KEYS = frozenset({"Version", "StartAction", "Metadata", "Actions", "Settin
 
 def _rest(data: dict[str, Any], known: frozenset[str]) -> dict[str, Any]:
     """The members of ``data`` other than ``known`` keys, in their order."""
-    return {} if data.keys() <= known else {k: v for k, v in data.items() if k not in known}
+    return {} if known.issuperset(data) else {k: v for k, v in data.items() if k not in known}
 
 
 # The reader below makes every branch, transition set and block of a flow (thousands for a large
@@ -77,7 +78,7 @@ def _error_branches(errors: list[Any]) -> list[ErrorBranch] | None:
         branch = _new(ErrorBranch)
         branch.error_type = data.get("ErrorType", "")
         branch.next_action = data.get("NextAction")
-        branch.extra = {} if data.keys() <= _ERROR_KEYS else _rest(data, _ERROR_KEYS)
+        branch.extra = {} if _ERROR_KEYS.issuperset(data) else _rest(data, _ERROR_KEYS)
         branches.append(branch)
     return branches
 
@@ -101,7 +102,7 @@ def _condition_branches(conditions: list[Any]) -> list[ConditionBranch] | None:
         branch.operator = condition.get("Operator", "")
         branch.operands = list(operands)
         branch.next_action = data.get("NextAction")
-        branch.extra = {} if data.keys() <= _CONDITION_KEYS else _rest(data, _CONDITION_KEYS)
+        branch.extra = {} if _CONDITION_KEYS.issuperset(data) else _rest(data, _CONDITION_KEYS)
         branches.append(branch)
     return branches
 
@@ -151,7 +152,7 @@ class Transitions:
         transitions = _new(cls)
         errors = data.get("Errors")
         conditions = data.get("Conditions")
-        extra = {} if data.keys() <= _TRANSITIONS_KEYS else _rest(data, _TRANSITIONS_KEYS)
+        extra = {} if _TRANSITIONS_KEYS.issuperset(data) else _rest(data, _TRANSITIONS_KEYS)
         transitions.next_action = data.get("NextAction")
         # A malformed list (not a list of objects) is kept verbatim in extra instead, so the document
         # still round-trips and the linter can report it.
@@ -346,14 +347,15 @@ class Action:
 
     @staticmethod
     def from_dict(data: dict[str, Any]) -> Action:
+        """The block ``data`` describes; it shares ``data``'s values (Parameters too), as Flow.from_dict does."""
         action_type = data.get("Type", "")
-        extra = {} if data.keys() <= _ACTION_KEYS else _rest(data, _ACTION_KEYS)
+        extra = {} if _ACTION_KEYS.issuperset(data) else _rest(data, _ACTION_KEYS)
         if not isinstance(action_type, str):
             extra["Type"], action_type = action_type, ""
         # A non-object Parameters/Transitions is kept verbatim (in extra) for the linter to report.
         parameters = data.get("Parameters")
         if isinstance(parameters, dict):
-            parameters, parameters_present = dict(parameters), True
+            parameters, parameters_present = parameters, True
         else:
             if "Parameters" in data:
                 extra["Parameters"] = parameters
@@ -697,6 +699,8 @@ class Flow:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], source: str | None = None) -> Flow:
+        """The flow ``data`` describes. It shares ``data``'s values (a block's Parameters, Metadata,
+        Settings): copy ``data`` first to keep it apart (parse_flow reads a fresh one)."""
         actions = data.get("Actions")
         if not isinstance(actions, list):
             raise FlowFormatError("'Actions' must be a list of actions", source)

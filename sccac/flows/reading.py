@@ -29,6 +29,9 @@ MAX_VALUES = 200_000
 
 
 _fast_loads = msgspec.json.Decoder().decode
+# What msgspec raises for a text it does not read (UnicodeEncodeError, for a lone surrogate in
+# the str, is a ValueError); json.loads then reads it or says why not.
+_FAST_REFUSALS = (msgspec.DecodeError, ValueError, RecursionError)
 
 # libyaml's safe loader when PyYAML was built with it: the same documents, about ten times faster.
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -54,8 +57,17 @@ def read_text(path: str | Path, limit: int = MAX_FILE_BYTES) -> str:
 
 
 def parse_json(text: str, what: str = "the file") -> Any:
-    """``json.loads`` with every failure as a :class:`DocumentError` and the result checked by :func:`check_tree`."""
-    return _checked(lambda: load_json(text), what, "JSON", text)
+    """``json.loads`` with every failure as a :class:`DocumentError` and the result checked by :func:`check_tree`.
+
+    Read by msgspec's C reader when it can, as :func:`load_json` does.
+    """
+    try:
+        data = _fast_loads(text)
+    except _FAST_REFUSALS:
+        return _checked(lambda: json.loads(text), what, "JSON", text)
+    if not surely_within_limits(text, data, surrogates_refused=True):
+        check_tree(data, what)
+    return data
 
 
 def load_json(text: str) -> Any:
@@ -66,7 +78,7 @@ def load_json(text: str) -> Any:
     values of the same types (tests compare them)."""
     try:
         return _fast_loads(text)
-    except (msgspec.DecodeError, ValueError, RecursionError):
+    except _FAST_REFUSALS:
         return json.loads(text)
 
 
@@ -101,7 +113,7 @@ def _checked(load: Callable[[], Any], what: str, language: str, json_text: str |
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 
 
-def surely_within_limits(text: str, data: Any) -> bool:
+def surely_within_limits(text: str, data: Any, *, surrogates_refused: bool = False) -> bool:
     """True when ``data``, read from the JSON ``text``, certainly passes :func:`check_tree`.
 
     check_tree visits every value in Python, which took half the time of reading a flow. Most
@@ -111,9 +123,14 @@ def surely_within_limits(text: str, data: Any) -> bool:
     or a surrogate escape in the text; and the nesting shows from the text's brackets (or, when a
     string holds a bracket, from a walk of the containers). False means "maybe not": check_tree
     then runs and says exactly what is wrong.
+
+    ``surrogates_refused``: the text was read by a reader that refuses lone surrogates, escaped
+    or not (msgspec: tests show it), so it holds none and is UTF-8 encodable.
     """
     if not isinstance(text, str) or len(text) > MAX_VALUES:
         return False
+    if surrogates_refused:
+        return _shallow_text(text) or _shallow_tree(data)
     # A one-character test first: CPython finds one character with memchr, dozens of times faster
     # than a two-character substring (most flows have no backslash at all).
     if "\\" in text and "\\u" in text and _SURROGATE_ESCAPE.search(text):
@@ -141,8 +158,7 @@ def _shallow_text(text: str) -> bool:
     (a bracket inside a string follows a string's opening quote, so the first such run is odd):
     then twice the count of ``""`` (C counts non-overlapping pairs within each run) is the count
     of quotes. Otherwise False, and the tree walk decides. What remains without the quotes are the
-    containers' brackets alone; each removal of the empty pairs ``[]`` takes off one level, so the
-    text is empty after k removals only if it nests at most k levels.
+    containers' brackets alone; each removal of the empty pairs ``[]`` takes off one level.
     """
     if "\\" in text:
         # Left to right, as JSON reads escapes: a pair of backslashes is one escaped backslash.
@@ -151,11 +167,13 @@ def _shallow_text(text: str) -> bool:
     if 2 * marks.count(b'""') != marks.count(b'"'):
         return False
     brackets = marks.translate(_BRACES_AS_BRACKETS, b'"')
-    for _ in range(MAX_DEPTH - 1):
-        if not brackets:
+    # After k removals, c containers are left, and none nests deeper than k + c levels: a flow
+    # (about a hundred containers) is told after one or two removals.
+    for removals in range(MAX_DEPTH):
+        if removals + len(brackets) // 2 <= MAX_DEPTH - 1:
             return True
         brackets = brackets.replace(b"[]", b"")
-    return not brackets
+    return False
 
 
 def _shallow_tree(data: Any) -> bool:

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from hypothesis import given, settings as hypothesis_settings, strategies as st
 
-from sccac.flows.reading import DocumentError, load_json, parse_json
+from sccac.flows.reading import DocumentError, check_tree, load_json, parse_json
 
 # Every JSON value json.dumps can write: huge integers, NaN and infinities (json writes and reads them),
 # -0.0, any character including lone surrogates (json writes them as \ud800 escapes, or raw).
@@ -67,3 +67,28 @@ def test_odd_texts_give_json_loads_value_or_error(text: str) -> None:
 def test_invalid_json_is_reported_with_json_line_and_column() -> None:
     with pytest.raises(DocumentError, match=r"the file is not valid JSON \(line 2, column 7: Expecting value\)"):
         parse_json('{"a": 1,\n "b": }')
+
+
+def _the_long_way(text: str) -> Any:
+    """What parse_json answered before msgspec: json.loads, then every value checked."""
+    data = json.loads(text)
+    check_tree(data, "the file")
+    return data
+
+
+@hypothesis_settings(max_examples=400, deadline=None)
+@given(_VALUES, st.booleans())
+def test_parse_json_accepts_and_refuses_what_the_long_way_does(value: Any, ascii_only: bool) -> None:
+    # Lone surrogates, raw or escaped, are refused with the message naming their place: msgspec
+    # refuses them, so parse_json skips its own surrogate search on what msgspec read.
+    text = json.dumps(value, ensure_ascii=ascii_only)
+    expected: tuple[str, str]
+    try:
+        expected = "value", repr(_the_long_way(text))
+    except DocumentError as exc:
+        expected = "refused", str(exc)
+    try:
+        answer: tuple[str, str] = "value", repr(parse_json(text))
+    except DocumentError as exc:
+        answer = "refused", str(exc)
+    assert answer == expected
