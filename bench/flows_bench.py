@@ -318,10 +318,10 @@ PREVIOUS_COMMIT = "5caf29e"
 # bench/flows_instructions.py under valgrind's callgrind (its docstring has the command), ours at
 # PREVIOUS_COMMIT and with this work, connect-flow 0.3.1 (parse + check).
 CALLGRIND_BEFORE_M = 1.288
-CALLGRIND_OURS_M = 0.923
+CALLGRIND_OURS_M = 0.871
 # The same runs with callgrind's cache and branch simulation (--cache-sim=yes --branch-sim=yes), a flow:
 # first-level cache misses (instruction, data) and mispredicted branches (conditional + indirect).
-SIMULATED = {"sccac": (9.7, 10.8, 18.5), "connect-flow": (4.3, 3.4, 7.9)}  # thousands
+SIMULATED = {"sccac": (9.4, 10.8, 17.7), "connect-flow": (4.3, 3.4, 7.9)}  # thousands
 CALLGRIND_CONNECT_FLOW_M = 0.547
 # Of ours, reading the JSON with msgspec (the other tools use json.loads: 0.238 M of connect-flow's count).
 CALLGRIND_READ_M = 0.125
@@ -361,10 +361,10 @@ def render_comparison(
         "150 damaged copies, linted from their text, to what the linter gave before any speed work).",
         "Reading parses the JSON with msgspec's C reader (`json.loads` reads what msgspec refuses, so",
         "values and errors stay json's; msgspec also refuses lone surrogates) and skips the per-value limit check when",
-        "the text shows the document within every limit: its length bounds the number of values, a",
-        "substring test finds surrogate escapes, and its brackets (kept by one `bytes.translate`, empty",
-        "pairs then removed a level at a time) bound the nesting; the containers are walked only when a",
-        "string holds a bracket. Each block's typed class is built directly. From the text, the",
+        "the document is surely within every limit: the text's length bounds the number of values,",
+        "and the nesting shows from the values gathered a level at a time by `gc.get_referents` (one C",
+        "call a level, where `bytes.translate` over the text's brackets took three times as long).",
+        "Each block's typed class is built directly. From the text, the",
         "content-size rule bounds the flow's compact JSON by twelve times the text's length (plus the",
         "keys the model may add) and serialises nothing unless that passes Connect's 256,000-character",
         "limit; on a parsed flow it bounds it from a `marshal` dump of the flow's values. The graph",
