@@ -57,6 +57,9 @@ _ACTION_KEYS = frozenset({"Identifier", "Type", "Parameters", "Transitions"})
 _FLOW_KEYS = frozenset({"Version", "StartAction", "Metadata", "Actions", "Settings"})
 
 
+_ONLY_DICTS = frozenset({dict})
+
+
 def _rest(data: dict[str, Any], known: frozenset[str]) -> dict[str, Any]:
     """The members of ``data`` other than ``known`` keys, in their order."""
     return {} if known.issuperset(data) else {k: v for k, v in data.items() if k not in known}
@@ -265,7 +268,7 @@ class Parameter(Generic[T]):
             return self
         value = action.parameters.get(self.key)
         # type(value) is kind: the usual case, and always of that JSON type (bool is not int).
-        return value if type(value) is self.kind or has_json_type(value, self.kind) else None
+        return value if type(value) is self.kind or (value is not None and has_json_type(value, self.kind)) else None
 
 
 class MapParameter(Parameter[dict]):
@@ -704,11 +707,14 @@ class Flow:
         actions = data.get("Actions")
         if not isinstance(actions, list):
             raise FlowFormatError("'Actions' must be a list of actions", source)
-        blocks = []
-        for index, item in enumerate(actions):
-            if not isinstance(item, dict):
-                raise FlowFormatError(f"Actions[{index}] is not an object", source)
-            blocks.append(Action.from_dict(item))
+        if _ONLY_DICTS.issuperset(map(type, actions)):  # the usual list: read in C, no loop here
+            blocks = list(map(Action.from_dict, actions))
+        else:
+            blocks = []
+            for index, item in enumerate(actions):
+                if not isinstance(item, dict):
+                    raise FlowFormatError(f"Actions[{index}] is not an object", source)
+                blocks.append(Action.from_dict(item))
         return cls(
             version=str(data.get("Version", "")),
             start_action=data.get("StartAction"),
