@@ -255,6 +255,40 @@ def measure_exports(others: dict[str, tuple[Callable[[str], Any], Callable[[Any]
     return times
 
 
+PAIRS = 300
+PAIR_PASSES = 10
+
+
+def measure_paired(other: tuple[Callable[[str], Any], Callable[[Any], Any]]) -> list[float]:
+    """The time ratio ours / other over the six built flows' texts, PAIRS times: the two take turns
+    in short runs (PAIR_PASSES passes over the texts each), so a machine that speeds up or slows
+    down affects both sides of a ratio alike. Sorted."""
+    lint_text = load_text_linter()
+    parse, check = other
+    texts = [(b.flow.to_json(), b.kind) for b in build_all(SETTINGS)]
+
+    def ours() -> None:
+        for text, kind in texts:
+            lint_text(text, kind)
+
+    def theirs() -> None:
+        for text, _ in texts:
+            check(parse(text))
+
+    for _ in range(PAIR_PASSES):
+        ours(), theirs()
+    ratios = []
+    for _ in range(PAIRS):
+        start = time.process_time()
+        for _ in range(PAIR_PASSES):
+            ours()
+        middle = time.process_time()
+        for _ in range(PAIR_PASSES):
+            theirs()
+        ratios.append((middle - start) / max(time.process_time() - middle, 1e-9))
+    return sorted(ratios)
+
+
 def measure() -> tuple[list[dict[str, Any]], bool, dict[str, dict[str, float]]]:
     flows: list[tuple[str, Flow, FlowKind | None]] = [(b.kind.value, b.flow, b.kind) for b in build_all(SETTINGS)]
     flows.append((f"stress_{STRESS_BLOCKS}", stress_flow(), None))
@@ -337,7 +371,10 @@ def _version(distribution: str) -> str:
 
 
 def render_comparison(
-    rows: list[dict[str, Any]], others: dict[str, dict[str, float]], exports: dict[str, list[float]] | None = None
+    rows: list[dict[str, Any]],
+    others: dict[str, dict[str, float]],
+    exports: dict[str, list[float]] | None = None,
+    paired: list[float] | None = None,
 ) -> list[str]:
     """The lint paragraph: our figure and, when installed, the other linters' on the same flows."""
     from sccac.flows.lint import RULES
@@ -434,6 +471,14 @@ def render_comparison(
         lines.append(
             f"Within 2x from the text means at most {target:.3f} ms a flow: {ours_text - target:.3f} ms a flow remain to cut."
         )
+    if paired:
+        median, low, high = paired[len(paired) // 2], paired[len(paired) // 4], paired[3 * len(paired) // 4]
+        lines += [
+            "",
+            f"Paired, which is steadier on a shared machine: ours and `connect-flow` take turns, {PAIR_PASSES} passes over the",
+            f"six texts each, {len(paired)} times; the median of the {len(paired)} time ratios is **{median:.2f}x** (middle half",
+            f"{low:.2f}x to {high:.2f}x; {verdict(median)}).",
+        ]
     return lines + render_exports(exports, len(built), ours_text, others)
 
 
@@ -473,7 +518,11 @@ def render_exports(
 
 
 def render(
-    rows: list[dict[str, Any]], has_lint: bool, others: dict[str, dict[str, float]], exports: dict[str, list[float]] | None = None
+    rows: list[dict[str, Any]],
+    has_lint: bool,
+    others: dict[str, dict[str, float]],
+    exports: dict[str, list[float]] | None = None,
+    paired: list[float] | None = None,
 ) -> str:
     cpu = platform.processor() or platform.machine()
     command = OTHERS_COMMAND if others else COMMAND
@@ -508,7 +557,7 @@ def render(
     if not has_lint:
         lines += ["", "Lint: `sccac.flows.lint.lint_flow` was not available when this ran; re-run to add it."]
     else:
-        lines += render_comparison(rows, others, exports)
+        lines += render_comparison(rows, others, exports, paired)
     return "\n".join(lines) + "\n"
 
 
@@ -518,7 +567,9 @@ def main() -> None:
     args = parser.parse_args()
     rows, has_lint, others = measure()
     exports = measure_exports(other_linters()) if has_lint and others else {}
-    section = render(rows, has_lint, others, exports)
+    connect_flow = other_linters().get("connect-flow")
+    paired = measure_paired(connect_flow) if has_lint and connect_flow else None
+    section = render(rows, has_lint, others, exports, paired)
     print(section)
     if args.write:
         write_section(ROOT / "bench" / "RESULTS.md", SECTION, section)
