@@ -566,9 +566,9 @@ def main() -> None:
     parser.add_argument("--write", action="store_true", help="update bench/RESULTS.md")
     args = parser.parse_args()
     rows, has_lint, others = measure()
-    exports = measure_exports(other_linters()) if has_lint and others else {}
-    connect_flow = other_linters().get("connect-flow")
-    paired = measure_paired(connect_flow) if has_lint and connect_flow else None
+    linters = other_linters()
+    exports = measure_exports(linters) if has_lint and others else {}
+    paired = measure_paired(linters["connect-flow"]) if has_lint and "connect-flow" in linters else None
     section = render(rows, has_lint, others, exports, paired)
     print(section)
     if args.write:
