@@ -40,13 +40,12 @@ def _exactly_equals(conditions: list[ConditionBranch] | None, expected: list[str
 
 def _exact_conditions(ctx: LintContext, action_type: str, expected: list[str]) -> Hits:
     in_order = sorted(expected)
-    wanted = sorted(("Equals", [e]) for e in expected)
     for action in ctx.actions_of_type(action_type):
         if _exactly_equals(action.transitions.conditions, in_order):
             continue
         conditions = action.transitions.conditions or []
         found = [(str(c.operator), [str(o) for o in c.operands]) for c in conditions]
-        if sorted(found) != wanted:
+        if sorted(found) != sorted(("Equals", [e]) for e in expected):
             shown = ", ".join(f"{op} {' '.join(ops)}" for op, ops in found) or "none"
             yield action.identifier, f"{action_type} conditions are [{shown}]; expected exactly Equals {' and Equals '.join(expected)}"
 

@@ -24,18 +24,22 @@ def _action_metadata(ctx: LintContext) -> dict[str, Any]:
     return raw if isinstance(raw, dict) else {}
 
 
-def _entries(ctx: LintContext) -> list[tuple[Action, dict[str, Any]]]:
-    """The blocks with designer metadata, each with its entry (worked out once for the three rules)."""
-    cached = ctx._cache.get("designer_entries")
-    if cached is None:
-        described = _action_metadata(ctx)
-        cached = [] if not described else [
-            (action, entry)
-            for action in ctx.flow.actions
-            if isinstance(action.identifier, str) and isinstance(entry := described.get(action.identifier), dict)
-        ]
-        ctx._cache["designer_entries"] = cached
-    return cached
+def _entries(ctx: LintContext, actions: list[Action]) -> Iterator[tuple[Action, dict[str, Any]]]:
+    """Those of ``actions`` with designer metadata, each with its entry."""
+    described = _action_metadata(ctx)
+    if described:
+        for action in actions:
+            if isinstance(action.identifier, str) and isinstance(entry := described.get(action.identifier), dict):
+                yield action, entry
+
+
+def _all_marked_friendly(described: dict[str, Any]) -> bool:
+    """Every entry is an object marked ``"isFriendlyName": true`` (the usual flow: then no block is
+    looked up)."""
+    for entry in described.values():
+        if entry.__class__ is not dict or entry.get("isFriendlyName") is not True:
+            return False
+    return True
 
 
 @rule(
@@ -49,8 +53,8 @@ def _entries(ctx: LintContext) -> list[tuple[Action, dict[str, Any]]]:
 def dynamic_queue_marker(ctx: LintContext) -> Hits:
     """Connect's flow designer shows a Set working queue without the useDynamic marker as a queue chosen by
     hand, named after the JSONPath; saving it from the designer then breaks the routing."""
-    for action, entry in _entries(ctx):
-        key = dynamic_queue_key(action) if action.type == "UpdateContactTargetQueue" else None
+    for action, entry in _entries(ctx, ctx.actions_of_type("UpdateContactTargetQueue")):
+        key = dynamic_queue_key(action)
         if key is None:
             continue
         parameters = entry.get("parameters")
@@ -73,9 +77,7 @@ def dynamic_queue_marker(ctx: LintContext) -> Hits:
 def compare_condition_metadata(ctx: LintContext) -> Hits:
     """The flow designer lists a Check contact attributes block's conditions from conditionMetadata;
     without an entry per condition the block opens with its conditions missing."""
-    for action, entry in _entries(ctx):
-        if action.type != "Compare":
-            continue
+    for action, entry in _entries(ctx, ctx.actions_of_type("Compare")):
         conditions = action.transitions.conditions or []
         listed = entry.get("conditionMetadata")
         count = len(listed) if isinstance(listed, list) else 0
@@ -95,7 +97,9 @@ def compare_condition_metadata(ctx: LintContext) -> Hits:
 def friendly_names(ctx: LintContext) -> Hits:
     """The flow designer marks a readable (non-UUID) Identifier with isFriendlyName; without it the block
     opens wrongly."""
-    for action, entry in _entries(ctx):
+    if _all_marked_friendly(_action_metadata(ctx)):
+        return  # an entry marked isFriendlyName is right whatever its Identifier
+    for action, entry in _entries(ctx, ctx.flow.actions):
         if entry.get("isFriendlyName") is not True and is_friendly(action.identifier):
             yield action.identifier, f"the Identifier is a name, not a UUID, and is not marked isFriendlyName: the block {OPENS_WRONGLY}"
 

@@ -40,6 +40,9 @@ def _routing_given(ctx: LintContext) -> list[tuple[Action, dict[str, object]]]:
     return cached
 
 
+_OLD_NAMES = sorted(RENAMED_PARAMETERS)
+
+
 def _new_name(old: str, given: dict[str, object]) -> str:
     # With a flow, the old omniQueueId was the flow's fallback queue.
     if old == "omniQueueId" and ("omniFlowId" in given or PARAM_FLOW in given):
@@ -59,7 +62,9 @@ def renamed_parameters(ctx: LintContext) -> Hits:
     """The Routing function reads SCC-AC's parameter names and refuses omniQueueId and omniFlowId, so a
     block that still uses them fails at run time."""
     for action, given in _routing_given(ctx):
-        for old in sorted(RENAMED_PARAMETERS):
+        if RENAMED_PARAMETERS.keys().isdisjoint(given):
+            continue  # the usual block
+        for old in _OLD_NAMES:
             if old in given:
                 yield action.identifier, (
                     f"parameter {old} is a name the Routing function no longer reads: rename it "
