@@ -38,9 +38,9 @@ class FlowGraph:
                 by_type[action.type] = [action]
             else:
                 same_type.append(action)
-            same_class = by_class.get(action.__class__)
+            same_class = by_class.get(type(action))
             if same_class is None:
-                by_class[action.__class__] = [action]
+                by_class[type(action)] = [action]
             else:
                 same_class.append(action)
             transitions = action.transitions
