@@ -8,10 +8,13 @@ from sccac.flows.builders import EXTERNAL_QUEUE, SESSION_RESULTS, FlowKind
 from sccac.flows.lint.context import LAMBDA, SET_QUEUE, LintContext, contact_attributes, lambda_attributes
 from sccac.flows.lint.findings import rule
 from sccac.flows.lint.rules.sccac import (
-    require_final_error_disconnects,
-    require_routing_type,
-    require_transfer,
+    NO_TRANSFER,
+    can_end_badly,
+    final_errors_not_disconnected,
     retry_loop_of,
+    routing_with_type,
+    transfer_reached,
+    wrong_routing_types,
 )
 from sccac.flows.model import Action, is_dynamic
 
@@ -40,6 +43,35 @@ def _after_success(ctx: LintContext, action: Action) -> set[str]:
         following = action.transitions.next_action
         after = cache[id(action)] = ctx.graph.reachable([following] if isinstance(following, str) else [])
     return after
+
+
+def _results_stored(block: Action) -> set[str]:
+    """The attributes a Set contact attributes block sets from the Lambda's output of the same name."""
+    stored: set[str] = set()
+    if block.type == "UpdateContactAttributes":
+        for key, value in contact_attributes(block).items():
+            if value == f"$.External.{key}":
+                stored.add(key)
+    return stored
+
+
+def _reaches_all(ctx: LintContext, start: object, wanted: set[str]) -> bool:
+    """Every Identifier in ``wanted`` is reachable from ``start`` (inclusive, as in graph.reachable):
+    the same walk, ended as soon as it has met them all (it takes the first branches first, conditions
+    and success: the usual flow reaches routing along them, not along an error branch)."""
+    graph = ctx.graph
+    if not isinstance(start, str) or start not in graph.actions:
+        return not wanted
+    missing = wanted - {start}
+    seen = {start}
+    stack = [start]
+    while missing and stack:
+        for following in reversed(graph.successors(stack.pop())):
+            if following not in seen:
+                seen.add(following)
+                missing.discard(following)
+                stack.append(following)
+    return not missing
 
 
 @rule(
@@ -87,16 +119,16 @@ def session_present(ctx: LintContext) -> Hits:
 def session_results_stored(ctx: LintContext) -> Hits:
     """The Routing Lambda and SCC-AC's agent console read conversationIdentifier, workItemId and source
     from the contact's attributes, not from the Lambda's output."""
+    actions = ctx.graph.actions
     for action in ctx.session_lambdas:
-        after = _after_success(ctx, action)
-        stored: set[str] = set()
-        for ident in after:
-            block = ctx.graph.actions[ident]
-            if block.type == "UpdateContactAttributes":
-                for key, value in contact_attributes(block).items():
-                    if value == f"$.External.{key}":
-                        stored.add(key)
+        # The usual flow stores them all in the block right after the Lambda (the first block its
+        # success branch reaches): then no walk over the rest is needed.
+        following = action.transitions.next_action
+        stored = _results_stored(actions[following]) if isinstance(following, str) and following in actions else set()
         missing = [k for k in SESSION_RESULTS if k not in stored]
+        if missing:
+            stored = set().union(*(_results_stored(actions[ident]) for ident in _after_success(ctx, action)))
+            missing = [k for k in SESSION_RESULTS if k not in stored]
         if missing:
             yield action.identifier, f"the Lambda's {', '.join(missing)} never reach contact attributes (set them from $.External.*)"
 
@@ -110,7 +142,8 @@ def session_results_stored(ctx: LintContext) -> Hits:
 )
 def routing_initial(ctx: LintContext) -> Hits:
     """The first routing of a chat asks Salesforce Omni-Channel for a queue with routingType Initial."""
-    yield from require_routing_type(ctx, "Initial")
+    if not routing_with_type(ctx, "Initial"):
+        yield from wrong_routing_types(ctx, "Initial")
 
 
 @rule(
@@ -124,15 +157,25 @@ def routing_initial(ctx: LintContext) -> Hits:
 def routing_after_session(ctx: LintContext) -> Hits:
     """Routing needs the messaging session (its conversationIdentifier): it must run only after the session
     Lambda succeeded."""
+    routings = ctx.routing_lambdas
+    # The usual flow: every Routing Lambda (each named by a string) is on the success path, found by
+    # a walk that stops as soon as it has met them all.
+    wanted = {r.identifier for r in routings} if all(isinstance(r.identifier, str) for r in routings) else None
     for session in ctx.session_lambdas:
+        if wanted is not None and _reaches_all(ctx, session.transitions.next_action, wanted):
+            continue
         after = _after_success(ctx, session)
-        for routing in ctx.routing_lambdas:
+        for routing in routings:
             if not isinstance(routing.identifier, str) or routing.identifier not in after:
                 yield routing.identifier, "the Routing Lambda is not on the session Lambda's success path"
 
 
 def _dynamic_external_queues(ctx: LintContext) -> list:
-    return [a for a in ctx.set_queue_actions if a.queue_id == EXTERNAL_QUEUE]
+    """The Set working queue blocks from externalQueueId, worked out once for the two rules that ask."""
+    cached = ctx._cache.get("external_queues")
+    if cached is None:
+        cached = ctx._cache["external_queues"] = [a for a in ctx.set_queue_actions if a.queue_id == EXTERNAL_QUEUE]
+    return cached
 
 
 @rule(
@@ -169,7 +212,8 @@ def fallback_queue(ctx: LintContext) -> Hits:
 @rule("SCCAC-INBOUND-008", "error", "The contact is transferred to the queue", "Add a Transfer to queue block after Set working queue.", SESSION_FLOWS)
 def inbound_transfer(ctx: LintContext) -> Hits:
     """The chat reaches an agent only once it is transferred to the queue."""
-    yield from require_transfer(ctx)
+    if not transfer_reached(ctx):
+        yield None, NO_TRANSFER
 
 
 @rule(
@@ -199,7 +243,8 @@ def lambdas_in_retry_loops(ctx: LintContext) -> Hits:
 def inbound_final_error(ctx: LintContext) -> Hits:
     """When the retries are spent the contact must end cleanly (a message and a disconnect), not hang in
     the flow."""
-    yield from require_final_error_disconnects(ctx, ctx.session_lambdas + ctx.routing_lambdas)
+    if can_end_badly(ctx):  # else every path of this flow ends in a disconnect
+        yield from final_errors_not_disconnected(ctx, ctx.session_lambdas + ctx.routing_lambdas)
 
 
 @rule(

@@ -6,19 +6,21 @@ from collections.abc import Iterator, Sequence
 
 from sccac.flows.lint.context import LintContext, lambda_attributes
 from sccac.flows.lint.graph import follow_next
-from sccac.flows.model import Action
+from sccac.flows.model import TERMINAL_TYPES, Action
 
 Hits = Iterator[tuple[str | None, str]]
 DISCONNECT_ONLY = frozenset({"DisconnectParticipant"})
+#: The end blocks that are no Disconnect: a path that stops at one ends badly here.
+_OTHER_ENDS = TERMINAL_TYPES - DISCONNECT_ONLY
 
 
 def routing_with_type(ctx: LintContext, routing_type: str) -> list[Action]:
     return [a for a in ctx.routing_lambdas if lambda_attributes(a).get("routingType") == routing_type]
 
 
-def require_routing_type(ctx: LintContext, routing_type: str) -> Hits:
-    if routing_with_type(ctx, routing_type):
-        return
+def wrong_routing_types(ctx: LintContext, routing_type: str) -> Hits:
+    """The findings of a flow whose Routing Lambdas have no ``routing_type`` (callers ask
+    ``routing_with_type`` first: the usual flow then needs no generator here)."""
     others = [a for a in ctx.routing_lambdas]
     if others:
         for action in others:
@@ -32,6 +34,13 @@ def retry_loop_of(ctx: LintContext, action: Action) -> Action | None:
     """The Loop that retries ``action``: its error branch leads to a Loop whose body leads back."""
     graph = ctx.graph
     error = action.transitions.error_target("NoMatchingError")
+    # The usual retry: the error branch goes straight to a Loop whose body is the block itself
+    # (the first block of each chain below), told without walking the two chains.
+    loop = graph.actions.get(error) if isinstance(error, str) else None
+    if loop is not None and loop.type == "Loop":
+        body = loop.transitions.condition_target("ContinueLooping")
+        if isinstance(body, str) and body in graph.actions and body == action.identifier:
+            return loop
     for ident in follow_next(graph, error):
         candidate = graph.actions[ident]
         if candidate.type == "Loop":
@@ -48,9 +57,19 @@ def final_error_bad_ends(ctx: LintContext, action: Action) -> list[str] | None:
     return ctx.graph.error_path_bad_ends(action.identifier, target, DISCONNECT_ONLY)
 
 
-def require_final_error_disconnects(ctx: LintContext, lambdas: Sequence[Action]) -> Hits:
-    if not ctx.graph.dead_ends(DISCONNECT_ONLY):
-        return  # every path of this flow ends in a disconnect
+def can_end_badly(ctx: LintContext) -> bool:
+    """Some path of the flow can stop other than at a Disconnect (``dead_ends(DISCONNECT_ONLY)``)."""
+    # The usual flow: no block without a way onward (graph.dead_ends(), already worked out for
+    # SCCAC-FLOW-017, which runs on every flow) and no end block but a Disconnect: then nothing
+    # ends badly here either, told without another pass over the blocks.
+    if not ctx.graph.dead_ends() and _OTHER_ENDS.isdisjoint(ctx.by_type):
+        return False
+    return bool(ctx.graph.dead_ends(DISCONNECT_ONLY))
+
+
+def final_errors_not_disconnected(ctx: LintContext, lambdas: Sequence[Action]) -> Hits:
+    """The Lambdas whose error path can end other than at a Disconnect (callers ask ``can_end_badly``
+    first: in the usual flow every path ends in a disconnect, and no generator is needed here)."""
     for action in lambdas:
         bad = final_error_bad_ends(ctx, action)
         if bad:
@@ -60,7 +79,13 @@ def require_final_error_disconnects(ctx: LintContext, lambdas: Sequence[Action])
             )
 
 
-def require_transfer(ctx: LintContext) -> Hits:
+NO_TRANSFER = "no reachable Transfer to queue block"
+
+
+def transfer_reached(ctx: LintContext) -> bool:
+    """Some Transfer to queue block is reachable from the start."""
     reached = ctx.graph.from_start()
-    if not any(isinstance(t.identifier, str) and t.identifier in reached for t in ctx.transfers):
-        yield None, "no reachable Transfer to queue block"
+    for transfer in ctx.transfers:
+        if isinstance(transfer.identifier, str) and transfer.identifier in reached:
+            return True
+    return False

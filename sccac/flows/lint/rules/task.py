@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from sccac.flows.builders import ATTR_QUEUE_ID, FlowKind
 from sccac.flows.lint.context import SET_QUEUE, LintContext
 from sccac.flows.lint.findings import rule
-from sccac.flows.lint.rules.sccac import require_transfer
+from sccac.flows.lint.rules.sccac import NO_TRANSFER, transfer_reached
 from sccac.flows.model import Action, Compare
 
 Hits = Iterator[tuple[str | None, str]]
@@ -16,11 +16,19 @@ QUEUE_ID_PATH = f"$.Attributes.{ATTR_QUEUE_ID}"
 
 
 def _checks(ctx: LintContext) -> list[Action]:
-    return [a for a in ctx.actions_of(Compare) if a.comparison_value == QUEUE_ID_PATH]
+    """The checks of queueId, worked out once for the three rules that ask (callers must not change it)."""
+    cached = ctx._cache.get("task_checks")
+    if cached is None:
+        cached = ctx._cache["task_checks"] = [a for a in ctx.actions_of(Compare) if a.comparison_value == QUEUE_ID_PATH]
+    return cached
 
 
 def _dynamic_queues(ctx: LintContext) -> list[Action]:
-    return [a for a in ctx.set_queue_actions if a.queue_id == QUEUE_ID_PATH]
+    """The Set working queue blocks from queueId, worked out once for the two rules that ask."""
+    cached = ctx._cache.get("task_dynamic_queues")
+    if cached is None:
+        cached = ctx._cache["task_dynamic_queues"] = [a for a in ctx.set_queue_actions if a.queue_id == QUEUE_ID_PATH]
+    return cached
 
 
 @rule(
@@ -52,12 +60,13 @@ def queue_from_attribute(ctx: LintContext) -> Hits:
     """A task with queueId must be queued on that queue: the working queue is set from
     $.Attributes.queueId."""
     dynamic = {a.identifier for a in _dynamic_queues(ctx) if isinstance(a.identifier, str)}
-    for action in _checks(ctx):
+    checks = _checks(ctx)
+    for action in checks:
         # A NextAction of the wrong type (a list, a number) leads nowhere; other rules report it.
         targets = {c.next_action for c in action.transitions.conditions or [] if isinstance(c.next_action, str)}
         if not targets & dynamic:
             yield action.identifier, f"no condition branch leads to Set working queue {QUEUE_ID_PATH}"
-    if not _checks(ctx) and not dynamic:
+    if not checks and not dynamic:
         yield None, f"no Set working queue with QueueId {QUEUE_ID_PATH}"
 
 
@@ -97,4 +106,5 @@ def fallback_on_error(ctx: LintContext) -> Hits:
 @rule("SCCAC-TASK-005", "error", "The task is transferred to the queue", "Add a Transfer to queue block after Set working queue.", TASK)
 def task_transfer(ctx: LintContext) -> Hits:
     """The task reaches an agent only once it is transferred to the queue."""
-    yield from require_transfer(ctx)
+    if not transfer_reached(ctx):
+        yield None, NO_TRANSFER

@@ -29,11 +29,12 @@ def chat_analytics(ctx: LintContext) -> Hits:
     transcript Salesforce receives."""
     blocks = [a for a in ctx.flow.actions if isinstance(a, RecordingBlock)]
     reached = ctx.graph.from_start()
-    # A non-string Identifier (reported by the document rules) is never reached.
-    on = [a for a in blocks if a.chat_analytics_on and isinstance(a.identifier, str)]
-    if not any(a.identifier in reached for a in on):
-        target = blocks[0].identifier if blocks else None
-        yield target, "no reachable recording/analytics block enables chat analytics with Contact Lens"
+    for block in blocks:
+        # A non-string Identifier (reported by the document rules) is never reached.
+        if block.chat_analytics_on and isinstance(block.identifier, str) and block.identifier in reached:
+            return
+    target = blocks[0].identifier if blocks else None
+    yield target, "no reachable recording/analytics block enables chat analytics with Contact Lens"
 
 
 @rule(

@@ -8,10 +8,12 @@ from sccac.flows.builders import AGENT_USER_NAME, FlowKind
 from sccac.flows.lint.context import LAMBDA, LintContext
 from sccac.flows.lint.findings import rule
 from sccac.flows.lint.rules.sccac import (
-    require_final_error_disconnects,
-    require_routing_type,
-    require_transfer,
+    NO_TRANSFER,
+    can_end_badly,
+    final_errors_not_disconnected,
     routing_with_type,
+    transfer_reached,
+    wrong_routing_types,
 )
 from sccac.flows.model import MAX_SYNC_LAMBDA_TIMEOUT_SECONDS
 
@@ -30,7 +32,8 @@ QUEUE = [FlowKind.QUEUE_TRANSFER]
 def agent_routing(ctx: LintContext) -> Hits:
     """The agent-transfer flow tells Salesforce about the transfer through the Routing Lambda with
     routingType Transfer."""
-    yield from require_routing_type(ctx, "Transfer")
+    if not routing_with_type(ctx, "Transfer"):
+        yield from wrong_routing_types(ctx, "Transfer")
 
 
 @rule(
@@ -66,7 +69,8 @@ def agent_queue(ctx: LintContext) -> Hits:
 @rule("SCCAC-AGENT-004", "error", "The contact is transferred to the agent's queue", "Add a Transfer to queue block after Set working queue.", AGENT)
 def agent_transfer(ctx: LintContext) -> Hits:
     """The contact reaches the agent only once it is transferred to the agent's queue."""
-    yield from require_transfer(ctx)
+    if not transfer_reached(ctx):
+        yield None, NO_TRANSFER
 
 
 @rule(
@@ -79,7 +83,8 @@ def agent_transfer(ctx: LintContext) -> Hits:
 )
 def agent_final_error(ctx: LintContext) -> Hits:
     """When the Routing Lambda finally fails the contact must end cleanly, not hang in the flow."""
-    yield from require_final_error_disconnects(ctx, ctx.routing_lambdas)
+    if can_end_badly(ctx):  # else every path of this flow ends in a disconnect
+        yield from final_errors_not_disconnected(ctx, ctx.routing_lambdas)
 
 
 @rule(
@@ -92,13 +97,15 @@ def agent_final_error(ctx: LintContext) -> Hits:
 def queue_routing(ctx: LintContext) -> Hits:
     """The queue-transfer flow tells Salesforce about the transfer through the Routing Lambda with
     routingType Transfer."""
-    yield from require_routing_type(ctx, "Transfer")
+    if not routing_with_type(ctx, "Transfer"):
+        yield from wrong_routing_types(ctx, "Transfer")
 
 
 @rule("SCCAC-QUEUE-002", "error", "The contact is transferred to the queue", "Add a Transfer to queue block after the Lambda.", QUEUE)
 def queue_transfer(ctx: LintContext) -> Hits:
     """The contact reaches the new queue only once it is transferred to it."""
-    yield from require_transfer(ctx)
+    if not transfer_reached(ctx):
+        yield None, NO_TRANSFER
 
 
 @rule(
@@ -111,4 +118,5 @@ def queue_transfer(ctx: LintContext) -> Hits:
 )
 def queue_final_error(ctx: LintContext) -> Hits:
     """When the Routing Lambda finally fails the contact must end cleanly, not hang in the flow."""
-    yield from require_final_error_disconnects(ctx, ctx.routing_lambdas)
+    if can_end_badly(ctx):  # else every path of this flow ends in a disconnect
+        yield from final_errors_not_disconnected(ctx, ctx.routing_lambdas)
