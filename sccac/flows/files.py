@@ -10,7 +10,7 @@ from sccac.flows.lint import LintResult, lint_flow
 from sccac.flows.lint.report import RENDERERS, FileReport
 from sccac.flows.outputs import OutputPathError
 from sccac.written import foreign_files, record, refusal
-from sccac.flows.model import FlowFormatError, parse_flow
+from sccac.flows.model import FlowFormatError, read_flow_for_lint
 from sccac.flows.reading import DocumentError, read_text
 from sccac.vocabulary import TEXT_FORMAT
 
@@ -74,4 +74,4 @@ def lint_text(
 ) -> LintResult:
     """Read flow JSON ``text`` and lint it (what `flows lint` does for each file); :class:`FlowFormatError` when it is no flow."""
     # The text's length bounds the content size, so the size rule need not serialise the flow.
-    return lint_flow(parse_flow(text, source), kind, generic=generic, text_chars=len(text), ignore_rules=ignore_rules)
+    return lint_flow(read_flow_for_lint(text, source), kind, generic=generic, text_chars=len(text), ignore_rules=ignore_rules)

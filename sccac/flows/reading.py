@@ -149,21 +149,28 @@ _members = gc.get_referents
 
 
 def _shallow_tree(data: Any) -> bool:
-    """True when ``data`` (dicts, lists and scalars, as JSON is read) certainly nests within check_tree's limit.
+    """True when ``data`` (dicts, lists and scalars, as JSON is read) certainly nests within check_tree's limit."""
+    return nests_within([data], MAX_DEPTH - 1)  # ``data`` is at depth 1
+
+
+def nests_within(values: list[Any], levels: int) -> bool:
+    """True when no value below ``values`` (dicts, lists and scalars, as JSON is read) is more than
+    ``levels`` levels down: none is found ``levels`` levels down.
 
     A level at a time, each gathered by one C call: ``gc.get_referents`` of the values at one
     depth gives the values at the next (what a dict's and a list's tp_traverse visit: every value
     in CPython, and at least every container, which the garbage collector needs). Strings,
-    numbers, booleans and None give none, so the levels run out past the deepest container; empty
-    after k levels means no container below depth k. A third of the time of telling the nesting
-    from the text's brackets (bytes.translate over every character), a tenth of a walk in Python.
+    numbers, booleans and None give none, so the levels run out past the deepest container. A
+    third of the time of telling the nesting from the text's brackets (bytes.translate over every
+    character), a tenth of a walk in Python. Not for other objects: an instance of a class of
+    Python's visits its class, and so on through the interpreter.
     """
-    level = [data]  # the values at depth 1
-    for _ in range(MAX_DEPTH - 1):
+    level = values
+    for _ in range(levels):
         level = _members(*level)
         if not level:
             return True
-    return False  # values at depth MAX_DEPTH: check_tree tells whether they are too deep
+    return False  # values ``levels`` down: check_tree tells whether they are too deep
 
 
 def check_tree(data: Any, what: str = "the file") -> None:

@@ -70,10 +70,10 @@ def upper_bound(flow: Flow) -> int | None:
         errors = transitions.errors or ()
         conditions = transitions.conditions or ()
         branches += len(errors) + len(conditions)
-        raw += (action.identifier, action.type, action.parameters, action.extra, transitions.next_action, transitions.extra)
-        # A branch's fields as its __dict__ (vars, mapped in C): its key names are counted too, a looser bound.
-        raw.extend(map(vars, errors))
-        raw.extend(map(vars, conditions))
+        # dict(): an extra read without unknown keys is a shared read-only mapping, which marshal refuses.
+        raw += (action.identifier, action.type, action.parameters, action.extra, transitions.next_action, dict(transitions.extra))
+        raw.extend((branch.error_type, branch.next_action, dict(branch.extra)) for branch in errors)
+        raw.extend((branch.operator, branch.operands, branch.next_action, dict(branch.extra)) for branch in conditions)
     try:
         dumped = marshal.dumps(raw, 2)
     except (ValueError, TypeError, RecursionError):  # a value JSON may still write (or refuse): measure it
