@@ -137,13 +137,16 @@ class FlowGraph:
         type, and non-terminal actions with no way onward (computed once per ``acceptable``)."""
         found = self._dead_ends.get(acceptable)
         if found is None:
-            successors = self._successors
-            found = frozenset([
-                ident
-                for ident, action in self.actions.items()
-                if (action.type not in acceptable if action.type in TERMINAL_TYPES else not successors[ident])
-            ])
-            self._dead_ends[acceptable] = found
+            actions = self.actions
+            # Only a block without targets can stop a path: the usual flow has a few (its ends).
+            dead = [ident for ident, targets in self._successors.items() if not targets and actions[ident].type not in TERMINAL_TYPES]
+            # The terminal blocks of another type, looked up by type (none of them for the default ends).
+            for end_type in TERMINAL_TYPES.difference(acceptable):
+                for action in self.by_type.get(end_type, ()):
+                    ident = action.identifier
+                    if isinstance(ident, str) and actions.get(ident) is action:  # the graph's block of that Identifier
+                        dead.append(ident)
+            found = self._dead_ends[acceptable] = frozenset(dead)
         return found
 
     def error_path_bad_ends(
