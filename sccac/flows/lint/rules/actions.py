@@ -22,6 +22,9 @@ Hits = Iterator[tuple[str | None, str]]
 
 _INT = re.compile(r"^\d+$")
 _SINGLE_JSONPATH = re.compile(r"^\$\.[A-Za-z0-9_.\-\[\]'\"]+$")
+# The usual LoopCount and Lambda time limit: values that are right without a closer look.
+_LOOP_COUNTS = frozenset(str(n) for n in range(101))
+_SYNC_TIMEOUTS = frozenset(str(n) for n in range(1, MAX_SYNC_LAMBDA_TIMEOUT_SECONDS + 1))  # within both limits
 _PLACEHOLDER = re.compile(r"replace|changeme|todo|placeholder|your[-_ ]|example|xxxx|<|>|\{\{|%%", re.IGNORECASE)
 
 
@@ -60,7 +63,7 @@ def _exact_conditions(ctx: LintContext, action_type: str, expected: list[str]) -
 def loop_conditions(ctx: LintContext) -> Hits:
     """Connect leaves a Loop by its ContinueLooping and DoneLooping conditions only: a missing one strands
     the contact, any other is never taken."""
-    yield from _exact_conditions(ctx, "Loop", ["ContinueLooping", "DoneLooping"])
+    return _exact_conditions(ctx, "Loop", ["ContinueLooping", "DoneLooping"])  # its generator: no yield-from layer
 
 
 @rule("SCCAC-FLOW-020", "error", "LoopCount is 0..100", 'Set LoopCount to a whole number from "0" to "100" (a string) or one JSONPath.', needs=("Loop",))
@@ -69,6 +72,8 @@ def loop_count(ctx: LintContext) -> Hits:
     one JSONPath)."""
     for action in ctx.actions_of(Loop):
         count = action.given("LoopCount")
+        if type(count) is str and count in _LOOP_COUNTS:
+            continue  # the usual block
         if is_dynamic(count):
             continue
         if not isinstance(count, str) or not _INT.match(count) or int(count) > 100:
@@ -85,7 +90,7 @@ def loop_count(ctx: LintContext) -> Hits:
 def hours_conditions(ctx: LintContext) -> Hits:
     """Check hours of operation answers True or False: without both conditions one answer has nowhere to
     go, and other conditions are never taken."""
-    yield from _exact_conditions(ctx, "CheckHoursOfOperation", ["True", "False"])
+    return _exact_conditions(ctx, "CheckHoursOfOperation", ["True", "False"])
 
 
 @rule(
@@ -100,6 +105,8 @@ def lambda_timeout(ctx: LintContext) -> Hits:
     limit must be a string number in that range."""
     for action in ctx.lambdas:
         value = action.given("InvocationTimeLimitSeconds")
+        if type(value) is str and value in _SYNC_TIMEOUTS:
+            continue  # the usual block (a limit a synchronous Lambda may have suits an asynchronous one too)
         asynchronous = action.is_asynchronous
         limit = MAX_ASYNC_LAMBDA_TIMEOUT_SECONDS if asynchronous else MAX_SYNC_LAMBDA_TIMEOUT_SECONDS
         if value is None:
@@ -139,7 +146,11 @@ def set_queue_target(ctx: LintContext) -> Hits:
     """Set working queue targets either a queue or an agent; both, neither, or text mixed with a JSONPath
     leave Connect without a usable target."""
     for action in ctx.set_queue_actions:
-        present = action.keys_given
+        parameters = action.parameters
+        if ("QueueId" in parameters) != ("AgentId" in parameters):
+            present = ["QueueId" if "QueueId" in parameters else "AgentId"]  # the usual block: one of them
+        else:
+            present = action.keys_given
         if len(present) != 1:
             yield action.identifier, f"Set working queue has {' and '.join(present) or 'neither QueueId nor AgentId'}; it needs exactly one"
             continue
@@ -153,6 +164,20 @@ def set_queue_target(ctx: LintContext) -> Hits:
 def _queue_setters(ctx: LintContext) -> set[str]:
     # The graph follows the first action of a duplicate Identifier: only that one can set the queue.
     return {a.identifier for a in ctx.set_queue_actions if isinstance(a.identifier, str) and ctx.graph.actions.get(a.identifier) is a}
+
+
+def _entered_only_after_setting(ctx: LintContext, target: str, setters: set[str]) -> bool:
+    """Every branch into ``target`` is the success branch of one of ``setters`` (its only branch there),
+    and the flow does not start at ``target``: then no path reaches it without setting the queue (the
+    usual transfer, told from the branches into it instead of a walk from StartAction)."""
+    actions = ctx.graph.actions
+    for ident in actions:
+        following = ctx.graph.successors(ident)
+        if target in following and (
+            ident not in setters or following.count(target) != 1 or actions[ident].transitions.next_action != target
+        ):
+            return False
+    return target != ctx.flow.start_action
 
 
 @rule(
@@ -172,8 +197,9 @@ def transfer_without_queue(ctx: LintContext) -> Hits:
         return
     setters = _queue_setters(ctx) if ctx.transfers else set()
     for action in ctx.transfers:
-        if isinstance(action.identifier, str) and ctx.graph.may_reach_without(action.identifier, setters):
-            yield action.identifier, "some path reaches this transfer without a successful Set working queue"
+        target = action.identifier
+        if isinstance(target, str) and not _entered_only_after_setting(ctx, target, setters) and ctx.graph.may_reach_without(target, setters):
+            yield target, "some path reaches this transfer without a successful Set working queue"
 
 
 def _placeholder_problem(value: object) -> str | None:
@@ -193,6 +219,23 @@ def _placeholder_problem(value: object) -> str | None:
     return f"{text!r} is not a UUID"
 
 
+def _channels_all_real(ctx: LintContext) -> bool:
+    """No channelAddressIdentifier has a problem (the usual flow: the two block types looked up by Type,
+    not every block scanned)."""
+    try:
+        for action in ctx.actions_of_type("UpdateContactAttributes"):
+            value = contact_attributes(action).get("channelAddressIdentifier")
+            if value is not None and _placeholder_problem(value):
+                return False
+        for action in ctx.actions_of_type("InvokeLambdaFunction"):
+            value = lambda_attributes(action).get("channelAddressIdentifier")
+            if value is not None and _placeholder_problem(value):
+                return False
+    except Exception:  # noqa: BLE001  (an odd block, e.g. Parameters not an object: the full check fails on it in flow order)
+        return False
+    return True
+
+
 @rule(
     "SCCAC-FLOW-026",
     "error",
@@ -204,6 +247,8 @@ def _placeholder_problem(value: object) -> str | None:
 def placeholder_channel(ctx: LintContext) -> Hits:
     """CreateMessagingSession sends channelAddressIdentifier to Salesforce, which finds no MessagingChannel
     for a placeholder or example value, so no session is created."""
+    if _channels_all_real(ctx):
+        return
     for action in ctx.flow.actions:
         if action.type == "UpdateContactAttributes":
             value = contact_attributes(action).get("channelAddressIdentifier")

@@ -78,8 +78,9 @@ def _all_identifiers_legal(ctx: LintContext) -> bool:
     identifiers = ctx.graph.actions.keys()  # the distinct string Identifiers, first action of each
     if len(identifiers) != len(ctx.flow.actions) or "" in identifiers:
         return False  # a repeated, missing or non-string Identifier: the full check says which
-    if max(map(len, identifiers), default=0) > MAX_IDENTIFIER_CHARS:
-        return False
+    for ident in identifiers:  # a loop: faster than max(map(len, ...)) for a flow's few Identifiers
+        if len(ident) > MAX_IDENTIFIER_CHARS:
+            return False
     # "\n" is no forbidden character, so it joins the Identifiers without adding one.
     joined = "\n".join(identifiers).encode("utf-8", "surrogatepass")
     return len(joined.translate(None, _FORBIDDEN_BYTES)) == len(joined) and identifiers.isdisjoint(FORBIDDEN_IDENTIFIER_NAMES)
@@ -183,9 +184,23 @@ def missing_next(ctx: LintContext) -> Hits:
             yield _block(action.identifier), f"{action.type} has no NextAction: the contact has nowhere to go after it"
 
 
+def _terminals_without_transitions(ctx: LintContext) -> bool:
+    """Every terminal block has no NextAction, Errors or Conditions (the usual flow: its few terminal
+    blocks looked up by Type, not every block scanned)."""
+    by_type = ctx.by_type
+    for action_type in TERMINAL_TYPES:
+        for action in by_type.get(action_type, ()):
+            transitions = action.transitions
+            if transitions.next_action is not None or transitions.errors or transitions.conditions:
+                return False
+    return True
+
+
 @rule("SCCAC-FLOW-010", "error", "Terminal actions have no transitions", 'Give the block "Transitions": {}.')
 def terminal_with_transitions(ctx: LintContext) -> Hits:
     """Disconnect and the end blocks end the flow: Connect expects them with empty Transitions."""
+    if _terminals_without_transitions(ctx):
+        return
     for action in ctx.flow.actions:
         if action.type in TERMINAL_TYPES and (all_targets(action) or action.transitions.errors or action.transitions.conditions):
             yield _block(action.identifier), f"{action.type} ends the flow but has transitions"
@@ -250,6 +265,23 @@ def malformed(ctx: LintContext) -> Hits:
                 yield where, f"Transitions.{key} is not a list of objects"
 
 
+def _parameters_of_declared_types(actions: list[Action]) -> bool:
+    """Every declared parameter a block gives has exactly its Python type (the usual flow: then no
+    block's parameter_problems is asked)."""
+    for action in actions:
+        declared = action.PARAMETER_TYPES  # an untyped block declares none
+        if not declared:
+            continue
+        parameters = action.parameters
+        if type(parameters) is not dict:
+            return False  # a block made in code: the full check says what its Parameters are
+        for key in parameters:  # a block gives fewer parameters than its type declares; keys: fewer steps than items()
+            wanted = declared.get(key)
+            if wanted is not None and type(parameters[key]) is not wanted:
+                return False  # maybe another JSON type: parameter_problems says
+    return True
+
+
 @rule(
     "SCCAC-FLOW-028",
     "error",
@@ -262,13 +294,13 @@ def parameter_types(ctx: LintContext) -> Hits:
     refuses other types."""
     if ctx.flow.metadata is not None and not isinstance(ctx.flow.metadata, dict):
         yield None, f"Metadata is {json_type(ctx.flow.metadata)}, not an object"
+    if _parameters_of_declared_types(ctx.flow.actions):
+        return
     for index, action in enumerate(ctx.flow.actions):
-        declared = action.PARAMETER_TYPES  # an untyped block declares none
+        declared = action.PARAMETER_TYPES
         if not declared:
             continue
-        # The usual block: every declared parameter present has exactly its Python type (the loop
-        # here, not in a function: lint runs it for every block of every flow).
-        for key, value in action.parameters.items():  # a block gives fewer parameters than its type declares
+        for key, value in action.parameters.items():
             wanted = declared.get(key)
             if wanted is not None and type(value) is not wanted:
                 break  # maybe another JSON type: parameter_problems says

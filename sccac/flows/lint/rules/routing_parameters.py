@@ -159,5 +159,9 @@ def routing_attribute_names(ctx: LintContext) -> Hits:
 def attributes_without_flow(ctx: LintContext) -> Hits:
     """Routing attributes are sent only with an Omni-Flow; without salesforceFlowId they are dropped."""
     for action, given in _routing_given(ctx):
-        if PARAM_FLOW not in given and any(k.startswith(PARAM_ATTRIBUTE_PREFIX) for k in given):
-            yield action.identifier, "routing attributes without salesforceFlowId are not sent to Salesforce"
+        if PARAM_FLOW in given:
+            continue
+        for key in given:  # a loop, not any() over a generator: lint asks this of every Routing block
+            if key.startswith(PARAM_ATTRIBUTE_PREFIX):
+                yield action.identifier, "routing attributes without salesforceFlowId are not sent to Salesforce"
+                break
