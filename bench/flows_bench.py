@@ -27,6 +27,11 @@ sys.path.insert(0, str(ROOT))
 
 from sccac.flows.builders import FlowKind, FlowSettings, build_all  # noqa: E402
 from sccac.flows.model import Flow, parse_flow  # noqa: E402
+
+try:
+    from sccac.flows.model import read_flow_for_lint  # lint's reader (keeps no key order)
+except ImportError:  # an older sccac: lint read with parse_flow
+    read_flow_for_lint = parse_flow
 from sccac.flows.reading import load_json  # noqa: E402
 from sccac.flows.simulator import Contact, SimulationOptions, simulate  # noqa: E402
 from sccac.flows.simulator_lambda import LambdaScript, ScriptedInvoker, ScriptedResponse  # noqa: E402
@@ -317,6 +322,7 @@ def measure() -> tuple[list[dict[str, Any]], bool, dict[str, dict[str, float]]]:
                 "lint_ms": lambda: lint_flow(flow, kind=kind),
                 "text_lint_ms": lambda: lint_text(text, kind),
                 "parse_ms": lambda: parse_flow(text),
+                "lint_read_ms": lambda: read_flow_for_lint(text),
                 "read_ms": lambda: load_json(text),
                 "json_ms": lambda: json.loads(text),
             }
@@ -327,7 +333,7 @@ def measure() -> tuple[list[dict[str, Any]], bool, dict[str, dict[str, float]]]:
                     operations[f"{other} lint_ms"] = lambda check=check, document=document: check(document)
                     operations[f"{other} text_ms"] = lambda check=check, parse=parse: check(parse(text))
             times = timed_together(operations, budget_seconds=0.25 * len(operations))
-            for figure in ("lint_ms", "text_lint_ms", "parse_ms", "read_ms", "json_ms"):
+            for figure in ("lint_ms", "text_lint_ms", "parse_ms", "lint_read_ms", "read_ms", "json_ms"):
                 row[figure] = times[figure]
             for other in others if kind is not None else ():
                 other_times[other]["lint_ms"].append(times[f"{other} lint_ms"])
@@ -352,13 +358,19 @@ PREVIOUS_COMMIT = "5caf29e"
 # bench/flows_instructions.py under valgrind's callgrind (its docstring has the command), ours at
 # PREVIOUS_COMMIT and with this work, connect-flow 0.3.1 (parse + check).
 CALLGRIND_BEFORE_M = 1.288
-CALLGRIND_OURS_M = 0.871
+# And at add2981, before the lint reader decoded into the model and the rules' usual-case answers.
+CALLGRIND_EARLIER = ("add2981", 0.871)
+CALLGRIND_OURS_M = 0.618
 # The same runs with callgrind's cache and branch simulation (--cache-sim=yes --branch-sim=yes), a flow:
 # first-level cache misses (instruction, data) and mispredicted branches (conditional + indirect).
-SIMULATED = {"sccac": (9.4, 10.8, 17.7), "connect-flow": (4.3, 3.4, 7.9)}  # thousands
+SIMULATED = {"sccac": (6.6, 7.8, 13.1), "connect-flow": (4.3, 3.4, 7.9)}  # thousands
 CALLGRIND_CONNECT_FLOW_M = 0.547
-# Of ours, reading the JSON with msgspec (the other tools use json.loads: 0.238 M of connect-flow's count).
-CALLGRIND_READ_M = 0.125
+# Of ours, reading the flow (read_flow_for_lint: msgspec's decoding into the model, the blocks); the
+# other tools read with json.loads (0.238 M of connect-flow's count).
+CALLGRIND_READ_M = 0.184
+# Python bytecodes and calls a flow, lint from the text (counted with sys.settrace, f_trace_opcodes).
+BYTECODES = 6_600
+CALLS = 170
 OTHERS_INSTALL = "pip install --target /tmp/flowtools connect-flow==0.3.1 cxblueprint==0.1.0.post15"
 OTHERS_COMMAND = "PYTHONPATH=/tmp/flowtools .venv/bin/python bench/flows_bench.py --write"
 
@@ -384,24 +396,29 @@ def render_comparison(
     ours_text = statistics.mean(r["text_lint_ms"] for r in built)
     parse = statistics.mean(r["parse_ms"] for r in built)
     read_ms = statistics.mean(r["read_ms"] for r in built)
+    lint_read = statistics.mean(r["lint_read_ms"] for r in built)
     json_ms = statistics.mean(r["json_ms"] for r in built)
     gated = sum(1 for r in RULES.values() if r.needs is not None)
     exports = exports or {}
     lines = [
         "",
         f"Lint, mean over the {len(built)} built flows: **{ours:.3f} ms a flow** in-process on a parsed flow,",
-        f"**{ours_text:.3f} ms** from the JSON text (`lint_text`: `parse_flow`, then lint, what `sccac flows lint`",
+        f"**{ours_text:.3f} ms** from the JSON text (`lint_text`: `read_flow_for_lint`, then lint, what `sccac flows lint`",
         f"runs on each file). All {len(RULES)} rules registered; those of the flow's kind run, except that",
         f"the {gated} rules that look only at some block types (Loop, Invoke AWS Lambda, Set working queue, ...)",
         "are not run on a flow without one (a test lints 300 damaged flows with and without that selection",
         "and gets the same findings; another pins every finding on the built flows, the test flow files and",
         "150 damaged copies, linted from their text, to what the linter gave before any speed work).",
-        "Reading parses the JSON with msgspec's C reader (`json.loads` reads what msgspec refuses, so",
-        "values and errors stay json's; msgspec also refuses lone surrogates) and skips the per-value limit check when",
-        "the document is surely within every limit: the text's length bounds the number of values,",
-        "and the nesting shows from the values gathered a level at a time by `gc.get_referents` (one C",
-        "call a level, where `bytes.translate` over the text's brackets took three times as long).",
-        "Each block's typed class is built directly. From the text, the",
+        "Lint reads the text with `read_flow_for_lint`: msgspec decodes the usual flow (only the keys the",
+        "model reads; identifiers, types, targets and operands strings) straight into the model's transition",
+        "sets and branches, which are msgspec Structs named as the flow language names their keys, and each",
+        "block's typed class is built from its decoded fields; any other text goes through `parse_flow`,",
+        "errors included (tests compare the two readers on every flow file, 600 damaged flows, any JSON value",
+        "anywhere and nesting at the limit). `parse_flow` reads with msgspec too (`json.loads` reads what",
+        "msgspec refuses, so values and errors stay json's) and skips the per-value limit check when the",
+        "document is surely within every limit: the text's length bounds the number of values, and the",
+        "nesting shows from the values gathered a level at a time by `gc.get_referents` (one C call a level).",
+        "From the text, the",
         "content-size rule bounds the flow's compact JSON by twelve times the text's length (plus the",
         "keys the model may add) and serialises nothing unless that passes Connect's 256,000-character",
         "limit; on a parsed flow it bounds it from a `marshal` dump of the flow's values. The graph",
@@ -449,18 +466,19 @@ def render_comparison(
         "",
         f"On a parsed flow lint takes {ratio:.1f}x the time of the fastest, `{fastest}` ({verdict(ratio)});",
         f"from the JSON text {ratio_text:.1f}x that of `{fastest_text}` ({verdict(ratio_text)}). From the text,",
-        f"reading the JSON (msgspec) takes {read_ms:.3f} ms (`json.loads`, which the other tools use, {json_ms:.3f} ms), the rest of `parse_flow`",
-        f"(limit check, model) {parse - read_ms:.3f} ms, the rest (lint) {ours_text - parse:.3f} ms. Lint of a parsed flow is",
+        f"reading the flow (`read_flow_for_lint`) takes {lint_read:.3f} ms (`parse_flow` {parse:.3f} ms, of which msgspec's reading"
+        f" of the JSON {read_ms:.3f} ms; `json.loads`, which the other tools use, {json_ms:.3f} ms), the rest (lint)"
+        f" {ours_text - lint_read:.3f} ms. Lint of a parsed flow is",
         "timed on its own above; with no text given, its size rule bounds the size from a `marshal` dump.",
     ]
     lines += [
         f"Counted in instructions (`bench/flows_instructions.py` under valgrind's callgrind, measured separately): "
         f"{CALLGRIND_OURS_M:.3f} M a flow from the text",
-        f"(at {PREVIOUS_COMMIT}: {CALLGRIND_BEFORE_M:.3f} M) against {CALLGRIND_CONNECT_FLOW_M:.3f} M for `connect-flow`, "
+        f"(at {PREVIOUS_COMMIT}: {CALLGRIND_BEFORE_M:.3f} M; at {CALLGRIND_EARLIER[0]}: {CALLGRIND_EARLIER[1]:.3f} M) against {CALLGRIND_CONNECT_FLOW_M:.3f} M for `connect-flow`, "
         f"{CALLGRIND_OURS_M / CALLGRIND_CONNECT_FLOW_M:.2f}x. The time ratio is larger than the instruction ratio: `json.loads`"
         " (C, 0.238 M instructions a flow) is over 40% of `connect-flow`'s count and runs more instructions a cycle than"
-        f" the interpreted model and rules that make most of ours (reading with msgspec is {CALLGRIND_READ_M:.3f} M of ours;"
-        " about 37 rules run on a flow, about 8,800 bytecodes and 190 Python calls in all). Callgrind's cache and branch"
+        f" the interpreted model and rules that make most of ours (reading the flow is {CALLGRIND_READ_M:.3f} M of ours;"
+        f" about 37 rules run on a flow, about {BYTECODES:,} bytecodes and {CALLS} Python calls in all). Callgrind's cache and branch"
         " simulation of the same runs shows it, a flow:"
         f" first-level cache misses {SIMULATED['sccac'][0]:.1f} k (instructions) and {SIMULATED['sccac'][1]:.1f} k (data)"
         f" against {SIMULATED['connect-flow'][0]:.1f} k and {SIMULATED['connect-flow'][1]:.1f} k, mispredicted branches"
