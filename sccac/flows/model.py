@@ -78,6 +78,32 @@ def _rest(data: dict[str, Any], known: frozenset[str]) -> dict[str, Any]:
 _new = object.__new__
 
 
+def _block(
+    identifier: Any,
+    action_type: str,
+    parameters: dict[str, Any],
+    transitions: Transitions,
+    extra: dict[str, Any],
+    key_order: tuple[str, ...],
+    parameters_present: bool,
+    transitions_present: bool,
+) -> Action:
+    """A block of the typed class its Type names, made by both readers. The fields are set directly on
+    the typed class, in the order __init__ sets them: CPython then keeps them in the class's
+    shared-key layout, where every later read of a field (lint reads each many times) is about
+    three times faster than after a change of __class__."""
+    action = _new(ACTION_CLASSES.get(action_type, Action))
+    action.identifier = identifier
+    action.type = action_type
+    action.parameters = parameters
+    action.transitions = transitions
+    action.extra = extra
+    action.key_order = key_order
+    action.parameters_present = parameters_present
+    action.transitions_present = transitions_present
+    return action
+
+
 def _error_branches(errors: list[Any]) -> list[ErrorBranch] | None:
     """An ErrorBranch for each item (the reader of error branches in a dict); None when one is not an
     object (the caller keeps the list verbatim)."""
@@ -411,19 +437,8 @@ class Action:
             if "Transitions" in data:
                 extra["Transitions"] = transitions
             transitions, transitions_present = Transitions.from_dict({}), False
-        # The fields set directly on the typed class, in the order __init__ sets them: CPython then
-        # keeps them in the class's shared-key layout, where every later read of a field (lint reads
-        # each many times) is about three times faster than after a change of __class__.
-        action = _new(ACTION_CLASSES.get(action_type, Action))
-        action.identifier = data.get("Identifier", "")
-        action.type = action_type
-        action.parameters = parameters
-        action.transitions = transitions
-        action.extra = extra
-        action.key_order = tuple(data)
-        action.parameters_present = parameters_present
-        action.transitions_present = transitions_present
-        return action
+        return _block(data.get("Identifier", ""), action_type, parameters, transitions, extra, tuple(data),
+                      parameters_present, transitions_present)
 
     def to_dict(self) -> dict[str, Any]:
         values: dict[str, Any] = dict(self.extra)
@@ -851,16 +866,7 @@ def _action_from_text(block: _ActionText) -> Action:
         parameters = {}
     transitions_present = isinstance(block.transitions, Transitions)
     transitions = block.transitions if isinstance(block.transitions, Transitions) else Transitions()
-    action = _new(ACTION_CLASSES.get(block.type, Action))  # the fields in Action.from_dict's order
-    action.identifier = block.identifier
-    action.type = block.type
-    action.parameters = parameters
-    action.transitions = transitions
-    action.extra = extra
-    action.key_order = ()
-    action.parameters_present = parameters_present
-    action.transitions_present = transitions_present
-    return action
+    return _block(block.identifier, block.type, parameters, transitions, extra, (), parameters_present, transitions_present)
 
 
 _PARAMETERS_OF = attrgetter("parameters")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from operator import attrgetter
 from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from sccac.flows.builders import FlowKind
@@ -33,6 +34,7 @@ LAMBDA = (InvokeLambdaFunction.TYPE,)
 SET_QUEUE = (UpdateContactTargetQueue.TYPE,)
 
 A = TypeVar("A", bound=Action)
+T = TypeVar("T")
 
 _TYPE_OF = attrgetter("TYPE")  # every block class has one ("" for a plain Action)
 _SESSION_ARN = re.compile(r"messagingsession", re.IGNORECASE)
@@ -121,6 +123,14 @@ class LintContext:
             return frozenset(self.by_type).union(map(_TYPE_OF, self.graph.classes()))
         except TypeError:
             return None
+
+    def shared(self, key: str, compute: Callable[[LintContext], T]) -> T:
+        """A fact several rules of one module ask, worked out once per flow under ``key`` (shared:
+        callers must not change it)."""
+        value = self._cache.get(key)
+        if value is None:
+            value = self._cache[key] = compute(self)
+        return value
 
     def actions_of(self, cls: type[A]) -> list[A]:
         """The blocks of a typed class in flow order, from the graph's index (shared: callers must not change the list)."""

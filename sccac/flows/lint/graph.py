@@ -86,6 +86,7 @@ class FlowGraph:
         self._from_start: set[str] | None = None
         self._bad_ends: dict[tuple[str, str, frozenset[str]], list[str]] = {}
         self._dead_ends: dict[frozenset[str], frozenset[str]] = {}
+        self._stuck: list[str] | None = None
 
     def classes(self) -> Iterable[type[Action]]:
         """The classes of the flow's blocks."""
@@ -138,8 +139,10 @@ class FlowGraph:
         found = self._dead_ends.get(acceptable)
         if found is None:
             actions = self.actions
-            # Only a block without targets can stop a path: the usual flow has a few (its ends).
-            dead = [ident for ident, targets in self._successors.items() if not targets and actions[ident].type not in TERMINAL_TYPES]
+            if self._stuck is None:
+                # Only a block without targets can stop a path: the usual flow has a few (its ends).
+                self._stuck = [ident for ident, targets in self._successors.items() if not targets and actions[ident].type not in TERMINAL_TYPES]
+            dead = list(self._stuck)
             # The terminal blocks of another type, looked up by type (none of them for the default ends).
             for end_type in TERMINAL_TYPES.difference(acceptable):
                 for action in self.by_type.get(end_type, ()):
@@ -284,6 +287,24 @@ class FlowGraph:
                     parent = work[-1][0]
                     low[parent] = min(low[parent], low[node])
         return result
+
+    def reaches_all(self, start: object, wanted: set[str]) -> bool:
+        """Every Identifier in ``wanted`` is reachable from ``start`` (inclusive, as in :meth:`reachable`):
+        the same walk, ended as soon as it has met them all (it takes the first branches first,
+        conditions and success: the usual flow reaches what it looks for along them)."""
+        if not isinstance(start, str) or start not in self.actions:
+            return not wanted
+        successors = self._successors
+        missing = wanted - {start}
+        seen = {start}
+        stack = [start]
+        while missing and stack:
+            for following in reversed(successors[stack.pop()]):
+                if following not in seen:
+                    seen.add(following)
+                    missing.discard(following)
+                    stack.append(following)
+        return not missing
 
     def may_reach_without(self, target: str, setters: Collection[str]) -> bool:
         """True if some path start -> ``target`` never takes the success (NextAction) branch of one

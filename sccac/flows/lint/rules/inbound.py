@@ -55,25 +55,6 @@ def _results_stored(block: Action) -> set[str]:
     return stored
 
 
-def _reaches_all(ctx: LintContext, start: object, wanted: set[str]) -> bool:
-    """Every Identifier in ``wanted`` is reachable from ``start`` (inclusive, as in graph.reachable):
-    the same walk, ended as soon as it has met them all (it takes the first branches first, conditions
-    and success: the usual flow reaches routing along them, not along an error branch)."""
-    graph = ctx.graph
-    if not isinstance(start, str) or start not in graph.actions:
-        return not wanted
-    missing = wanted - {start}
-    seen = {start}
-    stack = [start]
-    while missing and stack:
-        for following in reversed(graph.successors(stack.pop())):
-            if following not in seen:
-                seen.add(following)
-                missing.discard(following)
-                stack.append(following)
-    return not missing
-
-
 @rule(
     "SCCAC-INBOUND-001",
     "error",
@@ -162,7 +143,7 @@ def routing_after_session(ctx: LintContext) -> Hits:
     # a walk that stops as soon as it has met them all.
     wanted = {r.identifier for r in routings} if all(isinstance(r.identifier, str) for r in routings) else None
     for session in ctx.session_lambdas:
-        if wanted is not None and _reaches_all(ctx, session.transitions.next_action, wanted):
+        if wanted is not None and ctx.graph.reaches_all(session.transitions.next_action, wanted):
             continue
         after = _after_success(ctx, session)
         for routing in routings:
@@ -172,10 +153,7 @@ def routing_after_session(ctx: LintContext) -> Hits:
 
 def _dynamic_external_queues(ctx: LintContext) -> list:
     """The Set working queue blocks from externalQueueId, worked out once for the two rules that ask."""
-    cached = ctx._cache.get("external_queues")
-    if cached is None:
-        cached = ctx._cache["external_queues"] = [a for a in ctx.set_queue_actions if a.queue_id == EXTERNAL_QUEUE]
-    return cached
+    return ctx.shared("external_queues", lambda c: [a for a in c.set_queue_actions if a.queue_id == EXTERNAL_QUEUE])
 
 
 @rule(

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from sccac.flows.builders import FlowKind
 from sccac.flows.lint.context import LintContext
 from sccac.flows.lint.findings import rule
-from sccac.flows.lint.rules.sccac import DISCONNECT_ONLY, can_end_badly
+from sccac.flows.lint.rules.sccac import DISCONNECT_ONLY
 from sccac.flows.model import Action
 
 Hits = Iterator[tuple[str | None, str]]
@@ -85,13 +85,12 @@ def session_after_return(ctx: LintContext) -> Hits:
 def timeout_disconnects(ctx: LintContext) -> Hits:
     """A customer who does not come back within the time limit should be disconnected, not left waiting in
     the flow."""
-    ends_badly = can_end_badly(ctx)  # if not, no error path can end badly (the usual flow)
     for wait in _waits(ctx):
         for error_type in ("WaitCompleted", "NoMatchingError"):
             target = wait.transitions.error_target(error_type)
             if not isinstance(target, str) or target not in ctx.graph.actions:
                 yield wait.identifier, f"the Wait block has no {error_type} branch"
                 continue
-            bad = ctx.graph.error_path_bad_ends(wait.identifier, target, DISCONNECT_ONLY) if ends_badly else []
+            bad = ctx.graph.error_path_bad_ends(wait.identifier, target, DISCONNECT_ONLY)
             if bad:
                 yield wait.identifier, f"after {error_type} the contact can end at {bad[0]!r} instead of being disconnected"

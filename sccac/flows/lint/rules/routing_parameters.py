@@ -34,10 +34,7 @@ def _given(action: Action) -> dict[str, object]:
 
 def _routing_given(ctx: LintContext) -> list[tuple[Action, dict[str, object]]]:
     """Each Routing block with its given parameters, worked out once for the six rules."""
-    cached = ctx._cache.get("routing_given")
-    if cached is None:
-        cached = ctx._cache["routing_given"] = [(action, _given(action)) for action in ctx.routing_lambdas]
-    return cached
+    return ctx.shared("routing_given", lambda c: [(action, _given(action)) for action in c.routing_lambdas])
 
 
 _OLD_NAMES = sorted(RENAMED_PARAMETERS)

@@ -6,12 +6,10 @@ from collections.abc import Iterator, Sequence
 
 from sccac.flows.lint.context import LintContext, lambda_attributes
 from sccac.flows.lint.graph import follow_next
-from sccac.flows.model import TERMINAL_TYPES, Action
+from sccac.flows.model import Action
 
 Hits = Iterator[tuple[str | None, str]]
 DISCONNECT_ONLY = frozenset({"DisconnectParticipant"})
-#: The end blocks that are no Disconnect: a path that stops at one ends badly here.
-_OTHER_ENDS = TERMINAL_TYPES - DISCONNECT_ONLY
 
 
 def routing_with_type(ctx: LintContext, routing_type: str) -> list[Action]:
@@ -21,7 +19,7 @@ def routing_with_type(ctx: LintContext, routing_type: str) -> list[Action]:
 def wrong_routing_types(ctx: LintContext, routing_type: str) -> Hits:
     """The findings of a flow whose Routing Lambdas have no ``routing_type`` (callers ask
     ``routing_with_type`` first: the usual flow then needs no generator here)."""
-    others = [a for a in ctx.routing_lambdas]
+    others = ctx.routing_lambdas
     if others:
         for action in others:
             got = lambda_attributes(action).get("routingType")
@@ -59,11 +57,6 @@ def final_error_bad_ends(ctx: LintContext, action: Action) -> list[str] | None:
 
 def can_end_badly(ctx: LintContext) -> bool:
     """Some path of the flow can stop other than at a Disconnect (``dead_ends(DISCONNECT_ONLY)``)."""
-    # The usual flow: no block without a way onward (graph.dead_ends(), already worked out for
-    # SCCAC-FLOW-017, which runs on every flow) and no end block but a Disconnect: then nothing
-    # ends badly here either, told without another pass over the blocks.
-    if not ctx.graph.dead_ends() and _OTHER_ENDS.isdisjoint(ctx.by_type):
-        return False
     return bool(ctx.graph.dead_ends(DISCONNECT_ONLY))
 
 

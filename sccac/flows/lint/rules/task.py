@@ -17,18 +17,12 @@ QUEUE_ID_PATH = f"$.Attributes.{ATTR_QUEUE_ID}"
 
 def _checks(ctx: LintContext) -> list[Action]:
     """The checks of queueId, worked out once for the three rules that ask (callers must not change it)."""
-    cached = ctx._cache.get("task_checks")
-    if cached is None:
-        cached = ctx._cache["task_checks"] = [a for a in ctx.actions_of(Compare) if a.comparison_value == QUEUE_ID_PATH]
-    return cached
+    return ctx.shared("task_checks", lambda c: [a for a in c.actions_of(Compare) if a.comparison_value == QUEUE_ID_PATH])
 
 
 def _dynamic_queues(ctx: LintContext) -> list[Action]:
     """The Set working queue blocks from queueId, worked out once for the two rules that ask."""
-    cached = ctx._cache.get("task_dynamic_queues")
-    if cached is None:
-        cached = ctx._cache["task_dynamic_queues"] = [a for a in ctx.set_queue_actions if a.queue_id == QUEUE_ID_PATH]
-    return cached
+    return ctx.shared("task_dynamic_queues", lambda c: [a for a in c.set_queue_actions if a.queue_id == QUEUE_ID_PATH])
 
 
 @rule(
